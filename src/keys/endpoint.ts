@@ -1,0 +1,163 @@
+/**
+ * @module keys/endpoint
+ * Endpoints: an IPv6 address (16 bytes; IPv4 as IPv4-mapped `::ffff:a.b.c.d`) and a UDP port, the
+ * IPV6_ENDPOINT of [MS-PNRP] §2.2.3.6. Every transport maps its peers onto this shape (the WebRTC
+ * transport uses synthetic unique-local addresses), so the core has one address type.
+ */
+
+/** An address and port. `address` is always 16 bytes. */
+export interface Endpoint {
+  readonly address: Uint8Array;
+  readonly port: number;
+}
+
+/** Ports at or below this are refused in remote input ([MS-PNRP] §2.2.3.4, §3.1.5.2). */
+export const PORT_RESERVED_MAX = 1024;
+
+/**
+ * Checks an endpoint given by local code; throws `TypeError`/`RangeError`.
+ * @example assertEndpoint({ address: new Uint8Array(16), port: 3540 });
+ */
+export function assertEndpoint(ep: Endpoint, what = 'endpoint'): void {
+  if (typeof ep !== 'object' || ep === null) throw new TypeError(`${what} must be an object`);
+  if (!(ep.address instanceof Uint8Array))
+    throw new TypeError(`${what}.address must be a Uint8Array`);
+  if (ep.address.length !== 16) {
+    throw new RangeError(
+      `${what}.address must be 16 bytes (IPv6 or IPv4-mapped), got ${ep.address.length}`,
+    );
+  }
+  if (!Number.isInteger(ep.port) || ep.port < 0 || ep.port > 0xffff) {
+    throw new RangeError(`${what}.port must be 0..65535, got ${ep.port}`);
+  }
+}
+
+/**
+ * A compact string identifying the endpoint, for use as a Map key.
+ * @example endpointKey(ep) === endpointKey(sameEp) // true
+ */
+export function endpointKey(ep: Endpoint): string {
+  const a = ep.address;
+  let s = '';
+  for (let i = 0; i < 16; i += 2) s += String.fromCharCode((a[i]! << 8) | a[i + 1]!);
+  return s + String.fromCharCode(ep.port);
+}
+
+/**
+ * True when both endpoints have the same address and port.
+ * @example endpointsEqual(a, b)
+ */
+export function endpointsEqual(a: Endpoint, b: Endpoint): boolean {
+  if (a.port !== b.port) return false;
+  for (let i = 0; i < 16; i++) if (a.address[i] !== b.address[i]) return false;
+  return true;
+}
+
+/**
+ * True for `::ffff:a.b.c.d`.
+ * @example isIpv4Mapped(ipv4Mapped(127, 0, 0, 1)) // true
+ */
+export function isIpv4Mapped(address: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (address[i] !== 0) return false;
+  return address[10] === 0xff && address[11] === 0xff;
+}
+
+/**
+ * The IPv4-mapped IPv6 form of an IPv4 address.
+ * @example ipv4Mapped(127, 0, 0, 1) // ::ffff:127.0.0.1
+ */
+export function ipv4Mapped(a: number, b: number, c: number, d: number): Uint8Array {
+  const out = new Uint8Array(16);
+  out[10] = 0xff;
+  out[11] = 0xff;
+  out.set([a, b, c, d], 12);
+  return out;
+}
+
+/**
+ * Text form of an address: dotted IPv4 for mapped addresses, RFC 5952 IPv6 otherwise.
+ * @example formatAddress(ipv4Mapped(10, 0, 0, 1)) // '10.0.0.1'
+ */
+export function formatAddress(address: Uint8Array): string {
+  if (isIpv4Mapped(address)) return Array.from(address.subarray(12)).join('.');
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((address[i]! << 8) | address[i + 1]!);
+  // Longest run of two or more zero words is compressed to "::" (first one on a tie).
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/**
+ * `[ipv6]:port` or `a.b.c.d:port`.
+ * @example formatEndpoint({ address: ipv4Mapped(127, 0, 0, 1), port: 3540 }) // '127.0.0.1:3540'
+ */
+export function formatEndpoint(ep: Endpoint): string {
+  const text = formatAddress(ep.address);
+  return isIpv4Mapped(ep.address) ? `${text}:${ep.port}` : `[${text}]:${ep.port}`;
+}
+
+/**
+ * Parses an address in text: dotted IPv4 (returned IPv4-mapped) or IPv6, `::` allowed.
+ * @example parseAddress('::1')
+ * @throws RangeError for anything else.
+ */
+export function parseAddress(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError('address must be a string');
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const parts = v4.slice(1).map(Number);
+    if (parts.some((p) => p > 255)) throw new RangeError(`bad IPv4 address "${text}"`);
+    return ipv4Mapped(parts[0]!, parts[1]!, parts[2]!, parts[3]!);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) throw new RangeError(`bad IPv6 address "${text}"`);
+  const parseWords = (s: string): number[] =>
+    s === ''
+      ? []
+      : s.split(':').map((w) => {
+          if (!/^[0-9a-fA-F]{1,4}$/.test(w)) throw new RangeError(`bad IPv6 address "${text}"`);
+          return Number.parseInt(w, 16);
+        });
+  const head = parseWords(halves[0]!);
+  const tail = halves.length === 2 ? parseWords(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) {
+    throw new RangeError(`bad IPv6 address "${text}"`);
+  }
+  const words = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  const out = new Uint8Array(16);
+  words.forEach((w, i) => {
+    out[2 * i] = w >> 8;
+    out[2 * i + 1] = w & 0xff;
+  });
+  return out;
+}
+
+/**
+ * Parses `[ipv6]:port`, `a.b.c.d:port` or `host-less :port` forms.
+ * @example parseEndpoint('[::1]:3540')
+ * @throws RangeError when malformed.
+ */
+export function parseEndpoint(text: string): Endpoint {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([0-9.]+):(\d+)$/.exec(text);
+  if (!m) throw new RangeError(`bad endpoint "${text}": expected [ipv6]:port or a.b.c.d:port`);
+  const port = Number(m[2]);
+  if (port > 0xffff) throw new RangeError(`bad port in "${text}"`);
+  return { address: parseAddress(m[1]!), port };
+}

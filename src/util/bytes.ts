@@ -1,0 +1,148 @@
+/**
+ * @module util/bytes
+ * Small byte helpers shared by every layer: hex conversion, concatenation, comparison, UTF-8 and
+ * UTF-16 conversion. Hex parsing is for local input and throws (`TypeError`/`RangeError`).
+ */
+
+const HEX = '0123456789abcdef';
+
+/**
+ * Lowercase hex of some bytes.
+ * @example toHex(new Uint8Array([1, 255])) // '01ff'
+ */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    out += HEX[b >> 4]! + HEX[b & 15]!;
+  }
+  return out;
+}
+
+/**
+ * Bytes of a hex string (either case). Throws `TypeError` for a non-string and `RangeError` for
+ * an odd length or a non-hex digit.
+ * @example fromHex('01ff') // Uint8Array [1, 255]
+ */
+export function fromHex(hex: string): Uint8Array {
+  if (typeof hex !== 'string') throw new TypeError('fromHex: expected a string');
+  if (hex.length % 2 !== 0) throw new RangeError(`fromHex: odd length ${hex.length}`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexDigit(hex.charCodeAt(2 * i));
+    const lo = hexDigit(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new RangeError(`fromHex: bad hex digit near offset ${2 * i}`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Concatenates byte arrays into a new array.
+ * @example concatBytes(new Uint8Array([1]), new Uint8Array([2])) // [1, 2]
+ */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * True when both arrays hold the same bytes.
+ * @example equalBytes(new Uint8Array([1]), new Uint8Array([1])) // true
+ */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Lexicographic comparison: negative, zero or positive.
+ * @example compareBytes(new Uint8Array([1]), new Uint8Array([2])) // -1
+ */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-8 bytes of a string.
+ * @example utf8Encode('PNRP') // [0x50, 0x4e, 0x52, 0x50]
+ */
+export function utf8Encode(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/**
+ * Decodes UTF-8, returning `undefined` for invalid sequences (remote input never throws).
+ * @example utf8Decode(new Uint8Array([0x68, 0x69])) // 'hi'
+ */
+export function utf8Decode(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * UTF-16 code units of a string, little-endian (how DESIGN.md §5 hashes classifiers).
+ * @example utf16leEncode('A') // [0x41, 0x00]
+ */
+export function utf16leEncode(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 * i] = c & 0xff;
+    out[2 * i + 1] = c >> 8;
+  }
+  return out;
+}
+
+/**
+ * UTF-16 code units of a string, big-endian (the CLASSIFIER element's order, DESIGN.md §5).
+ * @example utf16beEncode('A') // [0x00, 0x41]
+ */
+export function utf16beEncode(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 * i] = c >> 8;
+    out[2 * i + 1] = c & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Decodes UTF-16 code units from bytes in the given order (odd lengths are the caller's error).
+ * @example utf16Decode(new Uint8Array([0, 0x41]), 'be') // 'A'
+ */
+export function utf16Decode(bytes: Uint8Array, order: 'le' | 'be'): string {
+  let out = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    const c = order === 'le' ? bytes[i]! | (bytes[i + 1]! << 8) : (bytes[i]! << 8) | bytes[i + 1]!;
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
