@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import vectors from '../../vectors/ids.json' with { type: 'json' };
+
+const ROOT = join(import.meta.dirname, '../../..');
+
+function pnrp(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pnrp id', () => {
+  it('prints the IDs of a peer name as JSON', () => {
+    const v = vectors.names.find((n) => n.peerName === '0.test')!;
+    const r = pnrp('id', '0.test', '--service-location', v.serviceLocation);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      peerName: '0.test',
+      secured: false,
+      p2pId: v.p2pId,
+      pnrpId: v.pnrpId,
+      resolveTarget: `${v.p2pId}00000000000000008000000000000000`,
+    });
+  });
+
+  it('prints a clear error and exits non-zero for a bad peer name', () => {
+    const r = pnrp('id', 'NoDot');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid peer name: .*no "\."/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a malformed service location and unknown commands', () => {
+    expect(pnrp('id', '0.x', '--service-location', 'abc').code).toBe(2);
+    expect(pnrp('frobnicate').code).toBe(2);
+  });
+});
