@@ -83,14 +83,14 @@ export function fixLength(bytes: Uint8Array): Uint8Array {
   return setU16le(bytes, 0, bytes.length);
 }
 
+/** Offset of FriendlyNameLen (or of whatever follows the name hashes) in an Encoded CPA. */
+export function friendlyNameOffset(cpa: Cpa): number {
+  return 48 + (cpa.binaryAuthority ? 20 : 0) + (cpa.classifierHash ? 20 : 0);
+}
+
 /** Offset of NumServiceAddresses in an Encoded CPA with these optional fields. */
 export function serviceListOffset(cpa: Cpa, friendlyNameBytes = 0): number {
-  return (
-    48 +
-    (cpa.binaryAuthority ? 20 : 0) +
-    (cpa.classifierHash ? 20 : 0) +
-    (cpa.friendlyName ? 2 + friendlyNameBytes : 0)
-  );
+  return friendlyNameOffset(cpa) + (cpa.friendlyName ? 2 + friendlyNameBytes : 0);
 }
 
 /** Offset of NumPayloads in an Encoded CPA. */
