@@ -1,0 +1,89 @@
+/**
+ * @module sim/trace-hash
+ * An incremental FNV-1a 64-bit hash, used as the simulator's determinism fingerprint (DESIGN.md
+ * §3): every delivered datagram is folded in as (delivery time as IEEE-754 float64 bits,
+ * sender index, receiver index, payload length, payload bytes). Two runs with the same seed
+ * must end with the same hex digest. FNV-1a is not cryptographic; it only has to be cheap and
+ * sensitive to any change. The 64-bit state is kept as two 32-bit halves: multiplying by the
+ * FNV prime 2^40 + 0x1b3 is `lo * 0x1b3` (exact in a double, < 2^41) plus a shift of `lo` into
+ * the high word.
+ */
+
+/** FNV-1a 64 offset basis 0xcbf29ce484222325, high and low words. */
+const OFFSET_HI = 0xcbf29ce4;
+const OFFSET_LO = 0x84222325;
+const TWO_32 = 0x1_0000_0000;
+
+const f64 = new Float64Array(1);
+const f64Words = new Uint32Array(f64.buffer);
+
+/**
+ * Running FNV-1a 64 over bytes and little-endian integer fields.
+ * @example
+ * const h = new TraceHash();
+ * h.u32(7); h.bytes(new Uint8Array([1, 2]));
+ * h.hex(); // 16 lowercase hex digits
+ */
+export class TraceHash {
+  private hi = OFFSET_HI;
+  private lo = OFFSET_LO;
+
+  /**
+   * Folds in one byte.
+   * @example h.byte(0xff)
+   */
+  byte(value: number): void {
+    const lo = (this.lo ^ (value & 0xff)) >>> 0;
+    const product = lo * 0x1b3;
+    const newLo = product >>> 0;
+    this.hi = (Math.imul(this.hi, 0x1b3) + ((lo << 8) >>> 0) + (product - newLo) / TWO_32) >>> 0;
+    this.lo = newLo;
+  }
+
+  /**
+   * Folds in the 4 little-endian bytes of an unsigned 32-bit integer.
+   * @example h.u32(nodeIndex)
+   */
+  u32(value: number): void {
+    this.byte(value);
+    this.byte(value >>> 8);
+    this.byte(value >>> 16);
+    this.byte(value >>> 24);
+  }
+
+  /**
+   * Folds in the 8 bytes of a float64 (little-endian platforms, i.e. every supported one).
+   * @example h.f64(nowMs)
+   */
+  f64(value: number): void {
+    f64[0] = value;
+    this.u32(f64Words[0]!);
+    this.u32(f64Words[1]!);
+  }
+
+  /**
+   * Folds in every byte of `data`, in order.
+   * @example h.bytes(payload)
+   */
+  bytes(data: Uint8Array): void {
+    let hi = this.hi;
+    let lo = this.lo;
+    for (let i = 0; i < data.length; i++) {
+      lo = (lo ^ data[i]!) >>> 0;
+      const product = lo * 0x1b3;
+      const newLo = product >>> 0;
+      hi = (Math.imul(hi, 0x1b3) + ((lo << 8) >>> 0) + (product - newLo) / TWO_32) >>> 0;
+      lo = newLo;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  /**
+   * The current digest as 16 lowercase hex digits (the state is not consumed).
+   * @example new TraceHash().hex() // 'cbf29ce484222325'
+   */
+  hex(): string {
+    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { TraceHash } from '../../../src/sim/index.js';
+import { utf8Encode } from '../../../src/util/bytes.js';
+
+// Published FNV-1a 64 test vectors (Fowler, Noll, Vo; draft-eastlake-fnv).
+const VECTORS: [string, string][] = [
+  ['', 'cbf29ce484222325'],
+  ['a', 'af63dc4c8601ec8c'],
+  ['foobar', '85944171f73967e8'],
+];
+
+describe('TraceHash', () => {
+  it('computes FNV-1a 64 known answers through bytes() and byte()', () => {
+    for (const [text, hex] of VECTORS) {
+      const viaBytes = new TraceHash();
+      viaBytes.bytes(utf8Encode(text));
+      expect(viaBytes.hex()).toBe(hex);
+      const viaByte = new TraceHash();
+      for (const b of utf8Encode(text)) viaByte.byte(b);
+      expect(viaByte.hex()).toBe(hex);
+    }
+  });
+
+  it('folds integers and floats as little-endian bytes', () => {
+    const a = new TraceHash();
+    a.u32(0x04030201);
+    const b = new TraceHash();
+    b.bytes(new Uint8Array([1, 2, 3, 4]));
+    expect(a.hex()).toBe(b.hex());
+    const c = new TraceHash();
+    c.f64(1);
+    const d = new TraceHash();
+    d.bytes(new Uint8Array([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]));
+    expect(c.hex()).toBe(d.hex());
+  });
+
+  it('changes when any input byte changes', () => {
+    const a = new TraceHash();
+    a.bytes(new Uint8Array([1, 2, 3]));
+    const b = new TraceHash();
+    b.bytes(new Uint8Array([1, 2, 4]));
+    expect(a.hex()).not.toBe(b.hex());
+  });
+});
