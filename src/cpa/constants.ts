@@ -9,8 +9,8 @@
  * | structure | spec (RSA) | ours (Ed25519) |
  * |---|---|---|
  * | CPA Public Key: Field Length | 169 | {@link PUBLIC_KEY_FIELD_BYTES} = 52 |
- * | Algorithm ObjId Length | 0x0014 ("1.2.840.113549.1.1.1") | {@link ED25519_OID_TEXT}.length = 11 ("1.3.101.112") |
- * | PublicKey cbData | 0x008C (DER RSAPublicKey) | {@link ED25519_PUBLIC_KEY_BYTES} = 32 (raw RFC 8032 key) |
+ * | Algorithm ObjId Length | 0x0014 (rsaEncryption text) | 11 ({@link ED25519_OID_TEXT}) |
+ * | PublicKey cbData | 0x008C (DER RSAPublicKey) | {@link ED25519_PUBLIC_KEY_BYTES} = 32 (raw) |
  * | SIGNATURE: Field Length | 0x0088 | {@link SIGNATURE_FIELD_BYTES} = 72 |
  * | Signature Length | 0x0080 | {@link ED25519_SIGNATURE_BYTES} = 64 |
  * | ALG_ID | 0x00008004 (CALG_SHA1) | {@link ED25519_ALG_ID} = 0x000020ED |
@@ -28,6 +28,7 @@ export const CPA_PNRP_MAJOR_VERSION = 0x04;
 /**
  * Flag bits of byte 6 of an Encoded CPA ([MS-PNRP] §2.2.3.1). The top two bits are reserved:
  * written as zero, ignored on receipt.
+ * @example const isRevoke = (encoded[6]! & CPA_FLAGS.revoke) !== 0;
  */
 export const CPA_FLAGS = {
   /** X: an extended payload exists for this CPA. */
@@ -44,8 +45,6 @@ export const CPA_FLAGS = {
   revoke: 0x01,
 } as const;
 
-/** Bytes from the start of a CPA to the end of its Nonce: the fixed header. */
-export const CPA_FIXED_HEADER_BYTES = 48;
 /** Bytes in the service location and in the nonce. */
 export const NONCE_BYTES = 16;
 /** Bytes in a BinaryAuthority and in a ClassifierHash (SHA-1). */
@@ -94,6 +93,7 @@ export const PUBLIC_KEY_FIELD_BYTES =
  * (class bits 13-15, type bits 9-12, sub-id bits 0-8): ALG_CLASS_SIGNATURE (1 << 13) |
  * ALG_TYPE_ANY (0) | sub-id 0xED ("Ed"). No CryptoAPI algorithm uses 0x20ED; the spec's value,
  * 0x00008004 (CALG_SHA1), is refused because this profile does not hash with SHA-1 first.
+ * @example ED25519_ALG_ID.toString(16) // '20ed', written little-endian: ed 20 00 00
  */
 export const ED25519_ALG_ID = 0x000020ed;
 /** SIGNATURE fixed part: Field Length (2), Signature Length (2), ALG_ID (4). */
@@ -113,7 +113,10 @@ export const EXTENDED_PAYLOAD_ITEM_HEADER_BYTES = 10;
 export const EXTENDED_PAYLOAD_TYPE_STRING = 0x80000002;
 /** Payload Type of binary data. */
 export const EXTENDED_PAYLOAD_TYPE_BINARY = 0x80000003;
-/** String Type values ([MS-PNRP] §2.2.3.3): 0 UTF-16 ("Unicode"), 1 UTF-8. */
+/**
+ * String Type values ([MS-PNRP] §2.2.3.3): 0 UTF-16 ("Unicode"), 1 UTF-8.
+ * @example EXTENDED_PAYLOAD_STRING_TYPES['utf-8'] // 1
+ */
 export const EXTENDED_PAYLOAD_STRING_TYPES = { 'utf-16le': 0x0000, 'utf-8': 0x0001 } as const;
 /** Binary payload bytes, at least. */
 export const EXTENDED_PAYLOAD_BINARY_BYTES_MIN = 1;
@@ -127,5 +130,6 @@ export const EXTENDED_PAYLOAD_STRING_LENGTH_MAX = 4098;
 /**
  * Recommended CPA lifetime bounds ([MS-PNRP] §2.2.3.1: NotAfter SHOULD be 12 hours to one week
  * ahead). Advice for publishers; neither `createCpa` nor `verifyCpa` enforces them.
+ * @example createCpa({ ...params, notAfterMs: nowWallMs + CPA_LIFETIME_MS.min }, identity)
  */
 export const CPA_LIFETIME_MS = { min: 12 * 3_600_000, max: 7 * 24 * 3_600_000 } as const;

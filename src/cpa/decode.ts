@@ -65,7 +65,7 @@ function readCpa(r: ByteReader): Cpa {
   if (versions.some((v, i) => v !== expected[i])) {
     fail(
       'bad-version',
-      `CPA version ${versions[1]}.${versions[0]} / PNRP ${versions[3]}.${versions[2]}, expected 2.0 / 4.0`,
+      `versions CPA ${versions[1]}.${versions[0]} PNRP ${versions[3]}.${versions[2]}, want 2.0 4.0`,
     );
   }
   const flags = r.u8();

@@ -54,7 +54,12 @@ import type { AppEndpoint, Cpa, FriendlyName } from './model.js';
 import { isAllZero } from './model.js';
 import { encodeText } from './text.js';
 
-/** Everything of a {@link Cpa} that goes into the signed span. */
+/**
+ * Everything of a {@link Cpa} that goes into the signed span.
+ * @example
+ * const { signature, secured, peerName, classifier, ...fields } = cpa;
+ * encodeCpaSignedSpan(fields);
+ */
 export type CpaSignedFields = Omit<Cpa, 'signature' | 'secured' | 'peerName' | 'classifier'>;
 
 /**
@@ -164,7 +169,7 @@ function friendlyNameBytes(name: FriendlyName): Uint8Array {
   const bytes = encodeText(name.text, name.encoding);
   if (bytes.length < FRIENDLY_NAME_BYTES_MIN || bytes.length > FRIENDLY_NAME_BYTES_MAX) {
     throw new RangeError(
-      `friendlyName must be ${FRIENDLY_NAME_BYTES_MIN}..${FRIENDLY_NAME_BYTES_MAX} bytes in ${name.encoding}, got ${bytes.length}`,
+      `friendlyName must be 1..${FRIENDLY_NAME_BYTES_MAX} bytes in ${name.encoding}, got ${bytes.length}`,
     );
   }
   return bytes;

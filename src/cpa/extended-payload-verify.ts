@@ -22,7 +22,11 @@ import {
 import { filetimeFromUnixMs } from './filetime.js';
 import { assertBytes, writeSignatureField } from './key-fields.js';
 
-/** What a publisher puts into an extended payload. */
+/**
+ * What a publisher puts into an extended payload.
+ * @example
+ * createExtendedPayload({ pnrpId, notAfterMs, nonce, payload: { type: 'binary', bytes } }, alice)
+ */
 export interface CreateExtendedPayloadParams {
   /** The registered PNRP ID the payload belongs to. */
   readonly pnrpId: Key;
@@ -37,7 +41,10 @@ export interface CreateExtendedPayloadParams {
   readonly payload: ExtendedPayloadData;
 }
 
-/** A freshly signed extended payload and its encoding. */
+/**
+ * A freshly signed extended payload and its encoding.
+ * @example const { extendedPayload, encoded } = createExtendedPayload(params, alice);
+ */
 export interface SignedExtendedPayload {
   readonly extendedPayload: ExtendedPayload;
   readonly encoded: Uint8Array;
@@ -83,7 +90,10 @@ export function createExtendedPayload(
   return { extendedPayload: { ...fields, signature }, encoded: w.finish() };
 }
 
-/** Why an extended payload was refused, in the order the checks run. */
+/**
+ * Why an extended payload was refused, in the order the checks run.
+ * @example for (const reason of EXTENDED_PAYLOAD_REJECT_REASONS) dropped[reason] = 0;
+ */
 export const EXTENDED_PAYLOAD_REJECT_REASONS = [
   'malformed',
   'expired',
@@ -92,15 +102,24 @@ export const EXTENDED_PAYLOAD_REJECT_REASONS = [
   'bad-signature',
 ] as const;
 
-/** One of {@link EXTENDED_PAYLOAD_REJECT_REASONS}. */
+/**
+ * One of {@link EXTENDED_PAYLOAD_REJECT_REASONS}.
+ * @example const reason: ExtendedPayloadRejectReason = 'nonce-mismatch';
+ */
 export type ExtendedPayloadRejectReason = (typeof EXTENDED_PAYLOAD_REJECT_REASONS)[number];
 
-/** The outcome of {@link verifyExtendedPayload}. */
+/**
+ * The outcome of {@link verifyExtendedPayload}.
+ * @example if (!verdict.ok) drop(verdict.reason, verdict.detail);
+ */
 export type ExtendedPayloadVerdict =
   | { readonly ok: true; readonly extendedPayload: ExtendedPayload }
   | { readonly ok: false; readonly reason: ExtendedPayloadRejectReason; readonly detail: string };
 
-/** What the verifier knows independently of the extended payload. */
+/**
+ * What the verifier knows independently of the extended payload.
+ * @example { publicKey: cpa.publicKey, pnrpId: routeEntry.pnrpId, nonce: inquire.nonce, nowWallMs }
+ */
 export interface ExtendedPayloadExpectations {
   /** The public key of the ID's CPA (already verified). */
   readonly publicKey: Uint8Array;

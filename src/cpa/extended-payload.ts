@@ -44,12 +44,18 @@ import { assertBytes, readSignatureField, writeSignatureField } from './key-fiel
 import type { TextEncoding } from './model.js';
 import { decodeText, encodeText } from './text.js';
 
-/** The application data of an extended payload. */
+/**
+ * The application data of an extended payload.
+ * @example const data: ExtendedPayloadData = { type: 'string', text: 'hi!', encoding: 'utf-8' };
+ */
 export type ExtendedPayloadData =
   | { readonly type: 'binary'; readonly bytes: Uint8Array }
   | { readonly type: 'string'; readonly text: string; readonly encoding: TextEncoding };
 
-/** A signed extended payload. */
+/**
+ * A signed extended payload.
+ * @example const result = decodeExtendedPayload(bytes); if (result.ok) result.value.payload.type;
+ */
 export interface ExtendedPayload {
   /** Not After as FILETIME ticks. */
   readonly notAfterFiletime: bigint;
@@ -62,7 +68,10 @@ export interface ExtendedPayload {
   readonly signature: Uint8Array;
 }
 
-/** Everything of an {@link ExtendedPayload} the signature covers. */
+/**
+ * Everything of an {@link ExtendedPayload} the signature covers.
+ * @example const { signature, ...fields } = ext; encodeExtendedPayloadSignedSpan(fields);
+ */
 export type ExtendedPayloadSignedFields = Omit<ExtendedPayload, 'signature'>;
 
 /**
@@ -139,7 +148,7 @@ function payloadBody(p: ExtendedPayloadData): {
     payloadLength > EXTENDED_PAYLOAD_STRING_LENGTH_MAX
   ) {
     throw new RangeError(
-      `a string extended payload must have Payload Length 6..4098 (String Type + text + NUL), got ${payloadLength}`,
+      `string Payload Length (String Type + text + NUL) must be 6..4098, got ${payloadLength}`,
     );
   }
   return {

@@ -6,7 +6,10 @@
  * The caller supplies the time; nothing here reads a clock.
  */
 
-/** FILETIME ticks from 1601-01-01 to the Unix epoch 1970-01-01 (369 years incl. 89 leap days). */
+/**
+ * FILETIME ticks from 1601-01-01 to the Unix epoch 1970-01-01 (369 years incl. 89 leap days).
+ * @example filetimeFromUnixMs(0) === FILETIME_UNIX_EPOCH // true
+ */
 export const FILETIME_UNIX_EPOCH = 116_444_736_000_000_000n;
 /** FILETIME ticks in one millisecond. */
 export const FILETIME_TICKS_PER_MS = 10_000n;

@@ -87,7 +87,7 @@ export function readSignatureField(r: ByteReader): Uint8Array {
   if (fieldLength !== SIGNATURE_FIELD_BYTES || signatureLength !== ED25519_SIGNATURE_BYTES) {
     fail(
       'bad-signature-field',
-      `SIGNATURE lengths ${fieldLength} / ${signatureLength}, expected ${SIGNATURE_FIELD_BYTES} / ${ED25519_SIGNATURE_BYTES}`,
+      `SIGNATURE lengths ${fieldLength} / ${signatureLength}, expected 72 / 64`,
     );
   }
   if (algId !== ED25519_ALG_ID) {

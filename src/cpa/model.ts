@@ -14,6 +14,8 @@ import type { Endpoint } from '../keys/endpoint.js';
 /**
  * An application endpoint of the CPA's PAYLOAD, the IPV6_APP_ENDPOINT of [MS-PNRP] §2.2.3.1.3.
  * IPv4 addresses are carried IPv4-mapped (`::ffff:a.b.c.d`).
+ * @example
+ * const web: AppEndpoint = { address: ipv4Mapped(192, 0, 2, 1), port: 443, protocol: 6 };
  */
 export interface AppEndpoint {
   /** 16 bytes. */
@@ -24,20 +26,35 @@ export interface AppEndpoint {
   readonly protocol: number;
 }
 
-/** IANA protocol numbers most app endpoints use. */
+/**
+ * IANA protocol numbers most app endpoints use.
+ * @example { address, port: 5353, protocol: IP_PROTOCOL.udp }
+ */
 export const IP_PROTOCOL = { tcp: 6, udp: 17 } as const;
 
-/** How a friendly name or extended payload string is encoded on the wire. */
+/**
+ * How a friendly name or extended payload string is encoded on the wire.
+ * @example const encoding: TextEncoding = 'utf-16le';
+ */
 export type TextEncoding = 'utf-8' | 'utf-16le';
 
-/** A friendly name and its wire encoding (the U flag). */
+/**
+ * A friendly name and its wire encoding (the U flag).
+ * @example cpa.friendlyName?.text // 'Alice\'s laptop'
+ */
 export interface FriendlyName {
   /** 1..78 bytes once encoded; no NUL. */
   readonly text: string;
   readonly encoding: TextEncoding;
 }
 
-/** A signed Certified Peer Address. */
+/**
+ * A signed Certified Peer Address.
+ * @example
+ * const { cpa } = createCpa(params, identity);
+ * cpa.secured; // true for `<authority>.classifier` names
+ * unixMsFromFiletime(cpa.notAfterFiletime); // expiry in Unix ms
+ */
 export interface Cpa {
   /** R: a revoke CPA, sent when the ID is unregistered. Its nonce is zero. */
   readonly revoke: boolean;
@@ -74,7 +91,10 @@ export interface Cpa {
   readonly classifier?: string;
 }
 
-/** A freshly signed CPA and its encoding. */
+/**
+ * A freshly signed CPA and its encoding.
+ * @example const { cpa, encoded }: SignedCpa = createCpa(params, identity);
+ */
 export interface SignedCpa {
   readonly cpa: Cpa;
   readonly encoded: Uint8Array;

@@ -21,7 +21,11 @@ import { assertBytes, writeSignatureField } from './key-fields.js';
 import type { AppEndpoint, Cpa, SignedCpa, TextEncoding } from './model.js';
 import { isAllZero } from './model.js';
 
-/** What a publisher puts into a CPA. */
+/**
+ * What a publisher puts into a CPA.
+ * @example
+ * const params: CreateCpaParams = { peerName: '0.chat', serviceLocation, notAfterMs, serviceEndpoints };
+ */
 export interface CreateCpaParams {
   /** The peer name: `0.classifier` (unsecured) or `<identity.authority>.classifier`. */
   readonly peerName: string;
@@ -87,7 +91,7 @@ export function createCpa(
   const name = parsePeerName(params.peerName);
   if (name.secured && name.authority !== identity.authority) {
     throw new RangeError(
-      `identity with authority ${identity.authority} cannot publish "${name.text}": the authority is not its own`,
+      `identity ${identity.authority} cannot publish "${name.text}": not its authority`,
     );
   }
   const revoke = params.revoke ?? false;

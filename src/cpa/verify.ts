@@ -29,7 +29,10 @@ import { filetimeFromUnixMs } from './filetime.js';
 import { assertBytes } from './key-fields.js';
 import type { Cpa } from './model.js';
 
-/** Why a CPA was refused, in the order the checks run. */
+/**
+ * Why a CPA was refused, in the order the checks run.
+ * @example for (const reason of CPA_REJECT_REASONS) stats.cpaDropped[reason] = 0;
+ */
 export const CPA_REJECT_REASONS = [
   'malformed',
   'authority-mismatch',
@@ -40,15 +43,26 @@ export const CPA_REJECT_REASONS = [
   'revoked',
 ] as const;
 
-/** One of {@link CPA_REJECT_REASONS}. */
+/**
+ * One of {@link CPA_REJECT_REASONS}.
+ * @example const reason: CpaRejectReason = 'expired';
+ */
 export type CpaRejectReason = (typeof CPA_REJECT_REASONS)[number];
 
-/** The outcome of {@link verifyCpa}. */
+/**
+ * The outcome of {@link verifyCpa}.
+ * @example
+ * const verdict: CpaVerdict = verifyCpa(bytes, { nowWallMs });
+ * if (verdict.ok) use(verdict.cpa);
+ */
 export type CpaVerdict =
   | { readonly ok: true; readonly cpa: Cpa }
   | { readonly ok: false; readonly reason: CpaRejectReason; readonly detail: string };
 
-/** What the verifier knows independently of the CPA. */
+/**
+ * What the verifier knows independently of the CPA.
+ * @example { nowWallMs, nonce: inquire.nonce, pnrpId: routeEntry.pnrpId, peerName: '0.chat' }
+ */
 export interface CpaExpectations {
   /** Wall-clock now, Unix milliseconds (whole), from the injected `WallClock`. */
   readonly nowWallMs: number;
@@ -56,7 +70,7 @@ export interface CpaExpectations {
   readonly nonce?: Uint8Array;
   /** The PNRP ID of the route entry the CPA vouches for; unchecked when absent. */
   readonly pnrpId?: Key;
-  /** The peer name being resolved; when given, the CPA must be for it and the verdict's CPA carries it. */
+  /** The peer name resolved; when given, the CPA must be for it, and the verdict's CPA carries it. */
   readonly peerName?: string;
   /**
    * Accept a valid revoke CPA instead of reporting `revoked`.
@@ -67,7 +81,8 @@ export interface CpaExpectations {
 
 /**
  * Verifies an Encoded CPA (or a CPA model, which is encoded first) against what the caller
- * expects. Remote bytes never throw; bad expectations are local errors (`TypeError`/`RangeError`).
+ * expects. Remote bytes never throw; bad expectations are local errors (`TypeError`/`RangeError`),
+ * and so is a model that breaks a limit (it throws as `encodeCpa` does).
  * @example
  * const verdict = verifyCpa(authorityBuffer.cpa, {
  *   nowWallMs: wallClock.nowMs(),
