@@ -59,7 +59,7 @@ export function array(
   entryLength: number,
   entries: Bytes[],
   padded = true,
-  count = entries.length,
+  count: number = entries.length,
 ): Bytes {
   const body = cat(
     u16(count),
@@ -71,7 +71,7 @@ export function array(
   return element(fieldId, body, padded);
 }
 
-export function routeEntry(addressCount: number, port = 3540, id = fill(32, 0xee)): Bytes {
+export function routeEntry(addressCount: number, port = 3540, id: Bytes = fill(32, 0xee)): Bytes {
   const addresses = Array.from({ length: addressCount }, () => fill(16, 0x20));
   return element(0x009a, cat(id, [4, 0], u16(port), [0, addressCount], ...addresses));
 }
@@ -81,7 +81,7 @@ export function endpointArray(n: number, port = 3540, padded = false): Bytes {
   return array(0x009e, 0x009d, 18, entries, padded);
 }
 
-export function idArray(n: number, count = n): Bytes {
+export function idArray(n: number, count: number = n): Bytes {
   return array(
     0x0060,
     0x0030,
@@ -92,7 +92,9 @@ export function idArray(n: number, count = n): Bytes {
   );
 }
 
-export const LOOKUP_CONTROLS = Uint8Array.from([0x00, 0x45, 0x00, 0x0c, 0, 2, 0, 64, 8, 3, 0, 0]);
+export const LOOKUP_CONTROLS: Bytes = Uint8Array.from([
+  0x00, 0x45, 0x00, 0x0c, 0, 2, 0, 64, 8, 3, 0, 0,
+]);
 
 export function lookup(path: Bytes, bestMatch: Bytes = new Uint8Array(0)): Bytes {
   return cat(
@@ -132,4 +134,4 @@ export function authority(size: number, offset: number, slice: Bytes, acked = 7)
   );
 }
 
-export const FLAGS_NONE = Uint8Array.from([0, 0x40, 0, 6, 0, 0, 0, 0]);
+export const FLAGS_NONE: Bytes = Uint8Array.from([0, 0x40, 0, 6, 0, 0, 0, 0]);
