@@ -1,0 +1,71 @@
+/**
+ * Brute-force models of the route cache queries, on bigint, for the unit and property tests:
+ * slow and obviously right.
+ */
+import {
+  keyFromBigInt,
+  keyToBigInt,
+  RING_SIZE,
+  ringDistanceBig,
+} from '../../../src/keys/key256.js';
+import type { RouteEntry } from '../../../src/wire/types.js';
+
+const MASK = RING_SIZE - 1n;
+
+/** A route entry for an integer key. */
+export function entryAt(id: bigint, port = 3540): RouteEntry {
+  return { id: keyFromBigInt(id), port, addresses: [new Uint8Array(16)] };
+}
+
+/** Integer value of an entry's id. */
+export function big(entry: RouteEntry): bigint {
+  return keyToBigInt(entry.id);
+}
+
+/** Every entry sorted by ring distance from `target`, ties numerically smaller first. */
+export function modelClosest(
+  entries: readonly RouteEntry[],
+  target: bigint,
+  count: number,
+  accept: (e: RouteEntry) => boolean = () => true,
+): RouteEntry[] {
+  return entries
+    .filter(accept)
+    .map((e) => ({ e, d: ringDistanceBig(target, big(e)), v: big(e) }))
+    .sort((a, b) => (a.d !== b.d ? (a.d < b.d ? -1 : 1) : a.v < b.v ? -1 : a.v > b.v ? 1 : 0))
+    .slice(0, count)
+    .map((x) => x.e);
+}
+
+/** Entries met walking clockwise from `key` (excluding `key`), nearest first. */
+export function modelAbove(
+  entries: readonly RouteEntry[],
+  key: bigint,
+  count: number,
+): RouteEntry[] {
+  return entries
+    .filter((e) => big(e) !== key)
+    .map((e) => ({ e, o: (big(e) - key) & MASK }))
+    .sort((a, b) => (a.o < b.o ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.e);
+}
+
+/** Entries met walking anticlockwise from `key` (excluding `key`), nearest first. */
+export function modelBelow(
+  entries: readonly RouteEntry[],
+  key: bigint,
+  count: number,
+): RouteEntry[] {
+  return entries
+    .filter((e) => big(e) !== key)
+    .map((e) => ({ e, o: (key - big(e)) & MASK }))
+    .sort((a, b) => (a.o < b.o ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.e);
+}
+
+/** Sorted integer ids of a list of entries, for order-free comparison. */
+export function idsOf(entries: Iterable<RouteEntry>): bigint[] {
+  return [...entries].map(big).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
