@@ -11,6 +11,7 @@ import { KEY_BYTES, type Key, RING_SIZE } from '../keys/key256.js';
 /**
  * Deepest level index the thresholds cover: level 76 is the last whose half-span
  * `2^256 / (2·10^76)` is at least 1 (10^77 exceeds 2^256 / 2).
+ * @example levelsMax <= LEVEL_INDEX_LIMIT + 1
  */
 export const LEVEL_INDEX_LIMIT = 76;
 

@@ -8,6 +8,7 @@
  * costs one pointer per entry and walks in cache order, which beats a tree at ~200 entries.
  */
 import type { Key } from '../keys/key256.js';
+import type { Rng } from '../util/rng.js';
 import type { RouteEntry } from '../wire/types.js';
 import { compareKeyAt, compareKeyBytes, subtractInto } from './ring-bytes.js';
 
@@ -144,4 +145,31 @@ export function entriesBetweenClockwise(sorted: readonly RouteEntry[], from: Key
   const bEnd = b < n && compareKeyBytes(sorted[b]!.id, to) === 0 ? b + 1 : b;
   if (order === 0) return n - (bEnd - b);
   return n - aEnd + b;
+}
+
+/**
+ * `min(n, length)` distinct entries chosen uniformly at random: a partial Fisher-Yates shuffle
+ * when many are wanted, Floyd's sampling (no copy of the array) when few are.
+ * @example sampleEntries(sorted, 10, rng) // maintenance INQUIREs ten random entries
+ */
+export function sampleEntries(sorted: readonly RouteEntry[], n: number, rng: Rng): RouteEntry[] {
+  const size = sorted.length;
+  const m = Math.min(n, size);
+  if (m * 4 >= size) {
+    const copy = sorted.slice();
+    for (let j = 0; j < m; j++) {
+      const k = j + rng.nextInt(size - j);
+      const t = copy[j]!;
+      copy[j] = copy[k]!;
+      copy[k] = t;
+    }
+    copy.length = m;
+    return copy;
+  }
+  const chosen = new Set<number>();
+  for (let j = size - m; j < size; j++) {
+    const t = rng.nextInt(j + 1);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].map((j) => sorted[j]!);
 }

@@ -2,12 +2,15 @@
  * Brute-force models of the route cache queries, on bigint, for the unit and property tests:
  * slow and obviously right.
  */
+import { expect } from 'vitest';
+import type { RouteCache } from '../../../src/cache/route-cache.js';
 import {
   keyFromBigInt,
   keyToBigInt,
   RING_SIZE,
   ringDistanceBig,
 } from '../../../src/keys/key256.js';
+import type { Rng } from '../../../src/util/rng.js';
 import type { RouteEntry } from '../../../src/wire/types.js';
 
 const MASK = RING_SIZE - 1n;
@@ -68,4 +71,29 @@ export function modelBelow(
 /** Sorted integer ids of a list of entries, for order-free comparison. */
 export function idsOf(entries: Iterable<RouteEntry>): bigint[] {
   return [...entries].map(big).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A uniformly random 256-bit integer from a test Rng. */
+export function randomBig(rng: Rng): bigint {
+  return keyToBigInt(rng.bytes(32));
+}
+
+/**
+ * The structural invariant of a cache: every stored entry is either a leaf-set member or
+ * charged to exactly one level, so leaf members plus level counts add up to the size; depth is
+ * at most `levelsMax`. Returns the level counts of every centre.
+ */
+export function checkShape(cache: RouteCache, levelsMax = 16): number[][] {
+  const centres = cache.localKeys().length > 0 ? cache.localKeys() : [cache.homeKey];
+  const members = new Set<RouteEntry>();
+  for (const key of cache.localKeys()) {
+    const { below, above } = cache.leafSet(key);
+    for (const e of [...below, ...above]) members.add(e);
+  }
+  const counts = centres.map((c) => cache.levelSummary(c).map((l) => l.count));
+  const charged = counts.flat().reduce((a, b) => a + b, 0);
+  expect(charged + members.size).toBe(cache.size);
+  for (const c of counts) expect(c.length).toBeLessThanOrEqual(levelsMax);
+  for (const e of cache.entries()) expect(cache.get(e.id)).toBe(e);
+  return counts;
 }
