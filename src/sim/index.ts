@@ -1,0 +1,13 @@
+/**
+ * @module sim
+ * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
+ */
+export * from './event-queue.js';
+export * from './network.js';
+export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
+export * from './sim-endpoints.js';
+export type { SimEventListener } from './sim-engine.js';
+export * from './simulation.js';
+export { WALL_CLOCK_START_DEFAULT_MS } from './simulation-options.js';
+export * from './trace-hash.js';
+export type * from './types.js';
