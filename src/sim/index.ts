@@ -2,6 +2,7 @@
  * @module sim
  * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
  */
+export * from './churn.js';
 export * from './event-queue.js';
 export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
