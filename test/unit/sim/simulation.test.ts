@@ -125,6 +125,30 @@ describe(`Simulation: virtual time and the drive loop (seed ${SEED})`, () => {
     expect(() => sim.call(other, () => {})).toThrow(TypeError);
   });
 
+  it('copyPayloads lets a node reuse its send buffer without changing datagrams in flight', () => {
+    for (const copyPayloads of [false, true]) {
+      const { sim, a, b } = pair({ seed: SEED, copyPayloads });
+      b.node.echo = false;
+      const buffer = new Uint8Array([1, 10]);
+      sim.call(a, (node) => node.send(b.endpoint, buffer));
+      buffer[1] = 99; // reused before the datagram arrives
+      sim.runFor(1_000);
+      expect(b.node.received[0]!.payload[1]).toBe(copyPayloads ? 10 : 99);
+    }
+  });
+
+  it('stops draining a node that a listener crashed mid-drain', () => {
+    const { sim, a, b } = pair();
+    sim.onEvent((h) => sim.crash(h));
+    b.node.echo = true;
+    sim.call(a, (node) => node.ping(b.endpoint));
+    sim.runFor(1_000);
+    // b emitted 'received', was crashed by the listener, and its PONG was never sent.
+    expect(b.alive).toBe(false);
+    expect(b.datagramsSent).toBe(0);
+    expect(a.node.received).toHaveLength(0);
+  });
+
   it('throws when a node yields drainOutputsMax outputs without a timeout', () => {
     const sim = new Simulation({ seed: SEED, drainOutputsMax: 10 });
     const chatty = {
