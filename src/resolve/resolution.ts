@@ -154,6 +154,8 @@ export class Resolution {
   private readonly queue: ResolutionAction[] = [];
   private readonly bestMatch: RouteEntry | undefined;
   private readonly acceptAny: boolean;
+  /** The resolver's own cache is small: follow entries even when they are not closer (§3.1.5.6.1). */
+  private readonly smallCache: boolean;
   private outstanding: Outstanding | undefined;
   private paused = false;
   private walkOver = false;
@@ -165,7 +167,8 @@ export class Resolution {
     this.limits = { ...DEFAULT_RESOLUTION_LIMITS, ...init.limits };
     this.deadlineMs = init.startMs + init.spec.timeoutMs;
     this.bestMatch = init.initialBestMatch;
-    this.acceptAny = (init.acceptAny ?? false) || (!init.spec.firstMatch && init.spec.count > 1);
+    this.smallCache = init.acceptAny ?? false;
+    this.acceptAny = this.smallCache || (!init.spec.firstMatch && init.spec.count > 1);
     for (const ep of init.selfEndpoints) this.flag(ep);
     const initial = init.initialHops.slice(0, init.initialHopsMax ?? 4);
     for (let i = initial.length - 1; i >= 0; i--) this.pushHop(initial[i]!);
@@ -184,9 +187,9 @@ export class Resolution {
 
   /** Next action at `nowMs`. Call repeatedly until it returns `wait` or `done`. */
   poll(nowMs: number): ResolutionAction {
-    if (this.finished) return this.finished;
     const queued = this.queue.shift();
     if (queued) return queued;
+    if (this.finished) return this.finished;
     if (nowMs >= this.deadlineMs) return this.finish(this.results > 0 ? undefined : 'timeout');
     const pending = this.outstanding;
     if (pending) return this.pollOutstanding(nowMs, pending);
@@ -214,7 +217,6 @@ export class Resolution {
     this.outstanding = undefined;
     const hop = out.entry;
     this.stats.usefulHops++;
-    this.flag(out.endpoint);
     let flags = 0;
     if (reply.flags.suspicious) {
       this.stats.suspicious++;
@@ -227,7 +229,8 @@ export class Resolution {
       this.queue.push({ type: 'stale', entry: hop });
     }
     const usable = !reply.flags.busy && !reply.flags.notRegistered;
-    const next = usable ? reply.routeEntry : undefined;
+    // A hop that no longer publishes the Validate ID still refers us on (§3.1.5.6.1 steps 4, 7).
+    const next = reply.flags.busy ? undefined : reply.routeEntry;
     let progressed = false;
     if (next) {
       if (next.addresses.some((a) => this.flaggedKeys.has(endpointKey({ address: a, port: next.port })))) {
@@ -235,13 +238,15 @@ export class Resolution {
       } else {
         this.see(next);
         const closer = this.distance(next.id) < this.distance(hop.id);
-        if (closer || this.amongNearest(next)) {
+        if (closer || this.smallCache || this.amongNearest(next)) {
           if (this.useOf(hop) < this.limits.useCountMax) this.pushHop(hop);
           this.pushHop(next);
           progressed = true;
         }
       }
     }
+    // Flag the hop only now: the loop check above compares against the path as it was sent.
+    this.flag(out.endpoint);
     flags |= usable ? ADDRESS_FLAGS.accepted : ADDRESS_FLAGS.rejected;
     this.record(out, nowMs, flags, usable && !progressed);
     if (this.spec.iterative && usable) {
@@ -275,6 +280,8 @@ export class Resolution {
       const flags = ADDRESS_FLAGS.unreachable | (out.kind === 'inquire' ? ADDRESS_FLAGS.inquire : 0);
       this.record(out, nowMs, flags, false);
       this.forget(out.entry);
+      // Flag it so the nodes that referred us there stop offering the dead entry.
+      this.flag(out.endpoint);
       const candidate = this.candidates.get(toHex(out.entry.id));
       if (candidate) candidate.state = 'failed';
       return { type: 'stale', entry: out.entry };
@@ -299,7 +306,7 @@ export class Resolution {
     if (
       this.stats.usefulHops > this.limits.usefulHopsMax ||
       this.stats.suspicious > this.limits.suspiciousMax ||
-      this.flaggedPath.length >= this.limits.flaggedPathMax
+      this.flaggedPath.length > this.limits.flaggedPathMax
     ) {
       this.walkOver = true;
     }

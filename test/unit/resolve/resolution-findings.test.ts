@@ -28,7 +28,7 @@ const resolution = (init: Partial<ResolutionInit>): Resolution =>
     ...init,
   });
 
-describe('resolve: known defects (it.fails until src/resolve is fixed)', () => {
+describe('resolve: fixed defects (regression tests)', () => {
   // A node may publish several keys ([MS-PNRP] §3.2.5.2 ClosestLocalMatch; DrtNode's own
   // responder returns `core.locals` entries at its own endpoints). Asked under key U, node X
   // answers with its other key T at X's own address, because X was not in the flagged path it
@@ -36,7 +36,7 @@ describe('resolve: known defects (it.fails until src/resolve is fixed)', () => {
   // entry is taken for a loop and the key can never be found: every other node now excludes
   // X's address too. Fix: run the loop check against the flagged path as it was sent (move
   // `this.flag(out.endpoint)` after the check), or exempt the answering endpoint from it.
-  it.fails('resolve: finds the target published by a hop it asked under another key', () => {
+  it('resolve: finds the target published by a hop it asked under another key', () => {
     const net = new FakeNetwork();
     const u = entry(T + 1000n, 11);
     net.add({ keys: [u.id, TARGET], endpoint: ep(11), cache: [] });
@@ -59,7 +59,7 @@ describe('resolve: known defects (it.fails until src/resolve is fixed)', () => {
   // Fix: keep the caller's `init.acceptAny` apart (say `smallCache`; `acceptAny` is also forced on
   // for nearest-N, where `amongNearest` must stay the rule) and push on
   // `closer || this.smallCache || this.amongNearest(next)`; the use count still bounds the walk.
-  it.fails('resolve: with the A flag set follows an entry that is not closer than the hop', () => {
+  it('resolve: with the A flag set follows an entry that is not closer than the hop', () => {
     const net = new FakeNetwork();
     const a = entry(T + 10n, 11);
     const b = entry(T + 50n, 12);
@@ -84,7 +84,7 @@ describe('resolve: known defects (it.fails until src/resolve is fixed)', () => {
   // re-keyed but still knows the target sends the search back down the stack.
   // Fix: `const next = reply.flags.busy ? undefined : reply.routeEntry`, and never re-push the
   // N hop (it is already forgotten, so `useOf(hop)` is at the limit).
-  it.fails('resolve: follows the route entry carried by an N-flagged reply', () => {
+  it('resolve: follows the route entry carried by an N-flagged reply', () => {
     const a = entry(T + 1000n, 11);
     const t = entry(T, 20);
     const r = resolution({ initialHops: [a] });
@@ -108,7 +108,7 @@ describe('resolve: known defects (it.fails until src/resolve is fixed)', () => {
   // Under churn ("20% of nodes vanish without notice", DESIGN §7) this is the common case.
   // Fix: on a LOOKUP/INQUIRE timeout, `this.flag(out.endpoint)` as well (it was asked; the
   // flagged path is "endpoints already asked"), so responders stop returning it.
-  it.fails('resolve: routes around a dead entry that the previous hop keeps returning', () => {
+  it('resolve: routes around a dead entry that the previous hop keeps returning', () => {
     const net = new FakeNetwork();
     const a = entry(T + 1000n, 11);
     const dead = entry(T + 10n, 12);

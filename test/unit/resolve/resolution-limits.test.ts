@@ -130,7 +130,7 @@ describe('resolve: stop rules', () => {
     const lookups = run.log.flatMap((l) => (l.action.type === 'lookup' ? [l.action] : []));
     expect(lookups[0]!.flaggedPath).toEqual([SELF]);
     expect(lookups.map((l) => l.flaggedPath.length)).toEqual(
-      Array.from({ length: 21 }, (_, i) => i + 1),
+      Array.from({ length: 22 }, (_, i) => i + 1),
     );
     // Each flagged path is the previous one plus the hop that answered, in order.
     for (let i = 1; i < lookups.length; i++) {
@@ -139,9 +139,9 @@ describe('resolve: stop rules', () => {
         lookups[i - 1]!.endpoint,
       ]);
     }
-    // After the 21st answer the path holds 22 endpoints and the walk ends (see the report on
-    // this rule: a LOOKUP carrying exactly 22 endpoints is never sent).
-    expect(r.stats.usefulHops).toBe(21);
+    // The last LOOKUP carries exactly 22 endpoints; after its answer the path would exceed 22
+    // and the walk ends.
+    expect(r.stats.usefulHops).toBe(22);
     expect(run.done.failure).toBe('not-found');
   });
 
@@ -150,13 +150,13 @@ describe('resolve: stop rules', () => {
     const { run } = runChain(40, { self });
     const lookups = run.log.flatMap((l) => (l.action.type === 'lookup' ? [l.action] : []));
     expect(lookups[0]!.flaggedPath).toEqual(self);
-    expect(lookups).toHaveLength(19);
-    expect(Math.max(...lookups.map((l) => l.flaggedPath.length))).toBe(21);
+    expect(lookups).toHaveLength(20);
+    expect(Math.max(...lookups.map((l) => l.flaggedPath.length))).toBe(22);
   });
 
   it('resolve: honours a smaller flagged-path limit', () => {
     const { run } = runChain(40, { limits: { flaggedPathMax: 5 } });
     const lookups = run.log.flatMap((l) => (l.action.type === 'lookup' ? [l.action] : []));
-    expect(lookups.map((l) => l.flaggedPath.length)).toEqual([1, 2, 3, 4]);
+    expect(lookups.map((l) => l.flaggedPath.length)).toEqual([1, 2, 3, 4, 5]);
   });
 });
