@@ -1,0 +1,58 @@
+/**
+ * @module drt/core
+ * The internal surface a `DrtNode` gives its parts (searches, pending adds, floods, sync,
+ * maintenance, responder). Each part lives in its own file and talks to the others only through
+ * this interface, so the node stays a dispatcher and every part can be read alone.
+ */
+import type { RouteCache } from '../cache/index.js';
+import type { Endpoint } from '../keys/endpoint.js';
+import type { Key } from '../keys/key256.js';
+import type { Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
+import type { NodeEvent } from './events.js';
+import type { ResolvedDrtOptions } from './options.js';
+import type { DrtStats } from './stats.js';
+
+/** A key this node publishes. */
+export interface LocalRegistration {
+  readonly key: Key;
+  readonly keyHex: string;
+  readonly appData: Uint8Array;
+  /** Our route entry for this key. */
+  readonly entry: RouteEntry;
+  /** True once a registration walk reached other nodes. */
+  resolvable: boolean;
+}
+
+/** How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11). */
+export type AdmitOrigin =
+  | { readonly via: 'flood'; readonly from: Endpoint; readonly alreadyFlooded: readonly Endpoint[] }
+  | { readonly via: 'other' };
+
+/** What the parts of a node may use. */
+export interface NodeCore {
+  readonly options: ResolvedDrtOptions;
+  readonly cache: RouteCache;
+  readonly stats: DrtStats;
+  readonly locals: ReadonlyMap<string, LocalRegistration>;
+  readonly selfEndpoints: readonly Endpoint[];
+  /** endpointKey() of each own endpoint. */
+  readonly selfEndpointKeys: ReadonlySet<string>;
+  readonly version: ProtocolVersion;
+  /** Current virtual time of the call being handled. */
+  nowMs(): number;
+  /** Wall-clock ms for record validity. */
+  wallNowMs(): number;
+  /** A fresh random message ID. */
+  newMessageId(): number;
+  /** Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. */
+  send(to: Endpoint, message: Message): void;
+  emit(event: NodeEvent): void;
+  /** Puts a checked entry in the cache, emits leaf-set events and floods as the spec says. */
+  admit(entry: RouteEntry, origin: AdmitOrigin): void;
+  /** Removes an entry found dead or revoked. */
+  evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void;
+  /** Offers an entry learned from the network to the return-routability check. */
+  offer(entry: RouteEntry, origin: AdmitOrigin): void;
+  /** True when any address of `entry` is one of ours. */
+  isSelf(entry: RouteEntry): boolean;
+}

@@ -1,0 +1,241 @@
+/**
+ * @module drt/flooding
+ * Leaf-set upkeep by FLOOD ([MS-PNRP] §3.2.5.11, §3.2.4.2, §4.2-§4.4):
+ * - an entry newly admitted to one of our leaf sets is flooded to the cached IDs nearest to it
+ *   above and below, skipping nodes on its already-flooded list, which grows by one endpoint per
+ *   target (at most 22); if it came by FLOOD from a third node we flood our own entry back;
+ * - an unregistering node floods a revoke record to its immediate neighbours, which remove the key
+ *   and pass the revoke on in the same direction while the key was in their leaf set; it also
+ *   floods each immediate neighbour's entry to the farthest leaf member on the other side, so the
+ *   edge leaf sets heal;
+ * - every FLOOD without the D flag waits for an ACK (retransmit after 1 s); a target that never
+ *   answers, or answers N, is evicted.
+ */
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { clockwiseDistance, type Key, RING_SIZE } from '../keys/key256.js';
+import { toHex } from '../util/bytes.js';
+import type { AckMessage, FloodMessage, RouteEntry } from '../wire/types.js';
+import { WIRE_LIMITS } from '../wire/types.js';
+import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import { bump } from './stats.js';
+
+interface PendingFlood {
+  readonly message: FloodMessage;
+  readonly to: Endpoint;
+  readonly targetId: Key;
+  readonly firstSentMs: number;
+  retransmitted: boolean;
+}
+
+const RETRANSMIT_MS = 1000;
+const TIMEOUT_MS = 2000;
+const ZERO_ID = new Uint8Array(32);
+const ZERO_NONCE = new Uint8Array(16);
+
+function endpointOf(entry: RouteEntry): Endpoint {
+  return { address: entry.addresses[0]!, port: entry.port };
+}
+
+/** FLOODs in flight and the rules that start them. */
+export class Floods {
+  private readonly core: NodeCore;
+  private readonly pending = new Map<number, PendingFlood>();
+
+  constructor(core: NodeCore) {
+    this.core = core;
+  }
+
+  /** Floods an entry that just joined the leaf set of `localKey`. */
+  floodNewLeafEntry(entry: RouteEntry, localKey: Key, origin: AdmitOrigin): void {
+    const core = this.core;
+    const incoming = origin.via === 'flood' ? origin.alreadyFlooded : [];
+    const skip = new Set(incoming.map(endpointKey));
+    if (origin.via === 'flood') skip.add(endpointKey(origin.from));
+    skip.add(endpointKey(endpointOf(entry)));
+    const accept = (e: RouteEntry): boolean =>
+      !skip.has(endpointKey(endpointOf(e))) && !core.isSelf(e);
+    const targets = [
+      ...core.cache.nearestAbove(entry.id, 1, accept),
+      ...core.cache.nearestBelow(entry.id, 1, accept),
+    ];
+    const list = [...incoming, ...targets.map(endpointOf)].slice(-WIRE_LIMITS.alreadyFloodedMax);
+    for (const target of targets) this.send(target, { routeEntry: entry }, list, false);
+    if (origin.via === 'flood' && !endpointsEqual(origin.from, endpointOf(entry))) {
+      const own = core.locals.get(toHex(localKey));
+      if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true);
+    }
+  }
+
+  /** Handles a received FLOOD. */
+  onFlood(from: Endpoint, msg: FloodMessage): void {
+    const core = this.core;
+    core.stats.floodsReceived++;
+    if (!msg.dontAck) {
+      const validateIsZero = msg.validateId.every((b) => b === 0);
+      core.send(from, {
+        type: 'ack',
+        messageId: core.newMessageId(),
+        version: core.version,
+        ackedMessageId: msg.messageId,
+        notRegistered: !validateIsZero && !core.locals.has(toHex(msg.validateId)),
+      });
+    }
+    if (msg.routeEntry && !core.isSelf(msg.routeEntry)) {
+      core.offer(msg.routeEntry, { via: 'flood', from, alreadyFlooded: msg.alreadyFlooded });
+    }
+    if (msg.revokeCpa) this.onRevoke(from, msg.revokeCpa, msg.alreadyFlooded);
+  }
+
+  private onRevoke(from: Endpoint, bytes: Uint8Array, alreadyFlooded: readonly Endpoint[]): void {
+    const core = this.core;
+    const verdict = core.options.security.validateRecord(bytes, {
+      key: undefined,
+      nonce: undefined,
+      revoke: true,
+      nowWallMs: core.wallNowMs(),
+    });
+    if (!verdict.ok) {
+      bump(core.stats.dropped, `revoke-${verdict.reason}`);
+      return;
+    }
+    core.stats.revokesReceived++;
+    const key = verdict.record.key;
+    if (core.locals.has(toHex(key))) return;
+    const sides = this.leafSides(key);
+    if (core.cache.has(key)) core.evict(key, 'revoked');
+    const skip = new Set([...alreadyFlooded, from].map(endpointKey));
+    const accept = (e: RouteEntry): boolean =>
+      !skip.has(endpointKey(endpointOf(e))) && !core.isSelf(e);
+    for (const { side, localKey } of sides) {
+      // Onward in the same direction: away from the revoked key, past our own position.
+      const next =
+        side === 'above'
+          ? core.cache.nearestAbove(localKey, 1, accept)[0]
+          : core.cache.nearestBelow(localKey, 1, accept)[0];
+      if (!next) continue;
+      const list = [...alreadyFlooded, endpointOf(next)].slice(-WIRE_LIMITS.alreadyFloodedMax);
+      this.send(next, { revokeCpa: bytes }, list, false);
+    }
+  }
+
+  /** The local keys that hold `key` in their leaf set, with the side of `key` they are on. */
+  private leafSides(key: Key): { side: 'above' | 'below'; localKey: Key }[] {
+    const out: { side: 'above' | 'below'; localKey: Key }[] = [];
+    const hex = toHex(key);
+    for (const reg of this.core.locals.values()) {
+      const leaf = this.core.cache.leafSet(reg.key);
+      if ([...leaf.below, ...leaf.above].some((e) => toHex(e.id) === hex)) {
+        const side = clockwiseDistance(key, reg.key) < RING_SIZE / 2n ? 'above' : 'below';
+        out.push({ side, localKey: reg.key });
+      }
+    }
+    return out;
+  }
+
+  /** Floods the revoke of a local key and heals the edge leaf sets. Call before dropping the key. */
+  unregister(reg: LocalRegistration): void {
+    const core = this.core;
+    const revoke = core.options.security.secureRecord(
+      {
+        key: reg.key,
+        appData: new Uint8Array(0),
+        endpoints: core.selfEndpoints,
+        nonce: ZERO_NONCE,
+        revoke: true,
+      },
+      core.wallNowMs(),
+    );
+    const { below, above } = core.cache.leafSet(reg.key);
+    const lower = below[0];
+    const upper = above[0];
+    for (const n of [lower, upper])
+      if (n) this.send(n, { revokeCpa: revoke }, [endpointOf(n)], false);
+    const farLower = below[below.length - 1];
+    const farUpper = above[above.length - 1];
+    if (upper && farLower && farLower !== lower)
+      this.send(farLower, { routeEntry: upper }, [], false);
+    if (lower && farUpper && farUpper !== upper)
+      this.send(farUpper, { routeEntry: lower }, [], false);
+  }
+
+  private send(
+    target: RouteEntry,
+    content: { routeEntry?: RouteEntry; revokeCpa?: Uint8Array },
+    alreadyFlooded: readonly Endpoint[],
+    dontAck: boolean,
+  ): void {
+    this.sendTo(endpointOf(target), target.id, content, alreadyFlooded, dontAck);
+  }
+
+  private sendTo(
+    to: Endpoint,
+    validateId: Key,
+    content: { routeEntry?: RouteEntry; revokeCpa?: Uint8Array },
+    alreadyFlooded: readonly Endpoint[],
+    dontAck: boolean,
+  ): void {
+    const core = this.core;
+    if (!dontAck && this.pending.size >= core.options.floodsInFlightMax) {
+      bump(core.stats.boundHits, 'floods');
+      return;
+    }
+    const message: FloodMessage = {
+      type: 'flood',
+      messageId: core.newMessageId(),
+      version: core.version,
+      dontAck,
+      validateId,
+      ...(content.revokeCpa ? { revokeCpa: content.revokeCpa } : {}),
+      ...(content.routeEntry ? { routeEntry: content.routeEntry } : {}),
+      alreadyFlooded,
+    };
+    core.stats.floodsSent++;
+    core.send(to, message);
+    if (!dontAck) {
+      this.pending.set(message.messageId, {
+        message,
+        to,
+        targetId: validateId,
+        firstSentMs: core.nowMs(),
+        retransmitted: false,
+      });
+    }
+  }
+
+  /** Handles an ACK of one of our FLOODs; false if it is not ours. */
+  onAck(from: Endpoint, msg: AckMessage): boolean {
+    const flood = this.pending.get(msg.ackedMessageId);
+    if (!flood) return false;
+    if (!endpointsEqual(from, flood.to)) {
+      bump(this.core.stats.dropped, 'unexpected-source');
+      return true;
+    }
+    this.pending.delete(msg.ackedMessageId);
+    if (msg.notRegistered && this.core.cache.has(flood.targetId))
+      this.core.evict(flood.targetId, 'denied');
+    return true;
+  }
+
+  /** Retransmits unacknowledged FLOODs and evicts targets that never answer. */
+  onTimer(nowMs: number): void {
+    for (const [id, flood] of [...this.pending]) {
+      if (nowMs >= flood.firstSentMs + TIMEOUT_MS) {
+        this.pending.delete(id);
+        if (this.core.cache.has(flood.targetId)) this.core.evict(flood.targetId, 'stale');
+      } else if (!flood.retransmitted && nowMs >= flood.firstSentMs + RETRANSMIT_MS) {
+        flood.retransmitted = true;
+        this.core.stats.retransmits++;
+        this.core.send(flood.to, flood.message);
+      }
+    }
+  }
+
+  /** Earliest time `onTimer` has work. */
+  nextDeadline(): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const f of this.pending.values()) {
+      at = Math.min(at, f.firstSentMs + (f.retransmitted ? TIMEOUT_MS : RETRANSMIT_MS));
+    }
+    return at;
+  }
+}

@@ -1,0 +1,8 @@
+export * from './bootstrap-provider.js';
+export type { LocalRegistration } from './core.js';
+export * from './events.js';
+export * from './node.js';
+export * from './options.js';
+export * from './sans-io.js';
+export * from './security-provider.js';
+export * from './stats.js';

@@ -1,0 +1,463 @@
+/**
+ * @module drt/node
+ * `DrtNode`: the sans-I/O Distributed Routing Table node ([MC-DRT], built on [MS-PNRP] §3).
+ *
+ * Theory of operation. The node is a synchronous state machine (DESIGN.md §2). Inputs are
+ * `handleDatagram`, `handleTimeout` and the commands `start`, `registerKey`, `unregisterKey`,
+ * `search`, `continueSearch`, `cancel`, `close`, each taking the current monotonic time. Outputs
+ * are drained with `poll()`: transmits, events, and last the time of the next timer. The node's
+ * work is split into parts that each own one protocol conversation: `Searches` (iterative
+ * resolution), `PendingAdds` (return-routability checks before anything enters the cache),
+ * `Floods` (leaf-set upkeep), `Sync` (SOLICIT/ADVERTISE/REQUEST when joining), the responder
+ * (LOOKUP/INQUIRE answers) and maintenance. This file only wires them together and dispatches.
+ */
+import { RouteCache } from '../cache/index.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { addToKey, assertKey, type Key, keyInRange } from '../keys/key256.js';
+import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
+import { equalBytes, toHex } from '../util/bytes.js';
+import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
+import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
+import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
+import { Floods } from './flooding.js';
+import { runMaintenance } from './maintenance.js';
+import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
+import { PendingAdds } from './pending-adds.js';
+import { answerInquire, answerLookup } from './responder.js';
+import type { Output, SansIoNode } from './sans-io.js';
+import { Searches, type SearchPurpose } from './searches.js';
+import { bump, createDrtStats, type DrtStats } from './stats.js';
+import { Sync } from './sync.js';
+
+/**
+ * A DRT node. See the module header.
+ * @example
+ * const node = new DrtNode({ rng: seededRng(1), localEndpoints: [ep], bootstrap: staticBootstrap([seed]) });
+ * node.registerKey(0, key); node.start(0);
+ * for (let o = node.poll(); o.type !== 'timeout'; o = node.poll()) handle(o);
+ */
+export class DrtNode implements SansIoNode<NodeEvent> {
+  readonly stats: DrtStats = createDrtStats();
+  private readonly options: ResolvedDrtOptions;
+  private readonly routeCache: RouteCache;
+  private readonly locals = new Map<string, LocalRegistration>();
+  private readonly selfEndpointKeys: Set<string>;
+  private readonly outputs: Output<NodeEvent>[] = [];
+  private outputHead = 0;
+  private readonly reassembler: AuthorityReassembler;
+  private readonly searches: Searches;
+  private readonly pendingAdds: PendingAdds;
+  private readonly floods: Floods;
+  private readonly sync: Sync;
+  private readonly core: NodeCore;
+  private nowMsValue = Number.NEGATIVE_INFINITY;
+  private maintenanceAtMs = Number.POSITIVE_INFINITY;
+  private statusValue: DrtStatus = 'alone';
+  private closed = false;
+
+  constructor(options: DrtNodeOptions) {
+    this.options = resolveDrtOptions(options);
+    const o = this.options;
+    this.routeCache = new RouteCache({
+      rng: o.rng.fork('cache'),
+      leafSetSide: o.leafSetSide,
+      entriesPerLevel: o.entriesPerLevel,
+      entriesMax: o.cacheEntriesMax,
+    });
+    this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
+    this.reassembler = new AuthorityReassembler();
+    this.core = this.makeCore();
+    this.searches = new Searches(this.core, (purpose, results) =>
+      this.onSearchDone(purpose, results),
+    );
+    this.pendingAdds = new PendingAdds(this.core);
+    this.floods = new Floods(this.core);
+    this.sync = new Sync(this.core);
+  }
+
+  /** DRT_STATUS of the node. */
+  get status(): DrtStatus {
+    return this.statusValue;
+  }
+
+  /** The routing cache (read it; do not modify it). */
+  get cache(): RouteCache {
+    return this.routeCache;
+  }
+
+  /** Keys this node publishes. */
+  localKeys(): Key[] {
+    return [...this.locals.values()].map((r) => r.key);
+  }
+
+  /** Joins the cloud: solicits the bootstrap provider's endpoints. */
+  start(nowMs: number): void {
+    this.advance(nowMs);
+    this.rejoin();
+  }
+
+  /**
+   * Publishes a key: resolves key + 1 with our own entry as best match, so the nodes on the way
+   * learn it and our leaf set fills. Throws RangeError for a duplicate or a refused key.
+   */
+  registerKey(nowMs: number, key: Key, appData: Uint8Array = new Uint8Array(0)): void {
+    this.advance(nowMs);
+    assertKey(key);
+    if (!(appData instanceof Uint8Array)) throw new TypeError('appData must be a Uint8Array');
+    const keyHex = toHex(key);
+    if (this.locals.has(keyHex))
+      throw new RangeError(`key ${keyHex} is already registered (DUPLICATE_KEY)`);
+    const refusal = this.options.security.checkRegistration(key, appData);
+    if (refusal !== undefined)
+      throw new RangeError(`the security provider refused the key: ${refusal}`);
+    const entry: RouteEntry = {
+      id: key.slice(),
+      port: this.options.localEndpoints[0]!.port,
+      addresses: this.options.localEndpoints.map((ep) => ep.address),
+    };
+    const reg: LocalRegistration = {
+      key: entry.id,
+      keyHex,
+      appData: appData.slice(),
+      entry,
+      resolvable: false,
+    };
+    this.locals.set(keyHex, reg);
+    this.emitLeafChanges(this.routeCache.addLocalKey(entry.id));
+    this.options.bootstrap.register?.(this.options.localEndpoints);
+    this.startRegistration(reg);
+  }
+
+  /** Stops publishing a key: floods its revoke and heals the neighbours' leaf sets. */
+  unregisterKey(nowMs: number, key: Key): void {
+    this.advance(nowMs);
+    assertKey(key);
+    const reg = this.locals.get(toHex(key));
+    if (!reg) throw new RangeError(`key ${toHex(key)} is not registered here`);
+    this.floods.unregister(reg);
+    this.locals.delete(reg.keyHex);
+    this.emitLeafChanges(this.routeCache.removeLocalKey(reg.key));
+    if (this.locals.size === 0) this.options.bootstrap.unregister?.();
+  }
+
+  /**
+   * Starts a search; results and the end arrive as `search-result` / `search-done` events.
+   * Throws `SearchOptionsError` (a RangeError with a DRT code) for invalid options.
+   */
+  search(nowMs: number, target: Key, options: SearchOptions = {}): number {
+    this.advance(nowMs);
+    const spec = normalizeSearch(target, options);
+    if (spec.allowCurrentInstanceMatch && spec.firstMatch) {
+      const local = this.localMatch(spec);
+      if (local) return this.endAtOnce(spec, local);
+    }
+    if (this.routeCache.size === 0) return this.endAtOnce(spec, undefined, 'alone');
+    const id = this.searches.start(spec, { kind: 'app' });
+    return id ?? this.endAtOnce(spec, undefined, 'busy');
+  }
+
+  /** Iterative searches: asks the next hop. Returns false for an unknown or finished search. */
+  continueSearch(nowMs: number, searchId: number): boolean {
+    this.advance(nowMs);
+    return this.searches.continue(searchId);
+  }
+
+  /** Cancels a search. Returns false for an unknown or finished search. */
+  cancel(nowMs: number, searchId: number): boolean {
+    this.advance(nowMs);
+    return this.searches.cancel(searchId);
+  }
+
+  /** Unregisters every key (flooding revokes) and stops the node's timers. */
+  close(nowMs: number): void {
+    this.advance(nowMs);
+    for (const reg of [...this.locals.values()]) this.unregisterKey(nowMs, reg.key);
+    this.closed = true;
+  }
+
+  handleDatagram(nowMs: number, from: Endpoint, payload: Uint8Array): void {
+    this.advance(nowMs);
+    this.stats.datagramsReceived++;
+    this.stats.bytesReceived += payload.length;
+    const dropped = this.receive(nowMs, from, payload);
+    if (dropped !== undefined) bump(this.stats.dropped, dropped);
+  }
+
+  /** Decodes and dispatches one datagram; returns a drop reason when it is not used. */
+  private receive(nowMs: number, from: Endpoint, payload: Uint8Array): string | undefined {
+    if (this.closed || this.statusValue === 'faulted') return 'closed';
+    if (from.port <= 1024) return 'reserved-port';
+    const decoded = decodeMessage(payload);
+    if (!decoded.ok) return decoded.error.code;
+    let msg = decoded.value;
+    const v = this.options.version;
+    if (msg.version.major !== v.major || msg.version.minor !== v.minor) return 'version-mismatch';
+    if (msg.type === 'authority-fragment') {
+      const r = this.reassembler.add(nowMs, endpointKey(from), msg);
+      if (r.type === 'rejected') return `fragment-${r.error.code}`;
+      if (r.type === 'pending') return undefined;
+      msg = r.message;
+    }
+    bump(this.stats.received, msg.type);
+    try {
+      this.dispatch(from, msg);
+    } catch (e) {
+      this.fault(e);
+    }
+    return undefined;
+  }
+
+  handleTimeout(nowMs: number): void {
+    this.advance(nowMs);
+    if (this.closed || this.statusValue === 'faulted') return;
+    try {
+      this.searches.onTimer(nowMs);
+      this.pendingAdds.onTimer(nowMs);
+      this.floods.onTimer(nowMs);
+      this.sync.expire(nowMs);
+      this.reassembler.expire(nowMs);
+      if (nowMs >= this.maintenanceAtMs) {
+        this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
+        runMaintenance({
+          core: this.core,
+          searches: this.searches,
+          pendingAdds: this.pendingAdds,
+          sync: this.sync,
+          retryRegistrations: () => this.retryRegistrations(),
+          rejoin: () => this.rejoin(),
+        });
+      }
+    } catch (e) {
+      this.fault(e);
+    }
+  }
+
+  poll(): Output<NodeEvent> {
+    if (this.outputHead < this.outputs.length) {
+      const out = this.outputs[this.outputHead++]!;
+      if (this.outputHead === this.outputs.length) {
+        this.outputs.length = 0;
+        this.outputHead = 0;
+      }
+      return out;
+    }
+    return { type: 'timeout', atMs: this.nextTimerMs() };
+  }
+
+  private nextTimerMs(): number {
+    if (this.closed || this.statusValue === 'faulted') return Number.POSITIVE_INFINITY;
+    return Math.min(
+      this.maintenanceAtMs,
+      this.searches.nextDeadline(),
+      this.pendingAdds.nextDeadline(),
+      this.floods.nextDeadline(),
+      this.sync.nextDeadline(),
+    );
+  }
+
+  private dispatch(from: Endpoint, msg: Message): void {
+    switch (msg.type) {
+      case 'lookup':
+        return answerLookup(this.core, from, msg);
+      case 'inquire':
+        return answerInquire(this.core, from, msg);
+      case 'authority':
+        return this.onAuthority(from, msg);
+      case 'solicit':
+        return this.sync.onSolicit(from, msg);
+      case 'advertise':
+        return this.sync.onAdvertise(from, msg);
+      case 'request':
+        return this.sync.onRequest(from, msg);
+      case 'flood':
+        return this.floods.onFlood(from, msg);
+      case 'ack':
+        // ACKs of our FLOODs matter; an ACK of a REQUEST only confirms what the FLOODs show.
+        this.floods.onAck(from, msg);
+        return;
+    }
+  }
+
+  private onAuthority(from: Endpoint, msg: AuthorityMessage): void {
+    if (this.searches.onAuthority(from, msg)) return;
+    if (this.pendingAdds.onAuthority(from, msg)) return;
+    bump(this.stats.dropped, 'unmatched-authority');
+  }
+
+  private advance(nowMs: number): void {
+    if (typeof nowMs !== 'number' || Number.isNaN(nowMs))
+      throw new TypeError('nowMs must be a number');
+    if (nowMs < this.nowMsValue)
+      throw new RangeError(`time went backwards: ${nowMs} < ${this.nowMsValue}`);
+    if (this.maintenanceAtMs === Number.POSITIVE_INFINITY) {
+      this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
+    }
+    this.nowMsValue = nowMs;
+  }
+
+  private fault(e: unknown): void {
+    bump(this.stats.dropped, 'internal-error');
+    this.options.trace?.(`faulted: ${e instanceof Error ? e.stack : String(e)}`);
+    this.setStatus('faulted');
+  }
+
+  private setStatus(status: DrtStatus, bootstrapEndpoints: readonly Endpoint[] = []): void {
+    if (status === this.statusValue) return;
+    this.statusValue = status;
+    this.emit({ type: 'status-changed', status, bootstrapEndpoints });
+  }
+
+  private emit(event: NodeEvent): void {
+    this.outputs.push({ type: 'event', event });
+  }
+
+  private emitLeafChanges(
+    changes: readonly { type: 'added' | 'deleted'; localKey: Key; remoteKey: Key }[],
+  ): void {
+    for (const c of changes) {
+      this.emit({
+        type: 'leafset-key-changed',
+        change: c.type,
+        localKey: c.localKey,
+        remoteKey: c.remoteKey,
+      });
+    }
+  }
+
+  private rejoin(): void {
+    const endpoints = this.options.bootstrap.endpoints(this.nowMsValue);
+    const tried = this.sync.solicit(endpoints);
+    if (tried.length === 0 && this.routeCache.size === 0) this.setStatus('alone', endpoints);
+  }
+
+  private startRegistration(reg: LocalRegistration): void {
+    if (this.routeCache.size === 0) return; // waits until the node has joined (see admit)
+    const side = this.options.leafSetSide;
+    const target = addToKey(reg.key, 1);
+    const spec = normalizeSearch(target, {
+      minKey: addToKey(reg.key, 2),
+      maxKey: target,
+      maxEndpoints: Math.min(2 * side, 20),
+    });
+    this.searches.start(spec, { kind: 'registration', keyHex: reg.keyHex }, reg.entry);
+  }
+
+  private retryRegistrations(): void {
+    for (const reg of this.locals.values()) if (!reg.resolvable) this.startRegistration(reg);
+  }
+
+  private onSearchDone(purpose: SearchPurpose, results: number): void {
+    if (purpose.kind !== 'registration') return;
+    const reg = this.locals.get(purpose.keyHex);
+    if (!reg) return;
+    const resolvable = results > 0;
+    if (resolvable !== reg.resolvable || !resolvable) {
+      reg.resolvable = resolvable;
+      this.emit({
+        type: 'registration-state-changed',
+        key: reg.key,
+        state: resolvable ? 'resolvable' : 'unresolvable',
+      });
+    }
+  }
+
+  private localMatch(spec: SearchSpec): LocalRegistration | undefined {
+    for (const reg of this.locals.values())
+      if (keyInRange(reg.key, spec.minKey, spec.maxKey)) return reg;
+    return undefined;
+  }
+
+  private endAtOnce(
+    spec: SearchSpec,
+    local: LocalRegistration | undefined,
+    failure?: SearchFailure,
+  ): number {
+    const searchId = this.searches.reserveId();
+    if (local) {
+      this.emit({
+        type: 'search-result',
+        result: {
+          searchId,
+          type: equalBytes(local.key, spec.target) ? 'exact' : 'near',
+          key: local.key,
+          appData: local.appData,
+          endpoint: this.options.localEndpoints[0]!,
+          proof: undefined,
+        },
+      });
+    }
+    const stats = {
+      lookups: 0,
+      inquires: 0,
+      retransmits: 0,
+      usefulHops: 0,
+      suspicious: 0,
+      timeouts: 0,
+    };
+    this.emit({ type: 'search-done', searchId, results: local ? 1 : 0, failure, path: [], stats });
+    return searchId;
+  }
+
+  private makeCore(): NodeCore {
+    return {
+      options: this.options,
+      cache: this.routeCache,
+      stats: this.stats,
+      locals: this.locals,
+      selfEndpoints: this.options.localEndpoints,
+      selfEndpointKeys: this.selfEndpointKeys,
+      version: this.options.version,
+      nowMs: () => this.nowMsValue,
+      wallNowMs: () => this.options.wallClock.nowMs(),
+      newMessageId: () => this.options.rng.nextU32(),
+      send: (to, message) => this.send(to, message),
+      emit: (event) => this.emit(event),
+      admit: (entry, origin) => this.admit(entry, origin),
+      evict: (id, reason) => this.evict(id, reason),
+      offer: (entry, origin) => this.pendingAdds.offer(entry, origin),
+      isSelf: (entry) =>
+        entry.addresses.some((address) =>
+          this.selfEndpointKeys.has(endpointKey({ address, port: entry.port })),
+        ),
+    };
+  }
+
+  private send(to: Endpoint, message: Message): void {
+    for (const payload of encodeDatagrams(message)) {
+      this.stats.datagramsSent++;
+      this.stats.bytesSent += payload.length;
+      this.outputs.push({ type: 'transmit', to, payload });
+    }
+    bump(this.stats.sent, message.type);
+  }
+
+  private admit(entry: RouteEntry, origin: AdmitOrigin): void {
+    if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) return;
+    const result = this.routeCache.add(entry);
+    if (result.added) this.stats.cacheAdmissions++;
+    for (const c of result.leafSetChanges) {
+      this.emit({
+        type: 'leafset-key-changed',
+        change: c.type,
+        localKey: c.localKey,
+        remoteKey: c.remoteKey,
+      });
+      if (c.type === 'added' && equalBytes(c.remoteKey, entry.id)) {
+        this.floods.floodNewLeafEntry(entry, c.localKey, origin);
+      }
+    }
+    if (this.statusValue !== 'active' && this.routeCache.size > 0) {
+      this.setStatus('active');
+      this.retryRegistrations();
+    }
+  }
+
+  private evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void {
+    const result = this.routeCache.remove(id);
+    if (!result.removed) return;
+    if (reason !== 'revoked') this.stats.staleCacheEntryHits++;
+    this.emitLeafChanges(result.leafSetChanges);
+    if (this.routeCache.size === 0 && this.statusValue === 'active') this.setStatus('alone');
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * @module drt/options
+ * Options of a `DrtNode`, their defaults (the [MS-PNRP]/[MC-DRT] constants, reference §5-§6) and
+ * their one-time validation. Every option but `rng` and `localEndpoints` is optional.
+ */
+import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
+import { assertEndpoint, type Endpoint, PORT_RESERVED_MAX } from '../keys/endpoint.js';
+import type { ResolutionLimits } from '../resolve/resolution.js';
+import type { Rng } from '../util/rng.js';
+import type { ProtocolVersion } from '../wire/types.js';
+import { type BootstrapProvider, staticBootstrap } from './bootstrap-provider.js';
+import type { WallClock } from './sans-io.js';
+import { nullSecurityProvider, type SecurityProvider } from './security-provider.js';
+
+/** Options of a DrtNode. */
+export interface DrtNodeOptions {
+  /** Injected randomness (message IDs, nonces, random cache replacement). */
+  readonly rng: Rng;
+  /** Addresses this node answers on: 1..4 endpoints sharing one port > 1024. */
+  readonly localEndpoints: readonly Endpoint[];
+  /** Wall-clock time for record validity. @default a clock frozen at 2026-01-01T00:00:00Z */
+  readonly wallClock?: WallClock;
+  /** @default nobleCrypto */
+  readonly crypto?: CryptoBackend;
+  /** @default nullSecurityProvider() */
+  readonly security?: SecurityProvider;
+  /** @default staticBootstrap([]) */
+  readonly bootstrap?: BootstrapProvider;
+  /** Header version of this DRT instance. @default { major: 6, minor: 101 } (the DRT SDK sample's) */
+  readonly version?: ProtocolVersion;
+  /** Leaf-set entries on each side of a local key. @default 5 */
+  readonly leafSetSide?: number;
+  /** Entries per cache level. @default 20 */
+  readonly entriesPerLevel?: number;
+  /** Cache entries in all. @default 400 */
+  readonly cacheEntriesMax?: number;
+  /** Period of cache maintenance. @default 15000 */
+  readonly maintenanceIntervalMs?: number;
+  /** Random cache entries INQUIREd per maintenance tick ([MC-DRT] §3.1.6.1). @default 10 */
+  readonly maintenanceInquiries?: number;
+  /** Sparse-level fill searches started per maintenance tick. @default 1 */
+  readonly gapFillsPerTick?: number;
+  /** Route entries awaiting their return-routability check. @default 64 */
+  readonly pendingAddsMax?: number;
+  /** Searches in flight at once (application, registration and maintenance). @default 64 */
+  readonly searchesMax?: number;
+  /** FLOODs awaiting an ACK. @default 128 */
+  readonly floodsInFlightMax?: number;
+  /** Open SOLICIT conversations (publisher side). @default 32 */
+  readonly conversationsMax?: number;
+  /** Lifetime of a SOLICIT conversation. @default 15000 */
+  readonly conversationMs?: number;
+  /** Overrides of the resolver's limits (22 hops, 6 suspicious, 1 s / 2 s timers ...). */
+  readonly resolution?: Partial<ResolutionLimits>;
+  /** Observability hook; must not throw. Never affects behaviour. */
+  readonly trace?: (line: string) => void;
+}
+
+/** Options with every default filled in. */
+export type ResolvedDrtOptions = Required<Omit<DrtNodeOptions, 'trace' | 'resolution'>> & {
+  readonly resolution: Partial<ResolutionLimits>;
+  readonly trace: ((line: string) => void) | undefined;
+};
+
+/** 2026-01-01T00:00:00Z: the default frozen wall clock, so an unconfigured node is deterministic. */
+export const DEFAULT_WALL_CLOCK_MS = 1_767_225_600_000;
+
+function positiveInt(name: string, value: number, max = 1_000_000): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`${name} must be an integer in 1..${max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Fills defaults and validates once; throws `TypeError`/`RangeError` on misuse.
+ * @example resolveDrtOptions({ rng, localEndpoints: [ep] })
+ */
+export function resolveDrtOptions(o: DrtNodeOptions): ResolvedDrtOptions {
+  if (typeof o !== 'object' || o === null) throw new TypeError('DrtNode options must be an object');
+  if (typeof o.rng?.nextU32 !== 'function') throw new TypeError('options.rng must be an Rng');
+  if (
+    !Array.isArray(o.localEndpoints) ||
+    o.localEndpoints.length < 1 ||
+    o.localEndpoints.length > 4
+  ) {
+    throw new RangeError('options.localEndpoints must hold 1..4 endpoints');
+  }
+  for (const [i, ep] of o.localEndpoints.entries()) assertEndpoint(ep, `localEndpoints[${i}]`);
+  const port = o.localEndpoints[0]!.port;
+  if (port <= PORT_RESERVED_MAX)
+    throw new RangeError(`local port must be > ${PORT_RESERVED_MAX}, got ${port}`);
+  if (o.localEndpoints.some((ep) => ep.port !== port)) {
+    throw new RangeError('all local endpoints must share one port ([MS-PNRP] §3.1.4.1)');
+  }
+  const version = o.version ?? { major: 6, minor: 101 };
+  if (![version.major, version.minor].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
+    throw new RangeError('version major and minor must be bytes');
+  }
+  return {
+    rng: o.rng,
+    localEndpoints: [...o.localEndpoints],
+    wallClock: o.wallClock ?? { nowMs: () => DEFAULT_WALL_CLOCK_MS },
+    crypto: o.crypto ?? nobleCrypto,
+    security: o.security ?? nullSecurityProvider(),
+    bootstrap: o.bootstrap ?? staticBootstrap([]),
+    version,
+    leafSetSide: positiveInt('leafSetSide', o.leafSetSide ?? 5, 20),
+    entriesPerLevel: positiveInt('entriesPerLevel', o.entriesPerLevel ?? 20, 1000),
+    cacheEntriesMax: positiveInt('cacheEntriesMax', o.cacheEntriesMax ?? 400, 100_000),
+    maintenanceIntervalMs: positiveInt(
+      'maintenanceIntervalMs',
+      o.maintenanceIntervalMs ?? 15_000,
+      3_600_000,
+    ),
+    maintenanceInquiries: positiveInt('maintenanceInquiries', o.maintenanceInquiries ?? 10, 100),
+    gapFillsPerTick: positiveInt('gapFillsPerTick', o.gapFillsPerTick ?? 1, 20),
+    pendingAddsMax: positiveInt('pendingAddsMax', o.pendingAddsMax ?? 64, 10_000),
+    searchesMax: positiveInt('searchesMax', o.searchesMax ?? 64, 10_000),
+    floodsInFlightMax: positiveInt('floodsInFlightMax', o.floodsInFlightMax ?? 128, 10_000),
+    conversationsMax: positiveInt('conversationsMax', o.conversationsMax ?? 32, 10_000),
+    conversationMs: positiveInt('conversationMs', o.conversationMs ?? 15_000, 3_600_000),
+    resolution: o.resolution ?? {},
+    trace: o.trace,
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * @module drt/pending-adds
+ * The Pending Route Entry Add List ([MS-PNRP] §3.1.5.11, §3.2.5.1): no route entry enters the
+ * cache until its owner answered an INQUIRE at the entry's address (return routability). When
+ * the entry would land in one of our leaf sets, the INQUIRE also demands the proof (A flag plus a
+ * fresh nonce) and the security provider must accept it. The same machinery probes existing
+ * entries during maintenance ([MC-DRT] §3.1.6.1): a probe that goes unanswered evicts the entry.
+ * Bounded by `pendingAddsMax`; retransmit after 1 s, give up after 2 s.
+ */
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { equalBytes, toHex } from '../util/bytes.js';
+import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
+import type { AdmitOrigin, NodeCore } from './core.js';
+import { bump } from './stats.js';
+
+interface Check {
+  readonly entry: RouteEntry;
+  readonly idHex: string;
+  readonly origin: AdmitOrigin;
+  /** `admit`: a candidate for the cache; `probe`: a cached entry being checked for liveness. */
+  readonly purpose: 'admit' | 'probe';
+  readonly nonce: Uint8Array | undefined;
+  readonly to: Endpoint;
+  readonly messageId: number;
+  readonly firstSentMs: number;
+  retransmitted: boolean;
+}
+
+const RETRANSMIT_MS = 1000;
+const TIMEOUT_MS = 2000;
+
+/** INQUIRE checks in flight, keyed by message ID. */
+export class PendingAdds {
+  private readonly core: NodeCore;
+  private readonly byMessage = new Map<number, Check>();
+  private readonly byId = new Map<string, Check>();
+
+  constructor(core: NodeCore) {
+    this.core = core;
+  }
+
+  /** Checks in flight. */
+  get size(): number {
+    return this.byMessage.size;
+  }
+
+  /** Starts the return-routability check of an entry learned from the network. */
+  offer(entry: RouteEntry, origin: AdmitOrigin): void {
+    const core = this.core;
+    if (entry.addresses.length === 0 || core.isSelf(entry)) return;
+    const idHex = toHex(entry.id);
+    if (core.locals.has(idHex) || this.byId.has(idHex)) return;
+    const cached = core.cache.get(entry.id);
+    if (cached && sameAddresses(cached, entry)) return;
+    this.start(entry, idHex, origin, 'admit');
+  }
+
+  /** Probes a cached entry; no answer (or a denial) evicts it. */
+  probe(entry: RouteEntry): void {
+    const idHex = toHex(entry.id);
+    if (this.byId.has(idHex) || entry.addresses.length === 0) return;
+    this.start(entry, idHex, { via: 'other' }, 'probe');
+  }
+
+  private start(
+    entry: RouteEntry,
+    idHex: string,
+    origin: AdmitOrigin,
+    purpose: Check['purpose'],
+  ): void {
+    const core = this.core;
+    if (this.byMessage.size >= core.options.pendingAddsMax) {
+      bump(core.stats.boundHits, 'pending-adds');
+      return;
+    }
+    const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
+    const check: Check = {
+      entry,
+      idHex,
+      origin,
+      purpose,
+      nonce: needProof ? core.options.rng.bytes(16) : undefined,
+      to: { address: entry.addresses[0]!, port: entry.port },
+      messageId: core.newMessageId(),
+      firstSentMs: core.nowMs(),
+      retransmitted: false,
+    };
+    this.byMessage.set(check.messageId, check);
+    this.byId.set(idHex, check);
+    this.transmit(check);
+  }
+
+  private transmit(check: Check): void {
+    const wantCpa = check.nonce !== undefined;
+    this.core.send(check.to, {
+      type: 'inquire',
+      messageId: check.messageId,
+      version: this.core.version,
+      flags: { wantCpa, wantCertChain: wantCpa, wantExtendedPayload: false },
+      validateId: check.entry.id,
+      ...(check.nonce ? { nonce: check.nonce } : {}),
+    });
+  }
+
+  /** Handles an AUTHORITY if it answers one of our checks; returns false otherwise. */
+  onAuthority(from: Endpoint, msg: AuthorityMessage): boolean {
+    const check = this.byMessage.get(msg.ackedMessageId);
+    if (!check) return false;
+    const core = this.core;
+    if (!endpointsEqual(from, check.to)) {
+      bump(core.stats.dropped, 'unexpected-source');
+      return true;
+    }
+    this.end(check);
+    const { buffer } = msg;
+    if (buffer.flags.notRegistered) {
+      this.refuse(check, 'denied');
+      return true;
+    }
+    if (check.purpose === 'probe') return true;
+    if (check.nonce !== undefined) {
+      const proof = buffer.validateCpa;
+      const verdict = proof
+        ? core.options.security.validateRecord(proof, {
+            key: check.entry.id,
+            nonce: check.nonce,
+            revoke: false,
+            nowWallMs: core.wallNowMs(),
+          })
+        : ({ ok: false, reason: 'missing-proof' } as const);
+      if (!verdict.ok) {
+        bump(core.stats.dropped, `proof-${verdict.reason}`);
+        this.refuse(check, undefined);
+        return true;
+      }
+      const eps = verdict.record.endpoints;
+      if (eps.length > 0 && !eps.some((ep) => endpointsEqual(ep, check.to))) {
+        bump(core.stats.dropped, 'proof-endpoint-mismatch');
+        this.refuse(check, undefined);
+        return true;
+      }
+    }
+    core.admit(check.entry, check.origin);
+    return true;
+  }
+
+  /** Retransmits and expires checks. */
+  onTimer(nowMs: number): void {
+    for (const check of [...this.byMessage.values()]) {
+      if (nowMs >= check.firstSentMs + TIMEOUT_MS) {
+        this.end(check);
+        this.refuse(check, 'stale');
+      } else if (!check.retransmitted && nowMs >= check.firstSentMs + RETRANSMIT_MS) {
+        check.retransmitted = true;
+        this.core.stats.retransmits++;
+        this.transmit(check);
+      }
+    }
+  }
+
+  /** Earliest time `onTimer` has work. */
+  nextDeadline(): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const c of this.byMessage.values()) {
+      at = Math.min(at, c.firstSentMs + (c.retransmitted ? TIMEOUT_MS : RETRANSMIT_MS));
+    }
+    return at;
+  }
+
+  private end(check: Check): void {
+    this.byMessage.delete(check.messageId);
+    this.byId.delete(check.idHex);
+  }
+
+  private refuse(check: Check, evictAs: 'stale' | 'denied' | undefined): void {
+    const core = this.core;
+    if (check.purpose === 'admit') core.stats.cacheAdmissionsRefused++;
+    if (evictAs !== undefined && core.cache.has(check.entry.id))
+      core.evict(check.entry.id, evictAs);
+  }
+}
+
+function sameAddresses(a: RouteEntry, b: RouteEntry): boolean {
+  if (a.port !== b.port || a.addresses.length !== b.addresses.length) return false;
+  return a.addresses.every((addr, i) => equalBytes(addr, b.addresses[i]!));
+}
+
+/** endpointKey of an entry's first address. */
+export function entryEndpointKey(entry: RouteEntry): string {
+  return endpointKey({ address: entry.addresses[0]!, port: entry.port });
+}

@@ -1,0 +1,111 @@
+/**
+ * @module drt/responder
+ * How a node answers LOOKUP and INQUIRE ([MS-PNRP] §3.2.5.2, §3.2.5.6; [MC-DRT] §3.1.5):
+ * - LOOKUP: N flag when the Validate ID is not ours; reply with the closer of (a) our own key
+ *   closest to the target, if our endpoint is not in the flagged path and that key is closer than
+ *   the Validate ID (or the Validate ID is not ours), and (b) the cached entry closest to the
+ *   target whose addresses are not in the flagged path and that is closer than the Validate ID
+ *   (any entry with the A flag). No entry is a dead end; with no remote match and the target
+ *   inside one of our leaf sets we also set L (suspicious). The best match a LOOKUP carries is
+ *   offered to the return-routability check, which is how registrations spread.
+ *   Deviation: we return the closest match, not a random one weighted toward it, so resolution
+ *   takes the fewest hops and tests stay exact.
+ * - INQUIRE: N flag when the Validate ID is not ours; otherwise the proof (A flag, bound to the
+ *   INQUIRE nonce), the credential (C flag) and the provider's extras (classifier, extended payload).
+ */
+
+import type { Endpoint } from '../keys/endpoint.js';
+import { endpointKey } from '../keys/endpoint.js';
+import { keyToBigInt, ringDistanceBig } from '../keys/key256.js';
+import { toHex } from '../util/bytes.js';
+import type { AuthorityBuffer, InquireMessage, LookupMessage, RouteEntry } from '../wire/types.js';
+import type { NodeCore } from './core.js';
+
+const ZERO_NONCE = new Uint8Array(16);
+
+/** Answers a LOOKUP with an AUTHORITY. */
+export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage): void {
+  core.stats.lookupsAnswered++;
+  if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'other' });
+  const target = keyToBigInt(msg.target);
+  const distance = (key: Uint8Array): bigint => ringDistanceBig(keyToBigInt(key), target);
+  const validateLocal = core.locals.has(toHex(msg.validateId));
+  const validateDistance = distance(msg.validateId);
+  const flagged = new Set(msg.flaggedPath.map(endpointKey));
+  const selfFlagged = core.selfEndpoints.some((ep) => flagged.has(endpointKey(ep)));
+
+  let local: RouteEntry | undefined;
+  let localDistance = 0n;
+  if (!selfFlagged) {
+    for (const reg of core.locals.values()) {
+      const d = distance(reg.key);
+      if (validateLocal && d >= validateDistance) continue;
+      if (!local || d < localDistance) {
+        local = reg.entry;
+        localDistance = d;
+      }
+    }
+  }
+  const remote = core.cache.closest(msg.target, 1, (e: RouteEntry) => {
+    for (const address of e.addresses)
+      if (flagged.has(endpointKey({ address, port: e.port }))) return false;
+    return msg.controls.acceptAny || distance(e.id) < validateDistance;
+  })[0];
+  let reply = remote;
+  if (local && (!remote || localDistance < distance(remote.id))) reply = local;
+  const suspicious = !reply && core.cache.isWithinLeafSetSpan(msg.target);
+  const buffer: AuthorityBuffer = {
+    flags: { suspicious, busy: false, notRegistered: !validateLocal },
+    ...(reply ? { routeEntry: reply } : {}),
+  };
+  core.send(from, {
+    type: 'authority',
+    messageId: core.newMessageId(),
+    version: core.version,
+    ackedMessageId: msg.messageId,
+    buffer,
+  });
+}
+
+/** Answers an INQUIRE with an AUTHORITY carrying the requested proof. */
+export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessage): void {
+  core.stats.inquiresAnswered++;
+  const reg = core.locals.get(toHex(msg.validateId));
+  let buffer: AuthorityBuffer;
+  if (!reg) {
+    buffer = { flags: { suspicious: false, busy: false, notRegistered: true } };
+  } else {
+    const security = core.options.security;
+    const nonce = msg.nonce ?? ZERO_NONCE;
+    const now = core.wallNowMs();
+    const proof = msg.flags.wantCpa
+      ? security.secureRecord(
+          {
+            key: reg.key,
+            appData: reg.appData,
+            endpoints: core.selfEndpoints,
+            nonce,
+            revoke: false,
+          },
+          now,
+        )
+      : undefined;
+    const chain = msg.flags.wantCertChain ? security.certChain?.(reg.key) : undefined;
+    const extras =
+      security.authorityExtras?.(reg.key, msg.flags.wantExtendedPayload, nonce, now) ?? {};
+    buffer = {
+      flags: { suspicious: false, busy: false, notRegistered: false },
+      ...(chain ? { certChain: chain } : {}),
+      ...(extras.classifier !== undefined ? { classifier: extras.classifier } : {}),
+      ...(extras.extendedPayload ? { extendedPayload: extras.extendedPayload } : {}),
+      ...(proof ? { validateCpa: proof } : {}),
+    };
+  }
+  core.send(from, {
+    type: 'authority',
+    messageId: core.newMessageId(),
+    version: core.version,
+    ackedMessageId: msg.messageId,
+    buffer,
+  });
+}

@@ -1,0 +1,323 @@
+/**
+ * @module drt/searches
+ * Drives the node's resolutions ([MS-PNRP] §3.1.4.4.2): turns each `Resolution` action into a
+ * LOOKUP or INQUIRE, matches AUTHORITY replies to the search that asked (by message ID and the
+ * hop's endpoint), hands INQUIRE proofs to the security provider, and reports results. Searches
+ * are application searches, registration walks ([MS-PNRP] §3.2.4.1: resolve own key + 1 with the
+ * new entry as best match) or maintenance gap fills; `searchesMax` bounds them all.
+ */
+import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
+import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
+import type { SearchSpec } from '../resolve/search-spec.js';
+import { equalBytes } from '../util/bytes.js';
+import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
+import type { NodeCore } from './core.js';
+import type { SearchFailure } from './events.js';
+import type { ValidatedRecord } from './security-provider.js';
+import { bump } from './stats.js';
+
+/** Why a search runs: it decides what is reported and to whom. */
+export type SearchPurpose =
+  | { readonly kind: 'app' }
+  | { readonly kind: 'registration'; readonly keyHex: string }
+  | { readonly kind: 'fill'; readonly precisionBits: number };
+
+interface Search {
+  readonly id: number;
+  readonly purpose: SearchPurpose;
+  readonly resolution: Resolution;
+  messageId: number;
+  nonce: Uint8Array | undefined;
+  expectFrom: Endpoint | undefined;
+  waitUntilMs: number;
+}
+
+/** Called when a search ends (registration walks use it). */
+export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
+
+/** All resolutions in flight. */
+export class Searches {
+  private readonly core: NodeCore;
+  private readonly onDone: SearchDoneHook;
+  private readonly byId = new Map<number, Search>();
+  private readonly byMessage = new Map<number, Search>();
+  private nextId = 1;
+
+  constructor(core: NodeCore, onDone: SearchDoneHook) {
+    this.core = core;
+    this.onDone = onDone;
+  }
+
+  /** Searches in flight. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** True when no more searches may start. */
+  get full(): boolean {
+    return this.byId.size >= this.core.options.searchesMax;
+  }
+
+  /** Allocates a search ID without starting anything (for searches that end at once). */
+  reserveId(): number {
+    return this.nextId++;
+  }
+
+  /**
+   * Starts a resolution toward `spec.target` from the cache entries closest to it.
+   * Returns the search ID, or undefined if the bound is hit (counted).
+   */
+  start(
+    spec: SearchSpec,
+    purpose: SearchPurpose,
+    initialBestMatch?: RouteEntry,
+  ): number | undefined {
+    const core = this.core;
+    if (this.full) {
+      bump(core.stats.boundHits, 'searches');
+      return undefined;
+    }
+    const initialHops = core.cache.closest(spec.target, 4, (e) => !core.isSelf(e));
+    const resolution = new Resolution({
+      spec,
+      startMs: core.nowMs(),
+      initialHops,
+      selfEndpoints: core.selfEndpoints,
+      acceptAny: core.cache.size < 8,
+      limits: core.options.resolution,
+      ...(initialBestMatch ? { initialBestMatch } : {}),
+    });
+    const search: Search = {
+      id: this.nextId++,
+      purpose,
+      resolution,
+      messageId: 0,
+      nonce: undefined,
+      expectFrom: undefined,
+      waitUntilMs: Number.POSITIVE_INFINITY,
+    };
+    this.byId.set(search.id, search);
+    core.stats.searchesStarted++;
+    this.pump(search);
+    return search.id;
+  }
+
+  /** Iterative searches: go on to the next hop. */
+  continue(id: number): boolean {
+    const search = this.byId.get(id);
+    if (!search) return false;
+    search.resolution.continue();
+    this.pump(search);
+    return true;
+  }
+
+  /** Cancels a search; it ends with a `search-done` whose failure is `cancelled`. */
+  cancel(id: number): boolean {
+    const search = this.byId.get(id);
+    if (!search) return false;
+    search.resolution.cancel();
+    this.pump(search);
+    return true;
+  }
+
+  /** Handles an AUTHORITY answering one of our LOOKUPs or INQUIREs; false if not ours. */
+  onAuthority(from: Endpoint, msg: AuthorityMessage): boolean {
+    const search = this.byMessage.get(msg.ackedMessageId);
+    if (!search) return false;
+    const core = this.core;
+    if (!search.expectFrom || !endpointsEqual(from, search.expectFrom)) {
+      bump(core.stats.dropped, 'unexpected-source');
+      return true;
+    }
+    this.byMessage.delete(search.messageId);
+    search.expectFrom = undefined;
+    const awaiting = search.resolution.awaiting;
+    const now = core.nowMs();
+    if (awaiting?.kind === 'lookup') {
+      const { flags, routeEntry } = msg.buffer;
+      search.resolution.onLookupReply(now, { flags, routeEntry });
+      if (!flags.notRegistered && !core.cache.wouldBeInLeafSet(awaiting.entry.id)) {
+        // The hop just confirmed it publishes its key at this address (no N flag).
+        core.admit(awaiting.entry, { via: 'other' });
+      }
+      if (routeEntry && !core.isSelf(routeEntry)) core.offer(routeEntry, { via: 'other' });
+    } else if (awaiting?.kind === 'inquire') {
+      search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
+    }
+    this.pump(search);
+    return true;
+  }
+
+  private judge(search: Search, entry: RouteEntry, msg: AuthorityMessage) {
+    const core = this.core;
+    const { buffer } = msg;
+    if (buffer.flags.notRegistered) return { ok: false, reason: 'not-registered' } as const;
+    if (!buffer.validateCpa) return { ok: false, reason: 'missing-proof' } as const;
+    const verdict = core.options.security.validateRecord(buffer.validateCpa, {
+      key: entry.id,
+      nonce: search.nonce,
+      revoke: false,
+      nowWallMs: core.wallNowMs(),
+    });
+    if (!verdict.ok) {
+      bump(core.stats.dropped, `proof-${verdict.reason}`);
+      return { ok: false, reason: verdict.reason } as const;
+    }
+    return { ok: true, proof: verdict.record } as const;
+  }
+
+  /** Retransmits, times out and resumes searches whose wait ended. */
+  onTimer(nowMs: number): void {
+    for (const search of [...this.byId.values()]) {
+      if (nowMs >= search.waitUntilMs) this.pump(search);
+    }
+  }
+
+  /** Earliest time `onTimer` has work. */
+  nextDeadline(): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs);
+    return at;
+  }
+
+  private pump(search: Search): void {
+    const core = this.core;
+    for (;;) {
+      const action = search.resolution.poll(core.nowMs());
+      if (action.type === 'wait') {
+        search.waitUntilMs = action.untilMs;
+        return;
+      }
+      search.waitUntilMs = Number.POSITIVE_INFINITY;
+      if (action.type === 'done') {
+        this.finish(search, action);
+        return;
+      }
+      this.act(search, action);
+    }
+  }
+
+  private act(search: Search, action: Exclude<ResolutionAction, { type: 'wait' | 'done' }>): void {
+    const core = this.core;
+    switch (action.type) {
+      case 'lookup':
+      case 'inquire':
+        this.request(search, action);
+        return;
+      case 'stale':
+        if (core.cache.has(action.entry.id)) core.evict(action.entry.id, 'stale');
+        return;
+      case 'intermediate':
+        if (search.purpose.kind === 'app') {
+          core.emit({
+            type: 'search-result',
+            result: {
+              searchId: search.id,
+              type: 'intermediate',
+              key: action.hop.id,
+              appData: new Uint8Array(0),
+              endpoint: { address: action.hop.addresses[0]!, port: action.hop.port },
+              proof: undefined,
+            },
+          });
+        }
+        return;
+      case 'result': {
+        const record = action.proof as ValidatedRecord;
+        core.admit(action.entry, { via: 'other' });
+        if (search.purpose.kind !== 'app') return;
+        const spec = search.resolution.spec;
+        core.emit({
+          type: 'search-result',
+          result: {
+            searchId: search.id,
+            type: equalBytes(action.entry.id, spec.target) ? 'exact' : 'near',
+            key: action.entry.id,
+            appData: record.appData,
+            endpoint: { address: action.entry.addresses[0]!, port: action.entry.port },
+            proof: record.proof,
+          },
+        });
+        return;
+      }
+    }
+  }
+
+  private request(
+    search: Search,
+    action: Extract<ResolutionAction, { type: 'lookup' | 'inquire' }>,
+  ): void {
+    const core = this.core;
+    if (action.retransmit) core.stats.retransmits++;
+    else {
+      this.byMessage.delete(search.messageId);
+      search.messageId = core.newMessageId();
+    }
+    this.byMessage.set(search.messageId, search);
+    search.expectFrom = action.endpoint;
+    const header = { messageId: search.messageId, version: core.version };
+    if (action.type === 'inquire') {
+      if (!action.retransmit) search.nonce = core.options.rng.bytes(16);
+      core.send(action.endpoint, {
+        type: 'inquire',
+        ...header,
+        flags: { wantCpa: true, wantCertChain: false, wantExtendedPayload: false },
+        validateId: action.candidate.id,
+        nonce: search.nonce!,
+      });
+      return;
+    }
+    const { criteria, precision, reason } = this.controlsFor(search);
+    core.send(action.endpoint, {
+      type: 'lookup',
+      ...header,
+      controls: {
+        acceptAny: action.acceptAny,
+        precision,
+        resolveCriteria: criteria,
+        reasonCode: reason,
+      },
+      target: search.resolution.spec.target,
+      validateId: action.hop.id,
+      ...(action.bestMatch ? { bestMatch: action.bestMatch } : {}),
+      flaggedPath: action.flaggedPath,
+    });
+  }
+
+  private controlsFor(search: Search): {
+    criteria: ResolveCriteria;
+    precision: number;
+    reason: ReasonCode;
+  } {
+    const p = search.purpose;
+    if (p.kind === 'fill') {
+      return { criteria: 'upper-bits', precision: p.precisionBits, reason: 'cache-maintenance' };
+    }
+    const reason: ReasonCode = p.kind === 'registration' ? 'registration' : 'app-request';
+    return {
+      criteria: search.resolution.spec.exact ? 'none' : 'nearest-peer-name',
+      precision: 0,
+      reason,
+    };
+  }
+
+  private finish(search: Search, action: Extract<ResolutionAction, { type: 'done' }>): void {
+    const core = this.core;
+    this.byId.delete(search.id);
+    this.byMessage.delete(search.messageId);
+    const failure: SearchFailure | undefined = action.failure;
+    if (failure === undefined) core.stats.searchesSucceeded++;
+    else core.stats.searchesFailed++;
+    if (search.purpose.kind === 'app') {
+      core.emit({
+        type: 'search-done',
+        searchId: search.id,
+        results: action.results,
+        failure,
+        path: search.resolution.path,
+        stats: search.resolution.stats,
+      });
+    }
+    this.onDone(search.purpose, action.results);
+  }
+}
