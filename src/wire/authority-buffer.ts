@@ -40,9 +40,7 @@ export function authorityFlagsValue(flags: AuthorityFlags): number {
  * @example const bytes = encodeAuthorityBuffer({ flags: { suspicious: false, busy: false, notRegistered: false }, routeEntry });
  */
 export function encodeAuthorityBuffer(buffer: AuthorityBuffer): Uint8Array {
-  if (typeof buffer !== 'object' || buffer === null)
-    throw new TypeError('buffer must be an object');
-  const w = new ByteWriter(estimateSize(buffer));
+  const w = new ByteWriter(estimateAuthorityBufferSize(buffer));
   writeAuthorityBuffer(w, buffer);
   if (w.length > WIRE_LIMITS.authorityBufferMax) {
     throw new RangeError(
@@ -52,7 +50,13 @@ export function encodeAuthorityBuffer(buffer: AuthorityBuffer): Uint8Array {
   return w.finish();
 }
 
-function writeAuthorityBuffer(w: ByteWriter, b: AuthorityBuffer): void {
+/**
+ * Writes the elements of an AUTHORITY_BUFFER at the writer's position, which must be 4-byte
+ * aligned (offset 0 of a buffer, or 28 of an AUTHORITY datagram). No size check.
+ * @example writeAuthorityBuffer(w, buffer);
+ */
+export function writeAuthorityBuffer(w: ByteWriter, b: AuthorityBuffer): void {
+  if (typeof b !== 'object' || b === null) throw new TypeError('buffer must be an object');
   w.u16be(FIELD_IDS.flags).u16be(ELEMENT_LENGTHS.flags).u16be(authorityFlagsValue(b.flags));
   w.u16be(0);
   if (b.certChain !== undefined) writeOpaque(w, FIELD_IDS.certChain, b.certChain, true);
@@ -64,7 +68,12 @@ function writeAuthorityBuffer(w: ByteWriter, b: AuthorityBuffer): void {
   if (b.validateCpa !== undefined) writeOpaque(w, FIELD_IDS.validateCpa, b.validateCpa, false);
 }
 
-function estimateSize(b: AuthorityBuffer): number {
+/**
+ * A capacity that usually holds the encoded buffer (for preallocating a writer).
+ * @example new ByteWriter(28 + estimateAuthorityBufferSize(buffer));
+ */
+export function estimateAuthorityBufferSize(b: AuthorityBuffer): number {
+  if (typeof b !== 'object' || b === null) return 64;
   let size = 8 + 4 * 5 + 4 * 3 + 400;
   if (b.certChain instanceof Uint8Array) size += b.certChain.length;
   if (b.extendedPayload instanceof Uint8Array) size += b.extendedPayload.length;

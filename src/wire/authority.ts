@@ -12,7 +12,11 @@
  */
 import { fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
-import { readAuthorityBuffer } from './authority-buffer.js';
+import {
+  estimateAuthorityBufferSize,
+  readAuthorityBuffer,
+  writeAuthorityBuffer,
+} from './authority-buffer.js';
 import { AUTHORITY_PREFIX_BYTES, ELEMENT_LENGTHS, FIELD_IDS } from './constants.js';
 import { readAcked, writeAcked } from './elements.js';
 import { WIRE_ERROR } from './errors.js';
@@ -32,6 +36,26 @@ export interface AuthorityDatagramHeader {
   readonly messageId: number;
   readonly version: ProtocolVersion;
   readonly ackedMessageId: number;
+}
+
+/**
+ * Encodes an AUTHORITY as its datagrams. The buffer is written straight after the 28-byte prefix,
+ * so the usual single-datagram reply costs one writer; larger buffers are then cut into fragments.
+ * Throws `RangeError` over 37,348 bytes, and for invalid content.
+ * @example const datagrams = encodeAuthority(message);
+ */
+export function encodeAuthority(m: AuthorityMessage): Uint8Array[] {
+  const w = new ByteWriter(AUTHORITY_PREFIX_BYTES + estimateAuthorityBufferSize(m.buffer));
+  writeHeader(w, 'authority', m.version, m.messageId);
+  writeAcked(w, m.ackedMessageId);
+  w.u16be(FIELD_IDS.splitControls).u16be(ELEMENT_LENGTHS.splitControls).u16be(0).u16be(0);
+  writeAuthorityBuffer(w, m.buffer);
+  const size = w.length - AUTHORITY_PREFIX_BYTES;
+  if (size <= FRAGMENT) {
+    w.patchU16be(AUTHORITY_PREFIX_BYTES - 4, size);
+    return [w.finish()];
+  }
+  return authorityDatagrams(m, w.finish().subarray(AUTHORITY_PREFIX_BYTES));
 }
 
 /**

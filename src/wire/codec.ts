@@ -11,8 +11,7 @@ import { ByteWriter } from '../util/byte-writer.js';
 import type { Result } from '../util/result.js';
 import { readAck, writeAck } from './ack.js';
 import { readAdvertise, writeAdvertise } from './advertise.js';
-import { authorityDatagrams, readAuthority } from './authority.js';
-import { encodeAuthorityBuffer } from './authority-buffer.js';
+import { encodeAuthority, readAuthority } from './authority.js';
 import { WIRE_ERROR } from './errors.js';
 import { readFlood, writeFlood } from './flood.js';
 import { readHeader, writeHeader } from './header.js';
@@ -21,13 +20,7 @@ import { readLookup, writeLookup } from './lookup.js';
 import { readRequest, writeRequest } from './request.js';
 import { readSolicit, writeSolicit } from './solicit.js';
 import { ElementReader } from './tlv.js';
-import {
-  type AuthorityMessage,
-  type Datagram,
-  MESSAGE_TYPE_CODES,
-  type Message,
-  WIRE_LIMITS,
-} from './types.js';
+import { type Datagram, MESSAGE_TYPE_CODES, type Message, WIRE_LIMITS } from './types.js';
 
 /**
  * Encodes a message as one datagram. An AUTHORITY whose buffer is over 1,188 bytes needs several
@@ -85,10 +78,6 @@ export function encodeDatagrams(message: Message): Uint8Array[] {
   checkMessage(message);
   if (message.type === 'authority') return encodeAuthority(message);
   return [encodeMessage(message)];
-}
-
-function encodeAuthority(m: AuthorityMessage): Uint8Array[] {
-  return authorityDatagrams(m, encodeAuthorityBuffer(m.buffer));
 }
 
 function checkMessage(message: Message): void {
