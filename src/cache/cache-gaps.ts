@@ -135,9 +135,9 @@ export function sparseGapsOf(input: GapInput): SparseGap[] {
     }
     offsets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const limit = voronoiLimits(input.centres, index);
-    const depth = centre.levels.length;
+    const depth = centre.counts.length;
     for (let level = 0; level < depth; level++) {
-      if (centre.levels[level]!.length >= input.entriesPerLevel) continue;
+      if (centre.counts[level]! >= input.entriesPerLevel) continue;
       const outer = LEVEL_HALF_SPANS_BIG[level]!;
       const inner = level < depth - 1 ? LEVEL_HALF_SPANS_BIG[level + 1]! : 0n;
       const cwHigh = minBig(outer, limit.cw);

@@ -13,63 +13,64 @@
  * the patent's "overlapping segments of equal granularity are merged": where two keys' spans
  * overlap, the region is covered once, at the finer granularity of the nearer key, so a second
  * key costs at most another `levelsMax·entriesPerLevel` entries and nothing is stored twice.
- * Leaf-set members are never charged to a level: the owner (`RouteCache`) holds them apart and
- * tells this module when an entry starts or stops being one.
+ *
+ * Memory: a level is only a count. Which level an entry is charged to is a pure function of its
+ * id, the centres and their depths, and the entries of one level sit in at most two runs of the
+ * sorted entry array, so the rare operations that need the members (random replacement, split)
+ * find them by binary search and a short walk. A cache thus costs one pointer per entry (the
+ * sorted array) plus a few small integers per level. Leaf-set members are never charged: they
+ * are the `leafSetSide` entries each side of every local key in the sorted array.
  */
 import type { Key } from '../keys/key256.js';
-import type { Rng } from '../util/rng.js';
 import type { RouteEntry } from '../wire/types.js';
-import type { LevelSummary, RouteCacheStats } from './cache-options.js';
-import { compareKeyAt, compareKeyBytes, naturalLevel, ringDistanceInto } from './ring-bytes.js';
+import type { LevelSummary, ResolvedCacheOptions, RouteCacheStats } from './cache-options.js';
+import {
+  addInto,
+  compareKeyAt,
+  compareKeyBytes,
+  levelHalfSpan,
+  naturalLevel,
+  ringDistanceInto,
+  subtractInto,
+} from './ring-bytes.js';
+import { lowerBound } from './sorted-entries.js';
 
 /** A centre of levels: a local key, or the home key of a search-only node. */
 export interface Centre {
   readonly key: Key;
-  /** `levels[i]`: entries charged to level i, in no particular order; length = depth >= 1. */
-  readonly levels: RouteEntry[][];
+  /** `counts[i]`: entries charged to level i; length = depth >= 1. */
+  readonly counts: number[];
 }
 
-/** What the levels need from their owner. */
-export interface LevelConfig {
-  readonly rng: Rng;
-  readonly entriesPerLevel: number;
-  readonly levelsMax: number;
-  readonly stats: RouteCacheStats;
-}
-
-// Distances of the best and the current candidate centre. Nothing in here calls back into user
-// code, so one module-wide buffer is safe.
+// Nothing in this module calls back into user code, so module-wide scratch buffers are safe.
 const scratch = new Uint8Array(64);
+const origin = new Uint8Array(32);
+const limit = new Uint8Array(32);
 const LEVEL_LOG2 = Math.log2(10);
 
-function takeRandom(list: RouteEntry[], rng: Rng): RouteEntry {
-  const j = rng.nextInt(list.length);
-  const victim = list[j]!;
-  list[j] = list[list.length - 1]!;
-  list.pop();
-  return victim;
-}
-
-function removeFrom(list: RouteEntry[], entry: RouteEntry): boolean {
-  const j = list.indexOf(entry);
-  if (j < 0) return false;
-  list[j] = list[list.length - 1]!;
-  list.pop();
-  return true;
-}
-
 /**
- * Levels of all centres, with the placement rules of the module header.
+ * Level counts of all centres, with the placement rules of the module header.
  * @example
- * const levels = new CacheLevels(config); levels.setCentres([myKey]);
+ * const levels = new CacheLevels(options, stats, sorted);
+ * levels.setCentres([myKey], [myKey]);
  * const evicted: RouteEntry[] = []; levels.charge(entry, true, evicted);
  */
 export class CacheLevels {
-  private readonly config: LevelConfig;
+  private readonly options: ResolvedCacheOptions;
+  private readonly stats: RouteCacheStats;
+  private readonly sorted: readonly RouteEntry[];
+  private keys: readonly Key[] = [];
   private list: Centre[] = [];
 
-  constructor(config: LevelConfig) {
-    this.config = config;
+  /** `sorted` is the owner's live array of entries in order of id. */
+  constructor(
+    options: ResolvedCacheOptions,
+    stats: RouteCacheStats,
+    sorted: readonly RouteEntry[],
+  ) {
+    this.options = options;
+    this.stats = stats;
+    this.sorted = sorted;
   }
 
   /** The centres, in numeric order of their keys. */
@@ -79,14 +80,18 @@ export class CacheLevels {
 
   /**
    * Replaces the centres (keys in numeric order), keeping the depth of a centre that stays, and
-   * empties every level: the owner re-charges its entries, then calls {@link settle}.
+   * zeroes every count: the owner re-places its entries, then calls {@link settle}. `localKeys`
+   * are the keys whose leaf-set members are never charged (none for a search-only node).
    */
-  setCentres(keys: readonly Key[]): void {
+  setCentres(keys: readonly Key[], localKeys: readonly Key[]): void {
+    this.keys = localKeys;
     const old = this.list;
     this.list = keys.map((key) => {
       const kept = old.find((c) => compareKeyBytes(c.key, key) === 0);
-      const depth = kept === undefined ? 1 : kept.levels.length;
-      return { key, levels: Array.from({ length: depth }, (): RouteEntry[] => []) };
+      return {
+        key,
+        counts: new Array<number>(kept === undefined ? 1 : kept.counts.length).fill(0),
+      };
     });
   }
 
@@ -94,15 +99,14 @@ export class CacheLevels {
   centreOf(id: Key): Centre {
     const list = this.list;
     let best = list[0]!;
-    if (list.length > 1) {
-      ringDistanceInto(id, best.key, scratch, 0);
-      for (let i = 1; i < list.length; i++) {
-        const c = list[i]!;
-        ringDistanceInto(id, c.key, scratch, 32);
-        if (compareKeyAt(scratch, 32, scratch, 0) < 0) {
-          best = c;
-          scratch.copyWithin(0, 32, 64);
-        }
+    if (list.length === 1) return best;
+    ringDistanceInto(id, best.key, scratch, 0);
+    for (let i = 1; i < list.length; i++) {
+      const c = list[i]!;
+      ringDistanceInto(id, c.key, scratch, 32);
+      if (compareKeyAt(scratch, 32, scratch, 0) < 0) {
+        best = c;
+        scratch.copyWithin(0, 32, 64);
       }
     }
     return best;
@@ -111,28 +115,30 @@ export class CacheLevels {
   /** The level of `centre` an id belongs to now. */
   levelOf(centre: Centre, id: Key): number {
     ringDistanceInto(id, centre.key, scratch, 0);
-    return naturalLevel(scratch, 0, centre.levels.length - 1);
+    return naturalLevel(scratch, 0, centre.counts.length - 1);
   }
 
   /**
-   * Charges an entry to its level. A newcomer always gets in (by splitting or by replacing a
-   * random entry, pushed on `evicted`); a former leaf-set member only if its level has room or
-   * can split, else it returns false and the owner evicts it.
+   * Charges an entry to its level. A newcomer (not yet in the sorted array) always gets in, by
+   * splitting or by replacing a random entry (pushed on `evicted`; the owner drops it). A stored
+   * entry that just left a leaf set gets in only if its level has room or can split; else this
+   * returns false and the owner evicts it.
    */
   charge(entry: RouteEntry, newcomer: boolean, evicted: RouteEntry[]): boolean {
-    const { entriesPerLevel, levelsMax, stats, rng } = this.config;
+    const { entriesPerLevel, levelsMax } = this.options;
+    const stats = this.stats;
     const centre = this.centreOf(entry.id);
+    const counts = centre.counts;
     for (;;) {
-      const depth = centre.levels.length;
+      const depth = counts.length;
       const level = this.levelOf(centre, entry.id);
-      const list = centre.levels[level]!;
-      if (list.length < entriesPerLevel) {
-        list.push(entry);
+      if (counts[level]! < entriesPerLevel) {
+        counts[level]!++;
         return true;
       }
       const deepest = level === depth - 1;
       if (deepest && depth < levelsMax) {
-        this.split(centre);
+        this.split(centre, newcomer ? undefined : entry);
         continue;
       }
       if (deepest) {
@@ -140,117 +146,208 @@ export class CacheLevels {
         stats.boundHits++;
       }
       if (!newcomer) return false;
-      while (list.length > entriesPerLevel) {
-        evicted.push(takeRandom(list, rng));
-        stats.levelOverflowTrims++;
-        stats.boundHits++;
-        stats.evictions++;
+      if (counts[level]! > entriesPerLevel) {
+        // Over-full since a local key came or went: trim back to size first.
+        const members = this.members(centre, level, undefined, Number.POSITIVE_INFINITY);
+        while (members.length > entriesPerLevel) {
+          evicted.push(this.takeRandom(members));
+          counts[level]!--;
+          stats.levelOverflowTrims++;
+          stats.boundHits++;
+          stats.evictions++;
+        }
+        evicted.push(this.takeRandom(members));
+      } else {
+        // The r-th member in walk order: uniform, and the walk stops there.
+        const r = this.options.rng.nextInt(counts[level]!);
+        evicted.push(this.sorted[this.members(centre, level, undefined, r + 1)[r]!]!);
       }
-      const j = rng.nextInt(list.length);
-      evicted.push(list[j]!);
-      list[j] = entry;
       stats.randomReplacements++;
       stats.evictions++;
       return true;
     }
   }
 
-  /** Takes an entry off its level (it left the cache or joined a leaf set); false if not charged. */
-  uncharge(entry: RouteEntry): boolean {
+  /** An entry left its level (it left the cache or joined a leaf set). */
+  uncharge(entry: RouteEntry): void {
     const centre = this.centreOf(entry.id);
-    const levels = centre.levels;
-    if (!removeFrom(levels[this.levelOf(centre, entry.id)]!, entry)) return false;
-    while (levels.length > 1 && levels[levels.length - 1]!.length === 0) levels.pop();
-    return true;
+    this.decrement(centre, this.levelOf(centre, entry.id));
   }
 
-  /** Swaps a charged entry for a newer object with the same id; false if `old` was not charged. */
-  replace(old: RouteEntry, next: RouteEntry): boolean {
-    const centre = this.centreOf(old.id);
-    const list = centre.levels[this.levelOf(centre, old.id)]!;
-    const j = list.indexOf(old);
-    if (j < 0) return false;
-    list[j] = next;
-    return true;
-  }
-
-  /** Puts an entry on its level with no capacity check (re-charging after centres changed). */
+  /** Counts an entry on its level with no capacity check (re-placing after centres changed). */
   place(entry: RouteEntry): void {
     const centre = this.centreOf(entry.id);
-    centre.levels[this.levelOf(centre, entry.id)]!.push(entry);
+    centre.counts[this.levelOf(centre, entry.id)]!++;
   }
 
-  /** After re-charging: splits over-full deepest levels and drops empty trailing ones. */
+  /** After re-placing: splits over-full deepest levels and drops empty trailing ones. */
   settle(): void {
-    const { entriesPerLevel, levelsMax } = this.config;
+    const { entriesPerLevel, levelsMax } = this.options;
     for (const centre of this.list) {
-      const levels = centre.levels;
-      while (levels.length < levelsMax && levels[levels.length - 1]!.length > entriesPerLevel) {
-        this.split(centre);
+      const counts = centre.counts;
+      while (counts.length < levelsMax && counts[counts.length - 1]! > entriesPerLevel) {
+        this.split(centre, undefined);
       }
-      while (levels.length > 1 && levels[levels.length - 1]!.length === 0) levels.pop();
+      while (counts.length > 1 && counts[counts.length - 1] === 0) counts.pop();
     }
   }
 
   /**
-   * Takes a random entry off the fullest level (ties: first centre, coarsest level), never
-   * `keep`; undefined when no level holds anything else. Used when the cache is at `entriesMax`.
+   * Uncharges a random entry of the fullest level (ties: first centre, coarsest level), never
+   * `keep`, and returns it for the owner to drop; undefined when no level holds anything else.
    */
-  evictFromFullest(keep: RouteEntry | undefined): RouteEntry | undefined {
-    let fullest: RouteEntry[] | undefined;
+  evictFromFullest(keep: RouteEntry): RouteEntry | undefined {
+    const keepCentre = this.centreOf(keep.id);
+    const keepLevel = this.levelOf(keepCentre, keep.id);
+    let best: Centre | undefined;
+    let bestLevel = 0;
     let size = 0;
     for (const centre of this.list) {
-      for (const list of centre.levels) {
-        const others = keep !== undefined && list.includes(keep) ? list.length - 1 : list.length;
+      centre.counts.forEach((count, level) => {
+        const others = centre === keepCentre && level === keepLevel ? count - 1 : count;
         if (others > size) {
-          fullest = list;
+          best = centre;
+          bestLevel = level;
           size = others;
         }
-      }
+      });
     }
-    if (fullest === undefined) return undefined;
-    const skip = keep === undefined ? -1 : fullest.indexOf(keep);
-    let j = this.config.rng.nextInt(size);
-    if (skip >= 0 && j >= skip) j++;
-    const victim = fullest[j]!;
-    fullest[j] = fullest[fullest.length - 1]!;
-    fullest.pop();
+    if (best === undefined) return undefined;
+    const victim = this.takeRandom(this.members(best, bestLevel, keep, Number.POSITIVE_INFINITY));
+    this.decrement(best, bestLevel);
     return victim;
-  }
-
-  /** Entries charged to levels, over all centres. */
-  chargedCount(): number {
-    let n = 0;
-    for (const centre of this.list) for (const list of centre.levels) n += list.length;
-    return n;
   }
 
   /** Per-level counts of the centre with this key, or undefined if there is none. */
   summary(key: Key): LevelSummary[] | undefined {
     const centre = this.list.find((c) => compareKeyBytes(c.key, key) === 0);
     if (centre === undefined) return undefined;
-    const depth = centre.levels.length;
-    return centre.levels.map((list, level) => ({
+    const depth = centre.counts.length;
+    return centre.counts.map((count, level) => ({
       level,
       spanBits: 256 - level * LEVEL_LOG2,
-      count: list.length,
+      count,
       deepest: level === depth - 1,
     }));
   }
 
+  private decrement(centre: Centre, level: number): void {
+    const counts = centre.counts;
+    counts[level]!--;
+    while (counts.length > 1 && counts[counts.length - 1] === 0) counts.pop();
+  }
+
+  private takeRandom(indices: number[]): RouteEntry {
+    const j = this.options.rng.nextInt(indices.length);
+    const index = indices[j]!;
+    indices[j] = indices[indices.length - 1]!;
+    indices.pop();
+    return this.sorted[index]!;
+  }
+
   /** A full deepest level grows a deeper one; its entries inside the new span move down. */
-  private split(centre: Centre): void {
-    const levels = centre.levels;
-    const depth = levels.length;
-    const old = levels[depth - 1]!;
-    const stay: RouteEntry[] = [];
-    const down: RouteEntry[] = [];
-    for (const entry of old) {
-      ringDistanceInto(entry.id, centre.key, scratch, 0);
-      (naturalLevel(scratch, 0, depth) === depth ? down : stay).push(entry);
+  private split(centre: Centre, exclude: RouteEntry | undefined): void {
+    const counts = centre.counts;
+    const depth = counts.length;
+    const moved = this.arcMembers(centre, -1, depth, exclude, Number.POSITIVE_INFINITY).length;
+    counts[depth - 1]! -= moved;
+    counts.push(moved);
+    this.stats.levelSplits++;
+  }
+
+  /** Indices in the sorted array of the entries charged to `level` of `centre` (the first `max`). */
+  private members(
+    centre: Centre,
+    level: number,
+    exclude: RouteEntry | undefined,
+    max: number,
+  ): number[] {
+    const inner = level < centre.counts.length - 1 ? level + 1 : -1;
+    return this.arcMembers(centre, inner, level, exclude, max);
+  }
+
+  /**
+   * Charged entries of `centre` whose distance d from it satisfies T(inner) < d <= T(outer),
+   * T(i) the half-span of level i (no lower limit when `inner` is -1): one run walking clockwise
+   * from the inner edge, one walking anticlockwise, each measured from where it starts so that a
+   * walk can never wrap past the centre into the inner region. Stops after `max` members.
+   */
+  private arcMembers(
+    centre: Centre,
+    inner: number,
+    outer: number,
+    exclude: RouteEntry | undefined,
+    max: number,
+  ): number[] {
+    const sorted = this.sorted;
+    const n = sorted.length;
+    const out: number[] = [];
+    if (n === 0) return out;
+    const key = centre.key;
+    const leafLows = this.leafWindowStarts();
+    // limit = T(outer) - T(inner): how far each walk may go from its origin.
+    let limitKey = levelHalfSpan(outer);
+    if (inner >= 0) {
+      subtractInto(limitKey, levelHalfSpan(inner), limit, 0);
+      limitKey = limit;
     }
-    levels[depth - 1] = stay;
-    levels.push(down);
-    this.config.stats.levelSplits++;
+    // Clockwise from the inner edge (or from the centre itself, inclusive).
+    let from = key;
+    if (inner >= 0) {
+      addInto(key, levelHalfSpan(inner), origin, 0);
+      from = origin;
+    }
+    let start = lowerBound(sorted, from);
+    if (inner >= 0 && start < n && compareKeyBytes(sorted[start]!.id, from) === 0) start++;
+    let steps = 0;
+    for (let i = start % n; steps < n && out.length < max; steps++, i = i + 1 === n ? 0 : i + 1) {
+      subtractInto(sorted[i]!.id, from, scratch, 0);
+      if (compareKeyAt(scratch, 0, limitKey, 0) > 0) break;
+      if (this.isMember(i, centre, exclude, leafLows)) out.push(i);
+    }
+    // Anticlockwise from the inner edge (exclusive). Level 0 stops short of the point opposite
+    // the centre, which the clockwise run already counted.
+    if (inner >= 0) subtractInto(key, levelHalfSpan(inner), origin, 0);
+    start = lowerBound(sorted, from) - 1;
+    const stopAt = outer === 0 ? 0 : 1; // compareKeyAt() result that ends the walk
+    for (
+      let i = (start + n) % n;
+      steps < n && out.length < max;
+      steps++, i = i === 0 ? n - 1 : i - 1
+    ) {
+      subtractInto(from, sorted[i]!.id, scratch, 0);
+      if (compareKeyAt(scratch, 0, limitKey, 0) >= stopAt) break;
+      if (this.isMember(i, centre, exclude, leafLows)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Is the entry at index `i` charged to `centre` (and not `exclude`)? */
+  private isMember(
+    i: number,
+    centre: Centre,
+    exclude: RouteEntry | undefined,
+    leafLows: readonly number[],
+  ): boolean {
+    const entry = this.sorted[i]!;
+    if (entry === exclude || this.isLeafIndex(i, leafLows)) return false;
+    return this.list.length === 1 || this.centreOf(entry.id) === centre;
+  }
+
+  /** For each local key, the index of the first entry above it (its leaf set surrounds it). */
+  private leafWindowStarts(): number[] {
+    return this.keys.map((key) => lowerBound(this.sorted, key));
+  }
+
+  /** Is the entry at index `i` a leaf-set member of some local key? */
+  private isLeafIndex(i: number, lows: readonly number[]): boolean {
+    if (lows.length === 0) return false;
+    const n = this.sorted.length;
+    const side = this.options.leafSetSide;
+    if (n <= 2 * side) return true;
+    for (const lo of lows) {
+      if ((i - lo + n) % n < side || (lo - 1 - i + n) % n < side) return true;
+    }
+    return false;
   }
 }

@@ -127,8 +127,15 @@ export function resolveCacheOptions(options: RouteCacheOptions): ResolvedCacheOp
   );
   const localKeysMax = integerIn(options.localKeysMax, 'localKeysMax', d.localKeysMax, 1, 4096);
   if (options.homeKey !== undefined) assertKey(options.homeKey, 'RouteCache: homeKey');
-  const homeKey = options.homeKey === undefined ? undefined : options.homeKey.slice();
-  return { rng, leafSetSide, entriesPerLevel, levelsMax, entriesMax, localKeysMax, homeKey };
+  return {
+    rng,
+    leafSetSide,
+    entriesPerLevel,
+    levelsMax,
+    entriesMax,
+    localKeysMax,
+    homeKey: options.homeKey,
+  };
 }
 
 /** A leaf-set membership change: DRT_EVENT_LEAFSET_KEY_CHANGED ([MC-DRT]; drt.h). */

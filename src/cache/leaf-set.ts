@@ -53,6 +53,8 @@ export function isInLeafSetOf(
   return entriesBetweenClockwise(sorted, id, key) < side;
 }
 
+const spanScratch = new Uint8Array(64);
+
 function sameKey(a: Key, b: Key): boolean {
   for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -74,7 +76,7 @@ export function isWithinLeafSpanOf(
   const farBelow = below[below.length - 1];
   const farAbove = above[above.length - 1];
   if (farBelow === undefined || farAbove === undefined) return false;
-  const offsets = new Uint8Array(64);
+  const offsets = spanScratch; // no user code runs in here, so one buffer serves every call
   subtractInto(target, key, offsets, 0);
   subtractInto(farAbove.id, key, offsets, 32);
   if (compareKeyAt(offsets, 0, offsets, 32) <= 0) return true;

@@ -6,7 +6,10 @@
  * <5>; reference/pnrp-wire.md §7.7). Converting a key to a bigint costs about as much as a whole
  * `closest()` call, so nothing here touches bigint except the one-off threshold table.
  */
-import { KEY_BYTES, type Key, RING_SIZE } from '../keys/key256.js';
+import { type Key, RING_SIZE } from '../keys/key256.js';
+
+/** Bytes in a key, local so that hot loops read a constant (not an imported binding). */
+const KEY_BYTES = 32;
 
 /**
  * Deepest level index the thresholds cover: level 76 is the last whose half-span
@@ -58,6 +61,19 @@ export function subtractInto(a: Key, b: Key, out: Uint8Array, offset: number): v
 }
 
 /**
+ * Writes `(a + b) mod 2^256` into `out` at `offset`.
+ * @example addInto(centre, levelHalfSpan(2), scratch, 0) // outer edge of level 2, clockwise
+ */
+export function addInto(a: Key, b: Key, out: Uint8Array, offset: number): void {
+  let carry = 0;
+  for (let i = KEY_BYTES - 1; i >= 0; i--) {
+    const s = a[i]! + b[i]! + carry;
+    carry = s > 0xff ? 1 : 0;
+    out[offset + i] = s & 0xff;
+  }
+}
+
+/**
  * Writes the ring distance between `a` and `b` (the shorter way round) into `out` at `offset`.
  * @example ringDistanceInto(a, b, scratch, 0)
  */
@@ -95,6 +111,16 @@ export const LEVEL_HALF_SPANS_BIG: readonly bigint[] = Array.from(
 
 /** The same half-spans as 32-byte keys, for allocation-free comparisons. */
 const LEVEL_HALF_SPANS: readonly Uint8Array[] = LEVEL_HALF_SPANS_BIG.map(bigToBytes);
+
+/**
+ * Half-span of level `level` as a 32-byte key (shared: do not modify).
+ * @example compareKeyAt(offset, 0, levelHalfSpan(1), 0) <= 0 // within level 1's span
+ */
+export function levelHalfSpan(level: number): Key {
+  const span = LEVEL_HALF_SPANS[level];
+  if (span === undefined) throw new RangeError(`no cache level ${level}`);
+  return span;
+}
 
 /**
  * The deepest level (at most `maxLevel`) whose half-span contains a ring distance held at

@@ -3,8 +3,9 @@
  * The route entry cache of a PNRP/DRT node ([MS-PNRP] §3.2.1.1; [MC-DRT]; reference/pnrp-wire.md
  * §1.3, §7.7) as a pure data structure: no I/O, no clock, randomness only from the injected Rng.
  *
- * Theory of operation. Entries are held by reference (never copied: callers may intern them) in
- * one array sorted by key, which answers every query by binary search and a walk round the ring.
+ * Theory of operation. Entries and keys are held by reference (never copied: callers may intern
+ * them, and must not modify them). The entries sit in one array sorted by key, which answers
+ * every query by binary search and a walk round the ring.
  * Two structures decide what stays:
  * - Leaf sets: for each local key the `leafSetSide` nearest entries below and above. Leaf-set
  *   members are never evicted, so a leaf set is always exactly the nearest stored entries; a
@@ -80,14 +81,13 @@ export class RouteCache {
   private readonly options: ResolvedCacheOptions;
   private readonly sorted: RouteEntry[] = [];
   private readonly levels: CacheLevels;
-  private keys: Key[] = [];
+  private keys: readonly Key[] = [];
   private home: Key | undefined;
 
   constructor(options: RouteCacheOptions) {
     this.options = resolveCacheOptions(options);
     this.home = this.options.homeKey;
-    const { rng, entriesPerLevel, levelsMax } = this.options;
-    this.levels = new CacheLevels({ rng, entriesPerLevel, levelsMax, stats: this.stats });
+    this.levels = new CacheLevels(this.options, this.stats, this.sorted);
   }
 
   /** Entries stored, leaf sets included. */
@@ -109,7 +109,8 @@ export class RouteCache {
   /**
    * Registers a local key: its leaf set forms from the stored entries (reported as 'added') and
    * the levels are recentred. A stored entry with this very id is dropped (counted in
-   * `stats.evictions`). Adding a key twice does nothing.
+   * `stats.evictions`). Adding a key twice does nothing. The key is kept by reference, like
+   * entries: do not modify it afterwards.
    * @throws RangeError beyond `localKeysMax` keys, or once leaf sets alone could fill `entriesMax`.
    */
   addLocalKey(key: Key): LeafSetChange[] {
@@ -130,10 +131,10 @@ export class RouteCache {
       this.stats.removals--;
       this.stats.evictions++;
     }
-    const own = key.slice();
-    this.keys.splice(this.keyIndex(own), 0, own);
-    for (const entry of leafMembersOf(this.sorted, own, leafSetSide)) {
-      changes.push({ type: 'added', localKey: own, remoteKey: entry.id });
+    const at = this.keyIndex(key);
+    this.keys = [...this.keys.slice(0, at), key, ...this.keys.slice(at)];
+    for (const entry of leafMembersOf(this.sorted, key, leafSetSide)) {
+      changes.push({ type: 'added', localKey: key, remoteKey: entry.id });
     }
     this.recentre();
     this.stats.leafSetChanges += changes.length;
@@ -152,7 +153,7 @@ export class RouteCache {
     const changes: LeafSetChange[] = leafMembersOf(this.sorted, own, this.options.leafSetSide).map(
       (entry) => ({ type: 'deleted', localKey: own, remoteKey: entry.id }),
     );
-    this.keys.splice(i, 1);
+    this.keys = this.keys.filter((_, j) => j !== i);
     this.recentre();
     this.stats.leafSetChanges += changes.length;
     return changes;
@@ -169,8 +170,7 @@ export class RouteCache {
     const existing = this.sorted[i];
     if (existing !== undefined && compareKeyBytes(existing.id, entry.id) === 0) {
       if (existing === entry) return { added: true, evicted: [], leafSetChanges: [] };
-      this.sorted[i] = entry;
-      this.levels.replace(existing, entry);
+      this.sorted[i] = entry; // same id, same level: the counts do not change
       this.stats.replacements++;
       return { added: true, replaced: existing, evicted: [], leafSetChanges: [] };
     }
@@ -212,13 +212,19 @@ export class RouteCache {
     const side = this.options.leafSetSide;
     const member = this.keys.filter((key) => isInLeafSetOf(this.sorted, id, key, side));
     const before = member.map((key) => leafMembersOf(this.sorted, key, side));
+    // Entries already in some leaf set are not charged, whichever leaf set they join now.
+    const exempt = new Set(this.keys.flatMap((key) => leafMembersOf(this.sorted, key, side)));
     if (member.length === 0) this.levels.uncharge(entry);
     this.sorted.splice(i, 1);
     this.stats.removals++;
     const leafSetChanges = this.diffLeafSets(member, before);
     for (const change of leafSetChanges) {
-      if (change.type === 'added')
-        this.levels.uncharge(this.sorted[indexOfId(this.sorted, change.remoteKey)]!);
+      if (change.type !== 'added') continue;
+      const promoted = this.sorted[indexOfId(this.sorted, change.remoteKey)]!;
+      if (!exempt.has(promoted)) {
+        this.levels.uncharge(promoted);
+        exempt.add(promoted);
+      }
     }
     this.stats.leafSetChanges += leafSetChanges.length;
     return { removed: entry, leafSetChanges };
@@ -342,12 +348,12 @@ export class RouteCache {
   }
 
   private ensureCentres(): void {
-    if (this.levels.centres.length === 0) this.levels.setCentres([this.homeKey]);
+    if (this.levels.centres.length === 0) this.levels.setCentres([this.homeKey], this.keys);
   }
 
   /** Centres changed: re-charge every entry outside the leaf sets, then split and trim. */
   private recentre(): void {
-    this.levels.setCentres(this.keys.length > 0 ? this.keys : [this.homeKey]);
+    this.levels.setCentres(this.keys.length > 0 ? this.keys : [this.homeKey], this.keys);
     const side = this.options.leafSetSide;
     for (const entry of this.sorted) {
       if (!this.keys.some((key) => isInLeafSetOf(this.sorted, entry.id, key, side)))

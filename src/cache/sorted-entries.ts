@@ -57,8 +57,29 @@ export function closestIn(
   const out: RouteEntry[] = [];
   if (n === 0 || count <= 0) return out;
   // Bytes 0-31: clockwise offset of the next clockwise candidate; 32-63: anticlockwise offset of
-  // the next anticlockwise candidate. Per call, so a re-entrant `accept` cannot clobber it.
-  const offsets = new Uint8Array(64);
+  // the next anticlockwise candidate. Shared unless `accept` calls back in here.
+  const offsets = closestBusy ? new Uint8Array(64) : closestScratch;
+  if (offsets === closestScratch) closestBusy = true;
+  try {
+    walkClosest(sorted, target, count, accept, offsets, out);
+  } finally {
+    if (offsets === closestScratch) closestBusy = false;
+  }
+  return out;
+}
+
+const closestScratch = new Uint8Array(64);
+let closestBusy = false;
+
+function walkClosest(
+  sorted: readonly RouteEntry[],
+  target: Key,
+  count: number,
+  accept: EntryFilter | undefined,
+  offsets: Uint8Array,
+  out: RouteEntry[],
+): void {
+  const n = sorted.length;
   let up = lowerBound(sorted, target) % n;
   let down = (up + n - 1) % n;
   subtractInto(sorted[up]!.id, target, offsets, 0);
@@ -78,7 +99,6 @@ export function closestIn(
       subtractInto(target, sorted[down]!.id, offsets, 32);
     }
   }
-  return out;
 }
 
 /**

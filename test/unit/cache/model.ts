@@ -93,6 +93,25 @@ export function checkShape(cache: RouteCache, levelsMax = 16): number[][] {
   const counts = centres.map((c) => cache.levelSummary(c).map((l) => l.count));
   const charged = counts.flat().reduce((a, b) => a + b, 0);
   expect(charged + members.size).toBe(cache.size);
+  // Recount from scratch: each non-leaf entry on its nearest centre, at the deepest level whose
+  // half-span 2^256/(2*10^i) contains its distance (capped at that centre's depth).
+  const model = counts.map((c) => c.map(() => 0));
+  const centreValues = centres.map((c) => keyToBigInt(c));
+  for (const e of cache.entries()) {
+    if (members.has(e)) continue;
+    let best = 0;
+    centreValues.forEach((c, j) => {
+      const d = ringDistanceBig(c, big(e));
+      const bestD = ringDistanceBig(centreValues[best]!, big(e));
+      if (d < bestD) best = j;
+    });
+    const d = ringDistanceBig(centreValues[best]!, big(e));
+    let level = 0;
+    while (level + 1 < model[best]!.length && d <= RING_SIZE / (2n * 10n ** BigInt(level + 1)))
+      level++;
+    model[best]![level]!++;
+  }
+  expect(counts).toEqual(model);
   for (const c of counts) expect(c.length).toBeLessThanOrEqual(levelsMax);
   for (const e of cache.entries()) expect(cache.get(e.id)).toBe(e);
   return counts;

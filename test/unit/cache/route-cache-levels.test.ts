@@ -69,6 +69,26 @@ describe('RouteCache levels', () => {
     checkShape(cache);
   });
 
+  it('RouteCache replaces within the level even when the ring walk wraps past the centre', () => {
+    // Regression (found by the model test): the clockwise walk of level 0 went on past the
+    // centre into level 1 and evicted an entry of the wrong level.
+    const cache = new RouteCache({
+      rng: seededRng(seed),
+      homeKey: keyFromBigInt(0n),
+      entriesPerLevel: 1,
+      levelsMax: 2,
+    });
+    const inLevel1 = entryAt((T[1]! * 999n) / 1000n);
+    const inLevel0 = entryAt(T[1]! * 6n);
+    cache.add(inLevel1);
+    cache.add(inLevel0);
+    expect(cache.levelSummary(keyFromBigInt(0n)).map((l) => l.count)).toEqual([1, 1]);
+    const r = cache.add(entryAt(T[1]! * 7n));
+    expect(r.evicted).toEqual([inLevel0]);
+    expect(cache.has(inLevel1.id)).toBe(true);
+    checkShape(cache, 2);
+  });
+
   it('RouteCache keeps at most levelsMax levels and counts the hit', () => {
     const cache = pinned({ levelsMax: 2, entriesPerLevel: 3 });
     for (let i = 2n; i < 60n; i++) cache.add(at(i * 1000n));

@@ -60,6 +60,14 @@ describe('sorted entry array', () => {
     ]);
   });
 
+  it('closestIn() stays right when its filter calls closestIn() again', () => {
+    const sorted = sortedOf(Array.from({ length: 30 }, (_, i) => BigInt(i) * 1000n));
+    const target = entryAt(14_400n).id;
+    const nested = closestIn(sorted, target, 5, (e) => closestIn(sorted, e.id, 3).length === 3);
+    expect(nested.map(big)).toEqual(closestIn(sorted, target, 5).map(big));
+    expect(nested.map(big)).toEqual([14_000n, 15_000n, 13_000n, 16_000n, 12_000n]);
+  });
+
   it('walkAbove() and walkBelow() walk the ring from a key, wrapping and skipping the key itself', () => {
     fc.assert(
       fc.property(fc.array(arbKey, { maxLength: 30 }), arbKey, fc.nat(35), (ids, t, count) => {
