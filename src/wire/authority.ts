@@ -31,7 +31,10 @@ import {
 
 const FRAGMENT = WIRE_LIMITS.authorityFragmentBytes;
 
-/** What every datagram of one AUTHORITY shares. */
+/**
+ * What every datagram of one AUTHORITY shares.
+ * @example authorityDatagrams({ messageId, version, ackedMessageId: lookup.messageId }, buffer)
+ */
 export interface AuthorityDatagramHeader {
   readonly messageId: number;
   readonly version: ProtocolVersion;

@@ -19,7 +19,10 @@ import {
 } from './constants.js';
 import { describeField, type ElementReader } from './tlv.js';
 
-/** Largest body of an opaque element: a u16 Length minus the 4-byte element header. */
+/**
+ * Largest body of an opaque element: a u16 Length minus the 4-byte element header.
+ * @example if (cpa.length > OPAQUE_BYTES_MAX) throw new RangeError("CPA too large");
+ */
 export const OPAQUE_BYTES_MAX: number = ELEMENT_BYTES_MAX - ELEMENT_HEADER_BYTES;
 
 /**
@@ -165,5 +168,8 @@ export function opaqueElementSize(body: Uint8Array): number {
   return (ELEMENT_HEADER_BYTES + body.length + 3) & ~3;
 }
 
-/** Writable view of a readonly model type, for decoders that add optional fields one by one. */
+/**
+ * Writable view of a readonly model type, for decoders that add optional fields one by one.
+ * @example const m: Mutable<SolicitMessage> = { type: "solicit", messageId, version, hashedNonce };
+ */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

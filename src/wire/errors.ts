@@ -36,7 +36,10 @@ export const WIRE_ERROR = {
   trailingBytes: 'trailing-bytes',
 } as const;
 
-/** One of the decode error codes. */
+/**
+ * One of the decode error codes.
+ * @example const code: WireErrorCode = 'bad-port';
+ */
 export type WireErrorCode = (typeof WIRE_ERROR)[keyof typeof WIRE_ERROR];
 
 /**

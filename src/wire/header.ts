@@ -19,7 +19,10 @@ import {
   type ProtocolVersion,
 } from './types.js';
 
-/** What the header says about a datagram. */
+/**
+ * What the header says about a datagram.
+ * @example const h: MessageHeader = { type: 'ack', version: PNRP_VERSION, messageId: 1 };
+ */
 export interface MessageHeader {
   readonly type: MessageType;
   readonly version: ProtocolVersion;

@@ -3,7 +3,11 @@
  * The MS-PNRP / MC-DRT message codec: model, encoders, decoder, AUTHORITY fragmentation and
  * reassembly. Re-exports only.
  */
-export * from './authority-buffer.js';
+export {
+  authorityFlagsValue,
+  decodeAuthorityBuffer,
+  encodeAuthorityBuffer,
+} from './authority-buffer.js';
 export * from './codec.js';
 export * from './constants.js';
 export * from './errors.js';

@@ -14,7 +14,10 @@ import { type AuthorityFragment, type AuthorityMessage, WIRE_LIMITS } from './ty
 
 const FRAGMENT = WIRE_LIMITS.authorityFragmentBytes;
 
-/** Options of an {@link AuthorityReassembler}; all optional, validated once. */
+/**
+ * Options of an {@link AuthorityReassembler}; all optional, validated once.
+ * @example new AuthorityReassembler({ contextsMax: 16, bytesMax: 256 * 1024, expireAfterMs: 2000 })
+ */
 export interface AuthorityReassemblerOptions {
   /**
    * Reassemblies in progress at once; a fragment that would start one more is refused.
@@ -33,7 +36,10 @@ export interface AuthorityReassemblerOptions {
   readonly expireAfterMs?: number;
 }
 
-/** Why a fragment was refused (besides a reassembled buffer that does not decode). */
+/**
+ * Why a fragment was refused (besides a reassembled buffer that does not decode).
+ * @example if (r.type === 'rejected' && r.error.code === 'overlap') duplicates++;
+ */
 export type ReassemblyRejectCode =
   | 'oversized'
   | 'misaligned'
@@ -46,7 +52,10 @@ export type ReassemblyRejectCode =
   | 'bytes-full'
   | 'undecodable';
 
-/** Every reject code, for counters. */
+/**
+ * Every reject code, for counters.
+ * @example for (const code of REASSEMBLY_REJECT_CODES) console.log(code, stats.rejected[code]);
+ */
 export const REASSEMBLY_REJECT_CODES: readonly ReassemblyRejectCode[] = [
   'oversized',
   'misaligned',
@@ -60,13 +69,19 @@ export const REASSEMBLY_REJECT_CODES: readonly ReassemblyRejectCode[] = [
   'undecodable',
 ];
 
-/** Result of {@link AuthorityReassembler.add}. */
+/**
+ * Result of {@link AuthorityReassembler.add}.
+ * @example if (result.type === 'complete') handleAuthority(result.message);
+ */
 export type ReassemblyResult =
   | { readonly type: 'pending' }
   | { readonly type: 'complete'; readonly message: AuthorityMessage }
   | { readonly type: 'rejected'; readonly error: DecodeError };
 
-/** Counters of an {@link AuthorityReassembler}; never reset. */
+/**
+ * Counters of an {@link AuthorityReassembler}; never reset.
+ * @example reassembler.stats.rejected.overlap // duplicates refused so far
+ */
 export interface ReassemblerStats {
   fragmentsAccepted: number;
   messagesCompleted: number;
