@@ -12,3 +12,4 @@ export * from './simulation.js';
 export { WALL_CLOCK_START_DEFAULT_MS } from './simulation-options.js';
 export * from './trace-hash.js';
 export type * from './types.js';
+export * from './drt-cloud.js';

@@ -1,0 +1,278 @@
+/**
+ * @module sim/drt-cloud
+ * A whole DRT cloud in the simulator: real `DrtNode`s joined one by one through real
+ * SOLICIT/REGISTER walks over the simulated network, then searched. Used by `pnrp sim`, the
+ * scenario tests and the benchmarks, so all three measure the same thing.
+ *
+ * Hops of a search = distinct nodes the resolver contacted (LOOKUP hops, answered or not, and the
+ * final INQUIRE to the owner), the "nodes contacted" count of DESIGN.md §7's idealized model.
+ * Messages of a search = requests sent (retransmissions included) plus answers received.
+ */
+
+import { staticBootstrap } from '../drt/bootstrap-provider.js';
+import type { NodeEvent, SearchResult } from '../drt/events.js';
+import { DrtNode } from '../drt/node.js';
+import type { DrtNodeOptions } from '../drt/options.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import type { Key } from '../keys/key256.js';
+import type { PathHop } from '../resolve/path.js';
+import type { ResolutionStats } from '../resolve/resolution.js';
+import type { SearchOptions } from '../resolve/search-spec.js';
+import { equalBytes } from '../util/bytes.js';
+import type { Rng } from '../util/rng.js';
+import type { NetworkOptions } from './network.js';
+import type { SimNodeHandle } from './node-table.js';
+import { Simulation } from './simulation.js';
+
+/** Options of a simulated cloud. */
+export interface DrtCloudOptions {
+  readonly seed: number | string;
+  readonly network?: NetworkOptions;
+  /** Virtual ms between two joins while building. @default 20 */
+  readonly joinIntervalMs?: number;
+  /** Virtual ms to let the cloud settle after the last join. @default 30000 */
+  readonly settleMs?: number;
+  /** Bootstrap endpoints handed to a joining node (random live members). @default 3 */
+  readonly bootstrapFanout?: number;
+  /** Extra DrtNode options for every node. */
+  readonly node?: Partial<
+    Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>
+  >;
+}
+
+/** One node of the cloud and the key it publishes. */
+export interface CloudMember {
+  readonly handle: SimNodeHandle<DrtNode>;
+  readonly key: Key;
+  /** False once it left or failed. */
+  live: boolean;
+}
+
+/** What one search produced. */
+export interface SearchOutcome {
+  readonly results: readonly SearchResult[];
+  readonly failure: string | undefined;
+  readonly path: readonly PathHop[];
+  readonly stats: ResolutionStats;
+  readonly hops: number;
+  readonly messages: number;
+}
+
+/** Statistics of many searches. */
+export interface SearchReport {
+  readonly resolves: number;
+  readonly successes: number;
+  readonly successRate: number;
+  readonly avgHops: number;
+  readonly p50Hops: number;
+  readonly p95Hops: number;
+  readonly maxHops: number;
+  readonly messagesPerResolve: number;
+  readonly failures: Readonly<Record<string, number>>;
+}
+
+interface PendingSearch {
+  readonly results: SearchResult[];
+  done?: { failure: string | undefined; path: readonly PathHop[]; stats: ResolutionStats };
+}
+
+/**
+ * A simulated cloud of DrtNodes.
+ * @example
+ * const cloud = new DrtCloud({ seed: 1 });
+ * cloud.build(500);
+ * const report = cloud.runSearches(1000);
+ */
+export class DrtCloud {
+  readonly sim: Simulation<NodeEvent>;
+  readonly members: CloudMember[] = [];
+  private readonly options: DrtCloudOptions;
+  private readonly keyRng: Rng;
+  private readonly pickRng: Rng;
+  private readonly pending = new Map<string, PendingSearch>();
+
+  constructor(options: DrtCloudOptions) {
+    this.options = options;
+    this.sim = new Simulation<NodeEvent>({
+      seed: options.seed,
+      ...(options.network ? { network: options.network } : {}),
+    });
+    this.keyRng = this.sim.forkRng('keys');
+    this.pickRng = this.sim.forkRng('picks');
+    this.sim.onEvent((handle, event) => this.onEvent(handle.index, event));
+  }
+
+  /** Live members. */
+  live(): CloudMember[] {
+    return this.members.filter((m) => m.live && m.handle.alive);
+  }
+
+  /** A uniformly chosen live member. */
+  pick(): CloudMember {
+    const live = this.live();
+    if (live.length === 0) throw new RangeError('the cloud has no live member');
+    return live[this.pickRng.nextInt(live.length)]!;
+  }
+
+  /** Adds one node that registers a random key and bootstraps from random live members. */
+  join(): CloudMember {
+    const fanout = this.options.bootstrapFanout ?? 3;
+    const live = this.live();
+    const seeds: Endpoint[] = [];
+    for (let i = 0; i < Math.min(fanout, live.length); i++) {
+      seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
+    }
+    const key = this.keyRng.bytes(32);
+    const handle = this.sim.addNode(
+      (ctx) =>
+        new DrtNode({
+          ...this.options.node,
+          rng: ctx.rng,
+          wallClock: ctx.wallClock,
+          localEndpoints: [ctx.endpoint],
+          bootstrap: staticBootstrap(seeds),
+        }),
+    );
+    this.sim.call(handle, (node, now) => {
+      node.registerKey(now, key);
+      node.start(now);
+    });
+    const member: CloudMember = { handle, key, live: true };
+    this.members.push(member);
+    return member;
+  }
+
+  /** Joins `count` nodes one after another, then lets the cloud settle. */
+  build(count: number): void {
+    const interval = this.options.joinIntervalMs ?? 20;
+    for (let i = 0; i < count; i++) {
+      this.join();
+      this.sim.runFor(interval);
+    }
+    this.sim.runFor(this.options.settleMs ?? 30_000);
+  }
+
+  /** Leaves gracefully: the node unregisters (flooding revokes) and goes away. */
+  leave(member: CloudMember): void {
+    this.sim.call(member.handle, (node, now) => node.close(now));
+    this.sim.runFor(1);
+    this.sim.remove(member.handle);
+    member.live = false;
+  }
+
+  /** Vanishes without notice. */
+  fail(member: CloudMember): void {
+    this.sim.crash(member.handle);
+    member.live = false;
+  }
+
+  /** Starts a search on `from`; returns a token for {@link outcome}. */
+  startSearch(from: CloudMember, target: Key, options: SearchOptions = {}): string {
+    const id = this.sim.call(from.handle, (node, now) => node.search(now, target, options));
+    const token = `${from.handle.index}:${id}`;
+    // The search may already have ended inside call() (events are delivered during the drain).
+    if (!this.pending.has(token)) this.pending.set(token, { results: [] });
+    return token;
+  }
+
+  /** The outcome of a finished search, or undefined while it runs. */
+  outcome(token: string): SearchOutcome | undefined {
+    const p = this.pending.get(token);
+    if (!p?.done) return undefined;
+    this.pending.delete(token);
+    const { path, stats, failure } = p.done;
+    const hops = new Set(path.map((h) => endpointKey(h.endpoint))).size;
+    const requests = stats.lookups + stats.inquires + stats.retransmits;
+    const answers = path.filter((h) => h.rttMs !== undefined).length;
+    return { results: p.results, failure, path, stats, hops, messages: requests + answers };
+  }
+
+  /** Runs one search to its end (bounded by its own timeout). */
+  searchOnce(from: CloudMember, target: Key, options: SearchOptions = {}): SearchOutcome {
+    const token = this.startSearch(from, target, options);
+    const timeout = (options.timeoutMs ?? 30_000) + 5_000;
+    this.sim.runUntil(() => this.pending.get(token)?.done !== undefined, { maxTimeMs: timeout });
+    const out = this.outcome(token);
+    if (!out) throw new Error(`search ${token} did not end within ${timeout} virtual ms`);
+    return out;
+  }
+
+  /**
+   * Exact searches for the keys of random live members, from random live members, `batch` at a
+   * time. A search succeeds when it returns the exact key.
+   */
+  runSearches(count: number, batch = 50): SearchReport {
+    const hops: number[] = [];
+    let successes = 0;
+    let messages = 0;
+    const failures: Record<string, number> = {};
+    for (let done = 0; done < count; ) {
+      const n = Math.min(batch, count - done);
+      const started: { token: string; target: Key }[] = [];
+      for (let i = 0; i < n; i++) {
+        const target = this.pick().key;
+        started.push({ token: this.startSearch(this.pick(), target), target });
+      }
+      this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
+        maxTimeMs: 40_000,
+      });
+      for (const s of started) {
+        const out = this.outcome(s.token);
+        const found = out?.results.some((r) => equalBytes(r.key, s.target)) ?? false;
+        if (found && out) {
+          successes++;
+          hops.push(out.hops);
+        } else {
+          const why = out?.failure ?? 'unfinished';
+          failures[why] = (failures[why] ?? 0) + 1;
+        }
+        messages += out?.messages ?? 0;
+      }
+      done += n;
+    }
+    return summarize(count, successes, hops, messages, failures);
+  }
+
+  private onEvent(index: number, event: NodeEvent): void {
+    if (event.type === 'search-result') {
+      const token = `${index}:${event.result.searchId}`;
+      let p = this.pending.get(token);
+      if (!p) {
+        p = { results: [] };
+        this.pending.set(token, p);
+      }
+      p.results.push(event.result);
+    } else if (event.type === 'search-done') {
+      const token = `${index}:${event.searchId}`;
+      let p = this.pending.get(token);
+      if (!p) {
+        p = { results: [] };
+        this.pending.set(token, p);
+      }
+      p.done = { failure: event.failure, path: event.path, stats: event.stats };
+    }
+  }
+}
+
+function summarize(
+  resolves: number,
+  successes: number,
+  hops: number[],
+  messages: number,
+  failures: Record<string, number>,
+): SearchReport {
+  const sorted = [...hops].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
+  return {
+    resolves,
+    successes,
+    successRate: resolves ? successes / resolves : 0,
+    avgHops: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
+    p50Hops: at(0.5),
+    p95Hops: at(0.95),
+    maxHops: sorted.length ? sorted[sorted.length - 1]! : 0,
+    messagesPerResolve: resolves ? messages / resolves : 0,
+    failures,
+  };
+}
