@@ -194,11 +194,13 @@ export class CacheLevels {
 
   /**
    * Uncharges a random entry of the fullest level (ties: first centre, coarsest level), never
-   * `keep`, and returns it for the owner to drop; undefined when no level holds anything else.
+   * `keep` (a charged entry, or undefined), and returns it for the owner to drop; undefined when
+   * no level holds anything else.
    */
-  evictFromFullest(keep: RouteEntry): RouteEntry | undefined {
-    const keepCentre = this.centreOf(keep.id);
-    const keepLevel = this.levelOf(keepCentre, keep.id);
+  evictFromFullest(keep: RouteEntry | undefined): RouteEntry | undefined {
+    const keepCentre = keep === undefined ? undefined : this.centreOf(keep.id);
+    const keepLevel =
+      keep === undefined || keepCentre === undefined ? -1 : this.levelOf(keepCentre, keep.id);
     let best: Centre | undefined;
     let bestLevel = 0;
     let size = 0;

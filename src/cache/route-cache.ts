@@ -197,7 +197,7 @@ export class RouteCache {
         if (change.type === 'deleted') displaced.add(change.remoteKey);
       for (const id of displaced) this.settleDisplaced(id, evicted);
     }
-    this.enforceEntriesMax(entry, evicted);
+    this.enforceEntriesMax(joined.length === 0 ? entry : undefined, evicted);
     this.stats.leafSetChanges += leafSetChanges.length;
     return { added: true, evicted, leafSetChanges };
   }
@@ -389,9 +389,10 @@ export class RouteCache {
     this.stats.evictions++;
   }
 
-  private enforceEntriesMax(newcomer: RouteEntry, evicted: RouteEntry[]): void {
+  /** Evicts from the fullest levels down to `entriesMax`, sparing `charged` (the newcomer). */
+  private enforceEntriesMax(charged: RouteEntry | undefined, evicted: RouteEntry[]): void {
     while (this.sorted.length > this.options.entriesMax) {
-      const victim = this.levels.evictFromFullest(newcomer);
+      const victim = this.levels.evictFromFullest(charged);
       if (victim === undefined) return;
       this.dropFromSorted(victim);
       evicted.push(victim);
