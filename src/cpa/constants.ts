@@ -85,7 +85,7 @@ export const ED25519_SIGNATURE_BYTES = 64;
  */
 export const PUBLIC_KEY_FIELD_HEADER_BYTES = 9;
 /** Whole CPA Public Key structure with the Ed25519 profile: 9 + 11 + 32 = 52. */
-export const PUBLIC_KEY_FIELD_BYTES =
+export const PUBLIC_KEY_FIELD_BYTES: number =
   PUBLIC_KEY_FIELD_HEADER_BYTES + ED25519_OID_TEXT.length + ED25519_PUBLIC_KEY_BYTES;
 
 /**
@@ -99,7 +99,7 @@ export const ED25519_ALG_ID = 0x000020ed;
 /** SIGNATURE fixed part: Field Length (2), Signature Length (2), ALG_ID (4). */
 export const SIGNATURE_FIELD_HEADER_BYTES = 8;
 /** Whole SIGNATURE structure with the Ed25519 profile: 8 + 64 = 72. */
-export const SIGNATURE_FIELD_BYTES = SIGNATURE_FIELD_HEADER_BYTES + ED25519_SIGNATURE_BYTES;
+export const SIGNATURE_FIELD_BYTES: number = SIGNATURE_FIELD_HEADER_BYTES + ED25519_SIGNATURE_BYTES;
 
 /** Extended payload minor version ([MS-PNRP] §2.2.3.3). */
 export const EXTENDED_PAYLOAD_MINOR_VERSION = 0x00;
@@ -132,4 +132,7 @@ export const EXTENDED_PAYLOAD_STRING_LENGTH_MAX = 4098;
  * ahead). Advice for publishers; neither `createCpa` nor `verifyCpa` enforces them.
  * @example createCpa({ ...params, notAfterMs: nowWallMs + CPA_LIFETIME_MS.min }, identity)
  */
-export const CPA_LIFETIME_MS = { min: 12 * 3_600_000, max: 7 * 24 * 3_600_000 } as const;
+export const CPA_LIFETIME_MS: { readonly min: number; readonly max: number } = {
+  min: 12 * 3_600_000,
+  max: 7 * 24 * 3_600_000,
+};

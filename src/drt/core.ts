@@ -21,6 +21,8 @@ export interface LocalRegistration {
   readonly entry: RouteEntry;
   /** True once a registration walk reached other nodes. */
   resolvable: boolean;
+  /** True while a registration walk runs. */
+  walking: boolean;
 }
 
 /** How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11). */

@@ -30,6 +30,9 @@ import { Searches, type SearchPurpose } from './searches.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
+/** Delay between joining (first cache entry) and the first registration walk. */
+const JOIN_SETTLE_MS = 2000;
+
 /**
  * A DRT node. See the module header.
  * @example
@@ -53,6 +56,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly core: NodeCore;
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
+  /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
+  private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
   private closed = false;
 
@@ -122,6 +127,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       appData: appData.slice(),
       entry,
       resolvable: false,
+      walking: false,
     };
     this.locals.set(keyHex, reg);
     this.emitLeafChanges(this.routeCache.addLocalKey(entry.id));
@@ -217,6 +223,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.floods.onTimer(nowMs);
       this.sync.expire(nowMs);
       this.reassembler.expire(nowMs);
+      if (nowMs >= this.registrationAtMs) {
+        this.registrationAtMs = Number.POSITIVE_INFINITY;
+        this.retryRegistrations();
+      }
       if (nowMs >= this.maintenanceAtMs) {
         this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
         runMaintenance({
@@ -249,6 +259,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     if (this.closed || this.statusValue === 'faulted') return Number.POSITIVE_INFINITY;
     return Math.min(
       this.maintenanceAtMs,
+      this.registrationAtMs,
       this.searches.nextDeadline(),
       this.pendingAdds.nextDeadline(),
       this.floods.nextDeadline(),
@@ -332,7 +343,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   }
 
   private startRegistration(reg: LocalRegistration): void {
-    if (this.routeCache.size === 0) return; // waits until the node has joined (see admit)
+    // A node that has not joined yet waits: admit() schedules the walk once it has.
+    if (this.routeCache.size === 0 || this.statusValue !== 'active' || reg.walking) return;
+    reg.walking = true;
     const side = this.options.leafSetSide;
     const target = addToKey(reg.key, 1);
     const spec = normalizeSearch(target, {
@@ -351,6 +364,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     if (purpose.kind !== 'registration') return;
     const reg = this.locals.get(purpose.keyHex);
     if (!reg) return;
+    reg.walking = false;
     const resolvable = results > 0;
     if (resolvable !== reg.resolvable || !resolvable) {
       reg.resolvable = resolvable;
@@ -436,6 +450,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) return;
     const result = this.routeCache.add(entry);
     if (result.added) this.stats.cacheAdmissions++;
+    this.options.trace?.(
+      `admit ${toHex(entry.id).slice(0, 8)} added=${result.added} evicted=${result.evicted.map((e) => toHex(e.id).slice(0, 8)).join(',')}`,
+    );
     for (const c of result.leafSetChanges) {
       this.emit({
         type: 'leafset-key-changed',
@@ -449,12 +466,17 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     }
     if (this.statusValue !== 'active' && this.routeCache.size > 0) {
       this.setStatus('active');
-      this.retryRegistrations();
+      // Give the joining conversation (SOLICIT .. FLOOD and their checks) one hop budget to land
+      // before walking toward our own keys, so the walk starts from a useful cache.
+      this.registrationAtMs = this.nowMsValue + JOIN_SETTLE_MS;
     }
   }
 
   private evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void {
     const result = this.routeCache.remove(id);
+    this.options.trace?.(
+      `evict ${toHex(id).slice(0, 8)} ${reason} removed=${result.removed !== undefined}`,
+    );
     if (!result.removed) return;
     if (reason !== 'revoked') this.stats.staleCacheEntryHits++;
     this.emitLeafChanges(result.leafSetChanges);

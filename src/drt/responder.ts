@@ -53,7 +53,11 @@ export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage)
   })[0];
   let reply = remote;
   if (local && (!remote || localDistance < distance(remote.id))) reply = local;
-  const suspicious = !reply && core.cache.isWithinLeafSetSpan(msg.target);
+  // L only once our leaf sets can be full: with few entries every target looks "inside" them.
+  const suspicious =
+    !reply &&
+    core.cache.size >= 2 * core.options.leafSetSide &&
+    core.cache.isWithinLeafSetSpan(msg.target);
   const buffer: AuthorityBuffer = {
     flags: { suspicious, busy: false, notRegistered: !validateLocal },
     ...(reply ? { routeEntry: reply } : {}),

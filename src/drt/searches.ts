@@ -9,7 +9,7 @@
 import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
 import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
-import { equalBytes } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
 import type { NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
@@ -303,6 +303,9 @@ export class Searches {
 
   private finish(search: Search, action: Extract<ResolutionAction, { type: 'done' }>): void {
     const core = this.core;
+    core.options.trace?.(
+      `search ${search.purpose.kind} ${toHex(search.resolution.spec.target).slice(0, 8)} done results=${action.results} failure=${action.failure} path=${search.resolution.path.map((h) => `${toHex(h.key).slice(0, 8)}/${h.flags.toString(16)}${h.deadEnd ? 'D' : ''}`).join(' ')}`,
+    );
     this.byId.delete(search.id);
     this.byMessage.delete(search.messageId);
     const failure: SearchFailure | undefined = action.failure;

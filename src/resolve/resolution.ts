@@ -204,7 +204,8 @@ export class Resolution {
 
   /** Ends the resolution at once. */
   cancel(): void {
-    if (!this.finished) this.finished = { type: 'done', results: this.results, failure: 'cancelled' };
+    if (!this.finished)
+      this.finished = { type: 'done', results: this.results, failure: 'cancelled' };
   }
 
   /** Feeds the AUTHORITY answering the outstanding LOOKUP. */
@@ -213,7 +214,7 @@ export class Resolution {
     reply: { readonly flags: AuthorityFlags; readonly routeEntry?: RouteEntry | undefined },
   ): void {
     const out = this.outstanding;
-    if (!out || out.kind !== 'lookup' || this.finished) return;
+    if (out?.kind !== 'lookup' || this.finished) return;
     this.outstanding = undefined;
     const hop = out.entry;
     this.stats.usefulHops++;
@@ -233,7 +234,11 @@ export class Resolution {
     const next = reply.flags.busy ? undefined : reply.routeEntry;
     let progressed = false;
     if (next) {
-      if (next.addresses.some((a) => this.flaggedKeys.has(endpointKey({ address: a, port: next.port })))) {
+      if (
+        next.addresses.some((a) =>
+          this.flaggedKeys.has(endpointKey({ address: a, port: next.port })),
+        )
+      ) {
         flags |= ADDRESS_FLAGS.loop;
       } else {
         this.see(next);
@@ -258,7 +263,7 @@ export class Resolution {
   /** Feeds the verdict on the AUTHORITY answering the outstanding INQUIRE. */
   onInquireReply(nowMs: number, verdict: InquireVerdict): void {
     const out = this.outstanding;
-    if (!out || out.kind !== 'inquire' || this.finished) return;
+    if (out?.kind !== 'inquire' || this.finished) return;
     this.outstanding = undefined;
     const candidate = this.candidates.get(toHex(out.entry.id));
     if (verdict.ok) {
@@ -277,7 +282,8 @@ export class Resolution {
     if (nowMs >= out.firstSentMs + this.limits.hopTimeoutMs) {
       this.outstanding = undefined;
       this.stats.timeouts++;
-      const flags = ADDRESS_FLAGS.unreachable | (out.kind === 'inquire' ? ADDRESS_FLAGS.inquire : 0);
+      const flags =
+        ADDRESS_FLAGS.unreachable | (out.kind === 'inquire' ? ADDRESS_FLAGS.inquire : 0);
       this.record(out, nowMs, flags, false);
       this.forget(out.entry);
       // Flag it so the nodes that referred us there stop offering the dead entry.

@@ -122,7 +122,11 @@ export function normalizeSearch(target: Key, options: SearchOptions = {}): Searc
     );
   }
   if ((iterative || anyMatch || exact) && count !== 1) {
-    const why = iterative ? 'an iterative search' : anyMatch ? 'anyMatchInRange' : 'an exact search';
+    const why = iterative
+      ? 'an iterative search'
+      : anyMatch
+        ? 'anyMatchInRange'
+        : 'an exact search';
     throw new SearchOptionsError(
       SEARCH_ERROR_CODES.invalidMaxEndpoints,
       `${why} returns one endpoint; maxEndpoints must be 1`,

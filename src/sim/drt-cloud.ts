@@ -38,6 +38,8 @@ export interface DrtCloudOptions {
   readonly node?: Partial<
     Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>
   >;
+  /** Receives every node's trace lines with the node's index (debugging only). */
+  readonly trace?: (nodeIndex: number, line: string) => void;
 }
 
 /** One node of the cloud and the key it publishes. */
@@ -131,6 +133,9 @@ export class DrtCloud {
           wallClock: ctx.wallClock,
           localEndpoints: [ctx.endpoint],
           bootstrap: staticBootstrap(seeds),
+          ...(this.options.trace
+            ? { trace: (line: string) => this.options.trace?.(ctx.index, line) }
+            : {}),
         }),
     );
     this.sim.call(handle, (node, now) => {
@@ -210,8 +215,10 @@ export class DrtCloud {
       const n = Math.min(batch, count - done);
       const started: { token: string; target: Key }[] = [];
       for (let i = 0; i < n; i++) {
-        const target = this.pick().key;
-        started.push({ token: this.startSearch(this.pick(), target), target });
+        const from = this.pick();
+        let to = this.pick();
+        while (to === from && this.members.length > 1) to = this.pick();
+        started.push({ token: this.startSearch(from, to.key), target: to.key });
       }
       this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
         maxTimeMs: 40_000,

@@ -3,6 +3,7 @@
  * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
  */
 export * from './churn.js';
+export * from './drt-cloud.js';
 export * from './event-queue.js';
 export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
@@ -12,4 +13,3 @@ export * from './simulation.js';
 export { WALL_CLOCK_START_DEFAULT_MS } from './simulation-options.js';
 export * from './trace-hash.js';
 export type * from './types.js';
-export * from './drt-cloud.js';

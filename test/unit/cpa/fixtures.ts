@@ -8,17 +8,18 @@ import {
   classifierHashOf,
   createIdentity,
   type Endpoint,
+  type Identity,
   ipv4Mapped,
   parseAddress,
 } from '../../../src/keys/index.js';
 
-export const alice = createIdentity(new Uint8Array(32).fill(0xa1));
-export const bob = createIdentity(new Uint8Array(32).fill(0xb0));
+export const alice: Identity = createIdentity(new Uint8Array(32).fill(0xa1));
+export const bob: Identity = createIdentity(new Uint8Array(32).fill(0xb0));
 
 export const NOW_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 export const DAY_MS = 86_400_000;
-export const SERVICE_LOCATION = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
-export const NONCE = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 - i);
+export const SERVICE_LOCATION: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
+export const NONCE: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 - i);
 
 export function serviceEndpoint(i = 0): Endpoint {
   return { address: parseAddress(`2001:db8::${i + 1}`), port: 3540 + i };
