@@ -46,7 +46,7 @@ export const CPA_FLAGS = {
 } as const;
 
 /** Bytes in the service location and in the nonce. */
-export const NONCE_BYTES = 16;
+export const CPA_NONCE_BYTES = 16;
 /** Bytes in a BinaryAuthority and in a ClassifierHash (SHA-1). */
 export const NAME_HASH_BYTES = 20;
 

@@ -21,6 +21,7 @@ import {
   CPA_FLAGS,
   CPA_MAJOR_VERSION,
   CPA_MINOR_VERSION,
+  CPA_NONCE_BYTES,
   CPA_PNRP_MAJOR_VERSION,
   CPA_PNRP_MINOR_VERSION,
   FRIENDLY_NAME_BYTES_MAX,
@@ -28,7 +29,6 @@ import {
   IPV6_APP_ENDPOINT_BYTES,
   IPV6_ENDPOINT_BYTES,
   NAME_HASH_BYTES,
-  NONCE_BYTES,
   PAYLOAD_HEADER_BYTES,
   PAYLOAD_TYPE_APP_ENDPOINTS,
   PAYLOADS_HEADER_BYTES,
@@ -79,8 +79,8 @@ function readCpa(r: ByteReader): Cpa {
   }
   const revoke = has(CPA_FLAGS.revoke);
   const notAfterFiletime = r.u64le();
-  const serviceLocation = r.bytes(NONCE_BYTES);
-  const nonce = r.bytes(NONCE_BYTES);
+  const serviceLocation = r.bytes(CPA_NONCE_BYTES);
+  const nonce = r.bytes(CPA_NONCE_BYTES);
   if (revoke && !isAllZero(nonce)) fail('revoke-nonce', 'a revoke CPA must have a zero nonce');
   const binaryAuthority = has(CPA_FLAGS.binaryAuthority) ? r.bytes(NAME_HASH_BYTES) : undefined;
   const classifierHash = has(CPA_FLAGS.classifierHash) ? r.bytes(NAME_HASH_BYTES) : undefined;

@@ -31,6 +31,7 @@ import {
   CPA_FLAGS,
   CPA_MAJOR_VERSION,
   CPA_MINOR_VERSION,
+  CPA_NONCE_BYTES,
   CPA_PNRP_MAJOR_VERSION,
   CPA_PNRP_MINOR_VERSION,
   ED25519_PUBLIC_KEY_BYTES,
@@ -40,7 +41,6 @@ import {
   IPV6_APP_ENDPOINT_BYTES,
   IPV6_ENDPOINT_BYTES,
   NAME_HASH_BYTES,
-  NONCE_BYTES,
   PAYLOAD_HEADER_BYTES,
   PAYLOAD_TYPE_APP_ENDPOINTS,
   PAYLOADS_HEADER_BYTES,
@@ -142,8 +142,8 @@ export function assertCpaFields(f: CpaSignedFields): Uint8Array | undefined {
   if (f.notAfterFiletime < 0n || f.notAfterFiletime > FILETIME_MAX) {
     throw new RangeError(`cpa.notAfterFiletime out of the FILETIME range: ${f.notAfterFiletime}`);
   }
-  assertBytes(f.serviceLocation, NONCE_BYTES, 'cpa.serviceLocation');
-  assertBytes(f.nonce, NONCE_BYTES, 'cpa.nonce');
+  assertBytes(f.serviceLocation, CPA_NONCE_BYTES, 'cpa.serviceLocation');
+  assertBytes(f.nonce, CPA_NONCE_BYTES, 'cpa.nonce');
   if (f.revoke && !isAllZero(f.nonce)) throw new RangeError('a revoke CPA must have a zero nonce');
   if (f.binaryAuthority === undefined && f.classifierHash === undefined) {
     throw new RangeError('a CPA needs a binaryAuthority (A), a classifierHash (C) or both');

@@ -11,7 +11,7 @@ import type { Identity } from '../keys/identity.js';
 import { assertKey, type Key } from '../keys/key256.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import { ED25519_PUBLIC_KEY_BYTES, NONCE_BYTES, SIGNATURE_FIELD_BYTES } from './constants.js';
+import { CPA_NONCE_BYTES, ED25519_PUBLIC_KEY_BYTES, SIGNATURE_FIELD_BYTES } from './constants.js';
 import {
   decodeExtendedPayload,
   type ExtendedPayload,
@@ -70,8 +70,8 @@ export function createExtendedPayload(
     throw new TypeError('identity must be an Identity');
   assertBytes(identity.secretKey, 32, 'identity.secretKey');
   assertKey(params.pnrpId, 'pnrpId');
-  const nonce = params.nonce ?? new Uint8Array(NONCE_BYTES);
-  assertBytes(nonce, NONCE_BYTES, 'nonce');
+  const nonce = params.nonce ?? new Uint8Array(CPA_NONCE_BYTES);
+  assertBytes(nonce, CPA_NONCE_BYTES, 'nonce');
   const payload: ExtendedPayloadData =
     params.payload?.type === 'binary' && params.payload.bytes instanceof Uint8Array
       ? { type: 'binary', bytes: params.payload.bytes.slice() }
@@ -149,7 +149,7 @@ export function verifyExtendedPayload(
   }
   assertBytes(expectations.publicKey, ED25519_PUBLIC_KEY_BYTES, 'expectations.publicKey');
   assertKey(expectations.pnrpId, 'expectations.pnrpId');
-  assertBytes(expectations.nonce, NONCE_BYTES, 'expectations.nonce');
+  assertBytes(expectations.nonce, CPA_NONCE_BYTES, 'expectations.nonce');
   const now = filetimeFromUnixMs(expectations.nowWallMs);
   const bytes = input instanceof Uint8Array ? input : encodeExtendedPayload(input);
   const decoded = decodeExtendedPayload(bytes);

@@ -24,6 +24,7 @@ import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import type { Result } from '../util/result.js';
 import {
+  CPA_NONCE_BYTES,
   ED25519_SIGNATURE_BYTES,
   EXTENDED_PAYLOAD_BINARY_BYTES_MAX,
   EXTENDED_PAYLOAD_BINARY_BYTES_MIN,
@@ -36,7 +37,6 @@ import {
   EXTENDED_PAYLOAD_STRING_TYPES,
   EXTENDED_PAYLOAD_TYPE_BINARY,
   EXTENDED_PAYLOAD_TYPE_STRING,
-  NONCE_BYTES,
   SIGNATURE_FIELD_BYTES,
 } from './constants.js';
 import { FILETIME_MAX } from './filetime.js';
@@ -105,7 +105,7 @@ function writeSignedSpan(w: ByteWriter, f: ExtendedPayloadSignedFields): void {
     throw new RangeError(`notAfterFiletime out of the FILETIME range: ${f.notAfterFiletime}`);
   }
   assertBytes(f.pnrpId, 32, 'pnrpId');
-  assertBytes(f.nonce, NONCE_BYTES, 'nonce');
+  assertBytes(f.nonce, CPA_NONCE_BYTES, 'nonce');
   const { type, body, stringType } = payloadBody(f.payload);
   const payloadLength = body.length + (stringType === undefined ? 0 : 2);
   const signatureOffset =
@@ -189,7 +189,7 @@ function readExtendedPayload(r: ByteReader): ExtendedPayload {
   }
   const notAfterFiletime = r.u64le();
   const pnrpId = r.bytes(32);
-  const nonce = r.bytes(NONCE_BYTES);
+  const nonce = r.bytes(CPA_NONCE_BYTES);
   const count = r.u16le();
   const totalBytes = r.u16le();
   const type = r.u32le();

@@ -14,7 +14,7 @@ import type { Identity } from '../keys/identity.js';
 import { binaryAuthorityOf, classifierHashOf } from '../keys/ids.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { ByteWriter } from '../util/byte-writer.js';
-import { ED25519_PUBLIC_KEY_BYTES, NONCE_BYTES } from './constants.js';
+import { CPA_NONCE_BYTES, ED25519_PUBLIC_KEY_BYTES } from './constants.js';
 import { type CpaSignedFields, encodeCpaSignedSpan } from './encode.js';
 import { filetimeFromUnixMs } from './filetime.js';
 import { assertBytes, writeSignatureField } from './key-fields.js';
@@ -95,8 +95,8 @@ export function createCpa(
     );
   }
   const revoke = params.revoke ?? false;
-  const nonce = params.nonce ?? new Uint8Array(NONCE_BYTES);
-  assertBytes(nonce, NONCE_BYTES, 'nonce');
+  const nonce = params.nonce ?? new Uint8Array(CPA_NONCE_BYTES);
+  assertBytes(nonce, CPA_NONCE_BYTES, 'nonce');
   if (revoke && !isAllZero(nonce)) throw new RangeError('a revoke CPA must have a zero nonce');
   const appEndpoints = params.appEndpoints ?? [];
   if (revoke && appEndpoints.length > 0)

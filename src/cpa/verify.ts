@@ -22,7 +22,7 @@ import { binaryAuthorityOf, classifierHashOf, p2pIdFromHashes } from '../keys/id
 import { assertKey, type Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { concatBytes, equalBytes, toHex } from '../util/bytes.js';
-import { NAME_HASH_BYTES, NONCE_BYTES, SIGNATURE_FIELD_BYTES } from './constants.js';
+import { CPA_NONCE_BYTES, NAME_HASH_BYTES, SIGNATURE_FIELD_BYTES } from './constants.js';
 import { decodeCpa } from './decode.js';
 import { encodeCpa } from './encode.js';
 import { filetimeFromUnixMs } from './filetime.js';
@@ -165,7 +165,7 @@ function classifierHashOrEmpty(cpa: Cpa, crypto: CryptoBackend): Uint8Array {
 
 function checkExpectations(e: CpaExpectations): bigint {
   if (typeof e !== 'object' || e === null) throw new TypeError('expectations must be an object');
-  if (e.nonce !== undefined) assertBytes(e.nonce, NONCE_BYTES, 'expectations.nonce');
+  if (e.nonce !== undefined) assertBytes(e.nonce, CPA_NONCE_BYTES, 'expectations.nonce');
   if (e.pnrpId !== undefined) assertKey(e.pnrpId, 'expectations.pnrpId');
   return filetimeFromUnixMs(e.nowWallMs);
 }

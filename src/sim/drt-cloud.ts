@@ -4,8 +4,9 @@
  * SOLICIT/REGISTER walks over the simulated network, then searched. Used by `pnrp sim`, the
  * scenario tests and the benchmarks, so all three measure the same thing.
  *
- * Hops of a search = distinct nodes the resolver contacted (LOOKUP hops, answered or not, and the
- * final INQUIRE to the owner), the "nodes contacted" count of DESIGN.md §7's idealized model.
+ * Hops of a search = distinct nodes the resolver asked to route it (LOOKUP, answered or not), the
+ * count the idealized cache model of DESIGN.md §7 uses; the INQUIRE that makes the owner prove its
+ * key is the extra traceroute hop, reported separately as contacts (hops + the owner).
  * Messages of a search = requests sent (retransmissions included) plus answers received.
  */
 
@@ -15,7 +16,7 @@ import { DrtNode } from '../drt/node.js';
 import type { DrtNodeOptions } from '../drt/options.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
-import type { PathHop } from '../resolve/path.js';
+import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
 import { equalBytes } from '../util/bytes.js';
@@ -56,7 +57,10 @@ export interface SearchOutcome {
   readonly failure: string | undefined;
   readonly path: readonly PathHop[];
   readonly stats: ResolutionStats;
+  /** Distinct nodes asked to route (LOOKUP), answered or not: the resolve's hops. */
   readonly hops: number;
+  /** Distinct nodes contacted, including the owner's INQUIRE (the extra traceroute hop). */
+  readonly contacts: number;
   readonly messages: number;
 }
 
@@ -69,6 +73,8 @@ export interface SearchReport {
   readonly p50Hops: number;
   readonly p95Hops: number;
   readonly maxHops: number;
+  /** Mean distinct nodes contacted per successful resolve, INQUIRE included. */
+  readonly avgContacts: number;
   readonly messagesPerResolve: number;
   readonly failures: Readonly<Record<string, number>>;
 }
@@ -186,10 +192,23 @@ export class DrtCloud {
     if (!p?.done) return undefined;
     this.pending.delete(token);
     const { path, stats, failure } = p.done;
-    const hops = new Set(path.map((h) => endpointKey(h.endpoint))).size;
+    const hops = new Set(
+      path
+        .filter((h) => (h.flags & ADDRESS_FLAGS.inquire) === 0)
+        .map((h) => endpointKey(h.endpoint)),
+    ).size;
+    const contacts = new Set(path.map((h) => endpointKey(h.endpoint))).size;
     const requests = stats.lookups + stats.inquires + stats.retransmits;
     const answers = path.filter((h) => h.rttMs !== undefined).length;
-    return { results: p.results, failure, path, stats, hops, messages: requests + answers };
+    return {
+      results: p.results,
+      failure,
+      path,
+      stats,
+      hops,
+      contacts,
+      messages: requests + answers,
+    };
   }
 
   /** Runs one search to its end (bounded by its own timeout). */
@@ -208,6 +227,7 @@ export class DrtCloud {
    */
   runSearches(count: number, batch = 50): SearchReport {
     const hops: number[] = [];
+    let contacts = 0;
     let successes = 0;
     let messages = 0;
     const failures: Record<string, number> = {};
@@ -229,6 +249,7 @@ export class DrtCloud {
         if (found && out) {
           successes++;
           hops.push(out.hops);
+          contacts += out.contacts;
         } else {
           const why = out?.failure ?? 'unfinished';
           failures[why] = (failures[why] ?? 0) + 1;
@@ -237,7 +258,10 @@ export class DrtCloud {
       }
       done += n;
     }
-    return summarize(count, successes, hops, messages, failures);
+    return {
+      ...summarize(count, successes, hops, messages, failures),
+      avgContacts: successes ? contacts / successes : 0,
+    };
   }
 
   private onEvent(index: number, event: NodeEvent): void {
@@ -267,7 +291,7 @@ function summarize(
   hops: number[],
   messages: number,
   failures: Record<string, number>,
-): SearchReport {
+): Omit<SearchReport, 'avgContacts'> {
   const sorted = [...hops].sort((a, b) => a - b);
   const at = (q: number): number =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
