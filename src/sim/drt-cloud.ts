@@ -39,6 +39,12 @@ export interface DrtCloudOptions {
   readonly node?: Partial<
     Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>
   >;
+  /** Per-node extra options (e.g. a security provider holding that node's credential). */
+  readonly nodeOptions?: (
+    index: number,
+  ) => Partial<Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>>;
+  /** The key node `index` registers. @default 32 random bytes from the cloud's key stream */
+  readonly keyOf?: (index: number) => Key;
   /** Receives every node's trace lines with the node's index (debugging only). */
   readonly trace?: (nodeIndex: number, line: string) => void;
 }
@@ -130,11 +136,12 @@ export class DrtCloud {
     for (let i = 0; i < Math.min(fanout, live.length); i++) {
       seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
     }
-    const key = this.keyRng.bytes(32);
+    const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
     const handle = this.sim.addNode(
       (ctx) =>
         new DrtNode({
           ...this.options.node,
+          ...this.options.nodeOptions?.(ctx.index),
           rng: ctx.rng,
           wallClock: ctx.wallClock,
           localEndpoints: [ctx.endpoint],
