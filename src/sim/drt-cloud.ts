@@ -81,6 +81,8 @@ export interface SearchReport {
   readonly maxHops: number;
   /** Mean distinct nodes contacted per successful resolve, INQUIRE included. */
   readonly avgContacts: number;
+  /** Hops of every successful resolve (for merging reports). */
+  readonly hopSamples: readonly number[];
   readonly messagesPerResolve: number;
   readonly failures: Readonly<Record<string, number>>;
 }
@@ -271,6 +273,33 @@ export class DrtCloud {
     };
   }
 
+  /**
+   * Churn while searching: before each batch of searches, `failFraction` of the starting
+   * population (spread over all batches) vanishes without notice, `leaveFraction` leaves
+   * gracefully and `joinFraction` joins; then `pauseMs` of virtual time passes so maintenance
+   * runs between batches. Targets are keys of members live when the search starts.
+   */
+  runChurn(options: ChurnScenarioOptions): SearchReport & { readonly churn: ChurnTally } {
+    const batch = options.batch ?? 50;
+    const batches = Math.max(1, Math.ceil(options.searches / batch));
+    const population = this.live().length;
+    const tally = { failed: 0, left: 0, joined: 0 };
+    const quota = (fraction: number | undefined, done: number, i: number): number =>
+      Math.round(((fraction ?? 0) * population * (i + 1)) / batches) - done;
+    const reports: SearchReport[] = [];
+    for (let i = 0; i < batches; i++) {
+      for (let k = quota(options.failFraction, tally.failed, i); k > 0; k--, tally.failed++)
+        this.fail(this.pick());
+      for (let k = quota(options.leaveFraction, tally.left, i); k > 0; k--, tally.left++)
+        this.leave(this.pick());
+      for (let k = quota(options.joinFraction, tally.joined, i); k > 0; k--, tally.joined++)
+        this.join();
+      this.sim.runFor(options.pauseMs ?? 2_000);
+      reports.push(this.runSearches(Math.min(batch, options.searches - i * batch), batch));
+    }
+    return { ...mergeReports(reports), churn: tally };
+  }
+
   private onEvent(index: number, event: NodeEvent): void {
     if (event.type === 'search-result') {
       const token = `${index}:${event.result.searchId}`;
@@ -292,6 +321,57 @@ export class DrtCloud {
   }
 }
 
+/** How a churn scenario runs. */
+export interface ChurnScenarioOptions {
+  readonly searches: number;
+  /** Searches started together. @default 50 */
+  readonly batch?: number;
+  /** Share of the starting population that vanishes without notice. @default 0 */
+  readonly failFraction?: number;
+  /** Share that leaves gracefully (unregistering). @default 0 */
+  readonly leaveFraction?: number;
+  /** Share of new nodes that join. @default 0 */
+  readonly joinFraction?: number;
+  /** Virtual ms between batches. @default 2000 */
+  readonly pauseMs?: number;
+}
+
+/** What churn did. */
+export interface ChurnTally {
+  readonly failed: number;
+  readonly left: number;
+  readonly joined: number;
+}
+
+function mergeReports(reports: readonly SearchReport[]): SearchReport {
+  const resolves = reports.reduce((a, r) => a + r.resolves, 0);
+  const successes = reports.reduce((a, r) => a + r.successes, 0);
+  const failures: Record<string, number> = {};
+  for (const r of reports)
+    for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
+  const weighted = (pick: (r: SearchReport) => number, by: (r: SearchReport) => number): number => {
+    const total = reports.reduce((a, r) => a + by(r), 0);
+    return total ? reports.reduce((a, r) => a + pick(r) * by(r), 0) / total : 0;
+  };
+  const hops = reports.flatMap((r) => r.hopSamples);
+  return {
+    ...summarize(
+      resolves,
+      successes,
+      hops,
+      weighted(
+        (r) => r.messagesPerResolve,
+        (r) => r.resolves,
+      ) * resolves,
+      failures,
+    ),
+    avgContacts: weighted(
+      (r) => r.avgContacts,
+      (r) => r.successes,
+    ),
+  };
+}
+
 function summarize(
   resolves: number,
   successes: number,
@@ -299,6 +379,7 @@ function summarize(
   messages: number,
   failures: Record<string, number>,
 ): Omit<SearchReport, 'avgContacts'> {
+  const hopSamples = hops;
   const sorted = [...hops].sort((a, b) => a - b);
   const at = (q: number): number =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
@@ -312,5 +393,6 @@ function summarize(
     maxHops: sorted.length ? sorted[sorted.length - 1]! : 0,
     messagesPerResolve: resolves ? messages / resolves : 0,
     failures,
+    hopSamples,
   };
 }
