@@ -5,18 +5,22 @@
  * runtime failure, 2 on a usage error; errors go to stderr as one readable line.
  */
 import { runIdCommand } from './id-command.js';
+import { runSimCommand } from './sim-command.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: pnrp <command> [options]
 
 commands:
   id <peer-name> [--service-location <32 hex>]   print the P2P ID, PNRP ID and resolve target as JSON
+  sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
+                                                 simulate a DRT cloud and measure resolves
 `;
 
 type Command = (args: string[]) => Promise<void> | void;
 
 const COMMANDS: Record<string, Command> = {
   id: runIdCommand,
+  sim: runSimCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
