@@ -4,7 +4,7 @@
  * `maintenanceIntervalMs` (15 s): rejoin through the bootstrap provider when the cache is empty;
  * INQUIRE `maintenanceInquiries` (10) random entries so dead ones are purged; look up the middle of
  * the largest gap of sparse cache levels (UPPER_BITS with just enough precision) so every level
- * fills; retry registration walks that reached nobody.
+ * fills; retry registration walks that reached nobody; now and then detect (and heal) a split.
  */
 import { normalizeSearch } from '../resolve/search-spec.js';
 import type { NodeCore } from './core.js';
@@ -22,6 +22,8 @@ export interface MaintenanceParts {
   readonly retryRegistrations: () => void;
   /** Re-solicits the bootstrap endpoints; reports `alone` when there are none. */
   readonly rejoin: () => void;
+  /** Runs one split-detection walk. */
+  readonly detectSplit: () => void;
 }
 
 /**
@@ -51,4 +53,9 @@ export function runMaintenance(parts: MaintenanceParts): void {
     fills++;
   }
   parts.retryRegistrations();
+  // Split detection at a rate constant over the cloud: each node runs it with probability
+  // splitDetectionsPerTick / estimated cloud size ([MS-PNRP] §3.2.6.2.1).
+  const size = core.cache.estimateCloudSize() ?? 1;
+  const probability = Math.min(1, core.options.splitDetectionsPerTick / Math.max(1, size));
+  if (!searches.full && core.options.rng.nextFloat() < probability) parts.detectSplit();
 }

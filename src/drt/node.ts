@@ -236,6 +236,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
           sync: this.sync,
           retryRegistrations: () => this.retryRegistrations(),
           rejoin: () => this.rejoin(),
+          detectSplit: () => this.detectSplit(),
         });
       }
     } catch (e) {
@@ -346,14 +347,45 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     // A node that has not joined yet waits: admit() schedules the walk once it has.
     if (this.routeCache.size === 0 || this.statusValue !== 'active' || reg.walking) return;
     reg.walking = true;
-    const side = this.options.leafSetSide;
+    this.searches.start(
+      this.registrationSpec(reg),
+      { kind: 'registration', keyHex: reg.keyHex },
+      reg.entry,
+    );
+  }
+
+  /** Resolve key + 1, accepting any key, nearest 2 x leafSetSide first ([MS-PNRP] §3.2.4.1). */
+  private registrationSpec(reg: LocalRegistration): SearchSpec {
     const target = addToKey(reg.key, 1);
-    const spec = normalizeSearch(target, {
+    return normalizeSearch(target, {
       minKey: addToKey(reg.key, 2),
       maxKey: target,
-      maxEndpoints: Math.min(2 * side, 20),
+      maxEndpoints: Math.min(2 * this.options.leafSetSide, 20),
     });
-    this.searches.start(spec, { kind: 'registration', keyHex: reg.keyHex }, reg.entry);
+  }
+
+  /**
+   * Split detection ([MS-PNRP] §3.2.6.2.1): walk toward one of our keys + 1 entering the cloud
+   * through a bootstrap node instead of our own cache (the spec's InitialNextHop = {ID 0, seed
+   * server}). If the cloud was split, that node's side learns us from the walk's best match and
+   * we learn its side's nearest keys, whose floods then merge both sides' leaf sets.
+   */
+  private detectSplit(): void {
+    const regs = [...this.locals.values()];
+    const endpoints = this.options.bootstrap
+      .endpoints(this.nowMsValue)
+      .filter((ep) => !this.selfEndpointKeys.has(endpointKey(ep)));
+    if (regs.length === 0 || endpoints.length === 0) return;
+    const rng = this.options.rng;
+    const reg = regs[rng.nextInt(regs.length)]!;
+    const entry = endpoints[rng.nextInt(endpoints.length)]!;
+    const spec = this.registrationSpec(reg);
+    const door: RouteEntry = {
+      id: new Uint8Array(32),
+      port: entry.port,
+      addresses: [entry.address],
+    };
+    this.searches.start(spec, { kind: 'split-detection', keyHex: reg.keyHex }, reg.entry, [door]);
   }
 
   private retryRegistrations(): void {

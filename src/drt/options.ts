@@ -40,6 +40,11 @@ export interface DrtNodeOptions {
   readonly maintenanceInquiries?: number;
   /** Sparse-level fill searches started per maintenance tick. @default 1 */
   readonly gapFillsPerTick?: number;
+  /**
+   * Split-detection walks the whole cloud runs per maintenance interval; each node runs one with
+   * probability this / estimated cloud size. @default 8
+   */
+  readonly splitDetectionsPerTick?: number;
   /** Route entries awaiting their return-routability check. @default 64 */
   readonly pendingAddsMax?: number;
   /** Searches in flight at once (application, registration and maintenance). @default 64 */
@@ -115,6 +120,11 @@ export function resolveDrtOptions(o: DrtNodeOptions): ResolvedDrtOptions {
     ),
     maintenanceInquiries: positiveInt('maintenanceInquiries', o.maintenanceInquiries ?? 10, 100),
     gapFillsPerTick: positiveInt('gapFillsPerTick', o.gapFillsPerTick ?? 1, 20),
+    splitDetectionsPerTick: positiveInt(
+      'splitDetectionsPerTick',
+      o.splitDetectionsPerTick ?? 8,
+      10_000,
+    ),
     pendingAddsMax: positiveInt('pendingAddsMax', o.pendingAddsMax ?? 64, 10_000),
     searchesMax: positiveInt('searchesMax', o.searchesMax ?? 64, 10_000),
     floodsInFlightMax: positiveInt('floodsInFlightMax', o.floodsInFlightMax ?? 128, 10_000),

@@ -20,6 +20,8 @@ import { bump } from './stats.js';
 export type SearchPurpose =
   | { readonly kind: 'app' }
   | { readonly kind: 'registration'; readonly keyHex: string }
+  /** Split detection ([MS-PNRP] §3.2.6.2.1): a registration walk entered through a bootstrap node. */
+  | { readonly kind: 'split-detection'; readonly keyHex: string }
   | { readonly kind: 'fill'; readonly precisionBits: number };
 
 interface Search {
@@ -71,13 +73,14 @@ export class Searches {
     spec: SearchSpec,
     purpose: SearchPurpose,
     initialBestMatch?: RouteEntry,
+    entryHops?: readonly RouteEntry[],
   ): number | undefined {
     const core = this.core;
     if (this.full) {
       bump(core.stats.boundHits, 'searches');
       return undefined;
     }
-    const initialHops = core.cache.closest(spec.target, 4, (e) => !core.isSelf(e));
+    const initialHops = entryHops ?? core.cache.closest(spec.target, 4, (e) => !core.isSelf(e));
     const resolution = new Resolution({
       spec,
       startMs: core.nowMs(),
@@ -293,7 +296,12 @@ export class Searches {
     if (p.kind === 'fill') {
       return { criteria: 'upper-bits', precision: p.precisionBits, reason: 'cache-maintenance' };
     }
-    const reason: ReasonCode = p.kind === 'registration' ? 'registration' : 'app-request';
+    const reason: ReasonCode =
+      p.kind === 'registration'
+        ? 'registration'
+        : p.kind === 'split-detection'
+          ? 'split-detection'
+          : 'app-request';
     return {
       criteria: search.resolution.spec.exact ? 'none' : 'nearest-peer-name',
       precision: 0,
