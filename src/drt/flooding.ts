@@ -132,6 +132,16 @@ export class Floods {
     return out;
   }
 
+  /**
+   * Announces a local key to every member of its leaf set after a registration walk, so a
+   * neighbour the walk only INQUIREd (which carries no route entry) learns us too. A neighbour
+   * that already holds our entry only ACKs.
+   */
+  announce(reg: LocalRegistration): void {
+    const { below, above } = this.core.cache.leafSet(reg.key);
+    for (const n of [...below, ...above]) this.send(n, { routeEntry: reg.entry }, [], false);
+  }
+
   /** Floods the revoke of a local key and heals the edge leaf sets. Call before dropping the key. */
   unregister(reg: LocalRegistration): void {
     const core = this.core;

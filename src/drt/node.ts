@@ -393,9 +393,11 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   }
 
   private onSearchDone(purpose: SearchPurpose, results: number): void {
-    if (purpose.kind !== 'registration') return;
+    if (purpose.kind !== 'registration' && purpose.kind !== 'split-detection') return;
     const reg = this.locals.get(purpose.keyHex);
     if (!reg) return;
+    if (results > 0) this.floods.announce(reg);
+    if (purpose.kind === 'split-detection') return;
     reg.walking = false;
     const resolvable = results > 0;
     if (resolvable !== reg.resolvable || !resolvable) {

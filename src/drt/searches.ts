@@ -30,6 +30,8 @@ interface Search {
   readonly resolution: Resolution;
   messageId: number;
   nonce: Uint8Array | undefined;
+  /** The last INQUIRE set the X flag. */
+  wantedExtendedPayload: boolean;
   expectFrom: Endpoint | undefined;
   waitUntilMs: number;
 }
@@ -96,6 +98,7 @@ export class Searches {
       resolution,
       messageId: 0,
       nonce: undefined,
+      wantedExtendedPayload: false,
       expectFrom: undefined,
       waitUntilMs: Number.POSITIVE_INFINITY,
     };
@@ -161,6 +164,12 @@ export class Searches {
       nonce: search.nonce,
       revoke: false,
       nowWallMs: core.wallNowMs(),
+      wantedExtendedPayload: search.wantedExtendedPayload,
+      authority: {
+        ...(buffer.classifier !== undefined ? { classifier: buffer.classifier } : {}),
+        ...(buffer.extendedPayload ? { extendedPayload: buffer.extendedPayload } : {}),
+        ...(buffer.certChain ? { certChain: buffer.certChain } : {}),
+      },
     });
     if (!verdict.ok) {
       bump(core.stats.dropped, `proof-${verdict.reason}`);
@@ -261,10 +270,17 @@ export class Searches {
     const header = { messageId: search.messageId, version: core.version };
     if (action.type === 'inquire') {
       if (!action.retransmit) search.nonce = core.options.rng.bytes(16);
+      search.wantedExtendedPayload =
+        search.purpose.kind === 'app' &&
+        (core.options.security.wantExtendedPayload?.(action.candidate.id) ?? false);
       core.send(action.endpoint, {
         type: 'inquire',
         ...header,
-        flags: { wantCpa: true, wantCertChain: false, wantExtendedPayload: false },
+        flags: {
+          wantCpa: true,
+          wantCertChain: false,
+          wantExtendedPayload: search.wantedExtendedPayload,
+        },
         validateId: action.candidate.id,
         nonce: search.nonce!,
       });

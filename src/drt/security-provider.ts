@@ -48,6 +48,17 @@ export interface RecordExpectation {
   readonly revoke: boolean;
   /** Wall-clock ms, for expiry checks. */
   readonly nowWallMs: number;
+  /** True when the INQUIRE set the X flag (the provider asked for it in `wantExtendedPayload`). */
+  readonly wantedExtendedPayload?: boolean;
+  /** The other AUTHORITY elements that came with an INQUIRE answer, for the provider to check. */
+  readonly authority?: AuthorityExtras;
+}
+
+/** AUTHORITY elements besides the proof: what `authorityExtras` and `certChain` produce. */
+export interface AuthorityExtras {
+  readonly classifier?: string;
+  readonly extendedPayload?: Uint8Array;
+  readonly certChain?: Uint8Array;
 }
 
 /** The pluggable security of a DRT instance. All methods are synchronous and never throw on remote input. */
@@ -75,6 +86,11 @@ export interface SecurityProvider {
     nonce: Uint8Array,
     nowWallMs: number,
   ): { readonly classifier?: string; readonly extendedPayload?: Uint8Array };
+  /**
+   * Should an application search's INQUIRE about `key` set the X flag (ask for the extended
+   * payload)? Absent: never. Registration, maintenance and cache checks never ask.
+   */
+  wantExtendedPayload?(key: Key): boolean;
 }
 
 const NULL_MAGIC = 0x44525430; // "DRT0"

@@ -36,6 +36,8 @@ export interface ResolutionLimits {
   readonly retransmitMs: number;
   /** @default 2000 */
   readonly hopTimeoutMs: number;
+  /** Full INQUIRE attempts (each with one retransmission) before a candidate is given up. @default 2 */
+  readonly inquireAttemptsMax: number;
 }
 
 /** The [MS-PNRP] limits. */
@@ -46,6 +48,7 @@ export const DEFAULT_RESOLUTION_LIMITS: ResolutionLimits = {
   flaggedPathMax: 22,
   retransmitMs: 1000,
   hopTimeoutMs: 2000,
+  inquireAttemptsMax: 2,
 };
 
 /** How a resolution starts. */
@@ -108,6 +111,8 @@ interface Candidate {
   readonly entry: RouteEntry;
   readonly distance: bigint;
   state: CandidateState;
+  /** INQUIREs to it that went unanswered. */
+  timeouts: number;
 }
 interface Outstanding {
   readonly kind: 'lookup' | 'inquire';
@@ -285,10 +290,20 @@ export class Resolution {
       const flags =
         ADDRESS_FLAGS.unreachable | (out.kind === 'inquire' ? ADDRESS_FLAGS.inquire : 0);
       this.record(out, nowMs, flags, false);
+      const candidate = this.candidates.get(toHex(out.entry.id));
+      if (
+        out.kind === 'inquire' &&
+        candidate &&
+        ++candidate.timeouts < this.limits.inquireAttemptsMax
+      ) {
+        // The owner was referred to us moments ago: a lost exchange is likelier than a dead
+        // owner, so it gets another full attempt before the candidate is given up.
+        candidate.state = 'seen';
+        return this.poll(nowMs);
+      }
       this.forget(out.entry);
       // Flag it so the nodes that referred us there stop offering the dead entry.
       this.flag(out.endpoint);
-      const candidate = this.candidates.get(toHex(out.entry.id));
       if (candidate) candidate.state = 'failed';
       return { type: 'stale', entry: out.entry };
     }
@@ -390,7 +405,12 @@ export class Resolution {
     if (!matchesSearch(this.spec, entry.id)) return;
     const id = toHex(entry.id);
     if (!this.candidates.has(id)) {
-      this.candidates.set(id, { entry, distance: this.distance(entry.id), state: 'seen' });
+      this.candidates.set(id, {
+        entry,
+        distance: this.distance(entry.id),
+        state: 'seen',
+        timeouts: 0,
+      });
     }
   }
 

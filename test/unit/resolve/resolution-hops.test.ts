@@ -375,11 +375,15 @@ describe('resolve: path records', () => {
     r.onLookupReply(60, deadEnd);
     expect(r.poll(60)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
 
+    // A silent owner gets two full attempts (each with one retransmission) before it is stale.
     const silent = resolution({ initialHops: [entry(T, 20)] });
     expect(silent.poll(0)).toMatchObject({ type: 'inquire', retransmit: false });
     expect(silent.poll(1000)).toMatchObject({ type: 'inquire', retransmit: true });
-    expect(silent.poll(2000)).toEqual({ type: 'stale', entry: entry(T, 20) });
+    expect(silent.poll(2000)).toMatchObject({ type: 'inquire', retransmit: false });
     expect(silent.path[0]).toMatchObject({ flags: 0x84, rttMs: undefined });
-    expect(silent.poll(2000)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(silent.poll(3000)).toMatchObject({ type: 'inquire', retransmit: true });
+    expect(silent.poll(4000)).toEqual({ type: 'stale', entry: entry(T, 20) });
+    expect(silent.path[1]).toMatchObject({ flags: 0x84, rttMs: undefined });
+    expect(silent.poll(4000)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
   });
 });
