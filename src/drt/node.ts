@@ -99,7 +99,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   /** Joins the cloud: solicits the bootstrap provider's endpoints. */
   start(nowMs: number): void {
     this.advance(nowMs);
-    this.rejoin();
+    this.rejoin(true);
   }
 
   /**
@@ -133,6 +133,22 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.emitLeafChanges(this.routeCache.addLocalKey(entry.id));
     this.options.bootstrap.register?.(this.options.localEndpoints);
     this.startRegistration(reg);
+  }
+
+  /**
+   * Loads a trusted cache snapshot: the entries enter the cache without return-routability
+   * checks and every local key counts as registered with its neighbours. For simulations that
+   * start from a warm cloud and for tests; a snapshot from an untrusted source must instead be
+   * fed through the bootstrap provider so every entry is checked.
+   */
+  seedCache(nowMs: number, entries: Iterable<RouteEntry>): void {
+    this.advance(nowMs);
+    for (const entry of entries) {
+      if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) continue;
+      this.routeCache.add(entry);
+    }
+    if (this.routeCache.size > 0) this.setStatus('active');
+    for (const reg of this.locals.values()) reg.resolvable = true;
   }
 
   /** Stops publishing a key: floods its revoke and heals the neighbours' leaf sets. */
@@ -314,8 +330,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.setStatus('faulted');
   }
 
-  private setStatus(status: DrtStatus, bootstrapEndpoints: readonly Endpoint[] = []): void {
-    if (status === this.statusValue) return;
+  private setStatus(
+    status: DrtStatus,
+    bootstrapEndpoints: readonly Endpoint[] = [],
+    force = false,
+  ): void {
+    if (status === this.statusValue && !force) return;
     this.statusValue = status;
     this.emit({ type: 'status-changed', status, bootstrapEndpoints });
   }
@@ -337,10 +357,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     }
   }
 
-  private rejoin(): void {
+  /** Solicits the bootstrap endpoints; with nothing to solicit and an empty cache, reports `alone`. */
+  private rejoin(explicit = false): void {
     const endpoints = this.options.bootstrap.endpoints(this.nowMsValue);
     const tried = this.sync.solicit(endpoints);
-    if (tried.length === 0 && this.routeCache.size === 0) this.setStatus('alone', endpoints);
+    if (tried.length === 0 && this.routeCache.size === 0)
+      this.setStatus('alone', endpoints, explicit);
   }
 
   private startRegistration(reg: LocalRegistration): void {

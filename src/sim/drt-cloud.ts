@@ -15,12 +15,13 @@ import type { NodeEvent, SearchResult } from '../drt/events.js';
 import { DrtNode } from '../drt/node.js';
 import type { DrtNodeOptions } from '../drt/options.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
-import type { Key } from '../keys/key256.js';
+import { compareKeys, type Key } from '../keys/key256.js';
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
+import type { RouteEntry } from '../wire/types.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
@@ -170,6 +171,54 @@ export class DrtCloud {
       this.sim.runFor(interval);
     }
     this.sim.runFor(this.options.settleMs ?? 30_000);
+  }
+
+  /**
+   * Builds a warm cloud of `count` nodes without join traffic: every node gets its exact leaf
+   * set and `sample` random other entries (its cache keeps what fits its levels), all as shared
+   * RouteEntry objects. For clouds too large to build through joins in a benchmark's time.
+   */
+  buildWarm(count: number, sample = 120): void {
+    const start = this.members.length;
+    for (let i = 0; i < count; i++) {
+      const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
+      const handle = this.sim.addNode(
+        (ctx) =>
+          new DrtNode({
+            ...this.nodeOptionsFor(ctx.index),
+            rng: ctx.rng,
+            wallClock: ctx.wallClock,
+            localEndpoints: [ctx.endpoint],
+          }),
+      );
+      this.sim.call(handle, (node, now) => node.registerKey(now, key));
+      this.members.push({ handle, key, live: true });
+    }
+    const all = this.members.slice(start);
+    const entries = all.map((m) => ({
+      id: m.key,
+      port: m.handle.endpoint.port,
+      addresses: [m.handle.endpoint.address],
+    }));
+    const order = entries
+      .map((_, i) => i)
+      .sort((a, b) => compareKeys(entries[a]!.id, entries[b]!.id));
+    const side = 5;
+    order.forEach((index, pos) => {
+      const seeds: RouteEntry[] = [];
+      for (let d = 1; d <= side; d++) {
+        seeds.push(
+          entries[order[(pos + d) % order.length]!]!,
+          entries[order[(pos - d + order.length) % order.length]!]!,
+        );
+      }
+      for (let k = 0; k < sample; k++) seeds.push(entries[this.pickRng.nextInt(entries.length)]!);
+      this.sim.call(all[index]!.handle, (node, now) => node.seedCache(now, seeds));
+    });
+  }
+
+  private nodeOptionsFor(index: number): Partial<DrtNodeOptions> {
+    return { ...this.options.node, ...this.options.nodeOptions?.(index) };
   }
 
   /** Leaves gracefully: the node unregisters (flooding revokes) and goes away. */
