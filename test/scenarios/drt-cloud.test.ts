@@ -14,6 +14,13 @@ describe(`DRT cloud scenarios (seed ${SEED}, ${NODES} nodes)`, () => {
     const cloud = new DrtCloud({ seed: SEED });
     cloud.build(NODES);
     expect(cloud.members.every((m) => m.handle.node.status === 'active')).toBe(true);
+    // Cloud-size estimate ([MS-PNRP] §3.2.5.11.1) from each node's leaf set: median near N.
+    const estimates = cloud.members
+      .map((m) => m.handle.node.cache.estimateCloudSize() ?? 0)
+      .sort((a, b) => a - b);
+    const median = estimates[estimates.length >> 1]!;
+    expect(median).toBeGreaterThan(NODES * 0.7);
+    expect(median).toBeLessThan(NODES * 1.4);
     const report = cloud.runSearches(2000);
     expect(report.resolves).toBe(2000);
     expect(report.successRate).toBeGreaterThanOrEqual(0.9999);
