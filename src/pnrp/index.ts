@@ -1,0 +1,14 @@
+/**
+ * @module pnrp
+ * PNRP on the DRT: peer names, clouds, CPA security, resolve criteria, traceroute format, host
+ * names. Re-exports only.
+ */
+export * from './cpa-security-provider.js';
+export * from './host-name.js';
+export * from './pnrp-node.js';
+export * from './punycode.js';
+export * from './registration.js';
+export * from './resolve-criteria.js';
+export * from './stats.js';
+export * from './trace-format.js';
+export * from './types.js';

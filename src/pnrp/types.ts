@@ -1,0 +1,144 @@
+/**
+ * @module pnrp/types
+ * What a `PnrpNode` takes and reports: cloud configurations, registration and resolve options,
+ * results and events ([MS-PNRP] §1.3, §3.2.4; the Win32 PEER_PNRP_REGISTRATION_INFO and
+ * PEER_PNRP_ENDPOINT_INFO shapes). Naming: `endpoints` of a registration are the application's
+ * (the CPA PAYLOAD, up to 10); the PNRP endpoints (up to 4) are the cloud's local endpoints and
+ * travel as the CPA's service addresses. Windows' registration "payload" is what this package
+ * calls the extended payload (up to 4,096 bytes, served only on request).
+ */
+
+import type { ExtendedPayloadData } from '../cpa/extended-payload.js';
+import type { Cpa } from '../cpa/model.js';
+import type { BootstrapProvider } from '../drt/bootstrap-provider.js';
+import type { NodeEvent, SearchFailure } from '../drt/events.js';
+import type { DrtNodeOptions } from '../drt/options.js';
+import type { Endpoint } from '../keys/endpoint.js';
+import type { Identity } from '../keys/identity.js';
+import type { Key } from '../keys/key256.js';
+import type { PathHop } from '../resolve/path.js';
+import type { ResolutionStats } from '../resolve/resolution.js';
+import type { ResolveCriteria } from '../wire/types.js';
+
+/** PNRP clouds speak header version 4.0 (DESIGN.md §5). */
+export const PNRP_VERSION: { readonly major: number; readonly minor: number } = {
+  major: 4,
+  minor: 0,
+};
+
+/** DRT options a cloud may tune (the rest PnrpNode sets). */
+export type CloudDrtOptions = Partial<
+  Omit<
+    DrtNodeOptions,
+    'rng' | 'localEndpoints' | 'wallClock' | 'crypto' | 'security' | 'bootstrap' | 'version'
+  >
+>;
+
+/** One cloud a node joins. */
+export interface PnrpCloudConfig {
+  /** `Global_`, `LinkLocal_<prefix>`, `SiteLocal_<prefix>` or any application name. */
+  readonly name: string;
+  /** This node's 1..4 endpoints in that cloud (one port); no two clouds share an endpoint. */
+  readonly localEndpoints: readonly Endpoint[];
+  /** @default staticBootstrap([]) */
+  readonly bootstrap?: BootstrapProvider;
+  /** Extra DRT options (cache sizes, timers) for this cloud. */
+  readonly drt?: CloudDrtOptions;
+}
+
+/** An application endpoint of a registration; `protocol` defaults to UDP (17). */
+export interface RegistrationEndpoint {
+  readonly address: Uint8Array;
+  readonly port: number;
+  readonly protocol?: number;
+}
+
+/** What `PnrpNode.register` publishes. */
+export interface RegisterOptions {
+  /** `0.classifier` (unsecured) or `<authority>.classifier` (secured). */
+  readonly peerName: string;
+  /** Required for a secured name: the identity whose authority the name carries. */
+  readonly identity?: Identity;
+  /** Application endpoints, 0..10. @default the cloud's local endpoints */
+  readonly endpoints?: readonly RegistrationEndpoint[];
+  /** A label (the CPA friendly name), 1..78 bytes in UTF-8. */
+  readonly friendlyName?: string;
+  /** Up to 4,096 bytes (or a string), served only to resolvers that ask for it. */
+  readonly extendedPayload?: Uint8Array | string;
+  /** @default the node's first cloud */
+  readonly cloud?: string;
+  /** 8 bytes: the service location prefix. @default the /64 of the first IPv6 endpoint */
+  readonly serviceLocationPrefix?: Uint8Array;
+}
+
+/** A registration as the node keeps it. */
+export interface Registration {
+  /** Stable handle for `unregister` / `updateEndpoints`. */
+  readonly id: number;
+  readonly peerName: string;
+  readonly cloud: string;
+  /** Current PNRP ID (changes when new endpoints move the service location prefix). */
+  readonly pnrpId: Key;
+  /** False for `0.` names: anyone may publish them. */
+  readonly secured: boolean;
+}
+
+/** Options of `PnrpNode.resolve`. */
+export interface ResolveOptions {
+  /** @default 'nearest-peer-name' */
+  readonly criteria?: ResolveCriteria;
+  /** Bits that must match, for `upper-bits`. */
+  readonly precision?: number;
+  /** Instances wanted, 1..20. @default 1 */
+  readonly maxResults?: number;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+  /** Ask each owner for its extended payload (INQUIRE X flag). @default false */
+  readonly wantExtendedPayload?: boolean;
+  /** @default the node's first cloud */
+  readonly cloud?: string;
+  /** The resolver's 64-bit prefix in the resolve target. @default zeros */
+  readonly prefix?: Uint8Array;
+  /** For criteria `none`: the exact service location (16 bytes). */
+  readonly serviceLocation?: Uint8Array;
+}
+
+/** One verified instance of a name. */
+export interface PnrpResolveResult {
+  readonly resolveId: number;
+  readonly cloud: string;
+  readonly peerName: string;
+  readonly pnrpId: Key;
+  /** Application endpoints from the CPA PAYLOAD. */
+  readonly endpoints: readonly RegistrationEndpoint[];
+  /** The publisher's PNRP endpoints (the CPA's service addresses). */
+  readonly pnrpEndpoints: readonly Endpoint[];
+  readonly friendlyName: string | undefined;
+  /** Present when asked for and the publisher has one; its signature verified. */
+  readonly extendedPayload: ExtendedPayloadData | undefined;
+  /** True when the publisher holds an extended payload (the CPA's X flag). */
+  readonly hasExtendedPayload: boolean;
+  readonly secured: boolean;
+  /** The verified CPA. */
+  readonly cpa: Cpa;
+}
+
+/** Why a resolve failed. */
+export type ResolveFailure = SearchFailure;
+
+/** Every event a PnrpNode emits. */
+export type PnrpEvent =
+  | { readonly type: 'resolve-result'; readonly result: PnrpResolveResult }
+  | {
+      readonly type: 'resolve-done';
+      readonly resolveId: number;
+      readonly cloud: string;
+      readonly peerName: string;
+      readonly results: number;
+      /** Undefined when at least one verified instance came back. */
+      readonly failure: ResolveFailure | undefined;
+      readonly path: readonly PathHop[];
+      readonly stats: ResolutionStats;
+    }
+  /** Other DRT events of a cloud (status, leaf set, registration state). */
+  | { readonly type: 'cloud'; readonly cloud: string; readonly event: NodeEvent };
