@@ -39,7 +39,7 @@ function ed25519Key(spki: Uint8Array): Uint8Array {
   if (outer.tag !== 0x30 || !algorithm || !bits || bits.tag !== 0x03)
     fail('malformed', 'bad SubjectPublicKeyInfo');
   const [oid] = readDerChildren(algorithm.content);
-  if (!oid || oid.tag !== 0x06 || oidText(oid.content) !== GMC_OID.ed25519) {
+  if (oid?.tag !== 0x06 || oidText(oid.content) !== GMC_OID.ed25519) {
     fail('unsupported-algorithm', 'the public key is not Ed25519');
   }
   if (bits.content.length !== 33 || bits.content[0] !== 0)

@@ -52,6 +52,8 @@ export interface DerivedKeySecurityProviderOptions {
   readonly crypto?: CryptoBackend;
   /** Parsed certificates remembered. @default 1024 */
   readonly cacheEntriesMax?: number;
+  /** A certificate cache shared with other providers in this process (e.g. a simulation). @default a new one */
+  readonly cache?: CertificateCache;
 }
 
 /** A DKSP with counters for reports. */
@@ -159,7 +161,7 @@ export function derivedKeySecurityProvider(
 ): DerivedKeySecurityProvider {
   if (!(options.root instanceof Uint8Array)) throw new TypeError('root must be DER bytes');
   const crypto = options.crypto ?? nobleCrypto;
-  const cache = new CertificateCache(options.cacheEntriesMax ?? 1024);
+  const cache = options.cache ?? new CertificateCache(options.cacheEntriesMax ?? 1024);
   const { problem, key: derivedKey } = ownProblem(options, crypto, cache);
   const refusals: Record<string, number> = {};
   const refuse = (reason: string): RecordVerdict => {

@@ -117,6 +117,57 @@ function checkTime(name: string, value: number): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number of ms`);
 }
 
+/** Inputs of {@link signCertificate}: everything a certificate says, unchecked. */
+export interface CertificateTemplate {
+  /** The key pair that signs (the issuer's). */
+  readonly signer: Identity;
+  readonly issuerName: string;
+  readonly subjectName: string;
+  readonly subjectPublicKey: Uint8Array;
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
+  readonly extensions: readonly RawExtension[];
+  /** 32 hex digits; derived from the inputs when absent. */
+  readonly serialNumber?: string;
+  readonly crypto?: CryptoBackend;
+}
+
+/**
+ * Signs a certificate exactly as described, with no rule checked: the building block of
+ * {@link createGroup} and {@link issueGmc}, and of tests that need rule-breaking certificates.
+ * @example const der = await signCertificate({ signer, issuerName: 'CN=a', subjectName: 'CN=b', ... });
+ */
+export async function signCertificate(template: CertificateTemplate): Promise<Uint8Array> {
+  const crypto = template.crypto ?? nobleCrypto;
+  checkTime('notBeforeMs', template.notBeforeMs);
+  checkTime('notAfterMs', template.notAfterMs);
+  if (template.subjectPublicKey.length !== 32)
+    throw new RangeError('subjectPublicKey must be 32 bytes');
+  const keys = await signingKeys(template.signer);
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber:
+        template.serialNumber ??
+        serialOf(
+          crypto,
+          template.subjectPublicKey,
+          template.signer.publicKey,
+          msBytes(template.notBeforeMs),
+        ),
+      subject: template.subjectName,
+      issuer: template.issuerName,
+      notBefore: new Date(template.notBeforeMs),
+      notAfter: new Date(template.notAfterMs),
+      publicKey: await publicCryptoKey(template.subjectPublicKey),
+      signingKey: keys.priv,
+      signingAlgorithm: { name: 'Ed25519' },
+      extensions: toExtensions(template.extensions),
+    },
+    webCrypto(),
+  );
+  return new Uint8Array(cert.rawData);
+}
+
 /**
  * Creates a group: a new key pair, its self-signed GRC and the group's security properties.
  * @example const group = await createGroup({ classifier: 'chat', nowWallMs: Date.now() });
@@ -142,22 +193,17 @@ export async function createGroup(options: CreateGroupOptions): Promise<Group> {
   const peerName = `${identity.authority}.${options.classifier}`;
   const validityMs = options.rootValidityMs ?? 365 * DAY_MS;
   checkTime('rootValidityMs', validityMs);
-  const keys = await signingKeys(identity);
   const name = `CN=${identity.authority}`;
-  const grc = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialOf(crypto, identity.publicKey, msBytes(options.nowWallMs)),
-      subject: name,
-      issuer: name,
-      notBefore: new Date(options.nowWallMs),
-      notAfter: new Date(options.nowWallMs + validityMs),
-      publicKey: keys.pub,
-      signingKey: keys.priv,
-      signingAlgorithm: { name: 'Ed25519' },
-      extensions: toExtensions(encodePnrpExtensions({ certificateType: CERT_TYPE.root, peerName })),
-    },
-    webCrypto(),
-  );
+  const grc = await signCertificate({
+    signer: identity,
+    issuerName: name,
+    subjectName: name,
+    subjectPublicKey: identity.publicKey,
+    notBeforeMs: options.nowWallMs,
+    notAfterMs: options.nowWallMs + validityMs,
+    extensions: encodePnrpExtensions({ certificateType: CERT_TYPE.root, peerName }),
+    crypto,
+  });
   return {
     properties: {
       friendlyName: options.friendlyName ?? options.classifier,
@@ -166,7 +212,7 @@ export async function createGroup(options: CreateGroupOptions): Promise<Group> {
       membershipLifetimeS,
       presenceLifetimeS,
     },
-    root: { identity, chain: [new Uint8Array(grc.rawData)] },
+    root: { identity, chain: [grc] },
   };
 }
 
@@ -220,32 +266,20 @@ export async function issueGmc(options: IssueGmcOptions): Promise<readonly Uint8
   if (peerName === undefined) throw new RangeError('issuer certificate has no peer name');
   const validityMs = options.validityMs ?? 2_419_200_000;
   checkTime('validityMs', validityMs);
-  const keys = await signingKeys(issuer.identity);
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialOf(
-        crypto,
-        options.subjectPublicKey,
-        facts.publicKey,
-        msBytes(options.nowWallMs),
-      ),
-      subject: `CN=${authorityOf(options.subjectPublicKey, crypto)}`,
-      issuer: facts.subject,
-      notBefore: new Date(options.nowWallMs),
-      notAfter: new Date(options.nowWallMs + validityMs),
-      publicKey: await publicCryptoKey(options.subjectPublicKey),
-      signingKey: keys.priv,
-      signingAlgorithm: { name: 'Ed25519' },
-      extensions: toExtensions(
-        encodePnrpExtensions({
-          certificateType: CERT_TYPE.member,
-          peerName,
-          roles: [role],
-          classifiers,
-        }),
-      ),
-    },
-    webCrypto(),
-  );
-  return [...issuer.chain, new Uint8Array(cert.rawData)];
+  const cert = await signCertificate({
+    signer: issuer.identity,
+    issuerName: facts.subject,
+    subjectName: `CN=${authorityOf(options.subjectPublicKey, crypto)}`,
+    subjectPublicKey: options.subjectPublicKey,
+    notBeforeMs: options.nowWallMs,
+    notAfterMs: options.nowWallMs + validityMs,
+    extensions: encodePnrpExtensions({
+      certificateType: CERT_TYPE.member,
+      peerName,
+      roles: [role],
+      classifiers,
+    }),
+    crypto,
+  });
+  return [...issuer.chain, cert];
 }
