@@ -59,45 +59,47 @@ export abstract class RngBase implements Rng {
   }
 }
 
-/** Deterministic xoshiro128** seeded from 16 bytes of key material. */
+/**
+ * Deterministic xoshiro128** seeded from 16 bytes of key material. State and key live in one
+ * Uint32Array so a simulation can hold a stream per node for a few dozen bytes each.
+ */
 class SeededRng extends RngBase {
-  private readonly key: Uint8Array;
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** s0..s3 (generator state), then k0..k3 (the seed key, for fork). */
+  private readonly words: Uint32Array;
 
   constructor(key: Uint8Array) {
     super();
-    this.key = key;
-    const v = new DataView(key.buffer, key.byteOffset, key.byteLength);
-    this.s0 = v.getUint32(0, true);
-    this.s1 = v.getUint32(4, true);
-    this.s2 = v.getUint32(8, true);
-    this.s3 = v.getUint32(12, true);
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const v = new DataView(key.buffer, key.byteOffset, 16);
+    const w = new Uint32Array(8);
+    for (let i = 0; i < 4; i++) {
+      w[i] = v.getUint32(4 * i, true);
+      w[4 + i] = w[i]!;
+    }
+    if ((w[0]! | w[1]! | w[2]! | w[3]!) === 0) w[0] = 1;
+    this.words = w;
   }
 
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    const w = this.words;
+    const result = Math.imul(rotl(Math.imul(w[1]!, 5), 7), 9) >>> 0;
+    const t = w[1]! << 9;
+    w[2]! ^= w[0]!;
+    w[3]! ^= w[1]!;
+    w[1]! ^= w[2]!;
+    w[0]! ^= w[3]!;
+    w[2]! ^= t;
+    w[3] = rotl(w[3]!, 11);
     return result;
   }
 
   fork(label: string): Rng {
-    const material = new Uint8Array(this.key.length + 1 + label.length * 3);
-    material.set(this.key);
-    material[this.key.length] = 0x2f; // '/': separates parent key from label
     const labelBytes = utf8Encode(label);
-    const input = material.subarray(0, this.key.length + 1 + labelBytes.length);
-    input.set(labelBytes, this.key.length + 1);
-    return new SeededRng(sha256(input).subarray(0, 16));
+    const input = new Uint8Array(17 + labelBytes.length);
+    const v = new DataView(input.buffer);
+    for (let i = 0; i < 4; i++) v.setUint32(4 * i, this.words[4 + i]!, true);
+    input[16] = 0x2f; // '/': separates parent key from label
+    input.set(labelBytes, 17);
+    return new SeededRng(sha256(input));
   }
 }
 
