@@ -262,10 +262,10 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     const p2pId = p2pIdOf(name, this.crypto);
     const { target, options: search } = searchForCriteria({
       p2pId,
-      criteria: options.criteria ?? 'nearest-peer-name',
+      criteria: options.criteria ?? 'any-peer-name',
       maxResults: options.maxResults ?? 1,
       ...(options.precision !== undefined ? { precision: options.precision } : {}),
-      ...(options.prefix ? { prefix: options.prefix } : {}),
+      prefix: options.prefix ?? cloud.localEndpoints[0]!.address.slice(0, 8),
       ...(options.serviceLocation ? { serviceLocation: options.serviceLocation } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });

@@ -85,7 +85,7 @@ export interface Registration {
 
 /** Options of `PnrpNode.resolve`. */
 export interface ResolveOptions {
-  /** @default 'nearest-peer-name' */
+  /** @default 'any-peer-name' (any instance, the first found; PNRP_RESOLVE_CRITERIA_DEFAULT) */
   readonly criteria?: ResolveCriteria;
   /** Bits that must match, for `upper-bits`. */
   readonly precision?: number;
@@ -97,7 +97,7 @@ export interface ResolveOptions {
   readonly wantExtendedPayload?: boolean;
   /** @default the node's first cloud */
   readonly cloud?: string;
-  /** The resolver's 64-bit prefix in the resolve target. @default zeros */
+  /** The 64-bit prefix in the resolve target. @default the /64 of the cloud's first local endpoint */
   readonly prefix?: Uint8Array;
   /** For criteria `none`: the exact service location (16 bytes). */
   readonly serviceLocation?: Uint8Array;

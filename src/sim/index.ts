@@ -7,6 +7,7 @@ export * from './drt-cloud.js';
 export * from './event-queue.js';
 export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
+export * from './pnrp-cloud.js';
 export * from './sim-endpoints.js';
 export type { SimEventListener } from './sim-engine.js';
 export * from './simulation.js';

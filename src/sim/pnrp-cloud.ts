@@ -1,0 +1,319 @@
+/**
+ * @module sim/pnrp-cloud
+ * A whole PNRP cloud in the simulator, like `DrtCloud` but with `PnrpNode`s: each member joins
+ * one cloud (default `Global_`) and registers one peer name, secured (its own identity) or
+ * unsecured (`0.`); resolves go by name and are measured: success, hops (distinct nodes asked to
+ * route, the owner's INQUIRE apart), messages (requests incl. retransmissions + answers), and the
+ * signing and Ed25519 verification work of the whole cloud per resolve (memo misses: real work).
+ * The simulator hands a node one endpoint, so simulated members are in a single cloud.
+ */
+import { staticBootstrap } from '../drt/bootstrap-provider.js';
+import type { CryptoBackend } from '../keys/crypto-backend.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { createIdentity, type Identity } from '../keys/identity.js';
+import { PnrpNode } from '../pnrp/pnrp-node.js';
+import type {
+  CloudDrtOptions,
+  PnrpEvent,
+  PnrpResolveResult,
+  Registration,
+  ResolveOptions,
+} from '../pnrp/types.js';
+import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
+import type { ResolutionStats } from '../resolve/resolution.js';
+import type { Rng } from '../util/rng.js';
+import type { NetworkOptions } from './network.js';
+import type { SimNodeHandle } from './node-table.js';
+import { Simulation } from './simulation.js';
+
+/** Options of a simulated PNRP cloud. */
+export interface PnrpCloudOptions {
+  readonly seed: number | string;
+  readonly network?: NetworkOptions;
+  /** @default 'Global_' */
+  readonly cloudName?: string;
+  /** Share of members registering a secured name. @default 1 */
+  readonly securedFraction?: number;
+  /** Virtual ms between joins. @default 20 */
+  readonly joinIntervalMs?: number;
+  /** Virtual ms of settling after the last join. @default 30000 */
+  readonly settleMs?: number;
+  /** Bootstrap endpoints per joiner. @default 3 */
+  readonly bootstrapFanout?: number;
+  /** @default nobleCrypto */
+  readonly crypto?: CryptoBackend;
+  /** DRT options of every node's cloud. */
+  readonly drt?: CloudDrtOptions;
+}
+
+/** How one member joins. */
+export interface PnrpJoinOptions {
+  /** @default `<authority>.member-<i>` or `0.member-<i>` */
+  readonly classifier?: string;
+  /** @default by `securedFraction` */
+  readonly secured?: boolean;
+  /** Register this name instead (e.g. one more instance of a shared `0.` name). */
+  readonly peerName?: string;
+  /** Use this identity (the owner of a secured `peerName`). */
+  readonly identity?: Identity;
+  readonly extendedPayload?: Uint8Array | string;
+  readonly friendlyName?: string;
+  /** Offset of the member's wall clock. @default 0 */
+  readonly wallClockSkewMs?: number;
+}
+
+/** One member and its registration. */
+export interface PnrpMember {
+  readonly handle: SimNodeHandle<PnrpNode>;
+  readonly identity: Identity;
+  readonly registration: Registration;
+  live: boolean;
+}
+
+/** What one resolve produced. */
+export interface PnrpResolveOutcome {
+  readonly results: readonly PnrpResolveResult[];
+  readonly failure: string | undefined;
+  readonly path: readonly PathHop[];
+  readonly stats: ResolutionStats;
+  readonly hops: number;
+  readonly messages: number;
+}
+
+/** Statistics of many resolves. */
+export interface PnrpResolveReport {
+  readonly resolves: number;
+  readonly successes: number;
+  readonly successRate: number;
+  readonly avgHops: number;
+  readonly p95Hops: number;
+  readonly messagesPerResolve: number;
+  /** Ed25519 verifications computed cloud-wide during the resolves, per resolve. */
+  readonly verificationsPerResolve: number;
+  /** CPAs and extended payloads signed cloud-wide during the resolves, per resolve. */
+  readonly signaturesPerResolve: number;
+  readonly failures: Readonly<Record<string, number>>;
+}
+
+interface Pending {
+  readonly results: PnrpResolveResult[];
+  done?: Omit<PnrpResolveOutcome, 'results' | 'hops' | 'messages'>;
+}
+
+/**
+ * A simulated cloud of PnrpNodes.
+ * @example
+ * const cloud = new PnrpCloud({ seed: 1 });
+ * cloud.build(200);
+ * const report = cloud.runResolves(500);
+ */
+export class PnrpCloud {
+  readonly sim: Simulation<PnrpEvent>;
+  readonly members: PnrpMember[] = [];
+  readonly cloudName: string;
+  private readonly options: PnrpCloudOptions;
+  private readonly keyRng: Rng;
+  private readonly pickRng: Rng;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(options: PnrpCloudOptions) {
+    this.options = options;
+    this.cloudName = options.cloudName ?? 'Global_';
+    this.sim = new Simulation<PnrpEvent>({
+      seed: options.seed,
+      ...(options.network ? { network: options.network } : {}),
+    });
+    this.keyRng = this.sim.forkRng('identities');
+    this.pickRng = this.sim.forkRng('picks');
+    this.sim.onEvent((handle, event) => this.onEvent(handle.index, event));
+  }
+
+  /** Live members. */
+  live(): PnrpMember[] {
+    return this.members.filter((m) => m.live && m.handle.alive);
+  }
+
+  /** A uniformly chosen live member. */
+  pick(): PnrpMember {
+    const live = this.live();
+    if (live.length === 0) throw new RangeError('the cloud has no live member');
+    return live[this.pickRng.nextInt(live.length)]!;
+  }
+
+  /** Bootstrap endpoints from random live members. */
+  seeds(): Endpoint[] {
+    const live = this.live();
+    const seeds: Endpoint[] = [];
+    const fanout = Math.min(this.options.bootstrapFanout ?? 3, live.length);
+    for (let i = 0; i < fanout; i++)
+      seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
+    return seeds;
+  }
+
+  /** Adds a member that joins and registers one name. */
+  join(options: PnrpJoinOptions = {}): PnrpMember {
+    const index = this.members.length;
+    const seeds = this.seeds();
+    const identity = options.identity ?? createIdentity(this.keyRng.bytes(32), this.options.crypto);
+    const secured =
+      options.secured ?? this.pickRng.nextFloat() < (this.options.securedFraction ?? 1);
+    const peerName =
+      options.peerName ??
+      `${secured ? identity.authority : '0'}.${options.classifier ?? `member-${index}`}`;
+    const handle = this.sim.addNode(
+      (ctx) =>
+        new PnrpNode({
+          rng: ctx.rng,
+          wallClock: ctx.wallClock,
+          ...(this.options.crypto ? { crypto: this.options.crypto } : {}),
+          clouds: [
+            {
+              name: this.cloudName,
+              localEndpoints: [ctx.endpoint],
+              bootstrap: staticBootstrap(seeds),
+              ...(this.options.drt ? { drt: this.options.drt } : {}),
+            },
+          ],
+        }),
+      options.wallClockSkewMs !== undefined ? { wallClockSkewMs: options.wallClockSkewMs } : {},
+    );
+    const registration = this.sim.call(handle, (node, now) => {
+      const reg = node.register(now, {
+        peerName,
+        identity,
+        ...(options.extendedPayload !== undefined
+          ? { extendedPayload: options.extendedPayload }
+          : {}),
+        ...(options.friendlyName !== undefined ? { friendlyName: options.friendlyName } : {}),
+      });
+      node.start(now);
+      return reg;
+    });
+    const member: PnrpMember = { handle, identity, registration, live: true };
+    this.members.push(member);
+    return member;
+  }
+
+  /** Joins `count` members one after another, then lets the cloud settle. */
+  build(count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.join();
+      this.sim.runFor(this.options.joinIntervalMs ?? 20);
+    }
+    this.sim.runFor(this.options.settleMs ?? 30_000);
+  }
+
+  /** Starts a resolve on `from`; returns a token for {@link outcome}. */
+  startResolve(from: PnrpMember, peerName: string, options: ResolveOptions = {}): string {
+    const id = this.sim.call(from.handle, (node, now) => node.resolve(now, peerName, options));
+    const token = `${from.handle.index}:${id}`;
+    if (!this.pending.has(token)) this.pending.set(token, { results: [] });
+    return token;
+  }
+
+  /** The outcome of a finished resolve, or undefined while it runs. */
+  outcome(token: string): PnrpResolveOutcome | undefined {
+    const p = this.pending.get(token);
+    if (!p?.done) return undefined;
+    this.pending.delete(token);
+    const { path, stats } = p.done;
+    const hops = new Set(
+      path
+        .filter((h) => (h.flags & ADDRESS_FLAGS.inquire) === 0)
+        .map((h) => endpointKey(h.endpoint)),
+    ).size;
+    const answers = path.filter((h) => h.rttMs !== undefined).length;
+    const messages = stats.lookups + stats.inquires + stats.retransmits + answers;
+    return { ...p.done, results: p.results, hops, messages };
+  }
+
+  /** Runs one resolve to its end. */
+  resolveOnce(
+    from: PnrpMember,
+    peerName: string,
+    options: ResolveOptions = {},
+  ): PnrpResolveOutcome {
+    const token = this.startResolve(from, peerName, options);
+    const timeout = (options.timeoutMs ?? 30_000) + 5_000;
+    this.sim.runUntil(() => this.pending.get(token)?.done !== undefined, { maxTimeMs: timeout });
+    const out = this.outcome(token);
+    if (!out) throw new Error(`resolve ${token} did not end within ${timeout} virtual ms`);
+    return out;
+  }
+
+  /** Cloud-wide signing and verification work so far. */
+  work(): { verifications: number; signatures: number } {
+    let verifications = 0;
+    let signatures = 0;
+    for (const m of this.members) {
+      const security = m.handle.node.securityOf(this.cloudName);
+      verifications += security.crypto.verifyMisses;
+      signatures += security.counters.cpasSigned + security.counters.extendedPayloadsSigned;
+    }
+    return { verifications, signatures };
+  }
+
+  /** Resolves the names of random live members from random live members, `batch` at a time. */
+  runResolves(count: number, batch = 50, options: ResolveOptions = {}): PnrpResolveReport {
+    const hops: number[] = [];
+    let successes = 0;
+    let messages = 0;
+    const failures: Record<string, number> = {};
+    const before = this.work();
+    for (let done = 0; done < count; ) {
+      const n = Math.min(batch, count - done);
+      const started: { token: string; pnrpId: Uint8Array }[] = [];
+      for (let i = 0; i < n; i++) {
+        const from = this.pick();
+        let to = this.pick();
+        while (to === from && this.members.length > 1) to = this.pick();
+        const token = this.startResolve(from, to.registration.peerName, options);
+        started.push({ token, pnrpId: to.registration.pnrpId });
+      }
+      this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
+        maxTimeMs: 40_000,
+      });
+      for (const s of started) {
+        const out = this.outcome(s.token);
+        if (out && out.failure === undefined && out.results.length > 0) {
+          successes++;
+          hops.push(out.hops);
+        } else {
+          const why = out?.failure ?? 'unfinished';
+          failures[why] = (failures[why] ?? 0) + 1;
+        }
+        messages += out?.messages ?? 0;
+      }
+      done += n;
+    }
+    const after = this.work();
+    const sorted = [...hops].sort((a, b) => a - b);
+    return {
+      resolves: count,
+      successes,
+      successRate: count ? successes / count : 0,
+      avgHops: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
+      p95Hops: sorted.length
+        ? sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!
+        : 0,
+      messagesPerResolve: count ? messages / count : 0,
+      verificationsPerResolve: count ? (after.verifications - before.verifications) / count : 0,
+      signaturesPerResolve: count ? (after.signatures - before.signatures) / count : 0,
+      failures,
+    };
+  }
+
+  private onEvent(index: number, event: PnrpEvent): void {
+    // Only PnrpNode resolve events (tests may add other kinds of node to the simulation).
+    if (event.type !== 'resolve-result' && event.type !== 'resolve-done') return;
+    const id = event.type === 'resolve-result' ? event.result.resolveId : event.resolveId;
+    const token = `${index}:${id}`;
+    let p = this.pending.get(token);
+    if (!p) {
+      p = { results: [] };
+      this.pending.set(token, p);
+    }
+    if (event.type === 'resolve-result') p.results.push(event.result);
+    else p.done = { failure: event.failure, path: event.path, stats: event.stats };
+  }
+}
