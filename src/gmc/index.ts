@@ -1,8 +1,11 @@
+export * from './auth.js';
 export * from './certificate.js';
 export * from './chain.js';
+export * from './chain-codec.js';
 export * from './constants.js';
 export * from './delegation.js';
 export * from './dksp.js';
 export * from './extensions.js';
+export * from './invitation.js';
 export * from './issue.js';
 export { x509ShimInstalled } from './x509.js';
