@@ -12,6 +12,7 @@ import type { Key } from '../../../src/keys/key256.js';
 import { parsePeerName } from '../../../src/keys/peer-name.js';
 import { cpaSecurityProvider } from '../../../src/pnrp/cpa-security-provider.js';
 import { PNRP_VERSION, type PnrpEvent } from '../../../src/pnrp/types.js';
+import type { SimNodeHandle } from '../../../src/sim/node-table.js';
 import type { PnrpCloud } from '../../../src/sim/pnrp-cloud.js';
 
 /** A CPA for `peerName` carrying `publicKey`, signed with `secretKey` (or a garbage signature). */
@@ -28,7 +29,7 @@ export function forgeCpa(o: {
   const fields = {
     revoke: false,
     hasExtendedPayload: false,
-    notAfterFiletime: filetimeFromUnixMs(o.notAfterMs),
+    notAfterFiletime: filetimeFromUnixMs(Math.floor(o.notAfterMs)),
     serviceLocation: o.serviceLocation,
     nonce: o.nonce,
     ...(name.secured ? { binaryAuthority: binaryAuthorityOf(name) } : {}),
@@ -53,7 +54,7 @@ export function addAttacker(
   key: Key,
   secureRecord: (record: KeyRecord, nowWallMs: number) => Uint8Array,
   extras?: SecurityProvider['authorityExtras'],
-) {
+): SimNodeHandle<SansIoNode<PnrpEvent>> {
   const seeds = cloud.seeds();
   const honest = cpaSecurityProvider({ crypto: nodeCrypto });
   const security: SecurityProvider = {
@@ -73,6 +74,9 @@ export function addAttacker(
         version: PNRP_VERSION,
         crypto: nodeCrypto,
         security,
+        trace: (line) => {
+          if (line.startsWith('faulted')) console.log(line);
+        },
       }) as unknown as SansIoNode<PnrpEvent>,
   );
   cloud.sim.call(handle, (node, now) => {
