@@ -1,0 +1,157 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeBase64 } from '../../../src/gmc/chain-codec.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  createPasswordInvitation,
+  exportIdentity,
+  invitationIsFor,
+  parseIdentityInfo,
+  parseInvitation,
+} from '../../../src/gmc/invitation.js';
+import { createGroup, issueGmc } from '../../../src/gmc/issue.js';
+import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await makeFixture();
+});
+
+function codeOf(r: { ok: boolean; error?: { code: string } }): string {
+  return r.ok ? 'ok' : r.error!.code;
+}
+
+describe('invitations', () => {
+  it('createInvitation() and parseInvitation() round-trip cloud, scope, flags and the chain', () => {
+    const xml = createInvitation({
+      chain: f.member.chain,
+      cloudName: 'Global_',
+      scope: 'global',
+      cloudFlags: 2,
+    });
+    expect(xml.startsWith('<PEERINVITATION VERSION="1.0"><CLOUDNAME>Global_</CLOUDNAME>')).toBe(
+      true,
+    );
+    const r = parseInvitation(xml);
+    expect(r.ok).toBe(true);
+    if (!r.ok || r.value.type !== 'gmc') return;
+    expect(r.value).toMatchObject({ cloudName: 'Global_', scope: 'global', cloudFlags: 2 });
+    expect(r.value.chain).toEqual(f.member.chain);
+    expect(invitationIsFor(r.value, f.member.identity.publicKey)).toBe(true);
+    const verdict = acceptInvitation(r.value, {
+      publicKey: f.member.identity.publicKey,
+      nowWallMs: NOW,
+      root: f.group.root.chain[0]!,
+    });
+    expect(verdict.ok && verdict.roles).toEqual(['member']);
+  });
+
+  it('accepts an XML declaration, whitespace and entities in text', () => {
+    const xml = createInvitation({ chain: f.member.chain, cloudName: 'a&b' }).replace(
+      '<CLOUDNAME>',
+      '\n  <CLOUDNAME>',
+    );
+    const r = parseInvitation(`<?xml version="1.0" encoding="utf-8"?>\n${xml}\n`);
+    expect(r.ok && r.value.cloudName).toBe('a&b');
+  });
+
+  it('password invitations (1.1) carry the group peer name and no chain', () => {
+    const xml = createPasswordInvitation({
+      groupPeerName: f.group.properties.peerName,
+      groupFriendlyName: 'Chat <room>',
+      scope: 'link-local',
+    });
+    const r = parseInvitation(xml);
+    expect(r.ok && r.value).toMatchObject({
+      type: 'password',
+      version: '1.1',
+      groupPeerName: f.group.properties.peerName,
+      groupFriendlyName: 'Chat <room>',
+      scope: 'link-local',
+    });
+    if (r.ok)
+      expect(
+        acceptInvitation(r.value, { publicKey: f.member.identity.publicKey, nowWallMs: NOW }).ok,
+      ).toBe(false);
+  });
+
+  it('rejects an invitation for someone else (wrong-key) and one from another group (foreign-root)', async () => {
+    const r = parseInvitation(createInvitation({ chain: f.member.chain }));
+    if (!r.ok) throw new Error('fixture invitation does not parse');
+    const stranger = acceptInvitation(r.value, {
+      publicKey: identityOf(50).publicKey,
+      nowWallMs: NOW,
+    });
+    expect(stranger.ok ? 'ok' : stranger.reason).toBe('wrong-key');
+    const other = await createGroup({
+      classifier: 'chat',
+      nowWallMs: T0,
+      seed: new Uint8Array(32).fill(8),
+    });
+    const foreign = acceptInvitation(r.value, {
+      publicKey: f.member.identity.publicKey,
+      nowWallMs: NOW,
+      root: other.root.chain[0]!,
+    });
+    expect(foreign.ok ? 'ok' : foreign.reason).toBe('foreign-root');
+  });
+
+  it('refuses malformed and foreign documents with a clear code', () => {
+    const good = createInvitation({ chain: f.member.chain });
+    const cases: [string, string][] = [
+      ['not xml at all', 'xml'],
+      ['<PEERGROUPCONFIG VERSION="1.0"></PEERGROUPCONFIG>', 'not-invitation'],
+      [good.replace('VERSION="1.0"', 'VERSION="2.0"'), 'unsupported-version'],
+      [good.replace(/<SCOPE>.*<\/SCOPE>/, ''), 'missing-element'],
+      [good.replace('<SCOPE>global</SCOPE>', '<SCOPE>galaxy</SCOPE>'), 'bad-scope'],
+      [good.replace('<CLOUDFLAGS>0</CLOUDFLAGS>', '<CLOUDFLAGS>-1</CLOUDFLAGS>'), 'bad-flags'],
+      [
+        good.replace('</PEERINVITATION>', '<EXTRA>1</EXTRA></PEERINVITATION>'),
+        'unexpected-element',
+      ],
+      [good.replace(/(<GMC[^>]*>)[^<]*/, '$1!!!!'), 'bad-base64'],
+      [
+        good.replace(
+          /(<GMC[^>]*>)[^<]*/,
+          `$1${encodeBase64(new Uint8Array([0x30, 0x03, 1, 2, 3]))}`,
+        ),
+        'bad-chain',
+      ],
+      [`<!DOCTYPE x>${good}`, 'xml'],
+      [good.replace('</PEERINVITATION>', '<!-- hi --></PEERINVITATION>'), 'xml'],
+      [`${good}<PEERINVITATION/>`, 'xml'],
+      [good.replace('<CLOUDNAME>', '<CLOUDNAME>&bogus;'), 'xml'],
+      [good.replace('</CLOUDFLAGS>', '</CLOUDFLAGS><SCOPE>global</SCOPE>'), 'xml'],
+    ];
+    for (const [xml, code] of cases)
+      expect([xml.slice(0, 40), codeOf(parseInvitation(xml))]).toEqual([xml.slice(0, 40), code]);
+  });
+});
+
+describe('identity exports', () => {
+  it('exportIdentity() and parseIdentityInfo() round-trip the key and peer name', async () => {
+    const me = identityOf(60);
+    const xml = await exportIdentity({ identity: me, classifier: 'me', nowWallMs: T0 });
+    const r = parseIdentityInfo(xml);
+    expect(r.ok && r.value.peerName).toBe(`${me.authority}.me`);
+    expect(r.ok && r.value.publicKey).toEqual(me.publicKey);
+    // The exported key is what an inviter signs a GMC for.
+    if (r.ok) {
+      const chain = await issueGmc({
+        issuer: f.inviter,
+        subjectPublicKey: r.value.publicKey,
+        role: 'member',
+        nowWallMs: T0,
+      });
+      expect(chain).toHaveLength(4);
+    }
+  });
+
+  it('parseIdentityInfo() refuses a GRC passed off as an identity, and an invitation', () => {
+    const grcXml = `<PEERIDENTITYINFO VERSION="1.0"><IDC xmlns:dt="urn:schemas-microsoft-com:datatypes" dt:dt="bin.base64">${encodeBase64(f.group.root.chain[0]!)}</IDC></PEERIDENTITYINFO>`;
+    expect(codeOf(parseIdentityInfo(grcXml))).toBe('bad-certificate');
+    expect(codeOf(parseIdentityInfo(createInvitation({ chain: f.member.chain })))).toBe(
+      'not-identity',
+    );
+  });
+});
