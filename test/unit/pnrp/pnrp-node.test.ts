@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { nodeCrypto } from '../../../src/adapters/node/node-crypto.js';
+import { staticBootstrap } from '../../../src/drt/bootstrap-provider.js';
+import { type Endpoint, endpointKey, parseEndpoint } from '../../../src/keys/endpoint.js';
+import { createIdentity } from '../../../src/keys/identity.js';
+import { cpaSecurityProvider } from '../../../src/pnrp/cpa-security-provider.js';
+import { PnrpNode, type PnrpTransmit } from '../../../src/pnrp/pnrp-node.js';
+import type { PnrpEvent } from '../../../src/pnrp/types.js';
+import { seededRng } from '../../../src/util/rng.js';
+
+const alice = createIdentity(new Uint8Array(32).fill(2), nodeCrypto);
+
+/** Two nodes, each in Global_ and LinkLocal_x with separate endpoints, wired by hand. */
+function pair() {
+  const ep = (s: string) => parseEndpoint(s);
+  const a = {
+    g: ep('[2001:db8:1::1]:3540'),
+    l: ep('[fe80::1]:3541'),
+  };
+  const b = {
+    g: ep('[2001:db8:2::2]:3540'),
+    l: ep('[fe80::2]:3541'),
+  };
+  const make = (seed: number, me: typeof a, other: typeof a) =>
+    new PnrpNode({
+      rng: seededRng(seed),
+      crypto: nodeCrypto,
+      clouds: [
+        { name: 'Global_', localEndpoints: [me.g], bootstrap: staticBootstrap([other.g]) },
+        { name: 'LinkLocal_x', localEndpoints: [me.l], bootstrap: staticBootstrap([other.l]) },
+      ],
+    });
+  const nodes = [make(1, a, b), make(2, b, a)] as const;
+  const owner = new Map<string, PnrpNode>();
+  for (const e of [a.g, a.l]) owner.set(endpointKey(e), nodes[0]);
+  for (const e of [b.g, b.l]) owner.set(endpointKey(e), nodes[1]);
+  const events: PnrpEvent[] = [];
+  const transmits: PnrpTransmit[] = [];
+  let now = 0;
+  const pump = (untilMs: number) => {
+    const queue: { at: number; to: Endpoint; from: Endpoint; payload: Uint8Array }[] = [];
+    for (;;) {
+      for (const n of nodes) {
+        for (let o = n.poll(); o.type !== 'timeout'; o = n.poll()) {
+          if (o.type === 'event') events.push(o.event);
+          else {
+            const t = o as PnrpTransmit;
+            transmits.push(t);
+            queue.push({ at: now + 5, to: t.to, from: t.from, payload: t.payload });
+          }
+        }
+      }
+      const timers = nodes.map((n) => {
+        const o = n.poll();
+        return o.type === 'timeout' ? o.atMs : now;
+      });
+      const next = Math.min(queue[0]?.at ?? Number.POSITIVE_INFINITY, ...timers);
+      if (next > untilMs) {
+        now = untilMs;
+        return;
+      }
+      now = Math.max(now, next);
+      const d = queue[0];
+      if (d && d.at <= now) {
+        queue.shift();
+        owner.get(endpointKey(d.to))!.handleDatagram(now, d.from, d.payload, d.to);
+      } else for (const n of nodes) n.handleTimeout(now);
+    }
+  };
+  return { nodes, events, transmits, pump, now: () => now };
+}
+
+describe('PnrpNode', () => {
+  it('keeps clouds apart: a name registered in one cloud resolves there only', () => {
+    const { nodes, events, transmits, pump, now } = pair();
+    nodes[0].start(0);
+    nodes[1].start(0);
+    nodes[0].register(0, {
+      peerName: `${alice.authority}.link`,
+      identity: alice,
+      cloud: 'LinkLocal_x',
+    });
+    pump(20_000);
+    for (const t of transmits) {
+      // Every transmit leaves from an endpoint of the cloud it names.
+      expect(t.cloud === 'Global_' ? t.from.port : t.from.port).toBe(
+        t.cloud === 'Global_' ? 3540 : 3541,
+      );
+      expect(t.to.port).toBe(t.from.port);
+    }
+    const inLink = nodes[1].resolve(now(), `${alice.authority}.link`, { cloud: 'LinkLocal_x' });
+    const inGlobal = nodes[1].resolve(now(), `${alice.authority}.link`, { cloud: 'Global_' });
+    pump(now() + 40_000);
+    const done = (id: number) =>
+      events.find((e) => e.type === 'resolve-done' && e.resolveId === id) as Extract<
+        PnrpEvent,
+        { type: 'resolve-done' }
+      >;
+    expect(done(inLink).failure).toBeUndefined();
+    expect(done(inGlobal).failure).toBeDefined();
+    const result = events.find((e) => e.type === 'resolve-result');
+    expect(result?.type === 'resolve-result' && result.result.cloud).toBe('LinkLocal_x');
+  });
+
+  it('drops a datagram no cloud claims, counting it as no-cloud', () => {
+    const { nodes } = pair();
+    nodes[0].handleDatagram(0, parseEndpoint('[2001:db8::9]:4000'), new Uint8Array(12));
+    nodes[0].handleDatagram(
+      0,
+      parseEndpoint('[2001:db8::9]:4000'),
+      new Uint8Array(12),
+      parseEndpoint('[2001:db8::5]:1'),
+    );
+    expect(nodes[0].stats(0).dropped['no-cloud']).toBe(2);
+  });
+
+  it('register() refuses a secured name without its identity, bad limits and unknown clouds', () => {
+    const { nodes } = pair();
+    const n = nodes[0];
+    expect(() => n.register(0, { peerName: `${alice.authority}.x` })).toThrow(/secured name/);
+    const ep = { address: new Uint8Array(16), port: 80 };
+    expect(() => n.register(0, { peerName: '0.x', endpoints: Array(11).fill(ep) })).toThrow(
+      /at most 10/,
+    );
+    expect(() => n.register(0, { peerName: '0.x', cloud: 'Nope_' })).toThrow(/not in cloud/);
+    expect(() => n.register(0, { peerName: '0.x', friendlyName: 'x'.repeat(79) })).toThrow(
+      RangeError,
+    );
+    expect(() => n.register(0, { peerName: '0.x', extendedPayload: new Uint8Array(4097) })).toThrow(
+      RangeError,
+    );
+    expect(n.registered()).toHaveLength(0);
+    const reg = n.register(0, { peerName: '0.x', extendedPayload: new Uint8Array(4096) });
+    expect(reg.secured).toBe(false);
+    expect(n.stats(0).idsRegistered).toBe(1);
+  });
+
+  it('register() takes the service location prefix from the first IPv6 endpoint or the hint', () => {
+    const { nodes } = pair();
+    const address = parseEndpoint('[2001:db8:aa:bb::1]:80').address;
+    const a = nodes[0].register(0, { peerName: '0.a', endpoints: [{ address, port: 80 }] });
+    expect(Array.from(a.pnrpId.slice(16, 24))).toEqual(Array.from(address.slice(0, 8)));
+    const hint = new Uint8Array(8).fill(0x42);
+    const b = nodes[0].register(0, { peerName: '0.b', serviceLocationPrefix: hint });
+    expect(Array.from(b.pnrpId.slice(16, 24))).toEqual(Array.from(hint));
+  });
+});
+
+describe('cpaSecurityProvider()', () => {
+  it('refuses keys it has no registration for, and lifetimes outside 12 h .. 1 week', () => {
+    const p = cpaSecurityProvider({ crypto: nodeCrypto });
+    expect(p.checkRegistration(new Uint8Array(32), new Uint8Array(0))).toMatch(
+      /no CPA registration/,
+    );
+    expect(() => cpaSecurityProvider({ lifetimeMs: 3_600_000 })).toThrow(RangeError);
+    expect(() => cpaSecurityProvider({ lifetimeMs: 8 * 24 * 3_600_000 })).toThrow(RangeError);
+  });
+
+  it('signs a CPA bound to the nonce that validates once and is memoized', () => {
+    const p = cpaSecurityProvider({ crypto: nodeCrypto });
+    const { nodes } = pair();
+    const reg = nodes[0].register(0, { peerName: `${alice.authority}.m`, identity: alice });
+    const inner = nodes[0].securityOf('Global_').getRegistration(reg.pnrpId)!;
+    p.setRegistration(inner);
+    const nonce = new Uint8Array(16).fill(5);
+    const endpoints = [parseEndpoint('[2001:db8::1]:3540')];
+    const bytes = p.secureRecord(
+      { key: reg.pnrpId, appData: new Uint8Array(0), endpoints, nonce, revoke: false },
+      1_767_225_600_000,
+    );
+    const expect1 = { key: reg.pnrpId, nonce, revoke: false, nowWallMs: 1_767_225_600_000 };
+    expect(p.validateRecord(bytes, expect1).ok).toBe(true);
+    expect(p.validateRecord(bytes, expect1).ok).toBe(true);
+    expect(p.crypto.verifyMisses).toBe(1);
+    expect(p.crypto.verifyHits).toBe(1);
+    const wrong = p.validateRecord(bytes, { ...expect1, nonce: new Uint8Array(16) });
+    expect(wrong.ok === false && wrong.reason).toBe('nonce-mismatch');
+    const late = p.validateRecord(bytes, {
+      ...expect1,
+      nowWallMs: 1_767_225_600_000 + 13 * 3_600_000,
+    });
+    expect(late.ok === false && late.reason).toBe('expired');
+    expect(p.counters.rejected).toEqual({ 'nonce-mismatch': 1, expired: 1 });
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddress } from '../../../src/keys/endpoint.js';
+import { formatHop, formatTrace, hopStatus } from '../../../src/pnrp/trace-format.js';
+import { ADDRESS_FLAGS as F, type PathHop } from '../../../src/resolve/path.js';
+
+function hop(flags: number, deadEnd = false): PathHop {
+  return {
+    endpoint: { address: parseAddress('2001:db8::7'), port: 3540 },
+    key: new Uint8Array(32),
+    nearness: 34,
+    rttMs: 12,
+    flags,
+    deadEnd,
+  };
+}
+
+describe('formatTrace()', () => {
+  it('hopStatus() names every status netsh prints', () => {
+    expect(hopStatus(hop(F.accepted))).toBe('Accepted');
+    expect(hopStatus(hop(F.rejected))).toBe('Rejected');
+    expect(hopStatus(hop(F.rejected | F.unreachable))).toBe('Rejected (Unreachable)');
+    expect(hopStatus(hop(F.accepted, true))).toBe('Rejected (Dead end)');
+    expect(hopStatus(hop(F.rejected | F.loop))).toBe('Rejected (Loop)');
+    expect(hopStatus(hop(F.rejected | F.tooBusy))).toBe('Rejected (Too busy)');
+    expect(hopStatus(hop(F.rejected | F.badValidateId))).toBe('Rejected (Bad validate ID)');
+    expect(hopStatus(hop(F.rejected | F.suspectUnregisteredId))).toBe(
+      'Rejected (Suspect unregistered ID)',
+    );
+    expect(hopStatus(hop(F.inquire | F.accepted))).toBe('Accepted (Inquire)');
+    expect(hopStatus(hop(F.inquire | F.rejected))).toBe('Rejected (Invalid proof)');
+  });
+
+  it('formatHop() prints [address]:port, (nearness), (rtt ms), status', () => {
+    expect(formatHop(hop(F.accepted))).toBe('[2001:db8::7]:3540, (34), (12 ms), Accepted');
+    expect(formatHop({ ...hop(F.rejected | F.unreachable), rttMs: undefined })).toBe(
+      '[2001:db8::7]:3540, (34), (- ms), Rejected (Unreachable)',
+    );
+  });
+
+  it('formatTrace() prints a heading and one indented line per hop, the owner twice', () => {
+    const text = formatTrace([hop(F.accepted), hop(F.accepted), hop(F.inquire | F.accepted)], {
+      heading: 'Tracing route to 0.test',
+    });
+    expect(text.split('\n')).toEqual([
+      'Tracing route to 0.test',
+      '  [2001:db8::7]:3540, (34), (12 ms), Accepted',
+      '  [2001:db8::7]:3540, (34), (12 ms), Accepted',
+      '  [2001:db8::7]:3540, (34), (12 ms), Accepted (Inquire)',
+    ]);
+  });
+});
