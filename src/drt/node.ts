@@ -318,8 +318,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       throw new TypeError('nowMs must be a number');
     if (nowMs < this.nowMsValue)
       throw new RangeError(`time went backwards: ${nowMs} < ${this.nowMsValue}`);
-    if (this.maintenanceAtMs === Number.POSITIVE_INFINITY) {
-      this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
+    if (this.maintenanceAtMs === Number.POSITIVE_INFINITY && !this.closed) {
+      // The first tick falls at a random point of the second half of the interval, so nodes
+      // started together (a mass restart, a warm simulation) do not maintain in lockstep.
+      const interval = this.options.maintenanceIntervalMs;
+      this.maintenanceAtMs =
+        nowMs + Math.ceil(interval * (0.5 + 0.5 * this.options.rng.nextFloat()));
     }
     this.nowMsValue = nowMs;
   }
