@@ -14,9 +14,8 @@
  * extended payload). The node is sans-I/O (DESIGN.md §2): it drains its clouds' outputs into one
  * queue and reports the earliest of their timers.
  */
-import { staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { NodeEvent } from '../drt/events.js';
-import { DrtNode } from '../drt/node.js';
+import type { DrtNode } from '../drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../drt/options.js';
 import type { Output, SansIoNode, WallClock } from '../drt/sans-io.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
@@ -24,24 +23,25 @@ import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { createIdentity, type Identity } from '../keys/identity.js';
 import { p2pIdOf } from '../keys/ids.js';
 import { parsePeerName } from '../keys/peer-name.js';
-import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import {
-  type CpaSecurityProvider,
-  cpaSecurityProvider,
-  type VerifiedRegistration,
-} from './cpa-security-provider.js';
-import { buildRegistration } from './registration.js';
+  type Cloud,
+  cloudStats,
+  createCloud,
+  type PendingResolve,
+  resolveResultOf,
+} from './cloud.js';
+import type { CpaSecurityProvider } from './cpa-security-provider.js';
+import { Publisher } from './publisher.js';
 import { searchForCriteria } from './resolve-criteria.js';
-import { mergeCounts, type PnrpCloudStats, type PnrpStats, RateMeter } from './stats.js';
-import {
-  PNRP_VERSION,
-  type PnrpCloudConfig,
-  type PnrpEvent,
-  type RegisterOptions,
-  type Registration,
-  type RegistrationEndpoint,
-  type ResolveOptions,
+import { mergeCounts, type PnrpCloudStats, type PnrpStats } from './stats.js';
+import type {
+  PnrpCloudConfig,
+  PnrpEvent,
+  RegisterOptions,
+  Registration,
+  RegistrationEndpoint,
+  ResolveOptions,
 } from './types.js';
 
 /** Options of a PnrpNode. */
@@ -59,34 +59,6 @@ export interface PnrpNodeOptions {
   readonly cpaLifetimeMs?: number;
   /** Window of the byte rates. @default 10000 */
   readonly rateWindowMs?: number;
-}
-
-interface Cloud {
-  readonly name: string;
-  readonly drt: DrtNode;
-  readonly security: CpaSecurityProvider;
-  readonly localEndpoints: readonly Endpoint[];
-  readonly meter: RateMeter;
-  timerAtMs: number;
-  resolves: number;
-  resolvesSucceeded: number;
-  resolvesFailed: number;
-}
-
-interface LocalRegistration {
-  id: number;
-  cloud: Cloud;
-  options: RegisterOptions;
-  pnrpId: Uint8Array;
-}
-
-interface PendingResolve {
-  readonly id: number;
-  readonly cloud: Cloud;
-  readonly peerName: string;
-  readonly p2pId: Uint8Array;
-  readonly wantExtendedPayload: boolean;
-  results: number;
 }
 
 /** A transmit of a PnrpNode also names the cloud and the local endpoint it leaves from. */
@@ -111,10 +83,10 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly rng: Rng;
   private readonly crypto: CryptoBackend;
   private readonly wallClock: WallClock;
-  private readonly identity: Identity;
-  private readonly registrations = new Map<number, LocalRegistration>();
+  private readonly publisher: Publisher;
   private readonly resolves = new Map<string, PendingResolve>();
   private readonly outputs: Output<PnrpEvent>[] = [];
+  private outputHead = 0;
   private readonly dropped: Record<string, number> = {};
   private nextId = 1;
   private nowMsValue = 0;
@@ -128,42 +100,27 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     this.rng = options.rng;
     this.crypto = options.crypto ?? nobleCrypto;
     this.wallClock = options.wallClock ?? { nowMs: () => DEFAULT_WALL_CLOCK_MS };
-    this.identity =
-      options.identity ?? createIdentity(this.rng.fork('identity').bytes(32), this.crypto);
     for (const config of options.clouds) this.addCloud(config, options);
     this.firstCloud = this.clouds.get(options.clouds[0]!.name)!;
+    this.publisher = new Publisher({
+      rng: this.rng,
+      crypto: this.crypto,
+      wallClock: this.wallClock,
+      identity:
+        options.identity ?? createIdentity(this.rng.fork('identity').bytes(32), this.crypto),
+      run: (cloud, fn) => this.run(cloud, fn),
+    });
   }
 
   private addCloud(config: PnrpCloudConfig, options: PnrpNodeOptions): void {
-    if (typeof config.name !== 'string' || config.name.length === 0) {
-      throw new RangeError('a cloud needs a non-empty name');
-    }
     if (this.clouds.has(config.name)) throw new RangeError(`cloud ${config.name} is listed twice`);
-    const security = cpaSecurityProvider({
+    const cloud = createCloud(config, {
+      rng: this.rng,
       crypto: this.crypto,
-      ...(options.cpaLifetimeMs !== undefined ? { lifetimeMs: options.cpaLifetimeMs } : {}),
-    });
-    const drt = new DrtNode({
-      ...config.drt,
-      rng: this.rng.fork(`cloud:${config.name}`),
-      localEndpoints: config.localEndpoints,
       wallClock: this.wallClock,
-      crypto: security.crypto,
-      security,
-      bootstrap: config.bootstrap ?? staticBootstrap([]),
-      version: PNRP_VERSION,
+      cpaLifetimeMs: options.cpaLifetimeMs,
+      rateWindowMs: options.rateWindowMs ?? 10_000,
     });
-    const cloud: Cloud = {
-      name: config.name,
-      drt,
-      security,
-      localEndpoints: [...config.localEndpoints],
-      meter: new RateMeter(options.rateWindowMs ?? 10_000),
-      timerAtMs: Number.POSITIVE_INFINITY,
-      resolves: 0,
-      resolvesSucceeded: 0,
-      resolvesFailed: 0,
-    };
     for (const ep of config.localEndpoints) {
       const key = endpointKey(ep);
       if (this.byEndpoint.has(key)) throw new RangeError(`two clouds share the endpoint ${key}`);
@@ -201,16 +158,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     this.advance(nowMs);
     if (typeof options !== 'object' || options === null)
       throw new TypeError('options must be an object');
-    const cloud = this.cloud(options.cloud);
-    const local: LocalRegistration = {
-      id: this.nextId++,
-      cloud,
-      options,
-      pnrpId: new Uint8Array(32),
-    };
-    this.publish(nowMs, local, undefined);
-    this.registrations.set(local.id, local);
-    return this.describe(local);
+    return this.publisher.register(nowMs, this.cloud(options.cloud), options);
   }
 
   /**
@@ -224,31 +172,18 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     endpoints: readonly RegistrationEndpoint[],
   ): Registration {
     this.advance(nowMs);
-    const local = this.registration(registrationId);
-    const old = local.cloud.security.getRegistration(local.pnrpId)!;
-    const options = { ...local.options, endpoints };
-    const next = this.build(nowMs, options, local.cloud, old.serviceLocation.slice(8));
-    local.options = options;
-    if (equalBytes(next.pnrpId, local.pnrpId)) {
-      local.cloud.security.setRegistration(next);
-    } else {
-      this.withdraw(nowMs, local);
-      this.publish(nowMs, local, next);
-    }
-    return this.describe(local);
+    return this.publisher.updateEndpoints(nowMs, registrationId, endpoints);
   }
 
   /** Stops publishing: floods a revoke CPA to the leaf set. */
   unregister(nowMs: number, registrationId: number): void {
     this.advance(nowMs);
-    const local = this.registration(registrationId);
-    this.withdraw(nowMs, local);
-    this.registrations.delete(registrationId);
+    this.publisher.unregister(nowMs, registrationId);
   }
 
   /** Current registrations. */
   registered(): Registration[] {
-    return [...this.registrations.values()].map((r) => this.describe(r));
+    return this.publisher.list();
   }
 
   /**
@@ -271,21 +206,26 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     });
     const want = options.wantExtendedPayload ?? false;
     const id = this.nextId++;
-    const pending: PendingResolve = {
-      id,
-      cloud,
-      peerName: name.text,
-      p2pId,
-      wantExtendedPayload: want,
-      results: 0,
-    };
-    cloud.resolves++;
     if (want) cloud.security.wantExtendedPayloadsOf(p2pId, 1);
-    // Register the resolve before the search starts: it may end inside search().
-    let searchId = 0;
+    // The resolve is recorded before the drain: the search may end inside search().
     this.run(cloud, () => {
-      searchId = cloud.drt.search(nowMs, target, search);
-      this.resolves.set(`${cloud.name}:${searchId}`, pending);
+      let searchId: number;
+      try {
+        searchId = cloud.drt.search(nowMs, target, search);
+      } catch (e) {
+        if (want) cloud.security.wantExtendedPayloadsOf(p2pId, -1);
+        throw e;
+      }
+      cloud.resolves++;
+      this.resolves.set(`${cloud.name}:${searchId}`, {
+        id,
+        cloud,
+        searchId,
+        peerName: name.text,
+        p2pId,
+        wantExtendedPayload: want,
+        results: 0,
+      });
     });
     return id;
   }
@@ -293,12 +233,11 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   /** Cancels a resolve; it ends with `resolve-done` and failure `cancelled`. */
   cancel(nowMs: number, resolveId: number): boolean {
     this.advance(nowMs);
-    for (const [key, p] of this.resolves) {
+    for (const p of this.resolves.values()) {
       if (p.id !== resolveId) continue;
-      const searchId = Number(key.slice(p.cloud.name.length + 1));
       let ok = false;
       this.run(p.cloud, () => {
-        ok = p.cloud.drt.cancel(nowMs, searchId);
+        ok = p.cloud.drt.cancel(nowMs, p.searchId);
       });
       return ok;
     }
@@ -309,7 +248,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   close(nowMs: number): void {
     this.advance(nowMs);
     for (const cloud of this.clouds.values()) this.run(cloud, () => cloud.drt.close(nowMs));
-    this.registrations.clear();
+    this.publisher.clear();
   }
 
   /**
@@ -342,8 +281,14 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   poll(): Output<PnrpEvent> {
-    const out = this.outputs.shift();
-    if (out) return out;
+    if (this.outputHead < this.outputs.length) {
+      const out = this.outputs[this.outputHead++]!;
+      if (this.outputHead === this.outputs.length) {
+        this.outputs.length = 0;
+        this.outputHead = 0;
+      }
+      return out;
+    }
     let atMs = Number.POSITIVE_INFINITY;
     for (const cloud of this.clouds.values()) atMs = Math.min(atMs, cloud.timerAtMs);
     return { type: 'timeout', atMs };
@@ -353,40 +298,27 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   stats(nowMs: number = this.nowMsValue): PnrpStats {
     const clouds: Record<string, PnrpCloudStats> = {};
     const dropped: Record<string, number> = { ...this.dropped };
-    const sum = { rx: 0, tx: 0, ids: 0, resolves: 0, stale: 0 };
+    let rx = 0;
+    let tx = 0;
+    let ids = 0;
+    let resolves = 0;
+    let stale = 0;
     for (const c of this.clouds.values()) {
-      const s = c.drt.stats;
-      const rates = c.meter.rates(nowMs, s.bytesReceived, s.bytesSent);
-      const cs: PnrpCloudStats = {
-        cloud: c.name,
-        bytesReceivedPerSecond: rates.received,
-        bytesSentPerSecond: rates.sent,
-        idsRegistered: c.drt.localKeys().length,
-        resolves: c.resolves,
-        staleCacheEntryHits: s.staleCacheEntryHits,
-        resolvesSucceeded: c.resolvesSucceeded,
-        resolvesFailed: c.resolvesFailed,
-        dropped: { ...s.dropped },
-        cpaRejected: { ...c.security.counters.rejected },
-        cpasSigned: c.security.counters.cpasSigned,
-        signatureVerifications: c.security.crypto.verifyMisses,
-        signatureVerifyHits: c.security.crypto.verifyHits,
-        drt: s,
-      };
+      const cs = cloudStats(c, nowMs);
       clouds[c.name] = cs;
-      mergeCounts(dropped, s.dropped);
-      sum.rx += cs.bytesReceivedPerSecond;
-      sum.tx += cs.bytesSentPerSecond;
-      sum.ids += cs.idsRegistered;
-      sum.resolves += cs.resolves;
-      sum.stale += cs.staleCacheEntryHits;
+      mergeCounts(dropped, cs.dropped);
+      rx += cs.bytesReceivedPerSecond;
+      tx += cs.bytesSentPerSecond;
+      ids += cs.idsRegistered;
+      resolves += cs.resolves;
+      stale += cs.staleCacheEntryHits;
     }
     return {
-      bytesReceivedPerSecond: sum.rx,
-      bytesSentPerSecond: sum.tx,
-      idsRegistered: sum.ids,
-      resolves: sum.resolves,
-      staleCacheEntryHits: sum.stale,
+      bytesReceivedPerSecond: rx,
+      bytesSentPerSecond: tx,
+      idsRegistered: ids,
+      resolves,
+      staleCacheEntryHits: stale,
       dropped,
       clouds,
     };
@@ -400,68 +332,6 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
         `this node is not in cloud "${name}" (it is in ${this.cloudNames.join(', ')})`,
       );
     return cloud;
-  }
-
-  private registration(id: number): LocalRegistration {
-    const local = this.registrations.get(id);
-    if (!local) throw new RangeError(`registration ${id} does not exist`);
-    return local;
-  }
-
-  private describe(local: LocalRegistration): Registration {
-    const name = parsePeerName(local.options.peerName);
-    return {
-      id: local.id,
-      peerName: name.text,
-      cloud: local.cloud.name,
-      pnrpId: local.pnrpId.slice(),
-      secured: name.secured,
-    };
-  }
-
-  private build(
-    nowMs: number,
-    options: RegisterOptions,
-    cloud: Cloud,
-    suffix: Uint8Array | undefined,
-  ) {
-    void nowMs;
-    return buildRegistration({
-      peerName: options.peerName,
-      identity: options.identity,
-      nodeIdentity: this.identity,
-      endpoints: options.endpoints ?? cloud.localEndpoints,
-      friendlyName: options.friendlyName,
-      extendedPayload: options.extendedPayload,
-      serviceLocationPrefix: options.serviceLocationPrefix,
-      ...(suffix ? { suffix } : {}),
-      rng: this.rng,
-      crypto: this.crypto,
-      nowWallMs: this.wallClock.nowMs(),
-    });
-  }
-
-  private publish(
-    nowMs: number,
-    local: LocalRegistration,
-    built: ReturnType<PnrpNode['build']> | undefined,
-  ): void {
-    const reg = built ?? this.build(nowMs, local.options, local.cloud, undefined);
-    const cloud = local.cloud;
-    cloud.security.setRegistration(reg);
-    try {
-      this.run(cloud, () => cloud.drt.registerKey(nowMs, reg.pnrpId));
-    } catch (e) {
-      cloud.security.deleteRegistration(reg.pnrpId);
-      throw e;
-    }
-    local.pnrpId = reg.pnrpId;
-  }
-
-  private withdraw(nowMs: number, local: LocalRegistration): void {
-    const cloud = local.cloud;
-    this.run(cloud, () => cloud.drt.unregisterKey(nowMs, local.pnrpId));
-    cloud.security.deleteRegistration(local.pnrpId);
   }
 
   /** Runs one call on a cloud's DRT, then drains its outputs into ours. */
@@ -526,31 +396,10 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   private onResult(pending: PendingResolve, type: string, proof: unknown): void {
-    if (type === 'intermediate') return;
-    const verified = proof as VerifiedRegistration | undefined;
-    // Only a CPA verified for this search's nonce counts (never a local shortcut without one).
-    if (!verified?.cpa || !equalBytes(verified.pnrpId.subarray(0, 16), pending.p2pId)) return;
-    const { cpa } = verified;
+    const result = resolveResultOf(pending, type, proof);
+    if (!result) return;
     pending.results++;
-    this.outputs.push({
-      type: 'event',
-      event: {
-        type: 'resolve-result',
-        result: {
-          resolveId: pending.id,
-          cloud: pending.cloud.name,
-          peerName: pending.peerName,
-          pnrpId: verified.pnrpId,
-          endpoints: cpa.appEndpoints,
-          pnrpEndpoints: cpa.serviceEndpoints,
-          friendlyName: cpa.friendlyName?.text,
-          extendedPayload: verified.extendedPayload?.payload,
-          hasExtendedPayload: cpa.hasExtendedPayload,
-          secured: cpa.secured,
-          cpa,
-        },
-      },
-    });
+    this.outputs.push({ type: 'event', event: { type: 'resolve-result', result } });
   }
 
   private advance(nowMs: number): void {
