@@ -1,0 +1,354 @@
+/**
+ * @module transport-adapter
+ * Where real time and I/O meet the sans-I/O core (DESIGN.md §2). Three small pieces:
+ *
+ * - {@link DatagramTransport}: anything that moves datagrams (UDP, WebRTC data channels, an
+ *   in-memory hub). Send bytes to an {@link Endpoint}, hand received bytes and their source to the
+ *   attached {@link TransportSink}, report the local endpoints, close.
+ * - {@link Timers}: a monotonic clock and one-shot timers at absolute times. {@link realTimers}
+ *   uses `performance.now()` and `setTimeout`; tests pass their own.
+ * - {@link runNode}: the canonical loop. Every datagram and every timer firing becomes exactly one
+ *   `handle*` call, followed by a drain of `poll()`: transmits go to the transport, events to
+ *   `onEvent`, and the final `{ type: 'timeout', atMs }` re-arms the node's single timer
+ *   (`Infinity`: none). Application commands (`registerKey`, `search`, ...) go through
+ *   {@link RunningNode.command}, which drains afterwards the same way.
+ *
+ * A transport is about a page of code: see {@link createMemoryNetwork} for a complete one.
+ * Errors of a transport's `send` never reach the core: they are counted in
+ * {@link RunningNodeStats.sendErrors}.
+ */
+import type { Output, SansIoNode } from './drt/sans-io.js';
+import { type Endpoint, endpointKey } from './keys/endpoint.js';
+
+/** Receives what a transport delivers; given to {@link DatagramTransport.attach}. */
+export interface TransportSink {
+  /** One datagram arrived from `from`. The transport hands over `payload`; it must not reuse it. */
+  readonly datagram: (from: Endpoint, payload: Uint8Array) => void;
+  /** A send that already returned failed later (asynchronous transports such as UDP). */
+  readonly sendError: (to: Endpoint, error: unknown) => void;
+}
+
+/**
+ * A datagram transport: unreliable, unordered, message boundaries kept.
+ * @example
+ * const transport: DatagramTransport = {
+ *   send: (to, payload) => socket.send(payload, to.port, formatAddress(to.address)),
+ *   attach: (sink) => { current = sink; },
+ *   localEndpoints: () => [self],
+ *   close: async () => socket.close(),
+ * };
+ */
+export interface DatagramTransport {
+  /**
+   * Sends one datagram. Fire and forget: throw for a failure known at once, or report a later
+   * failure through the sink's `sendError`. Must not keep `payload` after sending it.
+   */
+  send(to: Endpoint, payload: Uint8Array): void;
+  /** Delivers received datagrams to `sink` from now on; `undefined` detaches (datagrams dropped). */
+  attach(sink: TransportSink | undefined): void;
+  /** Endpoints peers reach this transport at (the node's `localEndpoints`). */
+  localEndpoints(): readonly Endpoint[];
+  /** Stops sending and receiving and releases the resources; idempotent. */
+  close(): Promise<void>;
+}
+
+/** An armed one-shot timer. */
+export interface TimerHandle {
+  /** Cancels the timer; harmless after it fired or was cancelled. */
+  cancel(): void;
+}
+
+/**
+ * A monotonic clock and one-shot timers at absolute times of that clock.
+ * @example
+ * const timers: Timers = { nowMs: () => now, arm: (atMs, fire) => queue.add(atMs, fire) };
+ */
+export interface Timers {
+  /** Monotonic milliseconds; never decreases. */
+  nowMs(): number;
+  /** Calls `fire` once, at or after `atMs` (a finite time of `nowMs()`'s clock). */
+  arm(atMs: number, fire: () => void): TimerHandle;
+}
+
+/** Longest delay `setTimeout` accepts (about 24.8 days); longer timers fire early and re-arm. */
+const SET_TIMEOUT_MAX_MS = 0x7fff_ffff;
+
+/**
+ * Real time: `performance.now()` and `setTimeout`. A timer that fires a little early is harmless:
+ * `handleTimeout` ignores spurious calls and `runNode` re-arms.
+ * @example const running = runNode(node, transport, realTimers());
+ */
+export function realTimers(): Timers {
+  return {
+    nowMs: () => performance.now(),
+    arm(atMs, fire) {
+      const delay = Math.min(SET_TIMEOUT_MAX_MS, Math.max(0, Math.ceil(atMs - performance.now())));
+      const id = setTimeout(fire, delay);
+      return { cancel: () => clearTimeout(id) };
+    },
+  };
+}
+
+/** The event type a sans-I/O node emits. */
+export type EventOf<N> = N extends SansIoNode<infer E> ? E : never;
+
+/** Options of {@link runNode}. */
+export interface RunNodeOptions<E> {
+  /** Receives every event the node emits, in order. @default events are discarded */
+  readonly onEvent?: (event: E) => void;
+  /**
+   * Receives an exception thrown by `onEvent`; the loop carries on either way.
+   * @default rethrows it from a microtask (an uncaught error, as for any event listener)
+   */
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+/** Counters of a running node (the node's own counters are on `node.stats`). */
+export interface RunningNodeStats {
+  /** Datagrams handed to `transport.send`. */
+  datagramsSent: number;
+  /** Datagrams delivered to the node. */
+  datagramsReceived: number;
+  /** Sends that threw or were reported through the sink's `sendError`. */
+  sendErrors: number;
+  /** Times the node's timer fired. */
+  timerFirings: number;
+  /** Exceptions thrown by `onEvent`. */
+  listenerErrors: number;
+}
+
+/** A node attached to a transport and timers by {@link runNode}. */
+export interface RunningNode<N> {
+  /** The node being run. Call its commands through {@link RunningNode.command}. */
+  readonly node: N;
+  readonly stats: RunningNodeStats;
+  /** True after {@link RunningNode.stop}. */
+  readonly stopped: boolean;
+  /**
+   * Runs `fn(node, nowMs)` (e.g. `registerKey`, `search`), then drains the node's outputs.
+   * Returns what `fn` returns. Throws `Error` after `stop()`.
+   */
+  command<T>(fn: (node: N, nowMs: number) => T): T;
+  /**
+   * Cancels the timer and detaches from the transport; idempotent. Does not close the node (call
+   * `command((n, now) => n.close(now))` first for a graceful leave) nor the transport.
+   */
+  stop(): void;
+}
+
+/**
+ * Runs a sans-I/O node over a transport and timers: the canonical loop of DESIGN.md §2.
+ * @example
+ * const transport = await createUdpTransport({ port: 3540 });
+ * const node = new DrtNode({ rng: systemRng(), localEndpoints: transport.localEndpoints() });
+ * const running = runNode(node, transport, realTimers(), { onEvent: (e) => console.log(e) });
+ * running.command((n, now) => { n.registerKey(now, key); n.start(now); });
+ */
+export function runNode<N extends SansIoNode<unknown>>(
+  node: N,
+  transport: DatagramTransport,
+  timers: Timers = realTimers(),
+  options: RunNodeOptions<EventOf<N>> = {},
+): RunningNode<N> {
+  return new NodeLoop(node, transport, timers, options);
+}
+
+class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
+  readonly stats: RunningNodeStats = {
+    datagramsSent: 0,
+    datagramsReceived: 0,
+    sendErrors: 0,
+    timerFirings: 0,
+    listenerErrors: 0,
+  };
+  private timer: TimerHandle | undefined;
+  private timerAtMs = Number.POSITIVE_INFINITY;
+  private stoppedValue = false;
+
+  constructor(
+    readonly node: N,
+    private readonly transport: DatagramTransport,
+    private readonly timers: Timers,
+    private readonly options: RunNodeOptions<EventOf<N>>,
+  ) {
+    if (typeof node?.poll !== 'function') throw new TypeError('runNode: node must be a SansIoNode');
+    if (typeof transport?.send !== 'function' || typeof transport.attach !== 'function')
+      throw new TypeError('runNode: transport must be a DatagramTransport');
+    if (typeof timers?.arm !== 'function' || typeof timers.nowMs !== 'function')
+      throw new TypeError('runNode: timers must be Timers');
+    transport.attach({
+      datagram: (from, payload) => this.onDatagram(from, payload),
+      sendError: () => {
+        this.stats.sendErrors++;
+      },
+    });
+    this.drain();
+  }
+
+  get stopped(): boolean {
+    return this.stoppedValue;
+  }
+
+  command<T>(fn: (node: N, nowMs: number) => T): T {
+    if (this.stoppedValue) throw new Error('runNode: the node was stopped');
+    try {
+      return fn(this.node, this.timers.nowMs());
+    } finally {
+      this.drain();
+    }
+  }
+
+  stop(): void {
+    if (this.stoppedValue) return;
+    this.stoppedValue = true;
+    this.transport.attach(undefined);
+    this.disarm();
+  }
+
+  private onDatagram(from: Endpoint, payload: Uint8Array): void {
+    if (this.stoppedValue) return;
+    this.stats.datagramsReceived++;
+    this.node.handleDatagram(this.timers.nowMs(), from, payload);
+    this.drain();
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
+    if (this.stoppedValue) return;
+    this.stats.timerFirings++;
+    this.node.handleTimeout(this.timers.nowMs());
+    this.drain();
+  }
+
+  /** Polls until the timeout output; a listener may stop the node or issue commands meanwhile. */
+  private drain(): void {
+    for (;;) {
+      const out = this.node.poll() as Output<EventOf<N>>;
+      if (out.type === 'timeout') return this.rearm(out.atMs);
+      if (this.stoppedValue) continue; // discard what a stopped node still had queued
+      if (out.type === 'transmit') this.send(out.to, out.payload);
+      else this.deliver(out.event);
+    }
+  }
+
+  private send(to: Endpoint, payload: Uint8Array): void {
+    this.stats.datagramsSent++;
+    try {
+      this.transport.send(to, payload);
+    } catch {
+      this.stats.sendErrors++;
+    }
+  }
+
+  private deliver(event: EventOf<N>): void {
+    const onEvent = this.options.onEvent;
+    if (!onEvent) return;
+    try {
+      onEvent(event);
+    } catch (error) {
+      this.stats.listenerErrors++;
+      const report =
+        this.options.onListenerError ??
+        ((e: unknown) =>
+          queueMicrotask(() => {
+            throw e;
+          }));
+      report(error);
+    }
+  }
+
+  private rearm(atMs: number): void {
+    if (this.stoppedValue || !(atMs < Number.POSITIVE_INFINITY)) return this.disarm();
+    if (this.timer && atMs === this.timerAtMs) return;
+    this.disarm();
+    this.timerAtMs = atMs;
+    this.timer = this.timers.arm(atMs, () => this.onTimer());
+  }
+
+  private disarm(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Options of {@link createMemoryNetwork}. */
+export interface MemoryNetworkOptions {
+  /** UDP-style port every synthetic endpoint uses (must be > 1024). @default 3540 */
+  readonly port?: number;
+}
+
+/** Counters of a memory network. */
+export interface MemoryNetworkStats {
+  /** Datagrams handed to a live, attached transport. */
+  delivered: number;
+  /** Datagrams to an unknown or closed endpoint, or to a transport with no sink attached. */
+  undeliverable: number;
+}
+
+/** An in-memory datagram hub for tests: every transport it creates can reach every other. */
+export interface MemoryNetwork {
+  readonly stats: MemoryNetworkStats;
+  /** A new transport at the next synthetic endpoint `fd00::<n>` (unique-local addresses). */
+  createTransport(): DatagramTransport;
+}
+
+/**
+ * An in-memory network. Delivery is asynchronous (one microtask per datagram), loss-free and in
+ * order; payloads are copied. Use it to run real nodes through {@link runNode} in one process.
+ * @example
+ * const net = createMemoryNetwork();
+ * const a = net.createTransport(), b = net.createTransport();
+ * b.attach({ datagram: (from, bytes) => console.log(from, bytes), sendError: () => {} });
+ * a.send(b.localEndpoints()[0]!, new Uint8Array([1, 2, 3]));
+ */
+export function createMemoryNetwork(options: MemoryNetworkOptions = {}): MemoryNetwork {
+  const port = options.port ?? 3540;
+  if (!Number.isInteger(port) || port <= 1024 || port > 0xffff)
+    throw new RangeError(
+      `createMemoryNetwork: port must be an integer in 1025..65535, got ${port}`,
+    );
+  const stats: MemoryNetworkStats = { delivered: 0, undeliverable: 0 };
+  const sinks = new Map<string, TransportSink | undefined>();
+  let count = 0;
+  return {
+    stats,
+    createTransport() {
+      const n = ++count;
+      if (n > 0xffff_ffff) throw new RangeError('createMemoryNetwork: out of addresses');
+      const address = new Uint8Array(16);
+      address[0] = 0xfd;
+      new DataView(address.buffer).setUint32(12, n);
+      const self: Endpoint = { address, port };
+      const selfKey = endpointKey(self);
+      sinks.set(selfKey, undefined);
+      let closed = false;
+      return {
+        send(to, payload) {
+          if (closed) throw new Error('memory transport is closed');
+          const copy = payload.slice();
+          const toKey = endpointKey(to);
+          queueMicrotask(() => {
+            const sink = sinks.get(toKey);
+            if (sink === undefined) {
+              stats.undeliverable++;
+              return;
+            }
+            stats.delivered++;
+            sink.datagram({ address: address.slice(), port }, copy);
+          });
+        },
+        attach(sink) {
+          if (!closed) sinks.set(selfKey, sink);
+        },
+        localEndpoints: () => [{ address: address.slice(), port }],
+        close() {
+          closed = true;
+          sinks.delete(selfKey);
+          return Promise.resolve();
+        },
+      };
+    },
+  };
+}
