@@ -8,7 +8,7 @@
 import { decodeWith, fail } from '../util/byte-reader.js';
 import type { Result } from '../util/result.js';
 import { GMC_OID } from './constants.js';
-import { certificateParts, oidText, readDer, readDerChildren } from './der.js';
+import { certificateParts, oidText, readDer, readDerChildren, tbsParts } from './der.js';
 import { decodePnrpExtensions, type PnrpExtensions } from './extensions.js';
 import { x509 } from './x509.js';
 
@@ -23,6 +23,9 @@ export interface CertificateFacts {
   readonly spki: Uint8Array;
   readonly subject: string;
   readonly issuer: string;
+  /** DER Name of the subject and of the issuer, compared byte for byte along a chain. */
+  readonly subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
   readonly serialNumber: string;
   readonly notBeforeMs: number;
   readonly notAfterMs: number;
@@ -64,14 +67,11 @@ export function describeCertificate(der: Uint8Array): Result<{ readonly facts: C
     }
     let facts: CertificateFacts | undefined;
     try {
-      const spki = new Uint8Array(cert.publicKey.rawData);
-      const extensions = decodePnrpExtensions(
-        cert.extensions.map((e) => ({
-          oid: e.type,
-          critical: e.critical,
-          value: new Uint8Array(e.value),
-        })),
-      );
+      // Names, key and extensions come from the DER x509 has just accepted: its own getters
+      // re-encode them and would double the cost of the hot path.
+      const parts = tbsParts(tbs);
+      const spki = parts.spki.slice();
+      const extensions = decodePnrpExtensions(parts.extensions);
       facts = {
         der,
         tbs,
@@ -80,6 +80,8 @@ export function describeCertificate(der: Uint8Array): Result<{ readonly facts: C
         spki,
         subject: cert.subject,
         issuer: cert.issuer,
+        subjectDer: parts.subject,
+        issuerDer: parts.issuer,
         serialNumber: cert.serialNumber,
         notBeforeMs: cert.notBefore.getTime(),
         notAfterMs: cert.notAfter.getTime(),

@@ -208,8 +208,8 @@ function checkRoot(
   crypto: CryptoBackend,
   entry: CacheEntry,
 ) {
-  if (root.issuer !== root.subject || !signedBy(entry, root.publicKey, crypto)) {
-    return root.issuer !== root.subject
+  if (!equalBytes(root.issuerDer, root.subjectDer) || !signedBy(entry, root.publicKey, crypto)) {
+    return !equalBytes(root.issuerDer, root.subjectDer)
       ? refuse('not-root', 'first certificate is not self-issued')
       : refuse('bad-signature', 'first certificate is not self-signed');
   }
@@ -274,7 +274,7 @@ export function validateChain(
     }
     if (i === 0) continue;
     const parent = entries[i - 1]!.facts!;
-    if (c.issuer !== parent.subject)
+    if (!equalBytes(c.issuerDer, parent.subjectDer))
       return refuse(
         'wrong-issuer',
         `certificate ${i} names issuer ${c.issuer}, not ${parent.subject}`,

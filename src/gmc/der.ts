@@ -164,3 +164,44 @@ export function certificateParts(der: Uint8Array): {
   if (bits.content[0] !== 0) fail('der', 'signature BIT STRING has unused bits');
   return { tbs: tbs.encoded, signature: bits.content.subarray(1) };
 }
+
+/** The pieces of a TBSCertificate the chain rules read straight from DER. */
+export interface TbsParts {
+  readonly issuer: Uint8Array;
+  readonly subject: Uint8Array;
+  readonly spki: Uint8Array;
+  /** Each extension's OID, criticality and extnValue content. */
+  readonly extensions: readonly { oid: string; critical: boolean; value: Uint8Array }[];
+}
+
+/**
+ * Splits a DER TBSCertificate (RFC 5280 §4.1) into names, key and extensions. Use inside
+ * `decodeWith`; the certificate has already been parsed by @peculiar/x509, this only avoids
+ * re-encoding what it parsed.
+ * @example const { spki, extensions } = tbsParts(certificateParts(der).tbs);
+ */
+export function tbsParts(tbs: Uint8Array): TbsParts {
+  const children = readDerChildren(readDer(tbs).content);
+  let i = children[0]?.tag === 0xa0 ? 1 : 0;
+  const [, , issuer, , subject, spki] = children.slice(i, i + 6);
+  i += 6;
+  if (!issuer || !subject || !spki) fail('der', 'TBSCertificate is too short');
+  const extensions: { oid: string; critical: boolean; value: Uint8Array }[] = [];
+  for (const child of children.slice(i)) {
+    if (child.tag !== 0xa3) continue;
+    const [list] = readDerChildren(child.content);
+    if (list?.tag !== 0x30) fail('der', 'extensions are not a SEQUENCE');
+    for (const ext of readDerChildren(list.content)) {
+      const parts = readDerChildren(ext.content);
+      const oid = parts[0];
+      const hasFlag = parts[1]?.tag === 0x01;
+      const value = parts[hasFlag ? 2 : 1];
+      if (oid?.tag !== 0x06 || value?.tag !== 0x04 || parts.length !== (hasFlag ? 3 : 2)) {
+        fail('der', 'malformed Extension');
+      }
+      const critical = hasFlag && parts[1]!.content.length === 1 && parts[1]!.content[0] !== 0;
+      extensions.push({ oid: oidText(oid.content), critical, value: value.content });
+    }
+  }
+  return { issuer: issuer.encoded, subject: subject.encoded, spki: spki.encoded, extensions };
+}
