@@ -20,7 +20,10 @@ import {
 import { type PnrpCloudStats, RateMeter } from './stats.js';
 import { PNRP_VERSION, type PnrpCloudConfig, type PnrpResolveResult } from './types.js';
 
-/** A cloud as the node keeps it. */
+/**
+ * A cloud as the node keeps it.
+ * @example cloud.drt.stats.bytesSent
+ */
 export interface Cloud {
   readonly name: string;
   readonly drt: DrtNode;
@@ -34,7 +37,10 @@ export interface Cloud {
   resolvesFailed: number;
 }
 
-/** What every cloud of a node shares. */
+/**
+ * What every cloud of a node shares.
+ * @example createCloud(config, { rng, crypto, wallClock, cpaLifetimeMs: undefined, rateWindowMs: 10_000 })
+ */
 export interface CloudDeps {
   readonly rng: Rng;
   readonly crypto: CryptoBackend;
@@ -103,7 +109,10 @@ export function cloudStats(c: Cloud, nowMs: number): PnrpCloudStats {
   };
 }
 
-/** What a resolve remembers while its DRT search runs. */
+/**
+ * What a resolve remembers while its DRT search runs.
+ * @example resolves.set(`${cloud.name}:${searchId}`, { id, cloud, searchId, peerName, p2pId, wantExtendedPayload: false, results: 0 })
+ */
 export interface PendingResolve {
   readonly id: number;
   readonly cloud: Cloud;

@@ -36,10 +36,16 @@ import { classifierHashOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 
-/** Twelve hours: the default CPA lifetime (the spec's minimum recommendation). */
+/**
+ * Twelve hours: the default CPA lifetime (the spec's minimum recommendation).
+ * @example cpaSecurityProvider({ lifetimeMs: 2 * CPA_LIFETIME_DEFAULT_MS })
+ */
 export const CPA_LIFETIME_DEFAULT_MS: number = 12 * 3_600_000;
 
-/** What the provider knows about one locally registered PNRP ID. */
+/**
+ * What the provider knows about one locally registered PNRP ID.
+ * @example provider.setRegistration({ peerName: '0.chat', classifier: 'chat', identity, pnrpId, serviceLocation, appEndpoints: [] })
+ */
 export interface CpaRegistration {
   /** Canonical peer name. */
   readonly peerName: string;
@@ -54,7 +60,10 @@ export interface CpaRegistration {
   readonly extendedPayload?: ExtendedPayloadData;
 }
 
-/** The proof of a validated CPA, as a DRT search result's `proof`. */
+/**
+ * The proof of a validated CPA, as a DRT search result's `proof`.
+ * @example const { cpa, extendedPayload } = searchResult.proof as VerifiedRegistration;
+ */
 export interface VerifiedRegistration {
   readonly cpa: Cpa;
   readonly pnrpId: Key;
@@ -64,7 +73,10 @@ export interface VerifiedRegistration {
   readonly extendedPayload?: ExtendedPayload;
 }
 
-/** Options of {@link cpaSecurityProvider}. */
+/**
+ * Options of {@link cpaSecurityProvider}.
+ * @example cpaSecurityProvider({ crypto: nodeCrypto, lifetimeMs: 24 * 3_600_000 })
+ */
 export interface CpaSecurityProviderOptions {
   /** @default nobleCrypto (wrapped in `memoizeVerify`) */
   readonly crypto?: CryptoBackend;
@@ -72,7 +84,10 @@ export interface CpaSecurityProviderOptions {
   readonly lifetimeMs?: number;
 }
 
-/** Counters of a provider (never reset by reading). */
+/**
+ * Counters of a provider (never reset by reading).
+ * @example provider.counters.rejected['bad-signature'] // proofs refused for a bad signature
+ */
 export interface CpaProviderCounters {
   cpasSigned: number;
   extendedPayloadsSigned: number;
@@ -82,7 +97,10 @@ export interface CpaProviderCounters {
   rejected: Record<string, number>;
 }
 
-/** The CPA provider: a DRT `SecurityProvider` plus the registrations it signs for. */
+/**
+ * The CPA provider: a DRT `SecurityProvider` plus the registrations it signs for.
+ * @example const security: CpaSecurityProvider = cpaSecurityProvider(); security.crypto.verifyMisses;
+ */
 export interface CpaSecurityProvider extends SecurityProvider {
   readonly counters: CpaProviderCounters;
   /** The memoizing crypto backend (its `verifyMisses` count real signature checks). */

@@ -15,7 +15,10 @@
 import { parsePeerName } from '../keys/peer-name.js';
 import { punycodeDecode, punycodeEncode } from './punycode.js';
 
-/** The DNS suffix of peer host names. */
+/**
+ * The DNS suffix of peer host names.
+ * @example host.endsWith(`.${PNRP_HOST_SUFFIX}`)
+ */
 export const PNRP_HOST_SUFFIX = 'pnrp.net';
 
 const LABEL_OCTETS_MAX = 63;

@@ -44,7 +44,10 @@ import type {
   ResolveOptions,
 } from './types.js';
 
-/** Options of a PnrpNode. */
+/**
+ * Options of a PnrpNode.
+ * @example new PnrpNode({ rng: seededRng(1), clouds: [{ name: 'Global_', localEndpoints: [ep] }] })
+ */
 export interface PnrpNodeOptions {
   readonly rng: Rng;
   /** The clouds to join, at least one; the first is the default for register and resolve. */
@@ -61,7 +64,10 @@ export interface PnrpNodeOptions {
   readonly rateWindowMs?: number;
 }
 
-/** A transmit of a PnrpNode also names the cloud and the local endpoint it leaves from. */
+/**
+ * A transmit of a PnrpNode also names the cloud and the local endpoint it leaves from.
+ * @example const t = out as PnrpTransmit; socketOf(t.from).send(t.payload, t.to);
+ */
 export type PnrpTransmit = Extract<Output<PnrpEvent>, { type: 'transmit' }> & {
   readonly from: Endpoint;
   readonly cloud: string;

@@ -25,7 +25,10 @@ interface LocalRegistration {
   pnrpId: Uint8Array;
 }
 
-/** What the publisher needs from its node. */
+/**
+ * What the publisher needs from its node.
+ * @example new Publisher({ rng, crypto, wallClock, identity, run: (cloud, fn) => fn() })
+ */
 export interface PublisherDeps {
   readonly rng: Rng;
   readonly crypto: CryptoBackend;

@@ -21,7 +21,10 @@ import type { Rng } from '../util/rng.js';
 import type { CpaRegistration } from './cpa-security-provider.js';
 import type { RegistrationEndpoint } from './types.js';
 
-/** Inputs of {@link buildRegistration}. */
+/**
+ * Inputs of {@link buildRegistration}.
+ * @example buildRegistration({ peerName: '0.chat', identity: undefined, nodeIdentity, endpoints: [], friendlyName: undefined, extendedPayload: undefined, serviceLocationPrefix: undefined, rng, crypto, nowWallMs })
+ */
 export interface RegistrationInput {
   readonly peerName: string;
   readonly identity: Identity | undefined;

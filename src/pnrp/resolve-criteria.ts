@@ -14,10 +14,16 @@ import type { SearchOptions } from '../resolve/search-spec.js';
 import { concatBytes } from '../util/bytes.js';
 import type { ResolveCriteria } from '../wire/types.js';
 
-/** Results one resolve may ask for (DRT's limit). */
+/**
+ * Results one resolve may ask for (DRT's limit).
+ * @example node.resolve(now, '0.chat', { criteria: 'nearest-peer-name', maxResults: RESOLVE_RESULTS_MAX })
+ */
 export const RESOLVE_RESULTS_MAX = 20;
 
-/** What a resolve asks for, before it becomes a DRT search. */
+/**
+ * What a resolve asks for, before it becomes a DRT search.
+ * @example searchForCriteria({ p2pId, criteria: 'upper-bits', precision: 136, maxResults: 3 })
+ */
 export interface CriteriaInput {
   readonly p2pId: Uint8Array;
   readonly criteria: ResolveCriteria;

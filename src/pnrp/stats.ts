@@ -7,7 +7,10 @@
  */
 import type { DrtStats } from '../drt/stats.js';
 
-/** The five PNRP performance counters. */
+/**
+ * The five PNRP performance counters.
+ * @example const { bytesReceivedPerSecond, idsRegistered } = node.stats(now);
+ */
 export interface PnrpPerformanceCounters {
   readonly bytesReceivedPerSecond: number;
   readonly bytesSentPerSecond: number;
@@ -16,7 +19,10 @@ export interface PnrpPerformanceCounters {
   readonly staleCacheEntryHits: number;
 }
 
-/** Counters of one cloud. */
+/**
+ * Counters of one cloud.
+ * @example node.stats(now).clouds.Global_?.cpaRejected.expired
+ */
 export interface PnrpCloudStats extends PnrpPerformanceCounters {
   readonly cloud: string;
   readonly resolvesSucceeded: number;
@@ -34,7 +40,10 @@ export interface PnrpCloudStats extends PnrpPerformanceCounters {
   readonly drt: DrtStats;
 }
 
-/** Counters of a node: the sums over its clouds, and each cloud. */
+/**
+ * Counters of a node: the sums over its clouds, and each cloud.
+ * @example node.stats(now).dropped['no-cloud']
+ */
 export interface PnrpStats extends PnrpPerformanceCounters {
   /** Drops of the node (datagrams no cloud claimed) and of all clouds, by reason. */
   readonly dropped: Readonly<Record<string, number>>;

@@ -9,7 +9,10 @@
 import { formatAddress } from '../keys/endpoint.js';
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 
-/** Options of {@link formatTrace}. */
+/**
+ * Options of {@link formatTrace}.
+ * @example formatTrace(path, { heading: 'Tracing route to 0.test', indent: '    ' })
+ */
 export interface FormatTraceOptions {
   /** A heading line, e.g. `Tracing route to 0.test in cloud Global_`. @default none */
   readonly heading?: string;

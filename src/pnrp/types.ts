@@ -20,13 +20,19 @@ import type { PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { ResolveCriteria } from '../wire/types.js';
 
-/** PNRP clouds speak header version 4.0 (DESIGN.md §5). */
+/**
+ * PNRP clouds speak header version 4.0 (DESIGN.md §5).
+ * @example new DrtNode({ rng, localEndpoints, version: PNRP_VERSION })
+ */
 export const PNRP_VERSION: { readonly major: number; readonly minor: number } = {
   major: 4,
   minor: 0,
 };
 
-/** DRT options a cloud may tune (the rest PnrpNode sets). */
+/**
+ * DRT options a cloud may tune (the rest PnrpNode sets).
+ * @example { name: 'Global_', localEndpoints: [ep], drt: { maintenanceIntervalMs: 10_000 } }
+ */
 export type CloudDrtOptions = Partial<
   Omit<
     DrtNodeOptions,
@@ -34,7 +40,10 @@ export type CloudDrtOptions = Partial<
   >
 >;
 
-/** One cloud a node joins. */
+/**
+ * One cloud a node joins.
+ * @example { name: 'LinkLocal_fe80::/64', localEndpoints: [parseEndpoint('[fe80::1]:3540')], bootstrap: staticBootstrap([seed]) }
+ */
 export interface PnrpCloudConfig {
   /** `Global_`, `LinkLocal_<prefix>`, `SiteLocal_<prefix>` or any application name. */
   readonly name: string;
@@ -46,14 +55,20 @@ export interface PnrpCloudConfig {
   readonly drt?: CloudDrtOptions;
 }
 
-/** An application endpoint of a registration; `protocol` defaults to UDP (17). */
+/**
+ * An application endpoint of a registration; `protocol` defaults to UDP (17).
+ * @example { address: parseAddress('2001:db8::5'), port: 443, protocol: 6 }
+ */
 export interface RegistrationEndpoint {
   readonly address: Uint8Array;
   readonly port: number;
   readonly protocol?: number;
 }
 
-/** What `PnrpNode.register` publishes. */
+/**
+ * What `PnrpNode.register` publishes.
+ * @example node.register(now, { peerName: `${alice.authority}.chat`, identity: alice, friendlyName: 'Alice' })
+ */
 export interface RegisterOptions {
   /** `0.classifier` (unsecured) or `<authority>.classifier` (secured). */
   readonly peerName: string;
@@ -71,7 +86,10 @@ export interface RegisterOptions {
   readonly serviceLocationPrefix?: Uint8Array;
 }
 
-/** A registration as the node keeps it. */
+/**
+ * A registration as the node keeps it.
+ * @example const reg = node.register(now, { peerName: '0.printer' }); node.unregister(later, reg.id);
+ */
 export interface Registration {
   /** Stable handle for `unregister` / `updateEndpoints`. */
   readonly id: number;
@@ -83,7 +101,10 @@ export interface Registration {
   readonly secured: boolean;
 }
 
-/** Options of `PnrpNode.resolve`. */
+/**
+ * Options of `PnrpNode.resolve`.
+ * @example node.resolve(now, '0.printer', { criteria: 'nearest-peer-name', maxResults: 3, timeoutMs: 10_000 })
+ */
 export interface ResolveOptions {
   /** @default 'any-peer-name' (any instance, the first found; PNRP_RESOLVE_CRITERIA_DEFAULT) */
   readonly criteria?: ResolveCriteria;
@@ -103,7 +124,10 @@ export interface ResolveOptions {
   readonly serviceLocation?: Uint8Array;
 }
 
-/** One verified instance of a name. */
+/**
+ * One verified instance of a name.
+ * @example if (event.type === 'resolve-result') connect(event.result.endpoints[0]);
+ */
 export interface PnrpResolveResult {
   readonly resolveId: number;
   readonly cloud: string;
@@ -123,10 +147,16 @@ export interface PnrpResolveResult {
   readonly cpa: Cpa;
 }
 
-/** Why a resolve failed. */
+/**
+ * Why a resolve failed.
+ * @example if (done.failure === 'timeout') retry();
+ */
 export type ResolveFailure = SearchFailure;
 
-/** Every event a PnrpNode emits. */
+/**
+ * Every event a PnrpNode emits.
+ * @example if (out.type === 'event' && out.event.type === 'resolve-done') finish(out.event);
+ */
 export type PnrpEvent =
   | { readonly type: 'resolve-result'; readonly result: PnrpResolveResult }
   | {

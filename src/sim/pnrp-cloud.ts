@@ -26,7 +26,10 @@ import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
 
-/** Options of a simulated PNRP cloud. */
+/**
+ * Options of a simulated PNRP cloud.
+ * @example new PnrpCloud({ seed: 1, securedFraction: 0.5, crypto: nodeCrypto })
+ */
 export interface PnrpCloudOptions {
   readonly seed: number | string;
   readonly network?: NetworkOptions;
@@ -46,7 +49,10 @@ export interface PnrpCloudOptions {
   readonly drt?: CloudDrtOptions;
 }
 
-/** How one member joins. */
+/**
+ * How one member joins.
+ * @example cloud.join({ peerName: '0.shared', extendedPayload: bytes })
+ */
 export interface PnrpJoinOptions {
   /** @default `<authority>.member-<i>` or `0.member-<i>` */
   readonly classifier?: string;
@@ -62,7 +68,10 @@ export interface PnrpJoinOptions {
   readonly wallClockSkewMs?: number;
 }
 
-/** One member and its registration. */
+/**
+ * One member and its registration.
+ * @example cloud.resolveOnce(cloud.pick(), member.registration.peerName)
+ */
 export interface PnrpMember {
   readonly handle: SimNodeHandle<PnrpNode>;
   readonly identity: Identity;
@@ -70,7 +79,10 @@ export interface PnrpMember {
   live: boolean;
 }
 
-/** What one resolve produced. */
+/**
+ * What one resolve produced.
+ * @example const { results, hops, path } = cloud.resolveOnce(from, name);
+ */
 export interface PnrpResolveOutcome {
   readonly results: readonly PnrpResolveResult[];
   readonly failure: string | undefined;
@@ -80,7 +92,10 @@ export interface PnrpResolveOutcome {
   readonly messages: number;
 }
 
-/** Statistics of many resolves. */
+/**
+ * Statistics of many resolves.
+ * @example cloud.runResolves(1000).verificationsPerResolve
+ */
 export interface PnrpResolveReport {
   readonly resolves: number;
   readonly successes: number;
