@@ -175,10 +175,11 @@ export class DrtCloud {
 
   /**
    * Builds a warm cloud of `count` nodes without join traffic: every node gets its exact leaf
-   * set and `sample` random other entries (its cache keeps what fits its levels), all as shared
-   * RouteEntry objects. For clouds too large to build through joins in a benchmark's time.
+   * set and, for each cache level i (a span of 1/10^i of the ring around its key), up to
+   * `perLevel` random members of that span, all as shared RouteEntry objects: the idealized
+   * cache of DESIGN.md §7. For clouds too large to build through joins in a benchmark's time.
    */
-  buildWarm(count: number, sample = 120): void {
+  buildWarm(count: number, perLevel = 20): void {
     const start = this.members.length;
     for (let i = 0; i < count; i++) {
       const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
@@ -195,7 +196,7 @@ export class DrtCloud {
       this.members.push({ handle, key, live: true });
     }
     const all = this.members.slice(start);
-    const entries = all.map((m) => ({
+    const entries: RouteEntry[] = all.map((m) => ({
       id: m.key,
       port: m.handle.endpoint.port,
       addresses: [m.handle.endpoint.address],
@@ -203,16 +204,16 @@ export class DrtCloud {
     const order = entries
       .map((_, i) => i)
       .sort((a, b) => compareKeys(entries[a]!.id, entries[b]!.id));
-    const side = 5;
+    const n = order.length;
+    const at = (pos: number): RouteEntry => entries[order[((pos % n) + n) % n]!]!;
     order.forEach((index, pos) => {
       const seeds: RouteEntry[] = [];
-      for (let d = 1; d <= side; d++) {
-        seeds.push(
-          entries[order[(pos + d) % order.length]!]!,
-          entries[order[(pos - d + order.length) % order.length]!]!,
-        );
+      for (let d = 1; d <= 5; d++) seeds.push(at(pos + d), at(pos - d));
+      for (let span = n; span >= 2; span = Math.floor(span / 10)) {
+        for (let k = 0; k < Math.min(perLevel, span); k++) {
+          seeds.push(at(pos - Math.floor(span / 2) + this.pickRng.nextInt(span)));
+        }
       }
-      for (let k = 0; k < sample; k++) seeds.push(entries[this.pickRng.nextInt(entries.length)]!);
       this.sim.call(all[index]!.handle, (node, now) => node.seedCache(now, seeds));
     });
   }
