@@ -3,9 +3,11 @@ import { nodeCrypto } from '../../../src/adapters/node/node-crypto.js';
 import { staticBootstrap } from '../../../src/drt/bootstrap-provider.js';
 import { type Endpoint, endpointKey, parseEndpoint } from '../../../src/keys/endpoint.js';
 import { createIdentity } from '../../../src/keys/identity.js';
+import { p2pIdOf } from '../../../src/keys/ids.js';
 import { cpaSecurityProvider } from '../../../src/pnrp/cpa-security-provider.js';
 import { PnrpNode, type PnrpTransmit } from '../../../src/pnrp/pnrp-node.js';
 import type { PnrpEvent } from '../../../src/pnrp/types.js';
+import { concatBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 
 const alice = createIdentity(new Uint8Array(32).fill(2), nodeCrypto);
@@ -75,6 +77,8 @@ describe('PnrpNode', () => {
     const { nodes, events, transmits, pump, now } = pair();
     nodes[0].start(0);
     nodes[1].start(0);
+    nodes[0].register(0, { peerName: '0.g0' });
+    nodes[1].register(0, { peerName: '0.g1' });
     nodes[0].register(0, {
       peerName: `${alice.authority}.link`,
       identity: alice,
@@ -97,7 +101,8 @@ describe('PnrpNode', () => {
         { type: 'resolve-done' }
       >;
     expect(done(inLink).failure).toBeUndefined();
-    expect(done(inGlobal).failure).toBeDefined();
+    expect(nodes[1].drtOf('Global_').status).toBe('active');
+    expect(done(inGlobal).failure).toBe('not-found');
     const result = events.find((e) => e.type === 'resolve-result');
     expect(result?.type === 'resolve-result' && result.result.cloud).toBe('LinkLocal_x');
   });
@@ -181,5 +186,38 @@ describe('cpaSecurityProvider()', () => {
     });
     expect(late.ok === false && late.reason).toBe('expired');
     expect(p.counters.rejected).toEqual({ 'nonce-mismatch': 1, expired: 1 });
+  });
+});
+
+describe('PnrpNode resolve lifecycle', () => {
+  it('cancel() ends a resolve with cancelled and forgets its extended-payload request', () => {
+    const { nodes, events, pump, now } = pair();
+    nodes[0].register(0, { peerName: '0.a' });
+    nodes[1].register(0, { peerName: '0.b' });
+    nodes[0].start(0);
+    nodes[1].start(0);
+    pump(10_000);
+    expect(nodes[1].drtOf('Global_').status).toBe('active');
+    const id = nodes[1].resolve(now(), '0.nobody', { wantExtendedPayload: true });
+    expect(nodes[1].cancel(now(), id)).toBe(true);
+    pump(now() + 1000);
+    const done = events.find((e) => e.type === 'resolve-done' && e.resolveId === id);
+    expect(done?.type === 'resolve-done' && done.failure).toBe('cancelled');
+    expect(nodes[1].cancel(now(), id)).toBe(false);
+    const p2pId = p2pIdOf('0.nobody', nodeCrypto);
+    expect(
+      nodes[1].securityOf('Global_').wantExtendedPayload?.(concatBytes(p2pId, new Uint8Array(16))),
+    ).toBe(false);
+    const stats = nodes[1].stats(now()).clouds.Global_!;
+    expect(stats.resolves).toBe(1);
+    expect(stats.resolvesFailed).toBe(1);
+  });
+
+  it('cloudScopeOf() tells the scope from the cloud name', async () => {
+    const { cloudScopeOf, linkLocalCloudName } = await import('../../../src/pnrp/cloud-names.js');
+    expect(cloudScopeOf('Global_')).toBe('global');
+    expect(cloudScopeOf(linkLocalCloudName('2001:db8::/64'))).toBe('link-local');
+    expect(cloudScopeOf('SiteLocal_x')).toBe('site-local');
+    expect(cloudScopeOf('MyGame')).toBe('application');
   });
 });
