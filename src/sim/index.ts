@@ -8,6 +8,7 @@ export * from './event-queue.js';
 export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
 export * from './pnrp-cloud.js';
+export * from './search-report.js';
 export * from './sim-endpoints.js';
 export type { SimEventListener } from './sim-engine.js';
 export * from './simulation.js';
