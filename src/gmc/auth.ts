@@ -9,7 +9,8 @@
  * joiner label and both nonces); the member validates the chain against the group root and the
  * signature against the chain's last key, then answers PRESENT (its own chain and a signature over
  * a member label and both nonces) and is `authenticated`, or answers REFUSE and has `failed`. The
- * joiner validates the member likewise. Distinct labels keep one side's signature from being
+ * joiner validates the member likewise, and answers REFUSE if it fails, which turns the member's
+ * `authenticated` into `failed`. Distinct labels keep one side's signature from being
  * replayed as the other's. Each side calls `handleMessage` per received payload and drains `poll()`
  * until `{ type: 'idle' }`; nonces come from the injected `Rng`, time from the caller. Hostile
  * bytes end the session with a reason; local misuse throws.
@@ -120,10 +121,21 @@ export class GroupAuthSession {
     return this.outbox.shift() ?? { type: 'idle' };
   }
 
-  /** Feeds one payload received from the other side. Ignored once the session has ended. */
+  /**
+   * Feeds one payload received from the other side. Ignored once failed; once authenticated only
+   * a REFUSE still counts (the joiner checks the member after the member has accepted it).
+   */
   handleMessage(nowWallMs: number, payload: Uint8Array): void {
-    if (this.stateValue === 'authenticated' || this.stateValue === 'failed') return;
+    if (this.stateValue === 'failed') return;
     const decoded = decodeWith(() => this.decode(payload));
+    if (this.stateValue === 'authenticated') {
+      // The member authenticates before the joiner has checked it; a refusal after that still counts.
+      if (decoded.ok && decoded.value.type === MSG.refuse) {
+        this.peerVerdict = undefined;
+        this.fail('refused-by-peer', decoded.value.reason, false);
+      }
+      return;
+    }
     if (!decoded.ok) return this.fail('malformed', decoded.error.detail, true);
     const m = decoded.value;
     if (m.type === MSG.refuse) return this.fail('refused-by-peer', m.reason, false);

@@ -26,13 +26,17 @@ beforeAll(async () => {
 });
 
 /** Runs both sides over a perfect in-memory channel; `tamper` may rewrite joiner->member payloads. */
-function run(joinerCredential: GmcCredential, tamper?: (payload: Uint8Array) => Uint8Array) {
+function run(
+  joinerCredential: GmcCredential,
+  tamper?: (payload: Uint8Array) => Uint8Array,
+  joinerRoot?: Uint8Array,
+) {
   const seed = Number(process.env.PNRP_SEED ?? 3);
   const root = f.group.root.chain[0]!;
   const joiner = new GroupAuthSession({
     side: 'joiner',
     credential: joinerCredential,
-    root,
+    root: joinerRoot ?? root,
     rng: seededRng(seed).fork('j'),
   });
   const member = new GroupAuthSession({
@@ -96,6 +100,15 @@ describe('GroupAuthSession', () => {
       p[0] === 3 ? new Uint8Array([1, 1, ...new Uint8Array(16)]) : p,
     );
     expect(replayed.ends.member).toMatchObject({ type: 'failed', reason: 'unexpected-message' });
+  });
+
+  it('a member that accepted the joiner ends failed when the joiner refuses it', () => {
+    const { joiner, member, ends } = run(f.inviter, undefined, outsider.chain[0]!);
+    expect(joiner.state).toBe('failed');
+    expect(ends.joiner).toMatchObject({ type: 'failed', reason: 'chain-foreign-root' });
+    expect(member.state).toBe('failed');
+    expect(member.peer).toBeUndefined();
+    expect(ends.member).toMatchObject({ type: 'failed', reason: 'refused-by-peer' });
   });
 
   it('start() is only for a joiner that has not started', () => {
