@@ -33,7 +33,10 @@ export interface CertificateFacts {
   readonly extensions: PnrpExtensions;
 }
 
-/** Largest certificate accepted, in bytes (ours are about 400). */
+/**
+ * Largest certificate accepted, in bytes (ours are about 400).
+ * @example if (der.length > CERTIFICATE_BYTES_MAX) return 'too large';
+ */
 export const CERTIFICATE_BYTES_MAX = 4096;
 
 function ed25519Key(spki: Uint8Array): Uint8Array {

@@ -8,7 +8,10 @@ import { err, ok, type Result } from '../util/result.js';
 import { GMC_LIMITS } from './constants.js';
 import { x509 } from './x509.js';
 
-/** Largest PKCS#7 chain accepted, in bytes. */
+/**
+ * Largest PKCS#7 chain accepted, in bytes.
+ * @example if (bytes.length > CHAIN_BYTES_MAX) return 'too large';
+ */
 export const CHAIN_BYTES_MAX: number = 64 * 1024;
 
 /**

@@ -8,4 +8,5 @@ export * from './dksp.js';
 export * from './extensions.js';
 export * from './invitation.js';
 export * from './issue.js';
+export * from './password.js';
 export { x509ShimInstalled } from './x509.js';

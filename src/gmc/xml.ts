@@ -18,7 +18,10 @@ export interface FlatXml {
   >;
 }
 
-/** Largest document accepted, in characters. */
+/**
+ * Largest document accepted, in characters.
+ * @example if (text.length > XML_CHARS_MAX) return 'too large';
+ */
 export const XML_CHARS_MAX: number = 256 * 1024;
 
 const NAME = /^[A-Za-z_][\w.:-]*/;
