@@ -13,7 +13,7 @@
  */
 import { RouteCache } from '../cache/index.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
-import { addToKey, assertKey, type Key, keyInRange } from '../keys/key256.js';
+import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
@@ -24,9 +24,10 @@ import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
 import { PendingAdds } from './pending-adds.js';
+import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import type { Output, SansIoNode } from './sans-io.js';
-import { Searches, type SearchPurpose } from './searches.js';
+import { Searches } from './searches.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
@@ -52,6 +53,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly searches: Searches;
   private readonly pendingAdds: PendingAdds;
   private readonly floods: Floods;
+  private readonly registrations: Registrations;
   private readonly sync: Sync;
   private readonly core: NodeCore;
   private nowMsValue = Number.NEGATIVE_INFINITY;
@@ -74,10 +76,16 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.reassembler = new AuthorityReassembler();
     this.core = this.makeCore();
     this.searches = new Searches(this.core, (purpose, results) =>
-      this.onSearchDone(purpose, results),
+      this.registrations.onWalkDone(purpose, results),
     );
     this.pendingAdds = new PendingAdds(this.core);
     this.floods = new Floods(this.core);
+    this.registrations = new Registrations(
+      this.core,
+      this.searches,
+      this.floods,
+      () => this.statusValue === 'active',
+    );
     this.sync = new Sync(this.core);
   }
 
@@ -132,7 +140,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.locals.set(keyHex, reg);
     this.emitLeafChanges(this.routeCache.addLocalKey(entry.id));
     this.options.bootstrap.register?.(this.options.localEndpoints);
-    this.startRegistration(reg);
+    this.registrations.start(reg);
   }
 
   /**
@@ -241,7 +249,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.reassembler.expire(nowMs);
       if (nowMs >= this.registrationAtMs) {
         this.registrationAtMs = Number.POSITIVE_INFINITY;
-        this.retryRegistrations();
+        this.registrations.retry();
       }
       if (nowMs >= this.maintenanceAtMs) {
         this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
@@ -250,9 +258,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
           searches: this.searches,
           pendingAdds: this.pendingAdds,
           sync: this.sync,
-          retryRegistrations: () => this.retryRegistrations(),
+          retryRegistrations: () => this.registrations.retry(),
           rejoin: () => this.rejoin(),
-          detectSplit: () => this.detectSplit(),
+          detectSplit: () => this.registrations.detectSplit(),
         });
       }
     } catch (e) {
@@ -367,73 +375,6 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const tried = this.sync.solicit(endpoints);
     if (tried.length === 0 && this.routeCache.size === 0)
       this.setStatus('alone', endpoints, explicit);
-  }
-
-  private startRegistration(reg: LocalRegistration): void {
-    // A node that has not joined yet waits: admit() schedules the walk once it has.
-    if (this.routeCache.size === 0 || this.statusValue !== 'active' || reg.walking) return;
-    reg.walking = true;
-    this.searches.start(
-      this.registrationSpec(reg),
-      { kind: 'registration', keyHex: reg.keyHex },
-      reg.entry,
-    );
-  }
-
-  /** Resolve key + 1, accepting any key, nearest 2 x leafSetSide first ([MS-PNRP] §3.2.4.1). */
-  private registrationSpec(reg: LocalRegistration): SearchSpec {
-    const target = addToKey(reg.key, 1);
-    return normalizeSearch(target, {
-      minKey: addToKey(reg.key, 2),
-      maxKey: target,
-      maxEndpoints: Math.min(2 * this.options.leafSetSide, 20),
-    });
-  }
-
-  /**
-   * Split detection ([MS-PNRP] §3.2.6.2.1): walk toward one of our keys + 1 entering the cloud
-   * through a bootstrap node instead of our own cache (the spec's InitialNextHop = {ID 0, seed
-   * server}). If the cloud was split, that node's side learns us from the walk's best match and
-   * we learn its side's nearest keys, whose floods then merge both sides' leaf sets.
-   */
-  private detectSplit(): void {
-    const regs = [...this.locals.values()];
-    const endpoints = this.options.bootstrap
-      .endpoints(this.nowMsValue)
-      .filter((ep) => !this.selfEndpointKeys.has(endpointKey(ep)));
-    if (regs.length === 0 || endpoints.length === 0) return;
-    const rng = this.options.rng;
-    const reg = regs[rng.nextInt(regs.length)]!;
-    const entry = endpoints[rng.nextInt(endpoints.length)]!;
-    const spec = this.registrationSpec(reg);
-    const door: RouteEntry = {
-      id: new Uint8Array(32),
-      port: entry.port,
-      addresses: [entry.address],
-    };
-    this.searches.start(spec, { kind: 'split-detection', keyHex: reg.keyHex }, reg.entry, [door]);
-  }
-
-  private retryRegistrations(): void {
-    for (const reg of this.locals.values()) if (!reg.resolvable) this.startRegistration(reg);
-  }
-
-  private onSearchDone(purpose: SearchPurpose, results: number): void {
-    if (purpose.kind !== 'registration' && purpose.kind !== 'split-detection') return;
-    const reg = this.locals.get(purpose.keyHex);
-    if (!reg) return;
-    if (results > 0) this.floods.announce(reg);
-    if (purpose.kind === 'split-detection') return;
-    reg.walking = false;
-    const resolvable = results > 0;
-    if (resolvable !== reg.resolvable || !resolvable) {
-      reg.resolvable = resolvable;
-      this.emit({
-        type: 'registration-state-changed',
-        key: reg.key,
-        state: resolvable ? 'resolvable' : 'unresolvable',
-      });
-    }
   }
 
   private localMatch(spec: SearchSpec): LocalRegistration | undefined {

@@ -1,0 +1,100 @@
+/**
+ * @module drt/registrations
+ * Keeping local keys known to the cloud ([MS-PNRP] §3.2.4.1, §3.2.6.2.1): the registration walk
+ * resolves key + 1 with the key's own route entry as best match, so every node on the way learns
+ * it and the walk's nearest results fill our leaf set; afterwards the key is announced to its
+ * leaf set. Split detection runs the same walk entered through a bootstrap node, which merges
+ * the two sides of a split cloud.
+ */
+import { endpointKey } from '../keys/endpoint.js';
+import { addToKey } from '../keys/key256.js';
+import { normalizeSearch, type SearchSpec } from '../resolve/search-spec.js';
+import type { RouteEntry } from '../wire/types.js';
+import type { LocalRegistration, NodeCore } from './core.js';
+import type { Floods } from './flooding.js';
+import type { Searches, SearchPurpose } from './searches.js';
+
+/** Registration and split-detection walks of a node's local keys. */
+export class Registrations {
+  private readonly core: NodeCore;
+  private readonly searches: Searches;
+  private readonly floods: Floods;
+  private readonly joined: () => boolean;
+
+  constructor(core: NodeCore, searches: Searches, floods: Floods, joined: () => boolean) {
+    this.core = core;
+    this.searches = searches;
+    this.floods = floods;
+    this.joined = joined;
+  }
+
+  /** Starts the registration walk of `reg`, unless the node has not joined or one runs. */
+  start(reg: LocalRegistration): void {
+    if (this.core.cache.size === 0 || !this.joined() || reg.walking) return;
+    reg.walking = true;
+    this.searches.start(this.spec(reg), { kind: 'registration', keyHex: reg.keyHex }, reg.entry);
+  }
+
+  /** Restarts the walk of every key that no walk has made resolvable yet. */
+  retry(): void {
+    for (const reg of this.core.locals.values()) if (!reg.resolvable) this.start(reg);
+  }
+
+  /**
+   * Split detection: walk toward one of our keys + 1 entering the cloud through a bootstrap node
+   * instead of our own cache (the spec's InitialNextHop = {ID 0, seed server}). If the cloud was
+   * split, that node's side learns us from the walk's best match and we learn its side's nearest
+   * keys, whose floods then merge both sides' leaf sets.
+   */
+  detectSplit(): void {
+    const core = this.core;
+    const regs = [...core.locals.values()];
+    const endpoints = core.options.bootstrap
+      .endpoints(core.nowMs())
+      .filter((ep) => !core.selfEndpointKeys.has(endpointKey(ep)));
+    if (regs.length === 0 || endpoints.length === 0) return;
+    const rng = core.options.rng;
+    const reg = regs[rng.nextInt(regs.length)]!;
+    const entry = endpoints[rng.nextInt(endpoints.length)]!;
+    const door: RouteEntry = {
+      id: new Uint8Array(32),
+      port: entry.port,
+      addresses: [entry.address],
+    };
+    this.searches.start(
+      this.spec(reg),
+      { kind: 'split-detection', keyHex: reg.keyHex },
+      reg.entry,
+      [door],
+    );
+  }
+
+  /** Called when any search ends; acts on registration and split-detection walks. */
+  onWalkDone(purpose: SearchPurpose, results: number): void {
+    if (purpose.kind !== 'registration' && purpose.kind !== 'split-detection') return;
+    const reg = this.core.locals.get(purpose.keyHex);
+    if (!reg) return;
+    if (results > 0) this.floods.announce(reg);
+    if (purpose.kind === 'split-detection') return;
+    reg.walking = false;
+    const resolvable = results > 0;
+    if (resolvable !== reg.resolvable || !resolvable) {
+      reg.resolvable = resolvable;
+      this.core.emit({
+        type: 'registration-state-changed',
+        key: reg.key,
+        state: resolvable ? 'resolvable' : 'unresolvable',
+      });
+    }
+  }
+
+  /** Resolve key + 1, accepting any key, nearest 2 x leafSetSide first ([MS-PNRP] §3.2.4.1). */
+  private spec(reg: LocalRegistration): SearchSpec {
+    const target = addToKey(reg.key, 1);
+    return normalizeSearch(target, {
+      minKey: addToKey(reg.key, 2),
+      maxKey: target,
+      maxEndpoints: Math.min(2 * this.core.options.leafSetSide, 20),
+    });
+  }
+}
