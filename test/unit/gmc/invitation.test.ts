@@ -10,6 +10,7 @@ import {
   parseInvitation,
 } from '../../../src/gmc/invitation.js';
 import { createGroup, issueGmc } from '../../../src/gmc/issue.js';
+import { seededRng } from '../../../src/util/rng.js';
 import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
 
 let f: Fixture;
@@ -126,6 +127,28 @@ describe('invitations', () => {
     for (const [xml, code] of cases)
       expect([xml.slice(0, 40), codeOf(parseInvitation(xml))]).toEqual([xml.slice(0, 40), code]);
   });
+});
+
+describe('invitation parser on hostile text', () => {
+  it('never throws on 1,000 mutated invitations (seeded) and refuses them with several codes', () => {
+    const rng = seededRng(Number(process.env.PNRP_SEED ?? 13));
+    const good = createInvitation({ chain: f.member.chain });
+    const alphabet = '<>/="&;#x ABCDEFGHIJKLMNOP\n\0';
+    const codes = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const chars = [...good];
+      for (let k = 0; k <= rng.nextInt(4); k++) {
+        const at = rng.nextInt(chars.length);
+        const op = rng.nextInt(3);
+        if (op === 0) chars.splice(at, 1);
+        else if (op === 1) chars.splice(at, 0, alphabet[rng.nextInt(alphabet.length)]!);
+        else chars.length = at;
+      }
+      codes.add(codeOf(parseInvitation(chars.join(''))));
+    }
+    expect(codes.has('xml')).toBe(true);
+    expect(codes.size).toBeGreaterThan(3);
+  }, 30_000);
 });
 
 describe('identity exports', () => {
