@@ -32,6 +32,13 @@ export interface UdpMember {
 
 type SearchDone = NodeEvent & { type: 'search-done' };
 
+interface PendingSearch {
+  readonly results: SearchResult[];
+  done?: SearchDone;
+  doneAtMs?: number;
+  wake?: () => void;
+}
+
 /** The end of one search. */
 export interface UdpSearchOutcome {
   readonly results: readonly SearchResult[];
@@ -77,7 +84,7 @@ export async function waitUntil(done: () => boolean, maxMs: number): Promise<boo
 /** A UDP cloud; always `close()` it (in a `finally`). */
 export class UdpCloud {
   readonly members: UdpMember[] = [];
-  private readonly pending = new Map<string, { results: SearchResult[]; done?: SearchDone }>();
+  private readonly pending = new Map<string, PendingSearch>();
   private readonly transports: UdpTransport[] = [];
 
   constructor(private readonly options: UdpCloudOptions) {}
@@ -124,7 +131,7 @@ export class UdpCloud {
     return member;
   }
 
-  /** Runs one search from `from` to its end. */
+  /** Runs one search from `from` to its end; latency is taken when the search-done event arrives. */
   async search(
     from: UdpMember,
     target: Key,
@@ -132,11 +139,17 @@ export class UdpCloud {
   ): Promise<UdpSearchOutcome> {
     const started = performance.now();
     const id = from.running.command((n, now) => n.search(now, target, options));
-    const token = `${from.index}:${id}`;
-    if (!this.pending.has(token)) this.pending.set(token, { results: [] });
-    const p = this.pending.get(token)!;
-    await waitUntil(() => p.done !== undefined, (options.timeoutMs ?? 30_000) + 2_000);
-    this.pending.delete(token);
+    const p = this.entry(`${from.index}:${id}`);
+    if (!p.done) {
+      const limitMs = (options.timeoutMs ?? 30_000) + 2_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        p.wake = resolve;
+        timer = setTimeout(resolve, limitMs);
+      });
+      clearTimeout(timer);
+    }
+    this.pending.delete(`${from.index}:${id}`);
     const done = p.done;
     if (!done)
       return { results: p.results, failure: 'unfinished', elapsedMs: Infinity, datagrams: 0 };
@@ -145,7 +158,7 @@ export class UdpCloud {
     return {
       results: p.results,
       failure: done.failure,
-      elapsedMs: performance.now() - started,
+      elapsedMs: (p.doneAtMs ?? performance.now()) - started,
       datagrams: s.lookups + s.inquires + s.retransmits + answers,
     };
   }
@@ -170,16 +183,23 @@ export class UdpCloud {
     await Promise.all(this.transports.map((t) => t.close()));
   }
 
-  private onEvent(member: UdpMember, e: NodeEvent): void {
-    if (e.type === 'registration-state-changed') member.registration = e.state;
-    if (e.type !== 'search-result' && e.type !== 'search-done') return;
-    const token = `${member.index}:${e.type === 'search-done' ? e.searchId : e.result.searchId}`;
+  private entry(token: string): PendingSearch {
     let p = this.pending.get(token);
     if (!p) {
       p = { results: [] };
       this.pending.set(token, p);
     }
-    if (e.type === 'search-result') p.results.push(e.result);
-    else p.done = e;
+    return p;
+  }
+
+  private onEvent(member: UdpMember, e: NodeEvent): void {
+    if (e.type === 'registration-state-changed') member.registration = e.state;
+    if (e.type === 'search-result')
+      this.entry(`${member.index}:${e.result.searchId}`).results.push(e.result);
+    if (e.type !== 'search-done') return;
+    const p = this.entry(`${member.index}:${e.searchId}`);
+    p.done = e;
+    p.doneAtMs = performance.now();
+    p.wake?.();
   }
 }
