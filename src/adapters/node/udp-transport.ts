@@ -137,6 +137,9 @@ function open(family: 'udp6' | 'udp4', host: string, o: Validated): Promise<UdpT
   });
 }
 
+/** Parsed source addresses kept; the cache is emptied when full. */
+const SOURCE_CACHE_MAX = 512;
+
 class UdpSocketTransport implements UdpTransport {
   readonly stats: UdpTransportStats = {
     datagramsSent: 0,
@@ -153,6 +156,7 @@ class UdpSocketTransport implements UdpTransport {
   private sink: TransportSink | undefined;
   private readonly locals: readonly Endpoint[];
   private closing: Promise<void> | undefined;
+  private readonly sources = new Map<string, Uint8Array>();
 
   constructor(
     private readonly socket: Socket,
@@ -210,7 +214,7 @@ class UdpSocketTransport implements UdpTransport {
       this.stats.droppedReservedPort++;
       return;
     }
-    const address = parseHostAddress(rinfo.address);
+    const address = this.sourceAddress(rinfo.address);
     if (address === undefined) {
       this.stats.droppedBadSource++;
       return;
@@ -225,6 +229,18 @@ class UdpSocketTransport implements UdpTransport {
       { address, port: rinfo.port },
       new Uint8Array(msg.buffer, msg.byteOffset, msg.length),
     );
+  }
+
+  /** Parses a source address, remembering the last few hundred (peers repeat). */
+  private sourceAddress(text: string): Uint8Array | undefined {
+    let address = this.sources.get(text);
+    if (address === undefined) {
+      address = parseHostAddress(text);
+      if (address === undefined) return undefined;
+      if (this.sources.size >= SOURCE_CACHE_MAX) this.sources.clear();
+      this.sources.set(text, address);
+    }
+    return address.slice();
   }
 
   /** Text address for `socket.send`, or undefined when this socket cannot reach it. */

@@ -13,6 +13,7 @@ import {
   createMemoryNetwork,
   type DatagramTransport,
   type RunningNode,
+  realTimers,
   runNode,
   type TimerHandle,
   type Timers,
@@ -242,5 +243,22 @@ describe(`runNode over the memory network (seed ${SEED})`, () => {
     await a.close();
     expect(() => a.send(bEp, payload)).toThrow(Error);
     expect(() => createMemoryNetwork({ port: 80 })).toThrow(RangeError);
+  });
+
+  it('realTimers() fires an armed timer and a cancelled one never', async () => {
+    const timers = realTimers();
+    const t0 = timers.nowMs();
+    const fired: string[] = [];
+    const cancelled = timers.arm(t0 + 1, () => fired.push('cancelled'));
+    cancelled.cancel();
+    await new Promise<void>((resolve) =>
+      timers.arm(t0 + 5, () => {
+        fired.push('armed');
+        resolve();
+      }),
+    );
+    expect(fired).toEqual(['armed']);
+    expect(timers.nowMs()).toBeGreaterThanOrEqual(t0 + 4);
+    cancelled.cancel(); // harmless after cancel
   });
 });
