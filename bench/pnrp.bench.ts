@@ -5,6 +5,11 @@
  * `PNRP_BENCH_RESOLVES` (default 1000); seed `PNRP_SEED`. Verifications and signatures are
  * cloud-wide during the resolve phase (memo misses: real work), divided by the resolves.
  * Run: `npx tsx bench/run.ts pnrp`. Measures only; never asserts.
+ *
+ * On the shared 2-core machine (2026-11-21, seed 1): 2,000 nodes, 1,000 resolves: 100.00%
+ * success, 1.95 hops (p95 3), 5.89 messages, 2.29 verifications and 2.30 signatures per resolve;
+ * building the cloud took 613 s (noble signs a CPA for every INQUIRE and verifies it), the
+ * resolves 30 s. 500 nodes: 100.00%, 1.34 hops, 4.69 messages, 1.17 verifications; 67 s build.
  */
 import { PnrpCloud } from '../src/sim/index.js';
 import { printTable } from './table.js';
