@@ -55,6 +55,8 @@ export interface UdpCloudOptions {
   readonly fanout?: number;
   /** Real ms between two joins. @default 20 */
   readonly joinGapMs?: number;
+  /** Loopback address every node binds. @default '127.0.0.1' */
+  readonly host?: '127.0.0.1' | '::1';
   /** Extra options for every node. */
   readonly node?: UdpNodeOptions;
 }
@@ -97,10 +99,10 @@ export class UdpCloud {
     }
   }
 
-  /** One node on 127.0.0.1, registering a random key. */
+  /** One node on the loopback address, registering a random key. */
   async join(): Promise<UdpMember> {
     const rng = this.options.rng;
-    const transport = await createUdpTransport({ host: '127.0.0.1' });
+    const transport = await createUdpTransport({ host: this.options.host ?? '127.0.0.1' });
     this.transports.push(transport);
     const live = this.members.filter((m) => m.live);
     const seeds: Endpoint[] = [];

@@ -11,6 +11,9 @@ import {
 } from '../../../src/adapters/node/index.js';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { formatEndpoint, parseEndpoint } from '../../../src/keys/endpoint.js';
+import { equalBytes } from '../../../src/util/bytes.js';
+import { seededRng } from '../../../src/util/rng.js';
+import { LOOPBACK_NODE_OPTIONS, UdpCloud, waitUntil } from './udp-cloud.js';
 
 const open: UdpTransport[] = [];
 afterEach(async () => {
@@ -153,5 +156,24 @@ describe('createUdpTransport()', () => {
     expect(mapped && formatEndpoint({ address: mapped, port: 2000 })).toBe('127.0.0.1:2000');
     expect(parseHostAddress('fe80::1%eth0')?.[0]).toBe(0xfe);
     expect(parseHostAddress('bogus')).toBeUndefined();
+  });
+
+  it('four DrtNodes on IPv6 loopback (::1) join and resolve each other over real sockets', async () => {
+    const cloud = new UdpCloud({ rng: seededRng(3), host: '::1', node: LOOPBACK_NODE_OPTIONS });
+    try {
+      await cloud.grow(4);
+      expect(
+        await waitUntil(() => cloud.members.every((m) => m.registration === 'resolvable'), 10_000),
+      ).toBe(true);
+      expect(formatEndpoint(cloud.members[0]!.endpoint)).toMatch(/^\[::1\]:\d+$/);
+      for (const from of cloud.members) {
+        const to = cloud.members[(from.index + 1) % 4]!;
+        const out = await cloud.search(from, to.key, { timeoutMs: 5_000 });
+        expect(out.failure).toBeUndefined();
+        expect(out.results.some((r) => equalBytes(r.key, to.key))).toBe(true);
+      }
+    } finally {
+      await cloud.close();
+    }
   });
 });
