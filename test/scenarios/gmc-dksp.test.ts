@@ -89,12 +89,13 @@ describe(`DKSP cloud (seed ${SEED}, ${MEMBERS} members + 1 intruder)`, () => {
     };
     const cloud = new DrtCloud({
       seed: SEED,
+      settleMs: 15_000,
       nodeOptions: (index) => ({ security: providerOf(index), crypto }),
       keyOf: (index) => providerOf(index).derivedKey,
     });
     cloud.build(MEMBERS);
     const intruderMember = cloud.join();
-    cloud.sim.runFor(30_000);
+    cloud.sim.runFor(5_000);
     // The intruder stays in the cloud but is neither a searcher nor a target of runSearches.
     intruderMember.live = false;
     expect(providers.slice(0, MEMBERS).every((p) => p.credentialProblem === undefined)).toBe(true);
