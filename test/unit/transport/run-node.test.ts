@@ -261,4 +261,24 @@ describe(`runNode over the memory network (seed ${SEED})`, () => {
     expect(timers.nowMs()).toBeGreaterThanOrEqual(t0 + 4);
     cancelled.cancel(); // harmless after cancel
   });
+
+  it('a listener may issue commands or stop the node from inside a drain', () => {
+    const timers = new ManualTimers();
+    const transport = createMemoryNetwork().createTransport();
+    const node = new DrtNode({ rng: seededRng(SEED), localEndpoints: transport.localEndpoints() });
+    const done: number[] = [];
+    const running: RunningNode<DrtNode> = runNode(node, transport, timers, {
+      onEvent: (e) => {
+        if (e.type !== 'search-done') return;
+        done.push(e.searchId);
+        // Re-entrant: a second search from inside the first one's completion, then a stop.
+        if (done.length === 1) running.command((n, now) => n.search(now, new Uint8Array(32)));
+        else running.stop();
+      },
+    });
+    running.command((n, now) => n.search(now, new Uint8Array(32).fill(1)));
+    expect(done).toHaveLength(2);
+    expect(running.stopped).toBe(true);
+    expect(timers.armed.size).toBe(0); // the outer drain did not re-arm after the stop
+  });
 });
