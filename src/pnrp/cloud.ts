@@ -12,13 +12,14 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
+import { PNRP_VERSION } from '../wire/types.js';
 import {
   type CpaSecurityProvider,
   cpaSecurityProvider,
   type VerifiedRegistration,
 } from './cpa-security-provider.js';
 import { type PnrpCloudStats, RateMeter } from './stats.js';
-import { PNRP_VERSION, type PnrpCloudConfig, type PnrpResolveResult } from './types.js';
+import type { PnrpCloudConfig, PnrpResolveResult } from './types.js';
 
 /**
  * A cloud as the node keeps it.

@@ -21,15 +21,6 @@ import type { ResolutionStats } from '../resolve/resolution.js';
 import type { ResolveCriteria } from '../wire/types.js';
 
 /**
- * PNRP clouds speak header version 4.0 (DESIGN.md §5).
- * @example new DrtNode({ rng, localEndpoints, version: PNRP_VERSION })
- */
-export const PNRP_VERSION: { readonly major: number; readonly minor: number } = {
-  major: 4,
-  minor: 0,
-};
-
-/**
  * DRT options a cloud may tune (the rest PnrpNode sets).
  * @example { name: 'Global_', localEndpoints: [ep], drt: { maintenanceIntervalMs: 10_000 } }
  */

@@ -11,9 +11,10 @@ import { binaryAuthorityOf, classifierHashOf } from '../../../src/keys/ids.js';
 import type { Key } from '../../../src/keys/key256.js';
 import { parsePeerName } from '../../../src/keys/peer-name.js';
 import { cpaSecurityProvider } from '../../../src/pnrp/cpa-security-provider.js';
-import { PNRP_VERSION, type PnrpEvent } from '../../../src/pnrp/types.js';
+import type { PnrpEvent } from '../../../src/pnrp/types.js';
 import type { SimNodeHandle } from '../../../src/sim/node-table.js';
 import type { PnrpCloud } from '../../../src/sim/pnrp-cloud.js';
+import { PNRP_VERSION } from '../../../src/wire/types.js';
 
 /** A CPA for `peerName` carrying `publicKey`, signed with `secretKey` (or a garbage signature). */
 export function forgeCpa(o: {
