@@ -68,6 +68,20 @@ describe('validateChain() accepts well-formed chains', () => {
   });
 });
 
+describe('CertificateCache', () => {
+  it('stays within entriesMax, counts evictions, and remembers a tampered signature as bad', () => {
+    const cache = new CertificateCache(2);
+    expect(reasonOf(validateChain(f.member.chain, { nowWallMs: NOW, cache }))).toBe('ok');
+    expect(cache.evictions).toBe(2);
+    const leaf = f.member.chain[3]!.slice();
+    leaf[leaf.length - 1]! ^= 0x01;
+    const bad = [...f.member.chain.slice(0, 3), leaf];
+    expect(reasonOf(validateChain(bad, { nowWallMs: NOW, cache }))).toBe('bad-signature');
+    expect(reasonOf(validateChain(bad, { nowWallMs: NOW, cache }))).toBe('bad-signature');
+    expect(() => new CertificateCache(0)).toThrow(RangeError);
+  });
+});
+
 describe('validateChain() rejects each rule violated once', () => {
   it('rejects a certificate naming the wrong issuer (wrong-issuer)', async () => {
     const chain = await forge(f.inviter, peerName, { issuerName: 'CN=somebody-else' });
