@@ -218,6 +218,20 @@ export class PnrpCloud {
     this.sim.runFor(this.options.settleMs ?? 30_000);
   }
 
+  /** Leaves gracefully: the member unregisters (flooding revokes) and goes away. */
+  leave(member: PnrpMember): void {
+    this.sim.call(member.handle, (node, now) => node.close(now));
+    this.sim.runFor(1);
+    this.sim.remove(member.handle);
+    member.live = false;
+  }
+
+  /** Vanishes without notice. */
+  fail(member: PnrpMember): void {
+    this.sim.crash(member.handle);
+    member.live = false;
+  }
+
   /** Starts a resolve on `from`; returns a token for {@link outcome}. */
   startResolve(from: PnrpMember, peerName: string, options: ResolveOptions = {}): string {
     const id = this.sim.call(from.handle, (node, now) => node.resolve(now, peerName, options));

@@ -187,3 +187,18 @@ describe('pnrp cloud: measured', () => {
     expect(a.report).toEqual(b.report);
   });
 });
+
+describe('pnrp cloud: churn', () => {
+  it('resolve: after 20% of members vanish and 10% leave, live names resolve and dead ones never do', () => {
+    const cloud = new PnrpCloud({ seed: SEED + 3, crypto: nodeCrypto, settleMs: 20_000 });
+    cloud.build(50);
+    for (let i = 0; i < 10; i++) cloud.fail(cloud.pick());
+    for (let i = 0; i < 5; i++) cloud.leave(cloud.pick());
+    cloud.sim.runFor(30_000); // maintenance notices the dead
+    const report = cloud.runResolves(100);
+    expect(report.successRate).toBeGreaterThanOrEqual(0.97);
+    // A vanished owner cannot answer the INQUIRE: its name is never returned.
+    const dead = cloud.members.find((m) => !m.live)!;
+    expect(cloud.resolveOnce(cloud.pick(), dead.registration.peerName).results).toHaveLength(0);
+  });
+});
