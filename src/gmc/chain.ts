@@ -263,6 +263,19 @@ export function validateChain(
   let notAfterMs = root.notAfterMs;
   for (let i = 0; i < entries.length; i++) {
     const c = entries[i]!.facts!;
+    // Authenticity first: who issued this certificate and did they sign it.
+    if (i > 0) {
+      const parent = entries[i - 1]!.facts!;
+      if (!equalBytes(c.issuerDer, parent.subjectDer)) {
+        return refuse(
+          'wrong-issuer',
+          `certificate ${i} names issuer ${c.issuer}, not ${parent.subject}`,
+        );
+      }
+      if (!signedBy(entries[i]!, parent.publicKey, crypto)) {
+        return refuse('bad-signature', `certificate ${i} is not signed by certificate ${i - 1}`);
+      }
+    }
     const timing = checkValidity(c, i, expect.nowWallMs);
     if (timing) return timing;
     notAfterMs = Math.min(notAfterMs, c.notAfterMs);
@@ -273,15 +286,6 @@ export function validateChain(
       );
     }
     if (i === 0) continue;
-    const parent = entries[i - 1]!.facts!;
-    if (!equalBytes(c.issuerDer, parent.subjectDer))
-      return refuse(
-        'wrong-issuer',
-        `certificate ${i} names issuer ${c.issuer}, not ${parent.subject}`,
-      );
-    if (!signedBy(entries[i]!, parent.publicKey, crypto)) {
-      return refuse('bad-signature', `certificate ${i} is not signed by certificate ${i - 1}`);
-    }
     const own = c.extensions.roles!;
     const issuable = own.every((r) => roles.some((p) => ISSUABLE_ROLES[p].includes(r)));
     if (!issuable)
