@@ -95,7 +95,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   private outputHead = 0;
   private readonly dropped: Record<string, number> = {};
   private nextId = 1;
-  private nowMsValue = 0;
+  private nowMsValue = Number.NEGATIVE_INFINITY;
 
   constructor(options: PnrpNodeOptions) {
     if (typeof options !== 'object' || options === null)
