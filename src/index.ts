@@ -9,6 +9,7 @@ export * from './cpa/index.js';
 export * from './drt/index.js';
 export * from './keys/index.js';
 export * from './resolve/index.js';
+export * from './transport-adapter.js';
 export * from './util/bytes.js';
 export type { DecodeError, Result } from './util/result.js';
 export * from './util/rng.js';
