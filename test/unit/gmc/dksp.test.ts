@@ -3,6 +3,7 @@ import type { KeyRecord, RecordExpectation } from '../../../src/drt/security-pro
 import { describeCertificate } from '../../../src/gmc/certificate.js';
 import { derivedKeyOf, derivedKeySecurityProvider } from '../../../src/gmc/dksp.js';
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
+import { concatBytes, fromHex } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { type Fixture, makeFixture, NOW } from './fixtures.js';
 
@@ -41,6 +42,9 @@ describe('derivedKeySecurityProvider()', () => {
     expect(provider.derivedKey).toEqual(nobleCrypto.sha256(leaf.value.facts.spki));
     expect(derivedKeyOf(f.member.chain[3]!)).toEqual(provider.derivedKey);
     expect(provider.credentialProblem).toBeUndefined();
+    // Independently: the Ed25519 SPKI is a fixed 12-byte DER prefix and the raw key (RFC 8410).
+    const spki = concatBytes(fromHex('302a300506032b6570032100'), f.member.identity.publicKey);
+    expect(provider.derivedKey).toEqual(nobleCrypto.sha256(spki));
   });
 
   it('round-trips a record: key, endpoints, app data and the chain verdict as proof', () => {
