@@ -221,3 +221,35 @@ describe('PnrpNode resolve lifecycle', () => {
     expect(cloudScopeOf('MyGame')).toBe('application');
   });
 });
+
+describe('PnrpNode extended payload on the wire', () => {
+  it('sets the INQUIRE X flag only for resolves that want the extended payload', async () => {
+    const { decodeMessage } = await import('../../../src/wire/codec.js');
+    const { nodes, events, transmits, pump, now } = pair();
+    const payload = new Uint8Array(3000).fill(7);
+    nodes[0].register(0, { peerName: '0.big', extendedPayload: payload });
+    nodes[1].register(0, { peerName: '0.other' });
+    nodes[0].start(0);
+    nodes[1].start(0);
+    pump(20_000);
+    const inquireFlags = () =>
+      transmits
+        .splice(0)
+        .filter((t) => t.cloud === 'Global_')
+        .map((t) => decodeMessage(t.payload))
+        .flatMap((d) =>
+          d.ok && d.value.type === 'inquire' ? [d.value.flags.wantExtendedPayload] : [],
+        );
+    inquireFlags();
+    const plain = nodes[1].resolve(now(), '0.big');
+    pump(now() + 5_000);
+    expect(inquireFlags()).not.toContain(true);
+    const wanted = nodes[1].resolve(now(), '0.big', { wantExtendedPayload: true });
+    pump(now() + 5_000);
+    expect(inquireFlags()).toContain(true);
+    const results = events.flatMap((e) => (e.type === 'resolve-result' ? [e.result] : []));
+    expect(results.find((r) => r.resolveId === plain)?.extendedPayload).toBeUndefined();
+    const ext = results.find((r) => r.resolveId === wanted)?.extendedPayload;
+    expect(ext?.type === 'binary' && ext.bytes.length).toBe(3000);
+  });
+});
