@@ -6,8 +6,7 @@
  * resolve, or one JSON object with `--json`. `npm start` runs it with 2,000 nodes.
  */
 import { parseArgs } from 'node:util';
-import { formatEndpoint } from '../keys/endpoint.js';
-import { describeAddressFlags, type PathHop } from '../resolve/path.js';
+import { formatTrace } from '../pnrp/trace-format.js';
 import { DrtCloud, type SearchReport } from '../sim/drt-cloud.js';
 import { toHex } from '../util/bytes.js';
 import { UsageError } from './usage-error.js';
@@ -67,19 +66,10 @@ export function runSimCommand(args: string[]): void {
       `  virtual time ${summary.virtualSeconds} s, wall time ${summary.wallSeconds} s, trace hash ${summary.traceHash}`,
       '',
       `Traceroute of one resolve: node ${from.handle.index} -> key ${toHex(to.key).slice(0, 16)}...`,
-      ...formatPath(sample.path),
+      formatTrace(sample.path),
       '',
     ].join('\n'),
   );
-}
-
-function formatPath(path: readonly PathHop[]): string[] {
-  return path.map((hop, i) => {
-    const flags = describeAddressFlags(hop.flags).join(', ');
-    const rtt = hop.rttMs === undefined ? 'no answer' : `${round(hop.rttMs)} ms`;
-    const end = hop.deadEnd ? ', dead end' : '';
-    return `  ${String(i + 1).padStart(2)}  ${formatEndpoint(hop.endpoint)}, (${hop.nearness}), (${rtt})  ${flags}${end}`;
-  });
 }
 
 function round(v: number): number {
