@@ -31,8 +31,15 @@ export class Registrations {
   /** Starts the registration walk of `reg`, unless the node has not joined or one runs. */
   start(reg: LocalRegistration): void {
     if (this.core.cache.size === 0 || !this.joined() || reg.walking) return;
+    // Set before starting: a walk that ends at once clears it again from onWalkDone.
     reg.walking = true;
-    this.searches.start(this.spec(reg), { kind: 'registration', keyHex: reg.keyHex }, reg.entry);
+    const id = this.searches.start(
+      this.spec(reg),
+      { kind: 'registration', keyHex: reg.keyHex },
+      reg.entry,
+    );
+    // When the search bound is hit nothing started: leave the key for the next retry.
+    if (id === undefined) reg.walking = false;
   }
 
   /** Restarts the walk of every key that no walk has made resolvable yet. */
