@@ -1,6 +1,7 @@
 export * from './bootstrap-provider.js';
 export type { LocalRegistration } from './core.js';
 export * from './events.js';
+export * from './key-record-codec.js';
 export * from './node.js';
 export * from './options.js';
 export * from './sans-io.js';

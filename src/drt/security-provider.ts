@@ -12,6 +12,7 @@ import type { Key } from '../keys/key256.js';
 import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes } from '../util/bytes.js';
+import { KEY_RECORD_APP_DATA_MAX, readKeyRecord, writeKeyRecord } from './key-record-codec.js';
 
 /** What a publisher vouches for. */
 export interface KeyRecord {
@@ -94,42 +95,20 @@ export interface SecurityProvider {
 }
 
 const NULL_MAGIC = 0x44525430; // "DRT0"
-const APP_DATA_MAX = 4096;
-const ENDPOINTS_MAX = 4;
 
 /** Encodes a {@link KeyRecord} in the null provider's plain layout. */
 function encodeNullRecord(record: KeyRecord): Uint8Array {
   const w = new ByteWriter(64 + record.appData.length);
-  w.u32be(NULL_MAGIC)
-    .bytes(record.key)
-    .bytes(record.nonce)
-    .u8(record.revoke ? 1 : 0);
-  w.u8(record.endpoints.length);
-  for (const ep of record.endpoints) w.u16be(ep.port).bytes(ep.address);
-  w.u16be(record.appData.length).bytes(record.appData);
+  writeKeyRecord(w, NULL_MAGIC, record);
   return w.finish();
 }
 
 function decodeNullRecord(bytes: Uint8Array) {
   return decodeWith(() => {
     const r = new ByteReader(bytes);
-    if (r.u32be() !== NULL_MAGIC) fail('bad-magic', 'not a null-provider record');
-    const key = r.bytes(32);
-    const nonce = r.bytes(16);
-    const revoke = r.u8() === 1;
-    const count = r.u8();
-    if (count > ENDPOINTS_MAX) fail('limit', `${count} endpoints, at most ${ENDPOINTS_MAX}`);
-    const endpoints: Endpoint[] = [];
-    for (let i = 0; i < count; i++) {
-      const port = r.u16be();
-      endpoints.push({ address: r.bytes(16), port });
-    }
-    const length = r.u16be();
-    if (length > APP_DATA_MAX)
-      fail('limit', `app data of ${length} bytes, at most ${APP_DATA_MAX}`);
-    const appData = r.bytes(length);
+    const record = readKeyRecord(r, NULL_MAGIC, 'null-provider');
     if (r.remaining !== 0) fail('trailing-bytes', `${r.remaining} bytes after the record`);
-    return { key, nonce, revoke, endpoints, appData };
+    return record;
   });
 }
 
@@ -142,8 +121,8 @@ export function nullSecurityProvider(): SecurityProvider {
   return {
     name: 'null',
     checkRegistration: (_key, appData) =>
-      appData.length > APP_DATA_MAX
-        ? `app data is ${appData.length} bytes, at most ${APP_DATA_MAX}`
+      appData.length > KEY_RECORD_APP_DATA_MAX
+        ? `app data is ${appData.length} bytes, at most ${KEY_RECORD_APP_DATA_MAX}`
         : undefined,
     secureRecord: (record) => encodeNullRecord(record),
     validateRecord(bytes, expect) {

@@ -13,6 +13,7 @@
  * length (u16 BE) + bytes | certificate count (u8) + count x (length u16 BE, DER) | signature (64)
  * over every byte before it.
  */
+import { KEY_RECORD_APP_DATA_MAX, readKeyRecord, writeKeyRecord } from '../drt/key-record-codec.js';
 import type { KeyRecord, RecordVerdict, SecurityProvider } from '../drt/security-provider.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
@@ -26,8 +27,6 @@ import { GMC_LIMITS } from './constants.js';
 import type { GmcCredential } from './issue.js';
 
 const DKSP_MAGIC = 0x444b5331; // "DKS1"
-const APP_DATA_MAX = 4096;
-const ENDPOINTS_MAX = 4;
 const CERT_BYTES_MAX = 4096;
 
 /**
@@ -71,7 +70,7 @@ interface DecodedRecord {
   readonly key: Key;
   readonly nonce: Uint8Array;
   readonly revoke: boolean;
-  readonly endpoints: Endpoint[];
+  readonly endpoints: readonly Endpoint[];
   readonly appData: Uint8Array;
   readonly chain: Uint8Array[];
   readonly signed: Uint8Array;
@@ -82,13 +81,7 @@ function encodeRecord(record: KeyRecord, chain: readonly Uint8Array[]): Uint8Arr
   const w = new ByteWriter(
     256 + record.appData.length + chain.reduce((n, c) => n + c.length + 2, 0),
   );
-  w.u32be(DKSP_MAGIC)
-    .bytes(record.key)
-    .bytes(record.nonce)
-    .u8(record.revoke ? 1 : 0);
-  w.u8(record.endpoints.length);
-  for (const ep of record.endpoints) w.u16be(ep.port).bytes(ep.address);
-  w.u16be(record.appData.length).bytes(record.appData);
+  writeKeyRecord(w, DKSP_MAGIC, record);
   w.u8(chain.length);
   for (const cert of chain) w.u16be(cert.length).bytes(cert);
   return w.finish();
@@ -97,21 +90,7 @@ function encodeRecord(record: KeyRecord, chain: readonly Uint8Array[]): Uint8Arr
 function decodeRecord(bytes: Uint8Array) {
   return decodeWith((): DecodedRecord => {
     const r = new ByteReader(bytes);
-    if (r.u32be() !== DKSP_MAGIC) fail('bad-magic', 'not a DKSP record');
-    const key = r.bytes(32);
-    const nonce = r.bytes(16);
-    const flag = r.u8();
-    if (flag > 1) fail('malformed', `revoke flag ${flag}`);
-    const count = r.u8();
-    if (count > ENDPOINTS_MAX) fail('limit', `${count} endpoints, at most ${ENDPOINTS_MAX}`);
-    const endpoints: Endpoint[] = [];
-    for (let i = 0; i < count; i++) {
-      const port = r.u16be();
-      endpoints.push({ address: r.bytes(16), port });
-    }
-    const appLength = r.u16be();
-    if (appLength > APP_DATA_MAX) fail('limit', `app data of ${appLength} bytes`);
-    const appData = r.bytes(appLength);
+    const { key, nonce, revoke, endpoints, appData } = readKeyRecord(r, DKSP_MAGIC, 'DKSP');
     const certs = r.u8();
     if (certs > GMC_LIMITS.chainCertificatesMax) fail('limit', `${certs} certificates`);
     const chain: Uint8Array[] = [];
@@ -123,7 +102,7 @@ function decodeRecord(bytes: Uint8Array) {
     const signed = bytes.subarray(0, r.offset);
     const signature = r.bytes(64);
     if (r.remaining !== 0) fail('trailing-bytes', `${r.remaining} bytes after the record`);
-    return { key, nonce, revoke: flag === 1, endpoints, appData, chain, signed, signature };
+    return { key, nonce, revoke, endpoints, appData, chain, signed, signature };
   });
 }
 
@@ -179,8 +158,8 @@ export function derivedKeySecurityProvider(
       if (problem !== undefined) return `no valid certificate (${problem})`;
       if (!equalBytes(key, derivedKey))
         return "only the key derived from this node's certificate may be registered";
-      if (appData.length > APP_DATA_MAX)
-        return `app data is ${appData.length} bytes, at most ${APP_DATA_MAX}`;
+      if (appData.length > KEY_RECORD_APP_DATA_MAX)
+        return `app data is ${appData.length} bytes, at most ${KEY_RECORD_APP_DATA_MAX}`;
       return undefined;
     },
     secureRecord(record) {
