@@ -11,7 +11,12 @@ import { printTable } from './table.js';
 const wanted = (process.env.BENCH_DRT ?? '2000,churn,10000,100000').split(',');
 const rows: (string | number)[][] = [];
 
-function measure(name: string, nodes: number, run: (cloud: DrtCloud) => SearchReport, build: (cloud: DrtCloud) => void): void {
+function measure(
+  name: string,
+  nodes: number,
+  run: (cloud: DrtCloud) => SearchReport,
+  build: (cloud: DrtCloud) => void,
+): void {
   const cloud = new DrtCloud({ seed: 1 });
   let peak = 0;
   const sample = () => {
@@ -45,7 +50,12 @@ function measure(name: string, nodes: number, run: (cloud: DrtCloud) => SearchRe
 }
 
 if (wanted.includes('2000')) {
-  measure('stable (joins)', 2000, (c) => c.runSearches(5000), (c) => c.build(2000));
+  measure(
+    'stable (joins)',
+    2000,
+    (c) => c.runSearches(5000),
+    (c) => c.build(2000),
+  );
 }
 if (wanted.includes('churn')) {
   measure(
@@ -56,10 +66,20 @@ if (wanted.includes('churn')) {
   );
 }
 if (wanted.includes('10000')) {
-  measure('stable (joins)', 10_000, (c) => c.runSearches(5000), (c) => c.build(10_000));
+  measure(
+    'stable (joins)',
+    10_000,
+    (c) => c.runSearches(5000),
+    (c) => c.build(10_000),
+  );
 }
 if (wanted.includes('100000')) {
-  measure('stable (warm start)', 100_000, (c) => c.runSearches(2000), (c) => c.buildWarm(100_000));
+  measure(
+    'stable (warm start)',
+    100_000,
+    (c) => c.runSearches(1000),
+    (c) => c.buildWarm(100_000),
+  );
 }
 
 printTable(

@@ -22,7 +22,9 @@ describe('pnrp sim', () => {
       expect(out).toHaveProperty(field);
     }
     expect(out.successRate).toBe(1);
-    const b = JSON.parse(pnrp('sim', '--nodes', '40', '--searches', '100', '--seed', '3', '--json').stdout);
+    const b = JSON.parse(
+      pnrp('sim', '--nodes', '40', '--searches', '100', '--seed', '3', '--json').stdout,
+    );
     expect(b.traceHash).toBe(out.traceHash);
   });
 
