@@ -35,6 +35,13 @@ export interface Signaller {
   send(peerId: string, message: SignalMessage): void;
   /** Registers the one handler for messages addressed to this peer. */
   onMessage(handler: (fromPeerId: string, message: SignalMessage) => void): void;
+  /**
+   * The peer id behind a synthetic endpoint, if the signalling service knows it (it is the
+   * natural directory of peers). Needed to reach peers learned from the cloud rather than from
+   * signalling or {@link WebRtcTransport.endpointOf}: their endpoints hash one way only.
+   * @default only peer ids already seen are known
+   */
+  peerIdOf?(endpoint: Endpoint): string | undefined;
 }
 
 /** Options of {@link createWebRtcTransport}. */
@@ -203,7 +210,7 @@ class WebRtcTransportImpl implements WebRtcTransport {
 
   send(to: Endpoint, payload: Uint8Array): void {
     if (this.closed) throw new Error('webrtc transport is closed');
-    const id = this.map.peerIdOf(to);
+    const id = this.lookup(to);
     if (id === undefined) throw new Error('webrtc: no peer id is known for this endpoint');
     if (id === this.o.peerId) throw new Error('webrtc: cannot send to ourselves');
     let peer = this.peers.get(id);
@@ -230,6 +237,21 @@ class WebRtcTransportImpl implements WebRtcTransport {
       for (const peer of [...this.peers.values()]) this.tearDown(peer);
     }
     return Promise.resolve();
+  }
+
+  /** The peer id of `to`, from the map or the signaller's directory (checked against the hash). */
+  private lookup(to: Endpoint): string | undefined {
+    const known = this.map.peerIdOf(to);
+    if (known !== undefined || to.port !== this.o.port) return known;
+    const id = this.o.signaller.peerIdOf?.(to);
+    if (typeof id !== 'string') return undefined;
+    try {
+      assertPeerId(id);
+      this.map.endpointOf(id);
+    } catch {
+      return undefined;
+    }
+    return this.map.peerIdOf(to);
   }
 
   private transmit(peer: Peer, payload: Uint8Array): void {

@@ -174,6 +174,25 @@ describe('webrtc transport', () => {
     expect(() => a.send(peerEndpoint('nobody'), new Uint8Array(1))).toThrow(Error);
   });
 
+  it("reaches a peer learned from the cloud through the signaller's directory", () => {
+    fakes.length = 0;
+    const signaller: Signaller = {
+      send: () => {},
+      onMessage: () => {},
+      peerIdOf: (ep) => (ep.address[1] === peerEndpoint('dave').address[1] ? 'dave' : 'mallory'),
+    };
+    const a = createWebRtcTransport({
+      peerId: 'alice',
+      signaller,
+      createPeerConnection: () => new FakePc() as unknown as RTCPeerConnection,
+    });
+    a.send(peerEndpoint('dave'), new Uint8Array([1]));
+    expect(a.stats.connectionsOffered).toBe(1);
+    expect(a.peerIdOf(peerEndpoint('dave'))).toBe('dave');
+    // A directory answer that does not hash to the endpoint is refused.
+    expect(() => a.send(peerEndpoint('erin'), new Uint8Array([1]))).toThrow(Error);
+  });
+
   it('resolves glare: the smaller peer id offer wins and the queue survives', async () => {
     fakes.length = 0;
     const { a, b, received } = pair();
