@@ -60,7 +60,7 @@ must(verifyCpa(encoded, expectations, nodeCrypto).ok, 'verifyCpa with nodeCrypto
 function interleaved(fns: readonly (() => void)[]): number[] {
   const samples = fns.map(() => [] as number[]);
   for (let r = 0; r < RUNS; r++)
-    fns.forEach((fn, i) => samples[i]!.push(opsPerSecond(fn, RUN_MS, 1)));
+    for (const [i, fn] of fns.entries()) samples[i]!.push(opsPerSecond(fn, RUN_MS, 1));
   return samples.map(median);
 }
 const [rawNode = 0, viaNode = 0, cpaNode = 0] = interleaved([

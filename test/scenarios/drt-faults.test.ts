@@ -80,7 +80,13 @@ describe(`DRT under faults (seed ${SEED})`, () => {
     const token = cloud.startSearch(from, to.key);
     cloud.fail(to);
     let out = cloud.outcome(token);
-    cloud.sim.runUntil(() => (out ??= cloud.outcome(token)) !== undefined, { maxTimeMs: 60_000 });
+    cloud.sim.runUntil(
+      () => {
+        out ??= cloud.outcome(token);
+        return out !== undefined;
+      },
+      { maxTimeMs: 60_000 },
+    );
     expect(out).toBeDefined();
     expect(out!.results).toEqual([]);
     expect(out!.failure).toBe('not-found');
