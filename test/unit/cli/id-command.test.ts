@@ -1,17 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../vectors/ids.json' with { type: 'json' };
-
-const ROOT = join(import.meta.dirname, '../../..');
-
-function pnrp(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { pnrp } from './run-cli.js';
 
 describe('pnrp id', () => {
   it('prints the IDs of a peer name as JSON', () => {
