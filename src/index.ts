@@ -8,6 +8,7 @@ export * from './cache/index.js';
 export * from './cpa/index.js';
 export * from './drt/index.js';
 export * from './keys/index.js';
+export * from './peer.js';
 export * from './pnrp/index.js';
 export * from './resolve/index.js';
 export * from './transport-adapter.js';

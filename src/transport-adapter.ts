@@ -22,8 +22,11 @@ import { type Endpoint, endpointKey } from './keys/endpoint.js';
 
 /** Receives what a transport delivers; given to {@link DatagramTransport.attach}. */
 export interface TransportSink {
-  /** One datagram arrived from `from`. The transport hands over `payload`; it must not reuse it. */
-  readonly datagram: (from: Endpoint, payload: Uint8Array) => void;
+  /**
+   * One datagram arrived from `from`. The transport hands over `payload`; it must not reuse it.
+   * `local` is the endpoint it arrived on, for nodes with several (one per cloud); optional.
+   */
+  readonly datagram: (from: Endpoint, payload: Uint8Array, local?: Endpoint) => void;
   /** A send that already returned failed later (asynchronous transports such as UDP). */
   readonly sendError: (to: Endpoint, error: unknown) => void;
 }
@@ -41,9 +44,11 @@ export interface TransportSink {
 export interface DatagramTransport {
   /**
    * Sends one datagram. Fire and forget: throw for a failure known at once, or report a later
-   * failure through the sink's `sendError`. Must not keep `payload` after sending it.
+   * failure through the sink's `sendError`. Must not keep `payload` after sending it. `from` is
+   * the local endpoint the node sends from when its transmit names one (a `PnrpNode` in several
+   * clouds); a transport with one endpoint ignores it.
    */
-  send(to: Endpoint, payload: Uint8Array): void;
+  send(to: Endpoint, payload: Uint8Array, from?: Endpoint): void;
   /** Delivers received datagrams to `sink` from now on; `undefined` detaches (datagrams dropped). */
   attach(sink: TransportSink | undefined): void;
   /** Endpoints peers reach this transport at (the node's `localEndpoints`). */
@@ -177,7 +182,7 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     if (typeof timers?.arm !== 'function' || typeof timers.nowMs !== 'function')
       throw new TypeError('runNode: timers must be Timers');
     transport.attach({
-      datagram: (from, payload) => this.onDatagram(from, payload),
+      datagram: (from, payload, local) => this.onDatagram(from, payload, local),
       sendError: () => {
         this.stats.sendErrors++;
       },
@@ -205,10 +210,10 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     this.disarm();
   }
 
-  private onDatagram(from: Endpoint, payload: Uint8Array): void {
+  private onDatagram(from: Endpoint, payload: Uint8Array, local: Endpoint | undefined): void {
     if (this.stoppedValue) return;
     this.stats.datagramsReceived++;
-    this.node.handleDatagram(this.timers.nowMs(), from, payload);
+    this.node.handleDatagram(this.timers.nowMs(), from, payload, local);
     this.drain();
   }
 
@@ -227,15 +232,16 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
       const out = this.node.poll() as Output<EventOf<N>>;
       if (out.type === 'timeout') return this.rearm(out.atMs);
       if (this.stoppedValue) continue; // discard what a stopped node still had queued
-      if (out.type === 'transmit') this.send(out.to, out.payload);
+      if (out.type === 'transmit')
+        this.send(out.to, out.payload, (out as { from?: Endpoint }).from);
       else this.deliver(out.event);
     }
   }
 
-  private send(to: Endpoint, payload: Uint8Array): void {
+  private send(to: Endpoint, payload: Uint8Array, from: Endpoint | undefined): void {
     this.stats.datagramsSent++;
     try {
-      this.transport.send(to, payload);
+      this.transport.send(to, payload, from);
     } catch {
       this.stats.sendErrors++;
     }

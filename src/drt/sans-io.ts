@@ -16,8 +16,16 @@ export type Output<E> =
 
 /** The shape every sans-I/O node has; the simulator and `runNode()` drive exactly this. */
 export interface SansIoNode<E> {
-  /** Feeds one received datagram. Never throws on bad bytes: drops and counts them. */
-  handleDatagram(nowMs: number, from: Endpoint, payload: Uint8Array): void;
+  /**
+   * Feeds one received datagram. Never throws on bad bytes: drops and counts them. `localEndpoint`
+   * is where it arrived, for nodes with several (a PnrpNode in several clouds); others ignore it.
+   */
+  handleDatagram(
+    nowMs: number,
+    from: Endpoint,
+    payload: Uint8Array,
+    localEndpoint?: Endpoint,
+  ): void;
   /** Lets timers fire. Idempotent; spurious calls do nothing. */
   handleTimeout(nowMs: number): void;
   /** Next output; keep calling until it returns `{ type: 'timeout' }`. */

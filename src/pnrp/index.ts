@@ -3,6 +3,7 @@
  * PNRP on the DRT: peer names, clouds, CPA security, resolve criteria, traceroute format, host
  * names. Re-exports only.
  */
+export * from './cache-snapshot.js';
 export * from './cloud-names.js';
 export * from './cpa-security-provider.js';
 export * from './host-name.js';

@@ -22,7 +22,9 @@ import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { createIdentity, type Identity } from '../keys/identity.js';
 import { p2pIdOf } from '../keys/ids.js';
+import type { Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
+import type { SearchOptions } from '../resolve/search-spec.js';
 import type { Rng } from '../util/rng.js';
 import {
   type Cloud,
@@ -140,6 +142,11 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     return [...this.clouds.keys()];
   }
 
+  /** Resolves started and not yet done (each ends with `resolve-done`). */
+  get pendingResolves(): number {
+    return this.resolves.size;
+  }
+
   /** The DRT instance of a cloud (read it; do not drive it directly). */
   drtOf(cloud: string): DrtNode {
     return this.cloud(cloud).drt;
@@ -150,10 +157,46 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     return this.cloud(cloud).security;
   }
 
-  /** Joins every cloud. */
-  start(nowMs: number): void {
+  /** Joins every cloud, or solicits one cloud's bootstrap endpoints again (after they changed). */
+  start(nowMs: number, cloudName?: string): void {
     this.advance(nowMs);
-    for (const cloud of this.clouds.values()) this.run(cloud, () => cloud.drt.start(nowMs));
+    const clouds = cloudName === undefined ? this.clouds.values() : [this.cloud(cloudName)];
+    for (const cloud of clouds) this.run(cloud, () => cloud.drt.start(nowMs));
+  }
+
+  /**
+   * A raw DRT search in a cloud (keys are PNRP IDs; see `SearchOptions`). Its results and end
+   * arrive as `cloud` events wrapping `search-result` / `search-done` with this search ID, which
+   * is per cloud. Throws `SearchOptionsError` for invalid options.
+   */
+  search(nowMs: number, target: Key, options: SearchOptions = {}, cloudName?: string): number {
+    this.advance(nowMs);
+    const cloud = this.cloud(cloudName);
+    let id = 0;
+    this.run(cloud, () => {
+      id = cloud.drt.search(nowMs, target, options);
+    });
+    return id;
+  }
+
+  /** Asks the next hop of an iterative search; false when it is unknown or over. */
+  continueSearch(nowMs: number, searchId: number, cloudName?: string): boolean {
+    return this.onSearch(nowMs, cloudName, (drt) => drt.continueSearch(nowMs, searchId));
+  }
+
+  /** Cancels a raw search; false when it is unknown or over. */
+  cancelSearch(nowMs: number, searchId: number, cloudName?: string): boolean {
+    return this.onSearch(nowMs, cloudName, (drt) => drt.cancel(nowMs, searchId));
+  }
+
+  private onSearch(nowMs: number, name: string | undefined, fn: (d: DrtNode) => boolean): boolean {
+    this.advance(nowMs);
+    const cloud = this.cloud(name);
+    let ok = false;
+    this.run(cloud, () => {
+      ok = fn(cloud.drt);
+    });
+    return ok;
   }
 
   /**
@@ -375,7 +418,11 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     if (event.type === 'search-result' || event.type === 'search-done') {
       const key = `${cloud.name}:${event.type === 'search-result' ? event.result.searchId : event.searchId}`;
       const pending = this.resolves.get(key);
-      if (!pending) return; // a search this node did not start as a resolve
+      if (!pending) {
+        // A raw search (`search()`) or an internal one: reported as a cloud event.
+        this.outputs.push({ type: 'event', event: { type: 'cloud', cloud: cloud.name, event } });
+        return;
+      }
       if (event.type === 'search-result')
         return this.onResult(pending, event.result.type, event.result.proof);
       this.resolves.delete(key);

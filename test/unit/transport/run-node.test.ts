@@ -15,55 +15,13 @@ import {
   type RunningNode,
   realTimers,
   runNode,
-  type TimerHandle,
   type Timers,
 } from '../../../src/transport-adapter.js';
 import { equalBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
+import { ManualTimers } from './manual-timers.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 11);
-
-/** A manual monotonic clock that records every arm and cancel. */
-class ManualTimers implements Timers {
-  now = 0;
-  readonly armed = new Map<number, { atMs: number; fire: () => void }>();
-  arms = 0;
-  cancels = 0;
-  maxArmedAtOnce = 0;
-  private nextId = 0;
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  arm(atMs: number, fire: () => void): TimerHandle {
-    expect(Number.isFinite(atMs)).toBe(true);
-    const id = this.nextId++;
-    this.arms++;
-    this.armed.set(id, { atMs, fire });
-    this.maxArmedAtOnce = Math.max(this.maxArmedAtOnce, this.armed.size);
-    return {
-      cancel: () => {
-        if (this.armed.delete(id)) this.cancels++;
-      },
-    };
-  }
-
-  /** Moves time forward to `untilMs`, firing due timers in order and letting datagrams flow. */
-  async advanceTo(untilMs: number): Promise<void> {
-    await macrotask();
-    for (;;) {
-      let next: [number, { atMs: number; fire: () => void }] | undefined;
-      for (const e of this.armed) if (!next || e[1].atMs < next[1].atMs) next = e;
-      if (!next || next[1].atMs > untilMs) break;
-      this.armed.delete(next[0]);
-      this.now = Math.max(this.now, next[1].atMs);
-      next[1].fire();
-      await macrotask(); // every microtask-delivered datagram cascade runs to its end
-    }
-    this.now = Math.max(this.now, untilMs);
-  }
-}
 
 interface Member {
   readonly running: RunningNode<DrtNode>;

@@ -1,0 +1,469 @@
+/**
+ * @module peer/create-peer
+ * `createPeer`: the async API most applications use (DESIGN.md §1, `peer.ts`). It builds a
+ * `PnrpNode` over `runNode()` with real (or injected) timers and one datagram transport per
+ * cloud, and turns the node's events into Promises, `AsyncIterable`s and listeners. Every long
+ * operation takes an `AbortSignal`; failures reject with {@link PnrpError}. Nothing outlives
+ * `close()`: pending operations reject with `CLOSED`, the node's timer is cancelled, the
+ * transports are closed and every listener on a caller's `AbortSignal` is removed.
+ */
+
+import { systemRng } from '../adapters/system-rng.js';
+import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
+import type { DrtStatus, SearchResult } from '../drt/events.js';
+import type { WallClock } from '../drt/sans-io.js';
+import type { CryptoBackend } from '../keys/crypto-backend.js';
+import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
+import type { Identity } from '../keys/identity.js';
+import type { Key } from '../keys/key256.js';
+import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
+import { PnrpNode } from '../pnrp/pnrp-node.js';
+import type { PnrpStats } from '../pnrp/stats.js';
+import type {
+  CloudDrtOptions,
+  PnrpEvent,
+  PnrpResolveResult,
+  RegisterOptions,
+  RegistrationEndpoint,
+  ResolveOptions,
+} from '../pnrp/types.js';
+import type { SearchOptions } from '../resolve/search-spec.js';
+import {
+  type DatagramTransport,
+  type RunningNode,
+  type RunningNodeStats,
+  realTimers,
+  runNode,
+  type Timers,
+} from '../transport-adapter.js';
+import type { Rng } from '../util/rng.js';
+import { combineTransports } from './combine-transports.js';
+import { abortError, asPnrpError, PnrpError } from './error.js';
+import { type PeerEventMap, PeerEvents } from './peer-events.js';
+import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
+import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
+import { SearchIterator } from './search-iterator.js';
+
+/** Bootstrap of a cloud: a provider, or endpoints (`[ipv6]:port` / `a.b.c.d:port` text allowed). */
+export type PeerBootstrap = BootstrapProvider | readonly (Endpoint | string)[];
+
+/**
+ * One cloud of a peer.
+ * @example { name: 'MyApp', transport: await createUdpTransport({ port: 3541 }), bootstrap: ['[2001:db8::1]:3541'] }
+ */
+export interface PeerCloudOptions {
+  /** `Global_`, `LinkLocal_...`, `SiteLocal_...` or any application name. */
+  readonly name: string;
+  /** This cloud's transport. @default the peer's `transport` (one cloud at most may share it) */
+  readonly transport?: DatagramTransport;
+  /** @default the peer's `bootstrap` */
+  readonly bootstrap?: PeerBootstrap;
+  /** DRT tuning for this cloud (cache sizes, timers). */
+  readonly drt?: CloudDrtOptions;
+}
+
+/**
+ * Options of {@link createPeer}.
+ * @example createPeer({ transport: await createUdpTransport({ port: 3540 }), bootstrap: ['[2001:db8::1]:3540'], crypto: nodeCrypto })
+ */
+export interface CreatePeerOptions {
+  /** The transport of clouds that name none. */
+  readonly transport?: DatagramTransport;
+  /** @default ['Global_'] */
+  readonly clouds?: readonly (string | PeerCloudOptions)[];
+  /** Bootstrap of clouds that name none. @default no bootstrap nodes (the first node of a cloud) */
+  readonly bootstrap?: PeerBootstrap;
+  /** @default realTimers() */
+  readonly timers?: Timers;
+  /** Signs unsecured (`0.`) names. @default a new identity */
+  readonly identity?: Identity;
+  /** @default nobleCrypto; pass `nodeCrypto` from `pnrp/node` for native speed */
+  readonly crypto?: CryptoBackend;
+  /** @default systemRng() */
+  readonly rng?: Rng;
+  /** Wall-clock time for CPA validity. @default Date.now */
+  readonly wallClock?: WallClock;
+  /** CPA lifetime, 12 h .. 1 week. @default 12 h */
+  readonly cpaLifetimeMs?: number;
+  /** Close the transports in `close()`. @default true */
+  readonly closeTransports?: boolean;
+}
+
+/** What every long operation accepts. */
+export interface OperationOptions {
+  /** Cancels the operation: it rejects with `CANCELLED` and leaves nothing behind. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `Peer.register`. */
+export interface PeerRegisterOptions extends RegisterOptions, OperationOptions {
+  /** Longest wait for the registration walk. @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `Peer.resolve` and `Peer.trace`. */
+export type PeerResolveOptions = ResolveOptions & OperationOptions;
+
+/** Options of `Peer.search`. */
+export interface PeerSearchOptions extends SearchOptions, OperationOptions {
+  /** @default the peer's first cloud */
+  readonly cloud?: string;
+}
+
+/** Options of `Peer.whenActive`. */
+export interface WhenActiveOptions extends OperationOptions {
+  /** @default the peer's first cloud */
+  readonly cloud?: string;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/** Counters of a peer: the node's and its run loop's. */
+export interface PeerStats extends PnrpStats {
+  readonly loop: RunningNodeStats;
+}
+
+/**
+ * A running PNRP node with an async API. See {@link createPeer}.
+ * @example const [found] = await peer.resolve(`${alice.authority}.chat`, { timeoutMs: 5000 });
+ */
+export interface Peer {
+  /** The sans-I/O node underneath (read it; drive it only through the peer). */
+  readonly node: PnrpNode;
+  /** The clouds this peer is in; the first is the default. */
+  readonly clouds: readonly string[];
+  /** True after `close()`. */
+  readonly closed: boolean;
+  /** DRT status of a cloud. */
+  status(cloud?: string): DrtStatus;
+  /** Resolves once the cloud is `active` (knows another node); rejects with `TIMEOUT` after `timeoutMs`. */
+  whenActive(options?: WhenActiveOptions): Promise<void>;
+  /**
+   * Publishes a peer name; resolves when its registration walk ended (at once when the node knows
+   * no other node yet: state `unresolvable`, retried by maintenance). Aborting unregisters it.
+   */
+  register(options: PeerRegisterOptions): Promise<PeerRegistration>;
+  /** The verified instances of a name (1..`maxResults`); rejects `NOT_FOUND`, `TIMEOUT`, ... */
+  resolve(peerName: string, options?: PeerResolveOptions): Promise<PnrpResolveResultList>;
+  /** Resolves and reports the path hop by hop; a failed resolve still resolves, with `failure`. */
+  trace(peerName: string, options?: PeerResolveOptions): Promise<PeerTrace>;
+  /** A raw DRT search (keys are PNRP IDs) as an async iterable; starts at the first pull. */
+  search(target: Key, options?: PeerSearchOptions): AsyncIterableIterator<SearchResult>;
+  /** Listens to an event; returns the function that stops listening. */
+  on<K extends keyof PeerEventMap>(type: K, listener: (event: PeerEventMap[K]) => void): () => void;
+  /** The cache endpoints of a cloud, for `cacheSnapshotBootstrap` after a restart. */
+  exportCache(cloud?: string): CacheSnapshot;
+  stats(): PeerStats;
+  /** Unregisters everything (flooding revokes), rejects pending operations with `CLOSED`, stops. */
+  close(): Promise<void>;
+}
+
+/** Verified instances, in the order they were verified. */
+export type PnrpResolveResultList = PnrpResolveResult[];
+
+/**
+ * Starts a PNRP node in each cloud over its transport and returns its async API.
+ * Throws `TypeError`/`RangeError` at once for bad options (no transport, a shared transport, ...).
+ * @example
+ * const peer = createPeer({ transport, bootstrap: ['[2001:db8::1]:3540'] });
+ * await peer.register({ peerName: `${me.authority}.chat`, identity: me });
+ * const results = await peer.resolve('0.printer', { signal: AbortSignal.timeout(5000) });
+ * await peer.close();
+ */
+export function createPeer(options: CreatePeerOptions): Peer {
+  return new PeerImpl(options);
+}
+
+function providerOf(bootstrap: PeerBootstrap | undefined): BootstrapProvider {
+  if (bootstrap === undefined) return staticBootstrap([]);
+  if (Array.isArray(bootstrap))
+    return staticBootstrap(
+      (bootstrap as readonly (Endpoint | string)[]).map((b) =>
+        typeof b === 'string' ? parseEndpoint(b) : b,
+      ),
+    );
+  if (typeof (bootstrap as BootstrapProvider).endpoints !== 'function')
+    throw new TypeError('bootstrap must be a BootstrapProvider or a list of endpoints');
+  return bootstrap as BootstrapProvider;
+}
+
+class PeerImpl implements Peer, RegistrationHost {
+  readonly node: PnrpNode;
+  readonly clouds: readonly string[];
+  private readonly running: RunningNode<PnrpNode>;
+  private readonly transports: DatagramTransport[];
+  private readonly timers: Timers;
+  private readonly events = new PeerEvents();
+  private readonly tracker = new ResolveTracker();
+  private readonly closeTransports: boolean;
+  private closedValue = false;
+
+  constructor(options: CreatePeerOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('createPeer: options must be an object');
+    const clouds = (options.clouds ?? ['Global_']).map((c) =>
+      typeof c === 'string' ? { name: c } : c,
+    );
+    if (clouds.length === 0)
+      throw new RangeError('createPeer: clouds must name at least one cloud');
+    let shared = false;
+    const transports: DatagramTransport[] = [];
+    const configs = clouds.map((c) => {
+      let transport = c.transport;
+      if (!transport) {
+        if (!options.transport)
+          throw new TypeError(
+            `createPeer: cloud ${c.name} has no transport and options.transport is missing`,
+          );
+        if (shared)
+          throw new RangeError(
+            'createPeer: only one cloud may use options.transport; give the others their own',
+          );
+        shared = true;
+        transport = options.transport;
+      }
+      if (transports.includes(transport))
+        throw new RangeError(`createPeer: cloud ${c.name} reuses another cloud's transport`);
+      transports.push(transport);
+      return {
+        name: c.name,
+        localEndpoints: transport.localEndpoints(),
+        bootstrap: providerOf(c.bootstrap ?? options.bootstrap),
+        ...(c.drt ? { drt: c.drt } : {}),
+      };
+    });
+    this.transports = transports;
+    this.timers = options.timers ?? realTimers();
+    this.closeTransports = options.closeTransports ?? true;
+    this.node = new PnrpNode({
+      rng: options.rng ?? systemRng(),
+      clouds: configs,
+      wallClock: options.wallClock ?? { nowMs: () => Date.now() },
+      ...(options.crypto ? { crypto: options.crypto } : {}),
+      ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.cpaLifetimeMs !== undefined ? { cpaLifetimeMs: options.cpaLifetimeMs } : {}),
+    });
+    this.clouds = this.node.cloudNames;
+    const transport = transports.length === 1 ? transports[0]! : combineTransports(transports);
+    this.running = runNode(this.node, transport, this.timers, {
+      onEvent: (e) => this.onEvent(e),
+    });
+    for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
+    this.running.command((n, now) => n.start(now));
+  }
+
+  get closed(): boolean {
+    return this.closedValue;
+  }
+
+  status(cloud?: string): DrtStatus {
+    return this.node.drtOf(cloud ?? this.clouds[0]!).status;
+  }
+
+  whenActive(options: WhenActiveOptions = {}): Promise<void> {
+    const cloud = options.cloud ?? this.clouds[0]!;
+    return this.operation(options.signal, options.timeoutMs ?? 30_000, (settle) => {
+      if (this.status(cloud) === 'active') {
+        settle.resolve(undefined);
+        return undefined;
+      }
+      return this.events.on('status', (e) => {
+        if (e.cloud === cloud && e.status === 'active') settle.resolve(undefined);
+      });
+    });
+  }
+
+  register(options: PeerRegisterOptions): Promise<PeerRegistration> {
+    if (typeof options !== 'object' || options === null)
+      return Promise.reject(
+        new PnrpError('INVALID_ARGUMENT', 'register: options must be an object'),
+      );
+    const { signal, timeoutMs = 30_000, ...register } = options;
+    return this.operation(signal, undefined, (settle) => {
+      const reg = this.command((n, now) => n.register(now, register));
+      const handle = new PeerRegistration(this, reg);
+      settle.onFail(() => handle.forget());
+      // Alone, no walk starts: the name is published locally and maintenance retries the walk.
+      if (this.node.drtOf(reg.cloud).cache.size === 0) {
+        settle.resolve(handle);
+        return undefined;
+      }
+      const off = this.events.onRegistration(reg.cloud, reg.pnrpId, (state) => {
+        handle.state = state;
+        settle.resolve(handle);
+      });
+      // A walk that never reports (none could start) leaves the registration unresolvable.
+      const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => settle.resolve(handle));
+      return () => {
+        off();
+        timer.cancel();
+      };
+    });
+  }
+
+  resolve(peerName: string, options: PeerResolveOptions = {}): Promise<PnrpResolveResultList> {
+    return this.trace(peerName, options).then((trace) => {
+      if (trace.failure !== undefined) throw trace.error;
+      return trace.results;
+    });
+  }
+
+  trace(peerName: string, options: PeerResolveOptions = {}): Promise<PeerTrace> {
+    const { signal, ...resolve } = options;
+    return this.operation(signal, undefined, (settle) => {
+      let id = 0;
+      this.command((n, now) => {
+        id = n.resolve(now, peerName, resolve);
+        this.tracker.track(id, peerName, (trace) => settle.resolve(trace));
+      });
+      settle.onFail(() => {
+        this.tracker.forget(id);
+        if (!this.closedValue) this.command((n, now) => n.cancel(now, id));
+      });
+      return undefined;
+    });
+  }
+
+  search(target: Key, options: PeerSearchOptions = {}): AsyncIterableIterator<SearchResult> {
+    const { signal, cloud: cloudOption, ...search } = options;
+    const cloud = cloudOption ?? this.clouds[0]!;
+    return new SearchIterator(
+      (sink) => {
+        if (this.closedValue) throw new PnrpError('CLOSED', 'the peer is closed');
+        let id = 0;
+        this.command((n, now) => {
+          id = n.search(now, target, search, cloud);
+          this.events.trackSearch(cloud, id, sink);
+        });
+        return {
+          continue: () => {
+            if (!this.closedValue) this.command((n, now) => n.continueSearch(now, id, cloud));
+          },
+          cancel: () => {
+            if (!this.closedValue) this.command((n, now) => n.cancelSearch(now, id, cloud));
+          },
+          release: () => this.events.untrackSearch(cloud, id),
+        };
+      },
+      'search',
+      signal,
+    );
+  }
+
+  on<K extends keyof PeerEventMap>(
+    type: K,
+    listener: (event: PeerEventMap[K]) => void,
+  ): () => void {
+    return this.events.on(type, listener);
+  }
+
+  exportCache(cloud?: string): CacheSnapshot {
+    const name = cloud ?? this.clouds[0]!;
+    return cacheSnapshotOf(name, this.node.drtOf(name));
+  }
+
+  stats(): PeerStats {
+    return { ...this.node.stats(this.timers.nowMs()), loop: { ...this.running.stats } };
+  }
+
+  async close(): Promise<void> {
+    if (this.closedValue) return;
+    this.command((n, now) => n.close(now));
+    this.closedValue = true;
+    this.running.stop();
+    this.events.closeAll();
+    this.tracker.closeAll();
+    if (this.closeTransports) await Promise.all(this.transports.map((t) => t.close()));
+  }
+
+  /** RegistrationHost: runs a command on the node; `CLOSED` after close. */
+  command<T>(fn: (node: PnrpNode, nowMs: number) => T): T {
+    if (this.closedValue) throw new PnrpError('CLOSED', 'the peer is closed');
+    try {
+      return this.running.command(fn);
+    } catch (e) {
+      throw asPnrpError(e);
+    }
+  }
+
+  /**
+   * Runs one operation: `begin` arms it and returns its cleanup; the promise settles once, on
+   * `settle`, on abort (`CANCELLED`), on `timeoutMs` (`TIMEOUT`) or on close (`CLOSED`).
+   */
+  private operation<T>(
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    begin: (settle: Settle<T>) => (() => void) | undefined,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.closedValue) return reject(new PnrpError('CLOSED', 'the peer is closed'));
+      if (signal?.aborted) return reject(abortError(signal));
+      let done = false;
+      let cleanup: (() => void) | undefined;
+      const failHooks: (() => void)[] = [];
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : this.timers.arm(this.timers.nowMs() + timeoutMs, () =>
+              fail(new PnrpError('TIMEOUT', `no answer within ${timeoutMs} ms`)),
+            );
+      const onAbort = (): void => fail(abortError(signal!));
+      const unclose = this.events.onClose(() =>
+        fail(new PnrpError('CLOSED', 'the peer was closed')),
+      );
+      const end = (): boolean => {
+        if (done) return false;
+        done = true;
+        timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
+        unclose();
+        cleanup?.();
+        return true;
+      };
+      const fail = (error: unknown): void => {
+        if (!end()) return;
+        for (const hook of failHooks) hook();
+        reject(error);
+      };
+      const settle: Settle<T> = {
+        resolve: (value) => {
+          if (end()) resolve(value);
+        },
+        reject: fail,
+        onFail: (hook) => failHooks.push(hook),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        cleanup = begin(settle) ?? undefined;
+        if (done) cleanup?.();
+      } catch (e) {
+        fail(asPnrpError(e));
+      }
+    });
+  }
+
+  private onEvent(event: PnrpEvent): void {
+    if (event.type === 'cloud') return this.events.dispatch(event.cloud, event.event);
+    this.tracker.dispatch(event);
+  }
+}
+
+/** How an operation settles. */
+interface Settle<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+  /** Runs when the operation fails (abort, timeout, close), to undo what it started. */
+  onFail(hook: () => void): void;
+}
+
+/** Lets a peer-name bootstrap provider resolve and register through this peer. */
+function bindBootstrap(provider: BootstrapProvider, peer: PeerImpl, cloud: string): void {
+  const bindable = provider as BootstrapProvider & {
+    bindPeer?: (peer: Peer, rejoin: () => void) => void;
+  };
+  bindable.bindPeer?.(peer, () => {
+    if (!peer.closed) peer.command((n, now) => n.start(now, cloud));
+  });
+}
+
+export type { PeerRegistration, RegistrationEndpoint };

@@ -1,0 +1,82 @@
+/**
+ * @module peer/error
+ * The one error type of the async facade (DESIGN.md §4): `PnrpError` with a code modelled on the
+ * DRT_E_* / PEER_E_* HRESULTs, so callers branch on `error.code` instead of parsing messages.
+ */
+import type { SearchFailure } from '../drt/events.js';
+import { SearchOptionsError } from '../resolve/search-spec.js';
+
+/**
+ * Why an operation of a `Peer` failed.
+ * - `NOT_FOUND`: the cloud answered, but no verified instance of the name (PEER_E_NOT_FOUND).
+ * - `TIMEOUT`: the operation's deadline passed (DRT_E_TIMEOUT).
+ * - `CANCELLED`: its `AbortSignal` fired, or the caller stopped iterating.
+ * - `CLOSED`: the peer was closed first.
+ * - `ALONE`: the node knows no other node of the cloud (DRT_E_NO_ADDRESSES_AVAILABLE: bootstrap).
+ * - `BUSY`: too many searches at once (DRT_E_MAX_SEARCHES... in spirit; retry later).
+ * - `INVALID_SEARCH_RANGE`, `INVALID_MAX_ENDPOINTS`, `INVALID_SEARCH_INFO`: refused search options.
+ * - `INVALID_ARGUMENT`: any other refused argument (bad peer name, identity mismatch, ...).
+ */
+export type PnrpErrorCode =
+  | 'NOT_FOUND'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  | 'CLOSED'
+  | 'ALONE'
+  | 'BUSY'
+  | 'INVALID_SEARCH_RANGE'
+  | 'INVALID_MAX_ENDPOINTS'
+  | 'INVALID_SEARCH_INFO'
+  | 'INVALID_ARGUMENT';
+
+/**
+ * An operation of the async facade failed; `code` says why, `cause` keeps the original error.
+ * @example try { await peer.resolve('0.printer'); } catch (e) { if (e instanceof PnrpError && e.code === 'NOT_FOUND') ... }
+ */
+export class PnrpError extends Error {
+  readonly code: PnrpErrorCode;
+  constructor(code: PnrpErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'PnrpError';
+  }
+}
+
+const FAILURE_CODES: Record<SearchFailure, PnrpErrorCode> = {
+  'not-found': 'NOT_FOUND',
+  timeout: 'TIMEOUT',
+  cancelled: 'CANCELLED',
+  busy: 'BUSY',
+  alone: 'ALONE',
+};
+
+/**
+ * The error for a search or resolve that ended with `failure`.
+ * @example failureError('timeout', 'resolve of 0.printer')
+ */
+export function failureError(failure: SearchFailure, what: string): PnrpError {
+  const code = FAILURE_CODES[failure];
+  return new PnrpError(code, `${what} failed: ${failure}`);
+}
+
+/**
+ * Wraps what a synchronous command threw: search option errors keep their DRT code, other
+ * `RangeError`/`TypeError`s become `INVALID_ARGUMENT`; anything else is returned unchanged.
+ * @example catch (e) { throw asPnrpError(e); }
+ */
+export function asPnrpError(error: unknown): unknown {
+  if (error instanceof PnrpError) return error;
+  if (error instanceof SearchOptionsError)
+    return new PnrpError(error.code as PnrpErrorCode, error.message, { cause: error });
+  if (error instanceof RangeError || error instanceof TypeError)
+    return new PnrpError('INVALID_ARGUMENT', error.message, { cause: error });
+  return error;
+}
+
+/**
+ * The error for an aborted signal, keeping its reason as `cause`.
+ * @example if (signal.aborted) throw abortError(signal);
+ */
+export function abortError(signal: AbortSignal): PnrpError {
+  return new PnrpError('CANCELLED', 'the operation was aborted', { cause: signal.reason });
+}

@@ -1,0 +1,92 @@
+/**
+ * @module peer/peer-registration
+ * The handle `Peer.register` resolves with: the registration's current facts and the calls that
+ * change it (new endpoints, unregister).
+ */
+import type { Key } from '../keys/key256.js';
+import type { PnrpNode } from '../pnrp/pnrp-node.js';
+import type { Registration, RegistrationEndpoint } from '../pnrp/types.js';
+
+/** What a registration handle needs from its peer. */
+export interface RegistrationHost {
+  /** Runs a command on the node; throws `PnrpError` `CLOSED` after close. */
+  command<T>(fn: (node: PnrpNode, nowMs: number) => T): T;
+  readonly closed: boolean;
+}
+
+/** Whether other nodes can resolve the name yet. */
+export type RegistrationState = 'resolvable' | 'unresolvable';
+
+/**
+ * A published peer name.
+ * @example const reg = await peer.register({ peerName: '0.printer' }); await reg.update([ep]); await reg.unregister();
+ */
+export class PeerRegistration implements Registration {
+  /** `resolvable` once the registration walk reached other nodes. */
+  state: RegistrationState = 'unresolvable';
+  private current: Registration;
+  private gone = false;
+
+  constructor(
+    private readonly host: RegistrationHost,
+    registration: Registration,
+  ) {
+    this.current = registration;
+  }
+
+  get id(): number {
+    return this.current.id;
+  }
+  get peerName(): string {
+    return this.current.peerName;
+  }
+  get cloud(): string {
+    return this.current.cloud;
+  }
+  /** Current PNRP ID (new endpoints in another /64 change it). */
+  get pnrpId(): Key {
+    return this.current.pnrpId;
+  }
+  get secured(): boolean {
+    return this.current.secured;
+  }
+  /** False after `unregister()` or the peer's close. */
+  get active(): boolean {
+    return !this.gone && !this.host.closed;
+  }
+
+  /**
+   * Publishes new application endpoints at once: the next INQUIRE is answered with them, so no
+   * resolver gets the old ones. Rejects `CLOSED` after unregister or close.
+   */
+  update(endpoints: readonly RegistrationEndpoint[]): Promise<void> {
+    return this.attempt(() => {
+      this.current = this.host.command((n, now) => n.updateEndpoints(now, this.id, endpoints));
+    });
+  }
+
+  /** Stops publishing (floods a revoke). Harmless twice; after close it does nothing. */
+  unregister(): Promise<void> {
+    if (!this.active) return Promise.resolve();
+    return this.attempt(() => {
+      this.host.command((n, now) => n.unregister(now, this.id));
+      this.gone = true;
+    });
+  }
+
+  /** Undoes a registration whose `register()` call failed (aborted, closed). */
+  forget(): void {
+    if (!this.active) return;
+    this.gone = true;
+    this.host.command((n, now) => n.unregister(now, this.id));
+  }
+
+  private attempt(fn: () => void): Promise<void> {
+    try {
+      fn();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+}
