@@ -4,9 +4,11 @@
  * `[address]:port, (nearness), (rtt ms), Status`, where nearness is the number of leading bits
  * the hop's ID shares with the target and the status is `Accepted`, `Rejected` or
  * `Rejected (<why>)` from the hop's DRT_ADDRESS_FLAGS. The owner appears twice: once as the hop
- * that was found, once for the INQUIRE that made it prove the name (`Accepted (Inquire)`).
+ * that was found, once for the INQUIRE that made it prove the name (`Accepted (Inquire)`). When
+ * the resolver learned the owner from the previous hop's referral and went straight to the
+ * INQUIRE, the "found" line is printed from the INQUIRE hop with the referring hop's RTT.
  */
-import { formatAddress } from '../keys/endpoint.js';
+import { endpointKey, formatAddress } from '../keys/endpoint.js';
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 
 /**
@@ -54,7 +56,25 @@ export function formatHop(hop: PathHop): string {
  */
 export function formatTrace(path: readonly PathHop[], options: FormatTraceOptions = {}): string {
   const indent = options.indent ?? '  ';
-  const lines = path.map((hop) => indent + formatHop(hop));
+  const lines: string[] = [];
+  const asked = new Set<string>();
+  let previous: PathHop | undefined;
+  for (const hop of path) {
+    const where = endpointKey(hop.endpoint);
+    const inquire = (hop.flags & ADDRESS_FLAGS.inquire) !== 0;
+    if (inquire && !asked.has(where)) {
+      const found: PathHop = {
+        ...hop,
+        flags: ADDRESS_FLAGS.accepted,
+        deadEnd: false,
+        rttMs: previous?.rttMs,
+      };
+      lines.push(indent + formatHop(found));
+    }
+    if (!inquire) asked.add(where);
+    lines.push(indent + formatHop(hop));
+    previous = hop;
+  }
   if (options.heading !== undefined) lines.unshift(options.heading);
   return lines.join('\n');
 }

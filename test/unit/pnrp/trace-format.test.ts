@@ -48,4 +48,25 @@ describe('formatTrace()', () => {
       '  [2001:db8::7]:3540, (34), (12 ms), Accepted (Inquire)',
     ]);
   });
+
+  it('formatTrace() prints the owner found before its INQUIRE even when no LOOKUP reached it', () => {
+    const owner = { address: parseAddress('2001:db8::9'), port: 3541 };
+    const text = formatTrace([
+      { ...hop(F.accepted), rttMs: 7 },
+      { ...hop(F.inquire | F.accepted), endpoint: owner, nearness: 128, rttMs: 20 },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '  [2001:db8::7]:3540, (34), (7 ms), Accepted',
+      '  [2001:db8::9]:3541, (128), (7 ms), Accepted',
+      '  [2001:db8::9]:3541, (128), (20 ms), Accepted (Inquire)',
+    ]);
+    // An owner whose INQUIRE failed is still shown as found, then rejected.
+    const bad = formatTrace([
+      { ...hop(F.inquire | F.rejected), endpoint: owner, rttMs: undefined },
+    ]);
+    expect(bad.split('\n')).toEqual([
+      '  [2001:db8::9]:3541, (34), (- ms), Accepted',
+      '  [2001:db8::9]:3541, (34), (- ms), Rejected (Invalid proof)',
+    ]);
+  });
 });
