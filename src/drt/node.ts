@@ -22,6 +22,7 @@ import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
+import { isSecuredType, membershipRefusal, withMembership } from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
 import { PendingAdds } from './pending-adds.js';
 import { Registrations } from './registrations.js';
@@ -228,6 +229,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       if (r.type === 'rejected') return `fragment-${r.error.code}`;
       if (r.type === 'pending') return undefined;
       msg = r.message;
+    }
+    const membership = this.options.security.membership;
+    if (membership !== undefined && isSecuredType(msg)) {
+      // Membership mode: a LOOKUP, INQUIRE or REQUEST from a non-member gets no answer at all.
+      const refusal = membershipRefusal(msg, membership, this.options.wallClock.nowMs());
+      if (refusal !== undefined) return refusal;
     }
     bump(this.stats.received, msg.type);
     try {
@@ -439,7 +446,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   }
 
   private send(to: Endpoint, message: Message): void {
-    for (const payload of encodeDatagrams(message)) {
+    const membership = this.options.security.membership;
+    const secured =
+      membership !== undefined && isSecuredType(message)
+        ? withMembership(message, membership)
+        : message;
+    for (const payload of encodeDatagrams(secured)) {
       this.stats.datagramsSent++;
       this.stats.bytesSent += payload.length;
       this.outputs.push({ type: 'transmit', to, payload });

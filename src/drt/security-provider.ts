@@ -78,6 +78,12 @@ export interface SecurityProvider {
   /** Credential sent when an INQUIRE sets the C flag, if the provider has one. */
   certChain?(key: Key): Uint8Array | undefined;
   /**
+   * Should an application search's INQUIRE about `key` set the C flag (ask for the certificate
+   * chain, passed to `validateRecord` as `authority.certChain`)? Absent: never. Cache admission
+   * checks always ask.
+   */
+  wantCertChain?(key: Key): boolean;
+  /**
    * Extra AUTHORITY elements for an INQUIRE about a local key (PNRP: the classifier, and the
    * extended payload when the X flag asks for it).
    */
@@ -92,7 +98,62 @@ export interface SecurityProvider {
    * payload)? Absent: never. Registration, maintenance and cache checks never ask.
    */
   wantExtendedPayload?(key: Key): boolean;
+  /**
+   * [MC-DRT] membership security mode (DRT_SECURITY_MODE SECURE_MEMBERSHIP = 1, §1.3.2.2): when
+   * present, every LOOKUP, INQUIRE and REQUEST this node sends carries CREDENTIAL + SIGNATURE (+
+   * KEY_IDENTIFIER), and every one it receives without a valid credential and signature is dropped
+   * unanswered. Absent: resolve mode, exactly as before.
+   */
+  readonly membership?: MembershipSecurity;
 }
+
+/**
+ * The membership-mode half of DRT_SECURITY_PROVIDER: GetSerializedCredential, SignData,
+ * ValidateRemoteCredential + VerifyData. Synchronous; never throws on remote input.
+ *
+ * What is signed (our decision; [MC-DRT] §2.2.2.3/.5/.8 name only the Validate Key of a LOOKUP or
+ * INQUIRE and the IDList of a REQUEST): the whole message as `encodeMessage` writes it without its
+ * security elements, header included. That covers the fields the spec names and also binds the
+ * message type, message ID, target, nonce and flagged path, so a credential and signature seen on
+ * the wire cannot be pasted onto another question to the same node (signing the Validate Key alone
+ * would let anyone who overheard one LOOKUP to a node ask that node anything). An exact replay of
+ * a captured message is still answered (the spec has no receiver challenge); it only repeats the
+ * answer to the member's own question.
+ */
+export interface MembershipSecurity {
+  /** GetSerializedCredential: the credential sent in every LOOKUP, INQUIRE and REQUEST. */
+  credential(): Uint8Array;
+  /** KEY_IDENTIFIER: which key of the credential signs ([MC-DRT] §2.2.3.1.5); absent: none sent. */
+  keyIdentifier?(): Uint8Array | undefined;
+  /** SignData: the signature of `data` with the key the credential certifies. */
+  sign(data: Uint8Array): Uint8Array;
+  /** ValidateRemoteCredential + VerifyData for one received message. */
+  verify(input: MembershipInput): MembershipVerdict;
+}
+
+/** What a receiver checks: the security elements of a message and the bytes they sign. */
+export interface MembershipInput {
+  readonly credential: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly keyIdentifier?: Uint8Array;
+  /** The signed bytes (see {@link MembershipSecurity}). */
+  readonly data: Uint8Array;
+  /** Wall-clock ms, for certificate validity. */
+  readonly nowWallMs: number;
+}
+
+/**
+ * Outcome of {@link MembershipSecurity.verify}. A refusal's `reason` is what the node counts in
+ * `stats.dropped`: `'bad-credential'` (the credential is malformed, untrusted or expired) or
+ * `'bad-signature'` (a valid credential, but its key did not sign these bytes); `detail` says more.
+ */
+export type MembershipVerdict =
+  | { readonly ok: true; readonly peer?: unknown }
+  | {
+      readonly ok: false;
+      readonly reason: 'bad-credential' | 'bad-signature';
+      readonly detail: string;
+    };
 
 const NULL_MAGIC = 0x44525430; // "DRT0"
 

@@ -6,7 +6,9 @@
  * §5) and it may register no other key. Its proofs bind (key, nonce, revoke flag, endpoints,
  * application data, chain) under an Ed25519 signature by the certificate's key; a resolver
  * accepts one only if the chain leads to the shared root, the key is the one derived from the
- * chain's last certificate and the signature and nonce hold.
+ * chain's last certificate and the signature and nonce hold. With `mode: 'membership'` it also
+ * implements [MC-DRT] membership mode (gmc/dksp-membership.ts): only nodes holding a chain under
+ * the root get answers to their LOOKUP, INQUIRE and REQUEST messages.
  *
  * Record layout (ours; [MC-DRT]'s Derived-Key CPA uses RSA): magic "DKS1" (u32 BE) | key (32) |
  * nonce (16) | revoke (u8) | endpoint count (u8) + count x (port u16 BE, address 16) | app data
@@ -24,6 +26,7 @@ import { equalBytes } from '../util/bytes.js';
 import { describeCertificate } from './certificate.js';
 import { CertificateCache, type ChainVerdict, validateChain } from './chain.js';
 import { GMC_LIMITS } from './constants.js';
+import { createDkspMembership, type MembershipCounters } from './dksp-membership.js';
 import type { GmcCredential } from './issue.js';
 
 const DKSP_MAGIC = 0x444b5331; // "DKS1"
@@ -53,6 +56,14 @@ export interface DerivedKeySecurityProviderOptions {
   readonly cacheEntriesMax?: number;
   /** A certificate cache shared with other providers in this process (e.g. a simulation). @default a new one */
   readonly cache?: CertificateCache;
+  /**
+   * [MC-DRT] security mode. `'membership'` (SECURE_MEMBERSHIP) adds the `membership` hook: LOOKUP,
+   * INQUIRE and REQUEST carry this node's GMC chain and an Ed25519 signature, and those from nodes
+   * without a valid chain under `root` are dropped unanswered. @default 'resolve'
+   */
+  readonly mode?: 'resolve' | 'membership';
+  /** Credential verdicts the membership mode remembers. @default 1024 */
+  readonly membershipMemoEntriesMax?: number;
 }
 
 /** A DKSP with counters for reports. */
@@ -64,6 +75,8 @@ export interface DerivedKeySecurityProvider extends SecurityProvider {
   readonly cache: CertificateCache;
   /** Refusals by reason. */
   readonly refusals: Readonly<Record<string, number>>;
+  /** Membership-mode counters; undefined in resolve mode. */
+  readonly membershipCounters: MembershipCounters | undefined;
 }
 
 interface DecodedRecord {
@@ -148,12 +161,28 @@ export function derivedKeySecurityProvider(
     return { ok: false, reason };
   };
   const chain = options.credential.chain;
+  const mode = options.mode ?? 'resolve';
+  if (mode !== 'resolve' && mode !== 'membership') {
+    throw new RangeError(`mode must be 'resolve' or 'membership', got ${String(mode)}`);
+  }
+  const member =
+    mode === 'membership'
+      ? createDkspMembership({
+          root: options.root,
+          credential: options.credential,
+          crypto,
+          cache,
+          memoEntriesMax: options.membershipMemoEntriesMax ?? 1024,
+        })
+      : undefined;
   return {
-    name: 'derived-key',
+    name: mode === 'membership' ? 'derived-key-membership' : 'derived-key',
     derivedKey,
     credentialProblem: problem,
     cache,
     refusals,
+    membershipCounters: member?.counters,
+    ...(member ? { membership: member.membership } : {}),
     checkRegistration(key, appData) {
       if (problem !== undefined) return `no valid certificate (${problem})`;
       if (!equalBytes(key, derivedKey))

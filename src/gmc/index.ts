@@ -5,6 +5,7 @@ export * from './chain-codec.js';
 export * from './constants.js';
 export * from './delegation.js';
 export * from './dksp.js';
+export * from './dksp-membership.js';
 export * from './extensions.js';
 export * from './invitation.js';
 export * from './issue.js';

@@ -1,0 +1,314 @@
+/**
+ * [MC-DRT] membership security mode with the derived-key provider: 200 members, each holding a
+ * GMC under one group root, sign every LOOKUP, INQUIRE and REQUEST with it and resolve each other
+ * exactly as well as in resolve mode. Non-members get nothing: one without any credential, one
+ * whose credential is not a chain, one whose chain comes from a foreign root, one presenting a
+ * member's (public) credential but signing with its own key, one replaying a member's captured
+ * credential and signature on its own messages, and one whose signatures are tampered with. Each
+ * tries to join (its REQUESTs are dropped: no FLOOD, an empty cache) and, handed member addresses
+ * out of band, to search (its LOOKUPs and INQUIREs are dropped: every search fails); the members'
+ * drop counters say why. Certificates are issued before the simulation (issuance is async).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createNodeCrypto } from '../../src/adapters/node/node-crypto.js';
+import { membershipSignedBytes } from '../../src/drt/membership.js';
+import type { DrtNode } from '../../src/drt/node.js';
+import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
+import {
+  type MembershipSecurity,
+  nullSecurityProvider,
+  type SecurityProvider,
+} from '../../src/drt/security-provider.js';
+import {
+  CertificateCache,
+  type DerivedKeySecurityProvider,
+  derivedKeySecurityProvider,
+  encodeChainPkcs7,
+  encodeKeyIdentifier,
+  type GmcCredential,
+} from '../../src/gmc/index.js';
+import { createGroup, issueGmc } from '../../src/gmc/issue.js';
+import { memoizeVerify } from '../../src/keys/crypto-backend.js';
+import { createIdentity } from '../../src/keys/identity.js';
+import type { Key } from '../../src/keys/key256.js';
+import { type CloudMember, DrtCloud } from '../../src/sim/drt-cloud.js';
+import { seededRng } from '../../src/util/rng.js';
+import type { RouteEntry } from '../../src/wire/types.js';
+
+const SEED = Number(process.env.PNRP_SEED ?? 11);
+const PINNED = process.env.PNRP_SEED === undefined;
+const MEMBERS = 200;
+const ISSUED_AT = DEFAULT_WALL_CLOCK_MS - 86_400_000;
+const DROP_REASONS = ['unauthenticated', 'bad-credential', 'bad-signature'] as const;
+
+function seedOf(label: string, index: number): Uint8Array {
+  return seededRng(`${SEED}:${label}:${index}`).bytes(32);
+}
+
+const INTRUDERS = [
+  'no-credential',
+  'garbage-credential',
+  'foreign-root',
+  'stolen-credential',
+  'replayed-signature',
+  'tampered-signature',
+] as const;
+type IntruderKind = (typeof INTRUDERS)[number];
+
+/** The reason members must count for each intruder's messages. */
+const EXPECTED_REASON: Record<IntruderKind, (typeof DROP_REASONS)[number]> = {
+  'no-credential': 'unauthenticated',
+  'garbage-credential': 'bad-credential',
+  'foreign-root': 'bad-credential',
+  'stolen-credential': 'bad-signature',
+  'replayed-signature': 'bad-signature',
+  'tampered-signature': 'bad-signature',
+};
+
+describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.length} non-members)`, () => {
+  let root: Uint8Array;
+  const credentials: GmcCredential[] = [];
+  let foreignRoot: Uint8Array;
+  let foreigner: GmcCredential;
+
+  beforeAll(async () => {
+    const group = await createGroup({
+      classifier: 'drt',
+      nowWallMs: ISSUED_AT,
+      seed: seedOf('group', 0),
+    });
+    root = group.root.chain[0]!;
+    for (let i = 0; i < MEMBERS; i++) {
+      const identity = createIdentity(seedOf('member', i));
+      const chain = await issueGmc({
+        issuer: group.root,
+        subjectPublicKey: identity.publicKey,
+        role: 'member',
+        nowWallMs: ISSUED_AT,
+      });
+      credentials.push({ identity, chain });
+    }
+    const foreign = await createGroup({
+      classifier: 'drt',
+      nowWallMs: ISSUED_AT,
+      seed: seedOf('foreign', 0),
+    });
+    foreignRoot = foreign.root.chain[0]!;
+    const identity = createIdentity(seedOf('intruder', 0));
+    const chain = await issueGmc({
+      issuer: foreign.root,
+      subjectPublicKey: identity.publicKey,
+      role: 'member',
+      nowWallMs: ISSUED_AT,
+    });
+    foreigner = { identity, chain };
+  });
+
+  it('members resolve each other as in resolve mode; non-members cannot join or search', () => {
+    const crypto = memoizeVerify(createNodeCrypto({ publicKeysMax: 4096 }), { entriesMax: 8192 });
+    const cache = new CertificateCache(4096);
+    const members: DerivedKeySecurityProvider[] = [];
+    const memberProvider = (index: number): DerivedKeySecurityProvider => {
+      members[index] ??= derivedKeySecurityProvider({
+        root,
+        credential: credentials[index]!,
+        crypto,
+        cache,
+        mode: 'membership',
+      });
+      return members[index]!;
+    };
+
+    /** A provider that accepts anything from others and presents `membership` to them. */
+    const impostor = (membership: MembershipSecurity): SecurityProvider => ({
+      ...nullSecurityProvider(),
+      membership,
+    });
+    const stolen = (victim: number) => ({
+      credential: () => encodeChainPkcs7(credentials[victim]!.chain),
+      keyIdentifier: () => encodeKeyIdentifier(credentials[victim]!.identity.publicKey),
+      verify: () => ({ ok: true as const }),
+    });
+    // A genuine signature of member 3 over one of its LOOKUPs, as an eavesdropper captures it.
+    const captured = (): Uint8Array => {
+      const lookup = {
+        type: 'lookup' as const,
+        messageId: 0x1234,
+        version: { major: 6, minor: 101 },
+        controls: {
+          acceptAny: false,
+          precision: 0,
+          resolveCriteria: 'none' as const,
+          reasonCode: 'app-request' as const,
+        },
+        target: seedOf('target', 0),
+        validateId: seedOf('validate', 0),
+        flaggedPath: [{ address: new Uint8Array(16).fill(3), port: 3540 }],
+      };
+      return memberProvider(3).membership!.sign(membershipSignedBytes(lookup));
+    };
+    const intruderProvider = (kind: IntruderKind): SecurityProvider => {
+      switch (kind) {
+        case 'no-credential':
+          return nullSecurityProvider();
+        case 'garbage-credential':
+          return impostor({
+            credential: () => seededRng(`${SEED}:garbage`).bytes(600),
+            sign: () => new Uint8Array(64),
+            verify: () => ({ ok: true }),
+          });
+        case 'foreign-root':
+          return derivedKeySecurityProvider({
+            root: foreignRoot,
+            credential: foreigner,
+            crypto,
+            cache,
+            mode: 'membership',
+          });
+        case 'stolen-credential':
+          return impostor({
+            ...stolen(1),
+            sign: (data) => crypto.ed25519Sign(data, foreigner.identity.secretKey),
+          });
+        case 'replayed-signature': {
+          const signature = captured();
+          return impostor({ ...stolen(3), sign: () => signature });
+        }
+        case 'tampered-signature': {
+          const genuine = memberProvider(5).membership!;
+          return impostor({
+            ...stolen(5),
+            sign: (data) => {
+              const s = genuine.sign(data);
+              s[7]! ^= 0x20;
+              return s;
+            },
+          });
+        }
+      }
+    };
+    const intruders: SecurityProvider[] = INTRUDERS.map(intruderProvider);
+    const providerOf = (index: number): SecurityProvider =>
+      index < MEMBERS ? memberProvider(index) : intruders[index - MEMBERS]!;
+    const keyOf = (index: number): Key => {
+      const p = providerOf(index);
+      return 'derivedKey' in p
+        ? (p as DerivedKeySecurityProvider).derivedKey
+        : seedOf('key', index);
+    };
+
+    const cloud = new DrtCloud({
+      seed: SEED,
+      settleMs: 15_000,
+      nodeOptions: (index) => ({ security: providerOf(index), crypto }),
+      keyOf,
+    });
+    cloud.build(MEMBERS);
+    const nodeOf = (m: CloudMember): DrtNode => cloud.sim.call(m.handle, (node) => node);
+    const memberNodes = cloud.members.map(nodeOf);
+    const drops = () => {
+      const out: Record<string, number> = {};
+      for (const reason of DROP_REASONS)
+        out[reason] = memberNodes.reduce((n, node) => n + (node.stats.dropped[reason] ?? 0), 0);
+      return out;
+    };
+
+    // Members resolve each other: same success as the resolve-mode DKSP cloud (gmc-dksp.test.ts).
+    const report = cloud.runSearches(500);
+    expect(report.resolves).toBe(500);
+    expect(report.failures).toEqual({});
+    expect(report.successRate).toBe(1);
+    expect(drops()).toEqual({ unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 0 });
+    const accepted = members.reduce((n, p) => n + p.membershipCounters!.accepted, 0);
+    const hits = members.reduce((n, p) => n + p.membershipCounters!.credentialMemoHits, 0);
+    const checks = members.reduce((n, p) => n + p.membershipCounters!.credentialChecks, 0);
+    expect(accepted).toBeGreaterThan(report.resolves);
+    // Each member validates a credential once (per node), then answers from its memo.
+    expect(checks).toBeLessThanOrEqual(MEMBERS * MEMBERS);
+    expect(hits).toBeGreaterThan(checks);
+
+    const outcome: Record<string, unknown> = {};
+    const entries: RouteEntry[] = cloud.members.slice(0, 20).map((m) => ({
+      id: m.key,
+      port: m.handle.endpoint.port,
+      addresses: [m.handle.endpoint.address],
+    }));
+    for (const kind of INTRUDERS) {
+      const before = drops();
+      const intruder = cloud.join();
+      cloud.sim.runFor(10_000);
+      intruder.live = false; // neither a searcher nor a target of runSearches
+      const node = nodeOf(intruder);
+      // It cannot join: its REQUESTs get no FLOOD, so nothing enters its cache.
+      const joined = { cache: node.cache.size, status: node.status };
+      // Handed member addresses out of band, it still cannot search.
+      cloud.sim.call(intruder.handle, (n, now) => n.seedCache(now, entries));
+      let found = 0;
+      const failures: Record<string, number> = {};
+      for (let i = 0; i < 5; i++) {
+        const target = cloud.members[20 + i * 30]!.key;
+        const o = cloud.searchOnce(intruder, target);
+        found += o.results.length;
+        failures[o.failure ?? 'none'] = (failures[o.failure ?? 'none'] ?? 0) + 1;
+      }
+      const after = drops();
+      cloud.fail(intruder); // its maintenance must not blur the next intruder's counts
+      const delta: Record<string, number> = {};
+      for (const reason of DROP_REASONS) delta[reason] = after[reason]! - before[reason]!;
+      outcome[kind] = { joined, found, failures, dropped: delta };
+      expect(joined.cache, kind).toBe(0);
+      expect(joined.status, kind).not.toBe('active');
+      expect(found, kind).toBe(0);
+      expect(failures.none, kind).toBeUndefined();
+      for (const reason of DROP_REASONS) {
+        if (reason === EXPECTED_REASON[kind]) expect(delta[reason], kind).toBeGreaterThan(0);
+        else expect(delta[reason], kind).toBe(0);
+      }
+    }
+    // Deterministic under the default seed: counts of messages dropped by the members, by reason.
+    if (PINNED) {
+      expect(outcome).toEqual({
+        'no-credential': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 3, alone: 2 },
+          dropped: { unauthenticated: 58, 'bad-credential': 0, 'bad-signature': 0 },
+        },
+        'garbage-credential': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 3, alone: 2 },
+          dropped: { unauthenticated: 0, 'bad-credential': 64, 'bad-signature': 0 },
+        },
+        'foreign-root': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 3, alone: 2 },
+          dropped: { unauthenticated: 0, 'bad-credential': 60, 'bad-signature': 0 },
+        },
+        'stolen-credential': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 3, alone: 2 },
+          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 58 },
+        },
+        'replayed-signature': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 3, alone: 2 },
+          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 63 },
+        },
+        'tampered-signature': {
+          joined: { cache: 0, status: 'alone' },
+          found: 0,
+          failures: { 'not-found': 4, alone: 1 },
+          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 62 },
+        },
+      });
+    }
+
+    // After all that, members still resolve each other.
+    const again = cloud.runSearches(100);
+    expect(again.successRate).toBe(1);
+  }, 240_000);
+});
