@@ -136,11 +136,18 @@ describe('pnrp cloud: names', () => {
     expect(out.results).toHaveLength(0);
   });
 
-  it('traceroute: the path prints one netsh-style line per hop, ending with the INQUIRE', () => {
+  it('traceroute: one netsh-style line per hop, the owner twice (found, then the INQUIRE)', () => {
     const target = cloud.members[9]!;
     const out = cloud.resolveOnce(cloud.members[10]!, target.registration.peerName);
     const lines = formatTrace(out.path).split('\n');
-    expect(lines.length).toBe(out.path.length);
+    const ownerPort = `]:${target.handle.endpoint.port},`;
+    const lookedUpOwner = out.path.some(
+      (h) => h.endpoint.port === target.handle.endpoint.port && (h.flags & 0x80) === 0,
+    );
+    // The owner gets a "found" line of its own unless a LOOKUP already reached it.
+    expect(lines.length).toBe(out.path.length + (lookedUpOwner ? 0 : 1));
+    expect(lines.filter((l) => l.includes(ownerPort))).toHaveLength(2);
+    expect(lines.at(-2)).toMatch(/, Accepted$/);
     for (const line of lines) {
       expect(line).toMatch(
         /^ {2}\[[0-9a-f:.]+\]:\d+, \(\d+\), \((\d+|-) ms\), (Accepted|Rejected)/,
