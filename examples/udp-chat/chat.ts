@@ -1,75 +1,67 @@
 /**
- * Two terminals find each other by key over UDP: each registers SHA-256("chat:" + name) with its
- * name as application data; type another name to resolve it (exact search) and see where it is.
+ * Two terminals find each other by peer name over UDP. Each publishes `0.chat-<name>` in PNRP
+ * with the address of its chat socket; `@bob hello` resolves `0.chat-bob` (the answer is a CPA
+ * the owner signed for this very request) and sends the line there.
  *
- *   npx tsx examples/udp-chat/chat.ts --port 4001 --bootstrap [::1]:4000 --name bob
- *   npx tsx examples/udp-chat/chat.ts --port 4000 --bootstrap [::1]:4001 --name alice
- *   > bob
- *   bob is at [::1]:4001
+ *   npx tsx examples/udp-chat/chat.ts --name alice --port 4000
+ *   npx tsx examples/udp-chat/chat.ts --name bob --port 4001 --bootstrap 127.0.0.1:4000
+ *   > @alice hello
+ *   (alice's terminal) bob: hello
+ *
+ * Secured names work the same way with an identity: `<authority>.chat-bob` (see `pnrp identity`).
  */
+import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createUdpTransport, nodeCrypto } from '../../src/adapters/node/index.js';
-import {
-  DrtNode,
-  formatEndpoint,
-  type Key,
-  parseEndpoint,
-  runNode,
-  staticBootstrap,
-  systemRng,
-} from '../../src/index.js';
+import { createPeer, formatAddress, formatEndpoint, PnrpError } from '../../src/index.js';
 
 const { values } = parseArgs({
   options: {
+    name: { type: 'string', default: 'anonymous' },
     port: { type: 'string', default: '4000' },
     bootstrap: { type: 'string', multiple: true, default: [] },
-    name: { type: 'string', default: 'anonymous' },
   },
 });
+const port = Number(values.port);
 
-const keyOf = (name: string): Key => nodeCrypto.sha256(new TextEncoder().encode(`chat:${name}`));
+// PNRP runs on `port`; chat lines travel on a plain UDP socket at port + 1000.
+const transport = await createUdpTransport({ port, host: '127.0.0.1' });
+const chat = createSocket('udp4');
+await new Promise<void>((bound) => chat.bind(port + 1000, '127.0.0.1', bound));
+chat.on('message', (bytes) => {
+  const { from, text } = JSON.parse(bytes.toString()) as { from: string; text: string };
+  console.log(`${from}: ${text}`);
+});
 
-const transport = await createUdpTransport({ port: Number(values.port), host: '::' });
-const node = new DrtNode({
-  rng: systemRng(),
-  crypto: nodeCrypto,
-  localEndpoints: transport.localEndpoints(),
-  bootstrap: staticBootstrap(values.bootstrap.map(parseEndpoint)),
+const peer = createPeer({ transport, crypto: nodeCrypto, bootstrap: values.bootstrap });
+peer.on('status', (e) => console.log(`[${e.cloud} is ${e.status}]`));
+const self = transport.localEndpoints()[0]!;
+const registration = await peer.register({
+  peerName: `0.chat-${values.name}`,
+  endpoints: [{ address: self.address, port: port + 1000 }],
+  friendlyName: values.name,
 });
-const looking = new Map<number, string>();
-const running = runNode(node, transport, undefined, {
-  onEvent(event) {
-    if (event.type === 'registration-state-changed')
-      console.log(`[${values.name}: ${event.state}]`);
-    if (event.type === 'search-result' && event.result.type === 'exact') {
-      const who = new TextDecoder().decode(event.result.appData);
-      console.log(`${who} is at ${formatEndpoint(event.result.endpoint)}`);
-    }
-    if (event.type === 'search-done') {
-      if (event.failure) console.log(`${looking.get(event.searchId)}: ${event.failure}`);
-      looking.delete(event.searchId);
-    }
-  },
-});
-running.command((n, now) => {
-  n.registerKey(now, keyOf(values.name), new TextEncoder().encode(values.name));
-  n.start(now);
-});
-console.log(`${values.name} on port ${transport.port}; type a name to find it, Ctrl-D to leave`);
+console.log(`published 0.chat-${values.name} (${registration.state}); type "@name message"`);
 
 const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  const name = line.trim();
-  if (name)
-    looking.set(
-      running.command((n, now) => n.search(now, keyOf(name))),
-      name,
+lines.on('line', async (line) => {
+  const m = /^@(\S+)\s+(.*)$/.exec(line.trim());
+  if (!m) return console.log('usage: @name message');
+  try {
+    const [found] = await peer.resolve(`0.chat-${m[1]}`, { timeoutMs: 5_000 });
+    const to = found!.endpoints[0]!;
+    chat.send(
+      JSON.stringify({ from: values.name, text: m[2] }),
+      to.port,
+      formatAddress(to.address),
     );
+    console.log(`(sent to ${found!.friendlyName} at ${formatEndpoint(to)})`);
+  } catch (e) {
+    console.log(e instanceof PnrpError ? `${m[1]}: ${e.code}` : String(e));
+  }
 });
 lines.on('close', async () => {
-  running.command((n, now) => n.close(now));
-  await new Promise((r) => setTimeout(r, 100)); // let the leave go out
-  running.stop();
-  await transport.close();
+  await peer.close(); // floods the revoke: the others stop finding us at once
+  chat.close();
 });

@@ -283,19 +283,27 @@ class PeerImpl implements Peer, RegistrationHost {
       const reg = this.command((n, now) => n.register(now, register));
       const handle = new PeerRegistration(this, reg);
       settle.onFail(() => handle.forget());
-      // Alone, no walk starts: the name is published locally and maintenance retries the walk.
-      if (this.node.drtOf(reg.cloud).cache.size === 0) {
+      // Alone with nobody to ask, no walk starts: the name is published locally and the walk
+      // runs when another node joins. While joining, the walk starts once the node is in.
+      const alone = (): boolean =>
+        this.node.drtOf(reg.cloud).cache.size === 0 &&
+        this.events.lastStatus(reg.cloud) === 'alone';
+      if (alone()) {
         settle.resolve(handle);
         return undefined;
       }
-      const off = this.events.onRegistration(reg.cloud, reg.pnrpId, (state) => {
+      const offWalk = this.events.onRegistration(reg.cloud, reg.pnrpId, (state) => {
         handle.state = state;
         settle.resolve(handle);
+      });
+      const offStatus = this.events.on('status', (e) => {
+        if (e.cloud === reg.cloud && alone()) settle.resolve(handle);
       });
       // A walk that never reports (none could start) leaves the registration unresolvable.
       const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => settle.resolve(handle));
       return () => {
-        off();
+        offWalk();
+        offStatus();
         timer.cancel();
       };
     });
