@@ -1,17 +1,16 @@
 /**
- * Browser example: every tab is a DrtNode on `pnrp/webrtc`, registering SHA-256("chat:" + name)
- * with its name as application data. Signalling and the peer directory go through a
- * BroadcastChannel, so this works between tabs of one browser; a real application would use a
- * WebSocket server for both.
+ * Browser example: every tab is a PNRP peer (`createPeer`) on `pnrp/webrtc` and publishes the
+ * peer name `0.tab-<name>`; type another tab's name to resolve it (a CPA signed by that tab for
+ * this request). Signalling and the peer directory go through a BroadcastChannel, so this works
+ * between tabs of one browser; a real application would use a WebSocket server for both.
  */
-import { DrtNode, nobleCrypto, realTimers, runNode, systemRng } from 'pnrp';
+import { createPeer, PnrpError } from 'pnrp';
 import { createWebRtcTransport, peerEndpoint } from 'pnrp/webrtc';
 
 const log = (line) => {
   document.getElementById('log').textContent += `${line}\n`;
 };
 const name = `tab-${Math.random().toString(36).slice(2, 7)}`;
-const keyOf = (n) => nobleCrypto.sha256(new TextEncoder().encode(`chat:${n}`));
 const endpointText = (ep) =>
   Array.from(ep.address, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -37,29 +36,13 @@ const learn = (peerId) => {
 const transport = createWebRtcTransport({ peerId: name, signaller });
 /** Bootstrap from the tabs heard of so far (the node solicits at most five). */
 const bootstrap = { endpoints: () => seen.slice(0, 5).map((id) => transport.endpointOf(id)) };
-const node = new DrtNode({
-  rng: systemRng(),
-  localEndpoints: transport.localEndpoints(),
-  bootstrap,
-});
-const searches = new Map();
-const running = runNode(node, transport, realTimers(), {
-  onEvent(event) {
-    if (event.type === 'registration-state-changed') log(`registration: ${event.state}`);
-    if (event.type === 'search-result' && event.result.type === 'exact')
-      log(
-        `found ${new TextDecoder().decode(event.result.appData)} (peer ${transport.peerIdOf(event.result.endpoint)})`,
-      );
-    if (event.type === 'search-done' && event.failure)
-      log(`${searches.get(event.searchId)}: ${event.failure}`);
-  },
-});
+let peer;
 // Start once the other tabs had a moment to answer our hello; the first tab starts alone.
-setTimeout(() => {
-  running.command((n, now) => {
-    n.registerKey(now, keyOf(name), new TextEncoder().encode(name));
-    n.start(now);
-  });
+setTimeout(async () => {
+  peer = createPeer({ transport, bootstrap });
+  peer.on('status', (e) => log(`cloud ${e.cloud}: ${e.status}`));
+  const registration = await peer.register({ peerName: `0.${name}`, friendlyName: name });
+  log(`published 0.${name} (${registration.state})`);
 }, 500);
 
 bus.onmessage = ({ data }) => {
@@ -72,16 +55,17 @@ bus.onmessage = ({ data }) => {
 bus.postMessage({ type: 'hello', from: name });
 
 document.getElementById('me').textContent = `this tab is ${name}`;
-document.getElementById('find').onsubmit = (e) => {
+document.getElementById('find').onsubmit = async (e) => {
   e.preventDefault();
   const target = document.getElementById('name').value.trim();
-  if (target)
-    searches.set(
-      running.command((n, now) => n.search(now, keyOf(target))),
-      target,
-    );
+  if (!target || !peer) return;
+  try {
+    const [found] = await peer.resolve(`0.${target}`, { timeoutMs: 5000 });
+    log(`found ${found.friendlyName} (peer ${transport.peerIdOf(found.pnrpEndpoints[0])})`);
+  } catch (error) {
+    log(`${target}: ${error instanceof PnrpError ? error.code : error}`);
+  }
 };
 addEventListener('pagehide', () => {
-  running.stop();
-  transport.close();
+  peer?.close();
 });
