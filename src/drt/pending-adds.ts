@@ -126,6 +126,16 @@ export class PendingAdds {
             nonce: check.nonce,
             revoke: false,
             nowWallMs: core.wallNowMs(),
+            // A chain (C flag) comes with the classifier it was delegated for; providers that
+            // need neither ignore them.
+            ...(buffer.certChain
+              ? {
+                  authority: {
+                    certChain: buffer.certChain,
+                    ...(buffer.classifier !== undefined ? { classifier: buffer.classifier } : {}),
+                  },
+                }
+              : {}),
           })
         : ({ ok: false, reason: 'missing-proof' } as const);
       if (!verdict.ok) {

@@ -278,7 +278,7 @@ export class Searches {
         ...header,
         flags: {
           wantCpa: true,
-          wantCertChain: false,
+          wantCertChain: core.options.security.wantCertChain?.(action.candidate.id) ?? false,
           wantExtendedPayload: search.wantedExtendedPayload,
         },
         validateId: action.candidate.id,

@@ -9,5 +9,6 @@ export * from './dksp-membership.js';
 export * from './extensions.js';
 export * from './invitation.js';
 export * from './issue.js';
+export * from './participant.js';
 export * from './password.js';
 export { x509ShimInstalled } from './x509.js';

@@ -12,14 +12,22 @@
  *   nonce, PNRP ID recomputed == the key validated, signature), checks the classifier against the
  *   CPA's ClassifierHash and the extended payload against the CPA's key, and returns
  *   {@link VerifiedRegistration} as the proof. Signature verdicts are memoized.
+ * - optionally ([MS-PNRP] §3.1.5.10, delegation): accepts a secured CPA signed by a key other than
+ *   the one its authority hashes from, when the AUTHORITY carries a certificate chain that an
+ *   injected {@link AuthorityVerifier} accepts (pnrp cannot parse certificates itself; `pnrp/gmc`
+ *   provides one for GMC chains). Such a CPA passes every other `verifyCpa` check. A publisher
+ *   attaches its chain to a name with `setCertChain`; resolvers with a verifier set the INQUIRE's
+ *   C flag to ask for it. Without a verifier nothing changes: such CPAs stay `authority-mismatch`.
  */
 
-import { CPA_LIFETIME_MS } from '../cpa/constants.js';
+import { CPA_LIFETIME_MS, SIGNATURE_FIELD_BYTES } from '../cpa/constants.js';
+import { decodeCpa } from '../cpa/decode.js';
 import type { ExtendedPayload, ExtendedPayloadData } from '../cpa/extended-payload.js';
 import { createExtendedPayload, verifyExtendedPayload } from '../cpa/extended-payload-verify.js';
+import { filetimeFromUnixMs } from '../cpa/filetime.js';
 import type { AppEndpoint, Cpa } from '../cpa/model.js';
 import { createCpa } from '../cpa/sign.js';
-import { pnrpIdOfCpa, verifyCpa } from '../cpa/verify.js';
+import { type CpaVerdict, pnrpIdOfCpa, verifyCpa } from '../cpa/verify.js';
 import type {
   RecordExpectation,
   RecordVerdict,
@@ -34,6 +42,7 @@ import {
 import type { Identity } from '../keys/identity.js';
 import { classifierHashOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
+import { parsePeerName } from '../keys/peer-name.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 
 /**
@@ -74,6 +83,33 @@ export interface VerifiedRegistration {
 }
 
 /**
+ * What an {@link AuthorityVerifier} checks: that `certChain` delegates the authority
+ * `binaryAuthority` (SHA-1 of the chain's first key) to `publicKey` (the chain's last key, the one
+ * that signed the CPA) for `classifier`, at `nowWallMs`.
+ * @example verifier({ binaryAuthority: cpa.binaryAuthority!, publicKey: cpa.publicKey, classifier: 'participant', certChain, nowWallMs })
+ */
+export interface AuthorityDelegation {
+  /** 20 bytes: the CPA's BinaryAuthority. */
+  readonly binaryAuthority: Uint8Array;
+  /** The CPA's public key. */
+  readonly publicKey: Uint8Array;
+  /** The classifier of the AUTHORITY (already checked against the CPA's ClassifierHash). */
+  readonly classifier: string;
+  /** The AUTHORITY's CERT_CHAIN element. */
+  readonly certChain: Uint8Array;
+  readonly nowWallMs: number;
+}
+
+/**
+ * Validates a certificate chain for a delegated CPA ([MS-PNRP] §3.1.5.10). Never throws on remote
+ * input; a refusal's reason is counted as `delegation-<reason>`.
+ * @example cpaSecurityProvider({ authorityVerifier: gmcAuthorityVerifier() })
+ */
+export type AuthorityVerifier = (
+  delegation: AuthorityDelegation,
+) => { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
  * Options of {@link cpaSecurityProvider}.
  * @example cpaSecurityProvider({ crypto: nodeCrypto, lifetimeMs: 24 * 3_600_000 })
  */
@@ -82,6 +118,8 @@ export interface CpaSecurityProviderOptions {
   readonly crypto?: CryptoBackend;
   /** Lifetime of a signed CPA, 12 h .. 1 week. @default CPA_LIFETIME_DEFAULT_MS */
   readonly lifetimeMs?: number;
+  /** Accepts delegated CPAs whose chain it validates (see the module header). @default none */
+  readonly authorityVerifier?: AuthorityVerifier;
 }
 
 /**
@@ -112,6 +150,13 @@ export interface CpaSecurityProvider extends SecurityProvider {
   getRegistration(pnrpId: Key): CpaRegistration | undefined;
   /** Asks for extended payloads of IDs under this P2P ID (`delta` +1 / -1: a reference count). */
   wantExtendedPayloadsOf(p2pId: Uint8Array, delta: 1 | -1): void;
+  /**
+   * The certificate chain sent (INQUIRE C flag) with the CPAs of `peerName`, e.g. a member's GMC
+   * chain for `<group authority>.participant`; undefined removes it.
+   */
+  setCertChain(peerName: string, certChain: Uint8Array | undefined): void;
+  /** Accept delegated CPAs this verifier validates (undefined: none, the default). */
+  setAuthorityVerifier(verifier: AuthorityVerifier | undefined): void;
 }
 
 function bump(record: Record<string, number>, reason: string): void {
@@ -139,6 +184,8 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
   }
   const crypto = memoizeVerify(options.crypto ?? nobleCrypto);
   const regs = new Map<string, CpaRegistration>();
+  const chains = new Map<string, Uint8Array>();
+  let authorityVerifier: AuthorityVerifier | undefined = options.authorityVerifier;
   const wanted = new Map<string, number>();
   const counters: CpaProviderCounters = {
     cpasSigned: 0,
@@ -152,9 +199,45 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
     return { ok: false, reason };
   };
 
+  /**
+   * [MS-PNRP] §3.1.5.10: `verifyCpa` for a CPA whose BinaryAuthority is not SHA-1 of its key, with
+   * the chain standing in for check 2 and checks 3-6 repeated here (verifyCpa stops at check 2).
+   */
+  function verifyDelegated(
+    bytes: Uint8Array,
+    expect: RecordExpectation,
+    verifier: AuthorityVerifier,
+  ): CpaVerdict | { ok: false; reason: string } {
+    const extras = expect.authority ?? {};
+    const decoded = decodeCpa(bytes);
+    if (!decoded.ok || !extras.certChain) return { ok: false, reason: 'authority-mismatch' };
+    const cpa = decoded.value;
+    if (!cpa.secured || cpa.binaryAuthority === undefined)
+      return { ok: false, reason: 'authority-mismatch' };
+    if (extras.classifier === undefined) return { ok: false, reason: 'delegation-no-classifier' };
+    if (filetimeFromUnixMs(Math.floor(expect.nowWallMs)) > cpa.notAfterFiletime)
+      return { ok: false, reason: 'expired' };
+    if (expect.nonce !== undefined && !equalBytes(cpa.nonce, expect.nonce))
+      return { ok: false, reason: 'nonce-mismatch' };
+    if (expect.key !== undefined && !equalBytes(pnrpIdOfCpa(cpa, crypto), expect.key))
+      return { ok: false, reason: 'id-mismatch' };
+    const signedSpan = bytes.subarray(0, bytes.length - SIGNATURE_FIELD_BYTES);
+    if (!crypto.ed25519Verify(cpa.signature, signedSpan, cpa.publicKey))
+      return { ok: false, reason: 'bad-signature' };
+    const delegation = verifier({
+      binaryAuthority: cpa.binaryAuthority,
+      publicKey: cpa.publicKey,
+      classifier: extras.classifier,
+      certChain: extras.certChain,
+      nowWallMs: Math.floor(expect.nowWallMs),
+    });
+    if (!delegation.ok) return { ok: false, reason: `delegation-${delegation.reason}` };
+    return { ok: true, cpa };
+  }
+
   function validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict {
     counters.validations++;
-    const verdict = verifyCpa(
+    let verdict: CpaVerdict | { ok: false; reason: string } = verifyCpa(
       bytes,
       {
         nowWallMs: Math.floor(expect.nowWallMs),
@@ -164,6 +247,9 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
       },
       crypto,
     );
+    if (!verdict.ok && verdict.reason === 'authority-mismatch' && authorityVerifier) {
+      verdict = verifyDelegated(bytes, expect, authorityVerifier);
+    }
     if (!verdict.ok) return refuse(verdict.reason);
     const cpa = verdict.cpa;
     if (cpa.revoke !== expect.revoke) return refuse(cpa.revoke ? 'revoked' : 'not-a-revoke');
@@ -228,6 +314,22 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
       else wanted.delete(hex);
     },
     wantExtendedPayload: (key) => wanted.has(toHex(key.subarray(0, 16))),
+    setCertChain(peerName, certChain) {
+      const name = parsePeerName(peerName).text;
+      if (certChain === undefined) chains.delete(name);
+      else if (certChain instanceof Uint8Array) chains.set(name, certChain.slice());
+      else throw new TypeError('certChain must be a Uint8Array or undefined');
+    },
+    setAuthorityVerifier(verifier) {
+      if (verifier !== undefined && typeof verifier !== 'function')
+        throw new TypeError('verifier must be a function or undefined');
+      authorityVerifier = verifier;
+    },
+    wantCertChain: () => authorityVerifier !== undefined,
+    certChain(key) {
+      const reg = regs.get(toHex(key));
+      return reg === undefined ? undefined : chains.get(reg.peerName);
+    },
     checkRegistration: (key) =>
       regs.has(toHex(key))
         ? undefined

@@ -1,13 +1,19 @@
 /**
  * join: a full group join on the simulator. A group is created; its members publish the secure
- * peer name `<group authority>.participant` in a simulated cloud (as PNRP IDs), and so does an
- * outsider from another group. A newcomer exports its identity, an inviting member issues it a
- * GMC inside an invitation, the newcomer accepts it, resolves `<group>.participant` (nearest
- * five in the name's range), and authenticates mutually with the publishers it found: the
- * outsider is refused, a member accepts it. The outsider trying to join is refused by a member.
+ * peer name `<group authority>.participant` through `PnrpNode.register` in a simulated PNRP cloud
+ * of other nodes, each signing its CPA with its own key and sending its GMC chain with it
+ * ([MS-PNRP] §3.1.5.10 delegation, gmc/participant.ts), and so does an outsider whose chain comes
+ * from another group. A newcomer exports its identity, an inviting member issues it a GMC inside
+ * an invitation, the newcomer accepts it, resolves `<group>.participant` with `PnrpNode.resolve`
+ * (any instance, up to five), and authenticates mutually with the publishers it found. Resolvers
+ * refuse the outsider's CPA (its chain's root is not the name's authority), so it is never found;
+ * met directly, it is refused by GroupAuthSession, and trying to join it is refused by a member.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createNodeCrypto } from '../../src/adapters/node/node-crypto.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
+import { CertificateCache } from '../../src/gmc/chain.js';
+import { encodeChainPkcs7 } from '../../src/gmc/chain-codec.js';
 import {
   type AuthOutput,
   acceptInvitation,
@@ -21,11 +27,14 @@ import {
   parseIdentityInfo,
   parseInvitation,
 } from '../../src/gmc/index.js';
+import {
+  delegatedIdentity,
+  gmcAuthorityVerifier,
+  participantPeerName,
+} from '../../src/gmc/participant.js';
 import { endpointKey } from '../../src/keys/endpoint.js';
 import { createIdentity, type Identity } from '../../src/keys/identity.js';
-import { p2pIdOf, pnrpIdOf, resolveTargetOf } from '../../src/keys/ids.js';
-import { DrtCloud } from '../../src/sim/drt-cloud.js';
-import { concatBytes } from '../../src/util/bytes.js';
+import { PnrpCloud, type PnrpMember } from '../../src/sim/pnrp-cloud.js';
 import { seededRng } from '../../src/util/rng.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 21);
@@ -83,7 +92,7 @@ beforeAll(async () => {
     nowWallMs: T0,
     seed: seed('group'),
   });
-  participant = `${group.root.identity.authority}.participant`;
+  participant = participantPeerName(group);
   const inviter = createIdentity(seed('inviter'));
   const inviterChain = await issueGmc({
     issuer: group.root,
@@ -142,40 +151,74 @@ describe(`join (seed ${SEED}, ${MEMBERS} members, 1 outsider, ${OTHERS} other no
     expect(accepted.ok && accepted.peerName).toBe(group.properties.peerName);
     const joiner: GmcCredential = { identity: newcomer, chain };
 
-    // 2. Members and the outsider publish <group>.participant; the newcomer joins the cloud.
-    const serviceLocation = (i: number) => seededRng(`${SEED}:sl:${i}`).bytes(16);
-    const cloud = new DrtCloud({
-      seed: SEED,
-      keyOf: (i) =>
-        i <= MEMBERS
-          ? pnrpIdOf(participant, serviceLocation(i))
-          : seededRng(`${SEED}:key:${i}`).bytes(32),
-    });
-    cloud.build(MEMBERS + 1 + OTHERS);
-    const newcomerNode = cloud.join();
-    cloud.sim.runFor(20_000);
-    const credentialAt = (index: number) =>
-      index < MEMBERS ? members[index]! : index === MEMBERS ? outsider : undefined;
+    // 2. Other nodes form a PNRP cloud; every node can check delegation chains (as Windows
+    //    resolvers do), trusting no root: the name's authority pins it.
+    const crypto = createNodeCrypto();
+    const cloud = new PnrpCloud({ seed: SEED, crypto });
+    const verifier = gmcAuthorityVerifier({ crypto, cache: new CertificateCache(256) });
+    const withVerifier = (m: PnrpMember) =>
+      cloud.sim.call(m.handle, (node) =>
+        node.securityOf(cloud.cloudName).setAuthorityVerifier(verifier.verify),
+      );
+    cloud.build(OTHERS);
+    for (const m of cloud.members) withVerifier(m);
 
-    // 3. Resolve the participant name: the five nearest publishers inside the name's range.
-    const p2p = p2pIdOf(participant);
-    const outcome = cloud.searchOnce(newcomerNode, resolveTargetOf(participant), {
-      minKey: concatBytes(p2p, new Uint8Array(16)),
-      maxKey: concatBytes(p2p, new Uint8Array(16).fill(0xff)),
-      maxEndpoints: 5,
+    // Members and the outsider publish <group>.participant, each with its own key and chain.
+    const groupAuthority = group.root.identity.authority;
+    const publish = (credential: GmcCredential): PnrpMember => {
+      const m = cloud.join({
+        peerName: participant,
+        identity: delegatedIdentity(credential, groupAuthority),
+      });
+      withVerifier(m);
+      cloud.sim.call(m.handle, (node) =>
+        node
+          .securityOf(cloud.cloudName)
+          .setCertChain(participant, encodeChainPkcs7(credential.chain)),
+      );
+      cloud.sim.runFor(20);
+      return m;
+    };
+    const publishers = new Map<string, GmcCredential>();
+    for (const credential of [...members, outsider]) {
+      publishers.set(endpointKey(publish(credential).handle.endpoint), credential);
+    }
+    const newcomerNode = cloud.join({ classifier: 'newcomer' });
+    withVerifier(newcomerNode);
+    cloud.sim.runFor(30_000);
+
+    // 3. Resolve the participant name: any instance, up to five.
+    const outcome = cloud.resolveOnce(newcomerNode, participant, {
+      criteria: 'any-peer-name',
+      maxResults: 5,
     });
-    expect(outcome.results.length).toBeGreaterThanOrEqual(1);
-    const byEndpoint = new Map(cloud.members.map((m, i) => [endpointKey(m.handle.endpoint), i]));
-    const found = outcome.results.map((r) => byEndpoint.get(endpointKey(r.endpoint))!);
-    expect(found.every((i) => i <= MEMBERS)).toBe(true);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.results.length).toBe(5);
+    const found = outcome.results.map((r) => publishers.get(endpointKey(r.pnrpEndpoints[0]!)));
+    expect(found.every((c) => c !== undefined && c !== outsider)).toBe(true);
+    expect(outcome.results.every((r) => r.secured && r.peerName === participant)).toBe(true);
+    // Resolvers met the outsider's CPA and refused it for its chain, never accepting it.
+    expect(verifier.counters.accepted).toBeGreaterThan(0);
+    expect(verifier.counters.refused['authority-not-root']).toBeGreaterThan(0);
+    const refusedAnywhere = cloud.members.reduce(
+      (n, m) =>
+        n +
+        cloud.sim.call(
+          m.handle,
+          (node) =>
+            node.securityOf(cloud.cloudName).counters.rejected['delegation-authority-not-root'] ??
+            0,
+        ),
+      0,
+    );
+    expect(refusedAnywhere).toBe(verifier.counters.refused['authority-not-root']);
 
     // 4. Authenticate with each publisher found; every group member accepts, the outsider never.
-    for (const index of found) {
-      const result = authenticate(joiner, credentialAt(index)!, `found-${index}`);
-      const expected = index === MEMBERS ? 'failed' : 'authenticated';
-      expect([index, result.joiner, result.member]).toEqual([index, expected, expected]);
+    for (const [i, credential] of found.entries()) {
+      const result = authenticate(joiner, credential!, `found-${i}`);
+      expect([i, result.joiner, result.member]).toEqual([i, 'authenticated', 'authenticated']);
     }
-    // The outsider publishes too, so make sure it was met at least once, or meet it directly.
+    // The outsider was never found, so meet it directly: the newcomer refuses it.
     const withOutsider = authenticate(joiner, outsider, 'outsider-as-member');
     expect(withOutsider.ends).toContainEqual(
       expect.objectContaining({ type: 'failed', reason: 'chain-foreign-root' }),
