@@ -4,7 +4,8 @@
  * signature checked) and warm (a CertificateCache remembers parsed certificates and verified
  * signatures), with the noble backend and, when `src/adapters/node/` provides it, the node:crypto
  * backend; then the cost of a resolve in a DKSP cloud versus the null provider (hops, messages,
- * Ed25519 verifications, wall time). Run: `npx tsx bench/run.ts gmc`. Measures; never asserts.
+ * Ed25519 verifications and signatures, wall time), in resolve mode and in [MC-DRT] membership
+ * mode (every LOOKUP, INQUIRE and REQUEST signed by its sender and verified by its receiver). Run: `npx tsx bench/run.ts gmc`. Measures; never asserts.
  */
 import { DEFAULT_WALL_CLOCK_MS } from '../src/drt/options.js';
 import { CertificateCache, derivedKeySecurityProvider, validateChain } from '../src/gmc/index.js';
@@ -77,15 +78,20 @@ printTable(
   rows,
 );
 
-/** A backend that counts Ed25519 verifications. */
-function counting(inner: CryptoBackend): CryptoBackend & { verifies: number } {
+/** A backend that counts Ed25519 verifications and signatures. */
+function counting(inner: CryptoBackend): CryptoBackend & { verifies: number; signs: number } {
   const counter = {
     ...inner,
     name: inner.name,
     verifies: 0,
+    signs: 0,
     ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
       counter.verifies++;
       return inner.ed25519Verify(signature, message, publicKey);
+    },
+    ed25519Sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+      counter.signs++;
+      return inner.ed25519Sign(message, secretKey);
     },
   };
   return counter;
@@ -106,14 +112,19 @@ for (let i = 0; i < NODES; i++) {
   credentials.push({ identity, chain });
 }
 const cloudRows: (string | number)[][] = [];
-for (const mode of ['null', 'dksp'] as const) {
+for (const mode of ['null', 'dksp', 'dksp-membership'] as const) {
   const crypto = counting(backends[backends.length - 1]!);
   const providers = credentials.map((credential) =>
-    derivedKeySecurityProvider({ root: group.root.chain[0]!, credential, crypto }),
+    derivedKeySecurityProvider({
+      root: group.root.chain[0]!,
+      credential,
+      crypto,
+      mode: mode === 'dksp-membership' ? 'membership' : 'resolve',
+    }),
   );
   const cloud = new DrtCloud({
     seed: 'gmc-bench',
-    ...(mode === 'dksp'
+    ...(mode !== 'null'
       ? {
           nodeOptions: (i: number) => ({ security: providers[i]!, crypto }),
           keyOf: (i: number) => providers[i]!.derivedKey,
@@ -123,6 +134,7 @@ for (const mode of ['null', 'dksp'] as const) {
   const started = performance.now();
   cloud.build(NODES);
   const verifiesBefore = crypto.verifies;
+  const signsBefore = crypto.signs;
   const searchStart = performance.now();
   const report = cloud.runSearches(SEARCHES);
   const searchMs = performance.now() - searchStart;
@@ -133,6 +145,7 @@ for (const mode of ['null', 'dksp'] as const) {
     report.avgHops,
     report.messagesPerResolve,
     (crypto.verifies - verifiesBefore) / SEARCHES,
+    (crypto.signs - signsBefore) / SEARCHES,
     searchMs / SEARCHES,
     Math.round(searchStart - started),
   ]);
@@ -146,6 +159,7 @@ printTable(
     'hops',
     'messages/resolve',
     'verifies/resolve',
+    'signs/resolve',
     'ms/resolve',
     'build ms',
   ],
