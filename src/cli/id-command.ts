@@ -8,8 +8,15 @@ import { p2pIdOf, parsePeerName, pnrpIdOf, resolveTargetOf } from '../keys/index
 import { fromHex, toHex } from '../util/bytes.js';
 import { UsageError } from './usage-error.js';
 
+/** Help text of `pnrp id`. */
+export const ID_USAGE: string = `usage: pnrp id <peer-name> [--service-location <32 hex>]
+
+Prints the identifiers of a peer name as JSON: P2P ID, PNRP ID (with the given service location,
+or zero) and the resolve target.
+`;
+
 /** Runs the `id` subcommand, printing one JSON object to stdout. */
-export function runIdCommand(args: string[]): void {
+export function runIdCommand(args: string[]): number {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -40,6 +47,7 @@ export function runIdCommand(args: string[]): void {
     resolveTarget: toHex(resolveTargetOf(peerName)),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  return 0;
 }
 
 function parse(args: string[]) {

@@ -11,8 +11,20 @@ import { DrtCloud, type SearchReport } from '../sim/drt-cloud.js';
 import { toHex } from '../util/bytes.js';
 import { UsageError } from './usage-error.js';
 
+/** Help text of `pnrp sim`. */
+export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
+
+Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
+summary with the traceroute of one resolve.
+  --nodes N        nodes (default 2000)
+  --seed S         seed (default 1); same seed, same run
+  --scenario       stable (default), or churn: 20% vanish, 10% leave, 10% join while searching
+  --searches K     searches to measure (default 5000)
+  --json           print one JSON object
+`;
+
 /** Runs the `sim` subcommand. */
-export function runSimCommand(args: string[]): void {
+export function runSimCommand(args: string[]): number {
   const opts = parse(args);
   const started = performance.now();
   const cloud = new DrtCloud({ seed: opts.seed });
@@ -52,7 +64,7 @@ export function runSimCommand(args: string[]): void {
   };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return;
+    return 0;
   }
   const pct = (report.successRate * 100).toFixed(3);
   process.stdout.write(
@@ -70,6 +82,7 @@ export function runSimCommand(args: string[]): void {
       '',
     ].join('\n'),
   );
+  return 0;
 }
 
 function round(v: number): number {

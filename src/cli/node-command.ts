@@ -1,0 +1,284 @@
+/**
+ * @module cli/node-command
+ * `pnrp node`: a PNRP node over UDP that runs until SIGINT or SIGTERM. It prints one line per
+ * event (one JSON object per line with `--json`): the endpoints it listens on first, then status
+ * changes, registrations and their state, leaf-set changes with `--verbose`. On SIGINT/SIGTERM it
+ * closes gracefully: every registration is revoked (flooded to its leaf set), the revokes get a
+ * moment to leave the socket, the socket closes and the process exits 0. A second signal exits at
+ * once with code 1.
+ */
+
+import { nodeCrypto } from '../adapters/node/node-crypto.js';
+import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
+import { formatEndpoint } from '../keys/endpoint.js';
+import { createPeer, type Peer } from '../peer/create-peer.js';
+import { PnrpError } from '../peer/error.js';
+import type { PeerRegistration } from '../peer/peer-registration.js';
+import { toHex, utf8Encode } from '../util/bytes.js';
+import {
+  bootstrapEndpoints,
+  intOption,
+  listOption,
+  parseCommandLine,
+  stringOption,
+} from './args.js';
+import { checkPublishable, identityOption } from './publish-check.js';
+import { UsageError } from './usage-error.js';
+
+/** Help text of `pnrp node`. */
+export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--advertise ADDR ...] [--cloud NAME]
+                 [--bootstrap HOST:PORT ...] [--register PEER-NAME ...] [--identity FILE]
+                 [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
+
+Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
+either signal it revokes its registrations and exits 0.
+  --port P                 UDP port (default 3540; 0 picks an ephemeral port)
+  --host ADDR              local address to bind (default: every interface, IPv4 and IPv6)
+  --advertise ADDR         address other nodes should use (repeatable, up to 4); with a wildcard
+                           bind the default is loopback only, which suits one machine
+  --cloud NAME             cloud to join (default Global_)
+  --bootstrap HOST:PORT    a node of the cloud (a.b.c.d:port or [ipv6]:port); repeatable;
+                           without one this node starts a new cloud
+  --register PEER-NAME     publish a name (repeatable): 0.<classifier>, or
+                           <authority>.<classifier> with --identity FILE of that authority
+  --identity FILE          identity file from pnrp identity new
+  --friendly-name TEXT     friendly name of the registrations (1..78 bytes)
+  --extended-payload TEXT  extended payload of the registrations (up to 4096 bytes)
+  --verbose                also print leaf-set changes
+  --json                   print one JSON object per line
+`;
+
+/** Time the revoke datagrams get to leave the socket before it closes. */
+const REVOKE_DRAIN_MS = 300;
+/** Longest wait for the bootstrap before registering anyway (maintenance retries the walk). */
+const JOIN_WAIT_MS = 10_000;
+
+interface NodeArgs {
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly advertise: string[];
+  readonly cloud: string;
+  readonly bootstrap: ReturnType<typeof bootstrapEndpoints>;
+  readonly register: string[];
+  readonly identity: ReturnType<typeof identityOption>;
+  readonly friendlyName: string | undefined;
+  readonly extendedPayload: string | undefined;
+  readonly verbose: boolean;
+  readonly json: boolean;
+}
+
+function parse(args: string[]): NodeArgs {
+  const { values, positionals } = parseCommandLine(args, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    advertise: { type: 'string', multiple: true },
+    cloud: { type: 'string' },
+    bootstrap: { type: 'string', multiple: true, short: 'b' },
+    register: { type: 'string', multiple: true, short: 'r' },
+    identity: { type: 'string' },
+    'friendly-name': { type: 'string' },
+    'extended-payload': { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
+  const port = intOption(values, 'port', 3540, 0, 65535);
+  if (port !== 0 && port <= 1024)
+    throw new UsageError('--port must be 0 or above 1024 (PNRP drops traffic from ports <= 1024)');
+  const identity = identityOption(stringOption(values, 'identity'));
+  const register = listOption(values, 'register').map((n) => checkPublishable(n, identity).text);
+  if (new Set(register).size !== register.length)
+    throw new UsageError('--register names a peer name twice');
+  const friendlyName = stringOption(values, 'friendly-name');
+  if (friendlyName !== undefined) {
+    const bytes = utf8Encode(friendlyName).length;
+    if (bytes < 1 || bytes > 78)
+      throw new UsageError(`--friendly-name must be 1..78 bytes in UTF-8, got ${bytes}`);
+  }
+  const extendedPayload = stringOption(values, 'extended-payload');
+  if (extendedPayload !== undefined && utf8Encode(extendedPayload).length > 4096)
+    throw new UsageError('--extended-payload must be at most 4096 bytes in UTF-8');
+  const advertise = listOption(values, 'advertise');
+  if (advertise.length > 4) throw new UsageError('--advertise takes at most 4 addresses');
+  if (register.length === 0 && (friendlyName !== undefined || extendedPayload !== undefined))
+    throw new UsageError('--friendly-name and --extended-payload need --register');
+  return {
+    port,
+    host: stringOption(values, 'host'),
+    advertise,
+    cloud: stringOption(values, 'cloud') ?? 'Global_',
+    bootstrap: bootstrapEndpoints(listOption(values, 'bootstrap')),
+    register,
+    identity,
+    friendlyName,
+    extendedPayload,
+    verbose: values.verbose === true,
+    json: values.json === true,
+  };
+}
+
+/** Prints events as text lines or JSON lines. */
+class EventPrinter {
+  constructor(private readonly json: boolean) {}
+  print(event: string, fields: Record<string, unknown>, text: string): void {
+    process.stdout.write(this.json ? `${JSON.stringify({ event, ...fields })}\n` : `${text}\n`);
+  }
+}
+
+async function openTransport(a: NodeArgs): Promise<UdpTransport> {
+  try {
+    return await createUdpTransport({
+      port: a.port,
+      ...(a.host !== undefined ? { host: a.host } : {}),
+      ...(a.advertise.length > 0 ? { advertise: a.advertise } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
+    const code = (e as { code?: unknown }).code;
+    const where = `${a.host ?? 'every interface'} port ${a.port}`;
+    if (code === 'EADDRINUSE') throw new Error(`cannot listen on ${where}: address in use`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new Error(`cannot listen on ${where}: no such local address`);
+    throw new Error(`cannot listen on ${where}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Resolves with the name of the first SIGINT/SIGTERM; a second one exits at once. */
+function untilSignal(): { stopped: Promise<string>; dispose: () => void } {
+  let resolveStop: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((r) => {
+    resolveStop = r;
+  });
+  let seen = false;
+  const onSignal = (signal: string): void => {
+    if (seen) process.exit(1);
+    seen = true;
+    resolveStop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Runs `pnrp node` until a signal; returns the exit code. */
+export async function runNodeCommand(args: string[]): Promise<number> {
+  const a = parse(args);
+  const signals = untilSignal();
+  let transport: UdpTransport | undefined;
+  let peer: Peer | undefined;
+  try {
+    transport = await openTransport(a);
+    const out = new EventPrinter(a.json);
+    const endpoints = transport.localEndpoints().map(formatEndpoint);
+    const wildcard = a.host === undefined || a.host === '::' || a.host === '0.0.0.0';
+    out.print(
+      'listening',
+      { port: transport.port, endpoints, cloud: a.cloud },
+      `listening on ${endpoints.join(', ')} (UDP port ${transport.port}, cloud ${a.cloud})${
+        wildcard && a.advertise.length === 0
+          ? '; advertising loopback only: pass --advertise ADDR for other machines'
+          : ''
+      }`,
+    );
+    peer = createPeer({
+      transport,
+      crypto: nodeCrypto,
+      clouds: [a.cloud],
+      bootstrap: a.bootstrap,
+      closeTransports: false,
+      ...(a.identity ? { identity: a.identity } : {}),
+    });
+    const p = peer;
+    const names = new Map<string, { name: string; state: string }>();
+    p.on('status', (e) =>
+      out.print('status', { cloud: e.cloud, status: e.status }, `status: ${e.status}`),
+    );
+    p.on('registration-state', (e) => {
+      const known = names.get(toHex(e.key));
+      if (!known || known.state === e.state) return;
+      known.state = e.state;
+      out.print(
+        'registration',
+        { peerName: known.name, state: e.state },
+        `registration ${known.name}: ${e.state}`,
+      );
+    });
+    if (a.verbose)
+      p.on('leafset-changed', (e) => {
+        const local = names.get(toHex(e.localKey))?.name ?? toHex(e.localKey);
+        const remote = toHex(e.remoteKey);
+        out.print(
+          'leafset',
+          { change: e.change, local, remoteKey: remote },
+          `leaf set of ${local}: ${e.change} ${remote.slice(0, 16)}...`,
+        );
+      });
+
+    if (a.bootstrap.length > 0) {
+      const joined = p.whenActive({ timeoutMs: JOIN_WAIT_MS }).then(
+        () => true,
+        () => false,
+      );
+      const first = await Promise.race([joined, signals.stopped.then(() => undefined)]);
+      if (first === false)
+        out.print(
+          'alone',
+          { bootstrap: a.bootstrap.map(formatEndpoint) },
+          `no bootstrap node answered yet; registering anyway (retried every maintenance round)`,
+        );
+    }
+    for (const name of a.register) {
+      const registered = p
+        .register({
+          peerName: name,
+          ...(a.identity ? { identity: a.identity } : {}),
+          ...(a.friendlyName !== undefined ? { friendlyName: a.friendlyName } : {}),
+          ...(a.extendedPayload !== undefined ? { extendedPayload: a.extendedPayload } : {}),
+        })
+        .catch((e: unknown) => {
+          if (e instanceof PnrpError && e.code === 'INVALID_ARGUMENT')
+            throw new UsageError(`--register ${name}: ${e.message}`);
+          throw e;
+        });
+      const reg = await Promise.race([registered, signals.stopped.then(() => undefined)]);
+      if (reg === undefined) break;
+      names.set(toHex(reg.pnrpId), { name, state: reg.state });
+      printRegistered(out, reg);
+    }
+    const signal = await signals.stopped;
+    out.print(
+      'stopping',
+      { signal, registrations: names.size },
+      `stopping on ${signal}: revoking ${names.size} registration(s)`,
+    );
+    await p.close();
+    await delay(REVOKE_DRAIN_MS);
+    await transport.close();
+    out.print('stopped', {}, 'stopped');
+    return 0;
+  } finally {
+    signals.dispose();
+    if (peer && !peer.closed) await peer.close();
+    await transport?.close();
+  }
+}
+
+function printRegistered(out: EventPrinter, reg: PeerRegistration): void {
+  const pnrpId = toHex(reg.pnrpId);
+  out.print(
+    'registered',
+    { peerName: reg.peerName, state: reg.state, secured: reg.secured, pnrpId },
+    `registered ${reg.peerName}: ${reg.state} (PNRP ID ${pnrpId})`,
+  );
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
