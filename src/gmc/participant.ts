@@ -7,19 +7,17 @@
  * chain (the INQUIRE's C flag), whose first certificate's key hashes to the authority and whose
  * last certificate holds the CPA's key. We do the same:
  *
- * - {@link delegatedIdentity}: the member's key pair under the group's authority, which is what
- *   `PnrpNode.register` needs to sign `<group authority>.participant` (the CPA's BinaryAuthority
- *   is the group's, its public key and signature the member's);
- * - the member attaches its chain to the name: `node.securityOf(cloud).setCertChain(name,
- *   encodeChainPkcs7(credential.chain))`;
- * - resolvers plug {@link gmcAuthorityVerifier} into their CPA provider (`setAuthorityVerifier`),
+ * - the member registers the name with its own identity and its chain:
+ *   `node.register(now, { peerName: participantPeerName(group), identity: credential.identity,
+ *   certChain: encodeChainPkcs7(credential.chain) })` (the CPA's BinaryAuthority is the group's,
+ *   its public key and signature the member's);
+ * - resolvers pass {@link gmcAuthorityVerifier} as the node's `authorityVerifier` option,
  *   which then asks for chains and accepts such a CPA only when the chain is a valid GMC chain
  *   whose root key hashes to the BinaryAuthority, whose last key signed the CPA and whose
  *   classifiers cover the name's classifier. Nothing else trusts the root: the name pins it.
  */
 
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
-import type { Identity } from '../keys/identity.js';
 import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import { equalBytes } from '../util/bytes.js';
 import { CertificateCache, validateChain } from './chain.js';
@@ -36,22 +34,6 @@ export const PARTICIPANT_CLASSIFIER = 'participant';
 export function participantPeerName(group: Group | string): string {
   const authority = typeof group === 'string' ? group : group.root.identity.authority;
   return `${authority}.${PARTICIPANT_CLASSIFIER}`;
-}
-
-/**
- * The member's key pair under the group's authority: with it `PnrpNode.register` signs CPAs for
- * `<group authority>.participant`, which resolvers accept only with the member's chain.
- * @example node.register(now, { peerName: participantPeerName(group), identity: delegatedIdentity(credential, group.root.identity.authority) })
- */
-export function delegatedIdentity(credential: GmcCredential, groupAuthority: string): Identity {
-  if (!/^[0-9a-f]{40}$/.test(groupAuthority)) {
-    throw new RangeError('groupAuthority must be 40 lowercase hex digits');
-  }
-  return {
-    publicKey: credential.identity.publicKey,
-    secretKey: credential.identity.secretKey,
-    authority: groupAuthority,
-  };
 }
 
 /** Options of {@link gmcAuthorityVerifier}. */

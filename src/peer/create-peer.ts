@@ -17,6 +17,7 @@ import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
+import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { PnrpStats } from '../pnrp/stats.js';
 import type {
@@ -85,6 +86,8 @@ export interface CreatePeerOptions {
   readonly wallClock?: WallClock;
   /** CPA lifetime, 12 h .. 1 week. @default 12 h */
   readonly cpaLifetimeMs?: number;
+  /** Accept CPAs whose authority a certificate chain delegates (e.g. `gmcAuthorityVerifier().verify`). */
+  readonly authorityVerifier?: AuthorityVerifier;
   /** Close the transports in `close()`. @default true */
   readonly closeTransports?: boolean;
 }
@@ -242,6 +245,7 @@ class PeerImpl implements Peer, RegistrationHost {
       ...(options.crypto ? { crypto: options.crypto } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
       ...(options.cpaLifetimeMs !== undefined ? { cpaLifetimeMs: options.cpaLifetimeMs } : {}),
+      ...(options.authorityVerifier ? { authorityVerifier: options.authorityVerifier } : {}),
     });
     this.clouds = this.node.cloudNames;
     const transport = transports.length === 1 ? transports[0]! : combineTransports(transports);

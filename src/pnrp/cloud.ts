@@ -14,6 +14,7 @@ import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import { PNRP_VERSION } from '../wire/types.js';
 import {
+  type AuthorityVerifier,
   type CpaSecurityProvider,
   cpaSecurityProvider,
   type VerifiedRegistration,
@@ -47,6 +48,7 @@ export interface CloudDeps {
   readonly crypto: CryptoBackend;
   readonly wallClock: WallClock;
   readonly cpaLifetimeMs: number | undefined;
+  readonly authorityVerifier?: AuthorityVerifier | undefined;
   readonly rateWindowMs: number;
 }
 
@@ -61,6 +63,7 @@ export function createCloud(config: PnrpCloudConfig, deps: CloudDeps): Cloud {
   const security = cpaSecurityProvider({
     crypto: deps.crypto,
     ...(deps.cpaLifetimeMs !== undefined ? { lifetimeMs: deps.cpaLifetimeMs } : {}),
+    ...(deps.authorityVerifier ? { authorityVerifier: deps.authorityVerifier } : {}),
   });
   const drt = new DrtNode({
     ...config.drt,

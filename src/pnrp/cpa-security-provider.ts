@@ -67,6 +67,8 @@ export interface CpaRegistration {
   readonly appEndpoints: readonly AppEndpoint[];
   readonly friendlyName?: string;
   readonly extendedPayload?: ExtendedPayloadData;
+  /** The chain sent with its CPAs (INQUIRE C flag) when the name's authority is delegated. */
+  readonly certChain?: Uint8Array;
 }
 
 /**
@@ -328,7 +330,7 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
     wantCertChain: () => authorityVerifier !== undefined,
     certChain(key) {
       const reg = regs.get(toHex(key));
-      return reg === undefined ? undefined : chains.get(reg.peerName);
+      return reg === undefined ? undefined : (reg.certChain ?? chains.get(reg.peerName));
     },
     checkRegistration: (key) =>
       regs.has(toHex(key))

@@ -33,7 +33,7 @@ import {
   type PendingResolve,
   resolveResultOf,
 } from './cloud.js';
-import type { CpaSecurityProvider } from './cpa-security-provider.js';
+import type { AuthorityVerifier, CpaSecurityProvider } from './cpa-security-provider.js';
 import { Publisher } from './publisher.js';
 import { searchForCriteria } from './resolve-criteria.js';
 import { mergeCounts, type PnrpCloudStats, type PnrpStats } from './stats.js';
@@ -64,6 +64,8 @@ export interface PnrpNodeOptions {
   readonly cpaLifetimeMs?: number;
   /** Window of the byte rates. @default 10000 */
   readonly rateWindowMs?: number;
+  /** Accept CPAs whose authority a certificate chain delegates (e.g. `gmcAuthorityVerifier`). */
+  readonly authorityVerifier?: AuthorityVerifier;
 }
 
 /**
@@ -127,6 +129,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
       crypto: this.crypto,
       wallClock: this.wallClock,
       cpaLifetimeMs: options.cpaLifetimeMs,
+      authorityVerifier: options.authorityVerifier,
       rateWindowMs: options.rateWindowMs ?? 10_000,
     });
     for (const ep of config.localEndpoints) {

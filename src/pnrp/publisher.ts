@@ -120,6 +120,7 @@ export class Publisher {
       friendlyName: options.friendlyName,
       extendedPayload: options.extendedPayload,
       serviceLocationPrefix: options.serviceLocationPrefix,
+      certChain: options.certChain,
       ...(suffix ? { suffix } : {}),
       rng: d.rng,
       crypto: d.crypto,

@@ -13,7 +13,7 @@ import { type AppEndpoint, IP_PROTOCOL } from '../cpa/model.js';
 import { createCpa } from '../cpa/sign.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { type Endpoint, isIpv4Mapped } from '../keys/endpoint.js';
-import type { Identity } from '../keys/identity.js';
+import { authorityOf, type Identity } from '../keys/identity.js';
 import { p2pIdOf, pnrpIdOf } from '../keys/ids.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { concatBytes } from '../util/bytes.js';
@@ -34,6 +34,8 @@ export interface RegistrationInput {
   readonly friendlyName: string | undefined;
   readonly extendedPayload: Uint8Array | string | undefined;
   readonly serviceLocationPrefix: Uint8Array | undefined;
+  /** A chain delegating the name's authority to `identity` ([MS-PNRP] §3.1.5.10). */
+  readonly certChain?: Uint8Array | undefined;
   /** Keeps the suffix of an earlier registration of the same name (address change). */
   readonly suffix?: Uint8Array;
   readonly rng: Rng;
@@ -54,13 +56,28 @@ export function buildRegistration(input: RegistrationInput): CpaRegistration {
         `"${name.text}" is a secured name: register it with the identity whose authority is ${name.authority}`,
       );
     }
-    if (input.identity.authority !== name.authority) {
+    const own = authorityOf(input.identity.publicKey, input.crypto);
+    if (input.identity.authority !== own) {
       throw new RangeError(
-        `identity ${input.identity.authority} cannot register "${name.text}": the name carries authority ${name.authority}`,
+        `identity claims authority ${input.identity.authority} but its public key hashes to ${own}`,
       );
     }
-    identity = input.identity;
+    if (own !== name.authority && input.certChain === undefined) {
+      throw new RangeError(
+        `identity ${own} cannot register "${name.text}": the name carries authority ${name.authority} (a delegated name needs certChain)`,
+      );
+    }
+    // Delegated: the CPA carries the name's authority, signed with the delegate's key; resolvers
+    // accept it only through the chain (the INQUIRE's C flag and their authority verifier).
+    identity =
+      own === name.authority ? input.identity : { ...input.identity, authority: name.authority };
+  } else if (input.certChain !== undefined) {
+    throw new RangeError(
+      `"${name.text}" is unsecured: a certificate chain delegates only secured names`,
+    );
   }
+  if (input.certChain !== undefined && !(input.certChain instanceof Uint8Array))
+    throw new TypeError('certChain must be a Uint8Array');
   const appEndpoints = toAppEndpoints(input.endpoints);
   const prefix = input.serviceLocationPrefix ?? prefixOf(input.endpoints);
   if (!(prefix instanceof Uint8Array) || prefix.length !== 8) {
@@ -79,6 +96,7 @@ export function buildRegistration(input: RegistrationInput): CpaRegistration {
     appEndpoints,
     ...(input.friendlyName !== undefined ? { friendlyName: input.friendlyName } : {}),
     ...(extendedPayload ? { extendedPayload } : {}),
+    ...(input.certChain ? { certChain: input.certChain.slice() } : {}),
   };
   trialSign(reg, input);
   return reg;

@@ -75,6 +75,12 @@ export interface RegisterOptions {
   readonly cloud?: string;
   /** 8 bytes: the service location prefix. @default the /64 of the first IPv6 endpoint */
   readonly serviceLocationPrefix?: Uint8Array;
+  /**
+   * Publish a secured name whose authority is not `identity`'s own, delegated by this chain
+   * ([MS-PNRP] §3.1.5.10; e.g. a member's GMC chain for `<group authority>.participant`).
+   * Resolvers accept such CPAs only with an `authorityVerifier` that validates the chain.
+   */
+  readonly certChain?: Uint8Array;
 }
 
 /**

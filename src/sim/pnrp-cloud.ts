@@ -11,6 +11,7 @@ import { staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { createIdentity, type Identity } from '../keys/identity.js';
+import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
 import type {
   CloudDrtOptions,
@@ -47,6 +48,8 @@ export interface PnrpCloudOptions {
   readonly crypto?: CryptoBackend;
   /** DRT options of every node's cloud. */
   readonly drt?: CloudDrtOptions;
+  /** Every node accepts CPAs whose authority this verifier's chains delegate. */
+  readonly authorityVerifier?: AuthorityVerifier;
 }
 
 /**
@@ -64,6 +67,8 @@ export interface PnrpJoinOptions {
   readonly identity?: Identity;
   readonly extendedPayload?: Uint8Array | string;
   readonly friendlyName?: string;
+  /** A chain delegating `peerName`'s authority to `identity` (see `RegisterOptions.certChain`). */
+  readonly certChain?: Uint8Array;
   /** Offset of the member's wall clock. @default 0 */
   readonly wallClockSkewMs?: number;
 }
@@ -181,6 +186,9 @@ export class PnrpCloud {
           rng: ctx.rng,
           wallClock: ctx.wallClock,
           ...(this.options.crypto ? { crypto: this.options.crypto } : {}),
+          ...(this.options.authorityVerifier
+            ? { authorityVerifier: this.options.authorityVerifier }
+            : {}),
           clouds: [
             {
               name: this.cloudName,
@@ -200,6 +208,7 @@ export class PnrpCloud {
           ? { extendedPayload: options.extendedPayload }
           : {}),
         ...(options.friendlyName !== undefined ? { friendlyName: options.friendlyName } : {}),
+        ...(options.certChain ? { certChain: options.certChain } : {}),
       });
       node.start(now);
       return reg;

@@ -27,11 +27,7 @@ import {
   parseIdentityInfo,
   parseInvitation,
 } from '../../src/gmc/index.js';
-import {
-  delegatedIdentity,
-  gmcAuthorityVerifier,
-  participantPeerName,
-} from '../../src/gmc/participant.js';
+import { gmcAuthorityVerifier, participantPeerName } from '../../src/gmc/participant.js';
 import { endpointKey } from '../../src/keys/endpoint.js';
 import { createIdentity, type Identity } from '../../src/keys/identity.js';
 import { PnrpCloud, type PnrpMember } from '../../src/sim/pnrp-cloud.js';
@@ -154,28 +150,17 @@ describe(`join (seed ${SEED}, ${MEMBERS} members, 1 outsider, ${OTHERS} other no
     // 2. Other nodes form a PNRP cloud; every node can check delegation chains (as Windows
     //    resolvers do), trusting no root: the name's authority pins it.
     const crypto = createNodeCrypto();
-    const cloud = new PnrpCloud({ seed: SEED, crypto });
     const verifier = gmcAuthorityVerifier({ crypto, cache: new CertificateCache(256) });
-    const withVerifier = (m: PnrpMember) =>
-      cloud.sim.call(m.handle, (node) =>
-        node.securityOf(cloud.cloudName).setAuthorityVerifier(verifier.verify),
-      );
+    const cloud = new PnrpCloud({ seed: SEED, crypto, authorityVerifier: verifier.verify });
     cloud.build(OTHERS);
-    for (const m of cloud.members) withVerifier(m);
 
     // Members and the outsider publish <group>.participant, each with its own key and chain.
-    const groupAuthority = group.root.identity.authority;
     const publish = (credential: GmcCredential): PnrpMember => {
       const m = cloud.join({
         peerName: participant,
-        identity: delegatedIdentity(credential, groupAuthority),
+        identity: credential.identity,
+        certChain: encodeChainPkcs7(credential.chain),
       });
-      withVerifier(m);
-      cloud.sim.call(m.handle, (node) =>
-        node
-          .securityOf(cloud.cloudName)
-          .setCertChain(participant, encodeChainPkcs7(credential.chain)),
-      );
       cloud.sim.runFor(20);
       return m;
     };
@@ -184,7 +169,6 @@ describe(`join (seed ${SEED}, ${MEMBERS} members, 1 outsider, ${OTHERS} other no
       publishers.set(endpointKey(publish(credential).handle.endpoint), credential);
     }
     const newcomerNode = cloud.join({ classifier: 'newcomer' });
-    withVerifier(newcomerNode);
     cloud.sim.runFor(30_000);
 
     // 3. Resolve the participant name: any instance, up to five.

@@ -140,6 +140,32 @@ describe('PnrpNode', () => {
     expect(n.stats(0).idsRegistered).toBe(1);
   });
 
+  it('register() checks the identity against its key and the name, and delegation needs a chain', () => {
+    const { nodes } = pair();
+    const n = nodes[0];
+    const bob = createIdentity(new Uint8Array(32).fill(0x0b));
+    // A hand-made identity claiming alice's authority with bob's key.
+    const forged = { ...bob, authority: alice.authority };
+    expect(() => n.register(0, { peerName: `${alice.authority}.x`, identity: forged })).toThrow(
+      /hashes to/,
+    );
+    expect(() => n.register(0, { peerName: `${alice.authority}.x`, identity: bob })).toThrow(
+      /needs certChain/,
+    );
+    const chain = new Uint8Array([1, 2, 3]);
+    expect(() => n.register(0, { peerName: '0.x', certChain: chain })).toThrow(/unsecured/);
+    // With a chain, bob publishes alice's name; the chain goes out with the CPA (C flag).
+    const reg = n.register(0, {
+      peerName: `${alice.authority}.x`,
+      identity: bob,
+      certChain: chain,
+    });
+    expect(reg.secured).toBe(true);
+    const security = n.securityOf('Global_');
+    expect(Array.from(security.certChain!(reg.pnrpId)!)).toEqual([1, 2, 3]);
+    expect(security.getRegistration(reg.pnrpId)?.identity.authority).toBe(alice.authority);
+  });
+
   it('register() takes the service location prefix from the first IPv6 endpoint or the hint', () => {
     const { nodes } = pair();
     const address = parseEndpoint('[2001:db8:aa:bb::1]:80').address;
