@@ -48,8 +48,6 @@ either signal it revokes its registrations and exits 0.
   --json                   print one JSON object per line
 `;
 
-/** Time the revoke datagrams get to leave the socket before it closes. */
-const REVOKE_DRAIN_MS = 300;
 /** Longest wait for the bootstrap before registering anyway (maintenance retries the walk). */
 const JOIN_WAIT_MS = 10_000;
 
@@ -258,9 +256,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       { signal, registrations: names.size },
       `stopping on ${signal}: revoking ${names.size} registration(s)`,
     );
-    await p.close();
-    await delay(REVOKE_DRAIN_MS);
-    await transport.close();
+    await p.close(); // closes the transport once the revokes have left the socket
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
@@ -277,8 +273,4 @@ function printRegistered(out: EventPrinter, reg: PeerRegistration): void {
     { peerName: reg.peerName, state: reg.state, secured: reg.secured, pnrpId },
     `registered ${reg.peerName}: ${reg.state} (PNRP ID ${pnrpId})`,
   );
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,7 +8,7 @@
  * the resolver learned the owner from the previous hop's referral and went straight to the
  * INQUIRE, the "found" line is printed from the INQUIRE hop with the referring hop's RTT.
  */
-import { endpointKey, formatAddress } from '../keys/endpoint.js';
+import { endpointKey, formatEndpoint } from '../keys/endpoint.js';
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 
 /**
@@ -42,12 +42,12 @@ export function hopStatus(hop: PathHop): string {
 }
 
 /**
- * One hop line: `[2001:db8::7]:3540, (34), (12 ms), Accepted`.
+ * One hop line: `[2001:db8::7]:3540, (34), (12 ms), Accepted` (IPv4: `192.0.2.7:3540, ...`).
  * @example formatHop(path[0]!)
  */
 export function formatHop(hop: PathHop): string {
   const rtt = hop.rttMs === undefined ? '(- ms)' : `(${Math.round(hop.rttMs)} ms)`;
-  return `[${formatAddress(hop.endpoint.address)}]:${hop.endpoint.port}, (${hop.nearness}), ${rtt}, ${hopStatus(hop)}`;
+  return `${formatEndpoint(hop.endpoint)}, (${hop.nearness}), ${rtt}, ${hopStatus(hop)}`;
 }
 
 /**

@@ -137,6 +137,9 @@ function open(family: 'udp6' | 'udp4', host: string, o: Validated): Promise<UdpT
   });
 }
 
+/** Longest wait in `close()` for sends still in flight. */
+const CLOSE_DRAIN_MAX_MS = 1_000;
+
 /** Parsed source addresses kept; the cache is emptied when full. */
 const SOURCE_CACHE_MAX = 512;
 
@@ -156,6 +159,9 @@ class UdpSocketTransport implements UdpTransport {
   private sink: TransportSink | undefined;
   private readonly locals: readonly Endpoint[];
   private closing: Promise<void> | undefined;
+  /** Sends handed to the socket whose callback has not run yet. */
+  private inFlight = 0;
+  private onDrained: (() => void) | undefined;
   private readonly sources = new Map<string, Uint8Array>();
 
   constructor(
@@ -182,12 +188,15 @@ class UdpSocketTransport implements UdpTransport {
     this.stats.datagramsSent++;
     this.stats.bytesSent += payload.length;
     try {
+      this.inFlight++;
       this.socket.send(payload, to.port, host, (error) => {
+        if (--this.inFlight === 0) this.onDrained?.();
         if (!error) return;
         this.stats.sendErrors++;
         this.sink?.sendError(to, error);
       });
     } catch (error) {
+      if (--this.inFlight === 0) this.onDrained?.();
       this.stats.sendErrors++;
       throw error;
     }
@@ -201,9 +210,25 @@ class UdpSocketTransport implements UdpTransport {
     return this.locals.map((ep) => ({ address: ep.address.slice(), port: ep.port }));
   }
 
+  /**
+   * Stops receiving at once, lets the datagrams already handed to the socket leave (a node's
+   * last revokes; at most {@link CLOSE_DRAIN_MAX_MS}), then closes the socket.
+   */
   close(): Promise<void> {
     this.sink = undefined;
-    this.closing ??= new Promise((resolve) => this.socket.close(() => resolve()));
+    this.closing ??= new Promise((resolve) => {
+      let closed = false;
+      const finish = (): void => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(timer);
+        this.onDrained = undefined;
+        this.socket.close(() => resolve());
+      };
+      const timer = setTimeout(finish, CLOSE_DRAIN_MAX_MS);
+      if (this.inFlight === 0) finish();
+      else this.onDrained = finish;
+    });
     return this.closing;
   }
 

@@ -57,6 +57,18 @@ describe('createUdpTransport()', () => {
     expect(b.stats.datagramsReceived).toBe(1);
   });
 
+  it('close() lets the datagrams already sent leave before the socket closes', async () => {
+    const a = await createUdpTransport({ host: '127.0.0.1' });
+    const b = await udp({ host: '127.0.0.1' });
+    let received = 0;
+    b.attach({ datagram: () => received++, sendError: () => {} });
+    for (let i = 0; i < 60; i++) a.send(b.localEndpoints()[0]!, new Uint8Array(100).fill(i));
+    await a.close(); // straight after the sends, as a node's last revokes are
+    expect(() => a.send(b.localEndpoints()[0]!, new Uint8Array(1))).toThrow(/closed/);
+    await waitUntil(() => received === 60, 3_000);
+    expect(received).toBe(60);
+  });
+
   it('a dual-stack socket hears IPv4 peers as ::ffff:a.b.c.d and IPv6 peers as themselves', async () => {
     const dual = await udp();
     const v4 = await udp({ host: '127.0.0.1' });

@@ -35,6 +35,10 @@ describe('formatTrace()', () => {
     expect(formatHop({ ...hop(F.rejected | F.unreachable), rttMs: undefined })).toBe(
       '[2001:db8::7]:3540, (34), (- ms), Rejected (Unreachable)',
     );
+    const v4 = { address: parseAddress('192.0.2.7'), port: 3541 };
+    expect(formatHop({ ...hop(F.accepted), endpoint: v4 })).toBe(
+      '192.0.2.7:3541, (34), (12 ms), Accepted',
+    );
   });
 
   it('formatTrace() prints a heading and one indented line per hop, the owner twice', () => {
