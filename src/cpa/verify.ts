@@ -12,7 +12,12 @@
  * 6. the Ed25519 signature over the CPA up to its SIGNATURE field       → `bad-signature`
  * 7. a valid revoke CPA is reported as `revoked` unless `allowRevoke` is set.
  *
- * Not done here: certificate chains (§3.1.5.10; a secured name must hash to its own key) and the
+ * Delegation (§3.1.5.10): with `authority: { verifier, certChain, classifier }`, a secured CPA
+ * signed by a key its BinaryAuthority does not hash from passes check 2 when a chain and a
+ * classifier are given (else `authority-mismatch` / `delegation-no-classifier`), and the verifier
+ * judges the chain after check 6, the costliest last (a refusal is `delegation-<its reason>`).
+ *
+ * Not done here: parsing certificate chains (the injected verifier does) and the
  * X flag's extended payload (§3.1.5.8), which the caller checks with `verifyExtendedPayload`
  * and this CPA's public key. A CPA without a ClassifierHash (A flag only) is hashed as the empty
  * classifier, SHA-1 of no bytes, which is what `classifierHashOf('')` gives.
@@ -44,10 +49,51 @@ export const CPA_REJECT_REASONS = [
 ] as const;
 
 /**
- * One of {@link CPA_REJECT_REASONS}.
+ * One of {@link CPA_REJECT_REASONS}, or `delegation-<reason>` when a delegated authority is refused
+ * (`delegation-no-classifier`, or the reason of the {@link AuthorityVerifier}).
  * @example const reason: CpaRejectReason = 'expired';
  */
-export type CpaRejectReason = (typeof CPA_REJECT_REASONS)[number];
+export type CpaRejectReason = (typeof CPA_REJECT_REASONS)[number] | `delegation-${string}`;
+
+/**
+ * What an {@link AuthorityVerifier} checks: that `certChain` delegates the authority
+ * `binaryAuthority` (SHA-1 of the chain's first key) to `publicKey` (the chain's last key, the one
+ * that signed the CPA) for `classifier`, at `nowWallMs`.
+ * @example verifier({ binaryAuthority: cpa.binaryAuthority!, publicKey: cpa.publicKey, classifier: 'participant', certChain, nowWallMs })
+ */
+export interface AuthorityDelegation {
+  /** 20 bytes: the CPA's BinaryAuthority. */
+  readonly binaryAuthority: Uint8Array;
+  /** The CPA's public key. */
+  readonly publicKey: Uint8Array;
+  /** The classifier of the AUTHORITY (the PNRP provider checks it against the ClassifierHash). */
+  readonly classifier: string;
+  /** The AUTHORITY's CERT_CHAIN element. */
+  readonly certChain: Uint8Array;
+  readonly nowWallMs: number;
+}
+
+/**
+ * Validates a certificate chain for a delegated CPA ([MS-PNRP] §3.1.5.10). Never throws on remote
+ * input; a refusal's reason is reported as `delegation-<reason>`.
+ * @example cpaSecurityProvider({ authorityVerifier: gmcAuthorityVerifier() })
+ */
+export type AuthorityVerifier = (
+  delegation: AuthorityDelegation,
+) => { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Who may sign a secured CPA besides the key its BinaryAuthority hashes from: a key that
+ * `certChain` delegates the authority to, for `classifier`, as `verifier` judges it.
+ * @example verifyCpa(bytes, { nowWallMs, authority: { verifier, certChain, classifier: 'participant' } })
+ */
+export interface CpaDelegatedAuthority {
+  readonly verifier: AuthorityVerifier;
+  /** The AUTHORITY's CERT_CHAIN; without one such a CPA stays `authority-mismatch`. */
+  readonly certChain?: Uint8Array | undefined;
+  /** The AUTHORITY's classifier; without one such a CPA is `delegation-no-classifier`. */
+  readonly classifier?: string | undefined;
+}
 
 /**
  * The outcome of {@link verifyCpa}.
@@ -77,6 +123,12 @@ export interface CpaExpectations {
    * @default false
    */
   readonly allowRevoke?: boolean;
+  /**
+   * Who may sign a secured CPA: only the key its BinaryAuthority hashes from (`'self'`), or also
+   * a key a certificate chain delegates the authority to (see the module header).
+   * @default 'self'
+   */
+  readonly authority?: 'self' | CpaDelegatedAuthority;
 }
 
 /**
@@ -101,8 +153,11 @@ export function verifyCpa(
   const decoded = decodeCpa(bytes);
   if (!decoded.ok) return reject('malformed', `${decoded.error.code}: ${decoded.error.detail}`);
   let cpa = decoded.value;
+  let delegated: PendingDelegation | undefined;
   if (cpa.secured && !equalBytes(cpa.binaryAuthority!, crypto.sha1(cpa.publicKey))) {
-    return reject('authority-mismatch', 'BinaryAuthority is not SHA-1 of the public key');
+    const pending = pendingDelegationOf(cpa, expectations);
+    if ('ok' in pending) return pending;
+    delegated = pending;
   }
   if (now > cpa.notAfterFiletime) {
     return reject('expired', `Not After ${cpa.notAfterFiletime} is before now ${now} (FILETIME)`);
@@ -135,6 +190,10 @@ export function verifyCpa(
   if (!crypto.ed25519Verify(cpa.signature, signedSpan, cpa.publicKey)) {
     return reject('bad-signature', 'the Ed25519 signature does not verify');
   }
+  if (delegated !== undefined) {
+    const verdict = delegated.verifier(delegated.delegation);
+    if (!verdict.ok) return reject(`delegation-${verdict.reason}`, 'the chain does not delegate');
+  }
   if (cpa.revoke && expectations.allowRevoke !== true) {
     return reject('revoked', 'a valid revoke CPA: the ID is being unregistered');
   }
@@ -155,6 +214,31 @@ export function pnrpIdOfCpa(cpa: Cpa, crypto: CryptoBackend = nobleCrypto): Key 
   return concatBytes(p2pId, cpa.serviceLocation);
 }
 
+/** A delegation that passed check 2; its verifier judges the chain after check 6. */
+interface PendingDelegation {
+  readonly verifier: AuthorityVerifier;
+  readonly delegation: AuthorityDelegation;
+}
+
+/** Check 2 for a secured CPA its own key cannot sign: a delegation, or why there is none. */
+function pendingDelegationOf(cpa: Cpa, e: CpaExpectations): PendingDelegation | Rejection {
+  const authority = e.authority ?? 'self';
+  if (authority === 'self' || authority.certChain === undefined) {
+    return reject('authority-mismatch', 'BinaryAuthority is not SHA-1 of the public key');
+  }
+  if (authority.classifier === undefined) {
+    return reject('delegation-no-classifier', 'a delegated authority needs the classifier');
+  }
+  const delegation: AuthorityDelegation = {
+    binaryAuthority: cpa.binaryAuthority!,
+    publicKey: cpa.publicKey,
+    classifier: authority.classifier,
+    certChain: authority.certChain,
+    nowWallMs: e.nowWallMs,
+  };
+  return { verifier: authority.verifier, delegation };
+}
+
 function binaryAuthorityOrZeros(cpa: Cpa): Uint8Array {
   return cpa.binaryAuthority ?? new Uint8Array(NAME_HASH_BYTES);
 }
@@ -170,6 +254,8 @@ function checkExpectations(e: CpaExpectations): bigint {
   return filetimeFromUnixMs(e.nowWallMs);
 }
 
-function reject(reason: CpaRejectReason, detail: string): CpaVerdict {
+type Rejection = Extract<CpaVerdict, { readonly ok: false }>;
+
+function reject(reason: CpaRejectReason, detail: string): Rejection {
   return { ok: false, reason, detail };
 }

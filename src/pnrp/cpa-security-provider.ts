@@ -20,14 +20,12 @@
  *   C flag to ask for it. Without a verifier nothing changes: such CPAs stay `authority-mismatch`.
  */
 
-import { CPA_LIFETIME_MS, SIGNATURE_FIELD_BYTES } from '../cpa/constants.js';
-import { decodeCpa } from '../cpa/decode.js';
+import { CPA_LIFETIME_MS } from '../cpa/constants.js';
 import type { ExtendedPayload, ExtendedPayloadData } from '../cpa/extended-payload.js';
 import { createExtendedPayload, verifyExtendedPayload } from '../cpa/extended-payload-verify.js';
-import { filetimeFromUnixMs } from '../cpa/filetime.js';
 import type { AppEndpoint, Cpa } from '../cpa/model.js';
 import { createCpa } from '../cpa/sign.js';
-import { type CpaVerdict, pnrpIdOfCpa, verifyCpa } from '../cpa/verify.js';
+import { type AuthorityVerifier, pnrpIdOfCpa, verifyCpa } from '../cpa/verify.js';
 import type {
   RecordExpectation,
   RecordVerdict,
@@ -44,6 +42,8 @@ import { classifierHashOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { equalBytes, toHex } from '../util/bytes.js';
+
+export type { AuthorityDelegation, AuthorityVerifier } from '../cpa/verify.js';
 
 /**
  * Twelve hours: the default CPA lifetime (the spec's minimum recommendation).
@@ -83,33 +83,6 @@ export interface VerifiedRegistration {
   /** The verified extended payload, when it was asked for and the publisher has one. */
   readonly extendedPayload?: ExtendedPayload;
 }
-
-/**
- * What an {@link AuthorityVerifier} checks: that `certChain` delegates the authority
- * `binaryAuthority` (SHA-1 of the chain's first key) to `publicKey` (the chain's last key, the one
- * that signed the CPA) for `classifier`, at `nowWallMs`.
- * @example verifier({ binaryAuthority: cpa.binaryAuthority!, publicKey: cpa.publicKey, classifier: 'participant', certChain, nowWallMs })
- */
-export interface AuthorityDelegation {
-  /** 20 bytes: the CPA's BinaryAuthority. */
-  readonly binaryAuthority: Uint8Array;
-  /** The CPA's public key. */
-  readonly publicKey: Uint8Array;
-  /** The classifier of the AUTHORITY (already checked against the CPA's ClassifierHash). */
-  readonly classifier: string;
-  /** The AUTHORITY's CERT_CHAIN element. */
-  readonly certChain: Uint8Array;
-  readonly nowWallMs: number;
-}
-
-/**
- * Validates a certificate chain for a delegated CPA ([MS-PNRP] §3.1.5.10). Never throws on remote
- * input; a refusal's reason is counted as `delegation-<reason>`.
- * @example cpaSecurityProvider({ authorityVerifier: gmcAuthorityVerifier() })
- */
-export type AuthorityVerifier = (
-  delegation: AuthorityDelegation,
-) => { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /**
  * Options of {@link cpaSecurityProvider}.
@@ -201,62 +174,30 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
     return { ok: false, reason };
   };
 
-  /**
-   * [MS-PNRP] §3.1.5.10: `verifyCpa` for a CPA whose BinaryAuthority is not SHA-1 of its key, with
-   * the chain standing in for check 2 and checks 3-6 repeated here (verifyCpa stops at check 2).
-   */
-  function verifyDelegated(
-    bytes: Uint8Array,
-    expect: RecordExpectation,
-    verifier: AuthorityVerifier,
-  ): CpaVerdict | { ok: false; reason: string } {
-    const extras = expect.authority ?? {};
-    const decoded = decodeCpa(bytes);
-    if (!decoded.ok || !extras.certChain) return { ok: false, reason: 'authority-mismatch' };
-    const cpa = decoded.value;
-    if (!cpa.secured || cpa.binaryAuthority === undefined)
-      return { ok: false, reason: 'authority-mismatch' };
-    if (extras.classifier === undefined) return { ok: false, reason: 'delegation-no-classifier' };
-    if (filetimeFromUnixMs(Math.floor(expect.nowWallMs)) > cpa.notAfterFiletime)
-      return { ok: false, reason: 'expired' };
-    if (expect.nonce !== undefined && !equalBytes(cpa.nonce, expect.nonce))
-      return { ok: false, reason: 'nonce-mismatch' };
-    if (expect.key !== undefined && !equalBytes(pnrpIdOfCpa(cpa, crypto), expect.key))
-      return { ok: false, reason: 'id-mismatch' };
-    const signedSpan = bytes.subarray(0, bytes.length - SIGNATURE_FIELD_BYTES);
-    if (!crypto.ed25519Verify(cpa.signature, signedSpan, cpa.publicKey))
-      return { ok: false, reason: 'bad-signature' };
-    const delegation = verifier({
-      binaryAuthority: cpa.binaryAuthority,
-      publicKey: cpa.publicKey,
-      classifier: extras.classifier,
-      certChain: extras.certChain,
-      nowWallMs: Math.floor(expect.nowWallMs),
-    });
-    if (!delegation.ok) return { ok: false, reason: `delegation-${delegation.reason}` };
-    return { ok: true, cpa };
-  }
-
   function validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict {
     counters.validations++;
-    let verdict: CpaVerdict | { ok: false; reason: string } = verifyCpa(
+    const extras = expect.authority ?? {};
+    const verdict = verifyCpa(
       bytes,
       {
         nowWallMs: Math.floor(expect.nowWallMs),
         ...(expect.nonce ? { nonce: expect.nonce } : {}),
         ...(expect.key ? { pnrpId: expect.key } : {}),
         allowRevoke: expect.revoke,
+        authority: authorityVerifier
+          ? {
+              verifier: authorityVerifier,
+              certChain: extras.certChain,
+              classifier: extras.classifier,
+            }
+          : 'self',
       },
       crypto,
     );
-    if (!verdict.ok && verdict.reason === 'authority-mismatch' && authorityVerifier) {
-      verdict = verifyDelegated(bytes, expect, authorityVerifier);
-    }
     if (!verdict.ok) return refuse(verdict.reason);
     const cpa = verdict.cpa;
     if (cpa.revoke !== expect.revoke) return refuse(cpa.revoke ? 'revoked' : 'not-a-revoke');
     const pnrpId = expect.key ?? pnrpIdOfCpa(cpa, crypto);
-    const extras = expect.authority ?? {};
     if (extras.classifier !== undefined) {
       const hash = classifierHashOf(extras.classifier, crypto);
       if (!cpa.classifierHash || !equalBytes(hash, cpa.classifierHash)) {
