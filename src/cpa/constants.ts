@@ -24,6 +24,17 @@ export const CPA_MAJOR_VERSION = 0x02;
 export const CPA_PNRP_MINOR_VERSION = 0x00;
 /** PNRP major version written into a CPA. */
 export const CPA_PNRP_MAJOR_VERSION = 0x04;
+/**
+ * Bytes 2-5 of an Encoded CPA in wire order, one table for the encoder and the decoder:
+ * CpaMinor, CpaMajor, PnrpMinor, PnrpMajor.
+ * @example Array.from(encoded.subarray(2, 6)) // [0, 2, 0, 4]
+ */
+export const CPA_VERSION_BYTES: readonly number[] = [
+  CPA_MINOR_VERSION,
+  CPA_MAJOR_VERSION,
+  CPA_PNRP_MINOR_VERSION,
+  CPA_PNRP_MAJOR_VERSION,
+];
 
 /**
  * Flag bits of byte 6 of an Encoded CPA ([MS-PNRP] §2.2.3.1). The top two bits are reserved:

@@ -19,11 +19,8 @@ import type { Result } from '../util/result.js';
 import {
   APP_ENDPOINTS_MAX,
   CPA_FLAGS,
-  CPA_MAJOR_VERSION,
-  CPA_MINOR_VERSION,
   CPA_NONCE_BYTES,
-  CPA_PNRP_MAJOR_VERSION,
-  CPA_PNRP_MINOR_VERSION,
+  CPA_VERSION_BYTES,
   FRIENDLY_NAME_BYTES_MAX,
   FRIENDLY_NAME_BYTES_MIN,
   IPV6_APP_ENDPOINT_BYTES,
@@ -55,14 +52,8 @@ export function decodeCpa(bytes: Uint8Array): Result<Cpa> {
 function readCpa(r: ByteReader): Cpa {
   const length = r.u16le();
   if (length !== r.end) fail('length-mismatch', `CPA Length ${length}, but ${r.end} bytes given`);
-  const versions = [r.u8(), r.u8(), r.u8(), r.u8()];
-  const expected = [
-    CPA_MINOR_VERSION,
-    CPA_MAJOR_VERSION,
-    CPA_PNRP_MINOR_VERSION,
-    CPA_PNRP_MAJOR_VERSION,
-  ];
-  if (versions.some((v, i) => v !== expected[i])) {
+  const versions = CPA_VERSION_BYTES.map(() => r.u8());
+  if (versions.some((v, i) => v !== CPA_VERSION_BYTES[i])) {
     fail(
       'bad-version',
       `versions CPA ${versions[1]}.${versions[0]} PNRP ${versions[3]}.${versions[2]}, want 2.0 4.0`,

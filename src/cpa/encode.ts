@@ -29,11 +29,8 @@ import { ByteWriter } from '../util/byte-writer.js';
 import {
   APP_ENDPOINTS_MAX,
   CPA_FLAGS,
-  CPA_MAJOR_VERSION,
-  CPA_MINOR_VERSION,
   CPA_NONCE_BYTES,
-  CPA_PNRP_MAJOR_VERSION,
-  CPA_PNRP_MINOR_VERSION,
+  CPA_VERSION_BYTES,
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   FRIENDLY_NAME_BYTES_MAX,
@@ -90,8 +87,7 @@ export function encodeCpaSignedSpan(fields: CpaSignedFields): Uint8Array {
 function writeSignedSpan(w: ByteWriter, f: CpaSignedFields): void {
   const friendly = assertCpaFields(f);
   w.u16le(0); // CPA Length, patched below
-  w.u8(CPA_MINOR_VERSION).u8(CPA_MAJOR_VERSION);
-  w.u8(CPA_PNRP_MINOR_VERSION).u8(CPA_PNRP_MAJOR_VERSION);
+  for (const version of CPA_VERSION_BYTES) w.u8(version);
   w.u8(flagsOf(f)).u8(0);
   w.u64le(f.notAfterFiletime);
   w.bytes(f.serviceLocation).bytes(f.nonce);
