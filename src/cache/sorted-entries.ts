@@ -112,19 +112,7 @@ export function walkAbove(
   count: number,
   accept?: EntryFilter,
 ): RouteEntry[] {
-  const n = sorted.length;
-  const out: RouteEntry[] = [];
-  let i = lowerBound(sorted, key);
-  let steps = n;
-  if (i < n && compareKeyBytes(sorted[i]!.id, key) === 0) {
-    i++;
-    steps--;
-  }
-  for (; steps > 0 && out.length < count; steps--, i++) {
-    const entry = sorted[i % n]!;
-    if (accept === undefined || accept(entry)) out.push(entry);
-  }
-  return out;
+  return walkFrom(sorted, key, count, accept, 1);
 }
 
 /**
@@ -138,12 +126,28 @@ export function walkBelow(
   count: number,
   accept?: EntryFilter,
 ): RouteEntry[] {
+  return walkFrom(sorted, key, count, accept, -1);
+}
+
+/**
+ * The walk of {@link walkAbove} (`step` 1) and {@link walkBelow} (`step` -1). Clockwise it starts
+ * at the insertion point of `key`, past an entry with exactly that id; anticlockwise just below
+ * the insertion point, where such an entry would come last. Either way that entry is one step
+ * fewer, so at most the other n - 1 entries are visited.
+ */
+function walkFrom(
+  sorted: readonly RouteEntry[],
+  key: Key,
+  count: number,
+  accept: EntryFilter | undefined,
+  step: 1 | -1,
+): RouteEntry[] {
   const n = sorted.length;
   const out: RouteEntry[] = [];
   const start = lowerBound(sorted, key);
-  let steps = n;
-  if (start < n && compareKeyBytes(sorted[start]!.id, key) === 0) steps--;
-  for (let i = start - 1 + n; steps > 0 && out.length < count; steps--, i--) {
+  const exact = start < n && compareKeyBytes(sorted[start]!.id, key) === 0;
+  let i = step === 1 ? start + (exact ? 1 : 0) : start - 1 + n;
+  for (let steps = exact ? n - 1 : n; steps > 0 && out.length < count; steps--, i += step) {
     const entry = sorted[i % n]!;
     if (accept === undefined || accept(entry)) out.push(entry);
   }
