@@ -70,11 +70,36 @@ export type ResolvedDrtOptions = Required<Omit<DrtNodeOptions, 'trace' | 'resolu
 /** 2026-01-01T00:00:00Z: the default frozen wall clock, so an unconfigured node is deterministic. */
 export const DEFAULT_WALL_CLOCK_MS = 1_767_225_600_000;
 
-function positiveInt(name: string, value: number, max = 1_000_000): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(`${name} must be an integer in 1..${max}, got ${value}`);
+/** The whole-number options: their default and largest value (the smallest is 1), in check order. */
+const COUNT_OPTIONS = {
+  leafSetSide: { fallback: 5, max: 20 },
+  entriesPerLevel: { fallback: 20, max: 1000 },
+  cacheEntriesMax: { fallback: 400, max: 100_000 },
+  maintenanceIntervalMs: { fallback: 15_000, max: 3_600_000 },
+  maintenanceInquiries: { fallback: 10, max: 100 },
+  gapFillsPerTick: { fallback: 1, max: 20 },
+  splitDetectionsPerTick: { fallback: 8, max: 10_000 },
+  pendingAddsMax: { fallback: 64, max: 10_000 },
+  searchesMax: { fallback: 64, max: 10_000 },
+  floodsInFlightMax: { fallback: 128, max: 10_000 },
+  conversationsMax: { fallback: 32, max: 10_000 },
+  conversationMs: { fallback: 15_000, max: 3_600_000 },
+} as const;
+
+type CountOption = keyof typeof COUNT_OPTIONS;
+
+/** Each of {@link COUNT_OPTIONS}, defaulted and checked to be an integer in 1..max. */
+function resolveCounts(o: DrtNodeOptions): Record<CountOption, number> {
+  const counts = {} as Record<CountOption, number>;
+  for (const name of Object.keys(COUNT_OPTIONS) as CountOption[]) {
+    const { fallback, max } = COUNT_OPTIONS[name];
+    const value = o[name] ?? fallback;
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new RangeError(`${name} must be an integer in 1..${max}, got ${value}`);
+    }
+    counts[name] = value;
   }
-  return value;
+  return counts;
 }
 
 /**
@@ -110,26 +135,7 @@ export function resolveDrtOptions(o: DrtNodeOptions): ResolvedDrtOptions {
     security: o.security ?? nullSecurityProvider(),
     bootstrap: o.bootstrap ?? staticBootstrap([]),
     version,
-    leafSetSide: positiveInt('leafSetSide', o.leafSetSide ?? 5, 20),
-    entriesPerLevel: positiveInt('entriesPerLevel', o.entriesPerLevel ?? 20, 1000),
-    cacheEntriesMax: positiveInt('cacheEntriesMax', o.cacheEntriesMax ?? 400, 100_000),
-    maintenanceIntervalMs: positiveInt(
-      'maintenanceIntervalMs',
-      o.maintenanceIntervalMs ?? 15_000,
-      3_600_000,
-    ),
-    maintenanceInquiries: positiveInt('maintenanceInquiries', o.maintenanceInquiries ?? 10, 100),
-    gapFillsPerTick: positiveInt('gapFillsPerTick', o.gapFillsPerTick ?? 1, 20),
-    splitDetectionsPerTick: positiveInt(
-      'splitDetectionsPerTick',
-      o.splitDetectionsPerTick ?? 8,
-      10_000,
-    ),
-    pendingAddsMax: positiveInt('pendingAddsMax', o.pendingAddsMax ?? 64, 10_000),
-    searchesMax: positiveInt('searchesMax', o.searchesMax ?? 64, 10_000),
-    floodsInFlightMax: positiveInt('floodsInFlightMax', o.floodsInFlightMax ?? 128, 10_000),
-    conversationsMax: positiveInt('conversationsMax', o.conversationsMax ?? 32, 10_000),
-    conversationMs: positiveInt('conversationMs', o.conversationMs ?? 15_000, 3_600_000),
+    ...resolveCounts(o),
     resolution: o.resolution ?? {},
     trace: o.trace,
   };
