@@ -8,64 +8,31 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DrtNode } from '../../src/drt/node.js';
-import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
 import {
   CertificateCache,
   type DerivedKeySecurityProvider,
   derivedKeySecurityProvider,
   type GmcCredential,
 } from '../../src/gmc/index.js';
-import { createGroup, issueGmc } from '../../src/gmc/issue.js';
 import { memoizeVerify, nobleCrypto } from '../../src/keys/crypto-backend.js';
-import { createIdentity } from '../../src/keys/identity.js';
 import { DrtCloud } from '../../src/sim/drt-cloud.js';
 import { seededRng } from '../../src/util/rng.js';
+import { makeGroupCloudFixture } from './gmc-fixtures.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 11);
 const MEMBERS = 200;
-const ISSUED_AT = DEFAULT_WALL_CLOCK_MS - 86_400_000;
-
-function seedOf(label: string, index: number): Uint8Array {
-  return seededRng(`${SEED}:${label}:${index}`).bytes(32);
-}
 
 describe(`DKSP cloud (seed ${SEED}, ${MEMBERS} members + 1 intruder)`, () => {
   let root: Uint8Array;
-  const credentials: GmcCredential[] = [];
+  let credentials: readonly GmcCredential[];
   let intruder: GmcCredential;
   let intruderRoot: Uint8Array;
 
   beforeAll(async () => {
-    const group = await createGroup({
-      classifier: 'drt',
-      nowWallMs: ISSUED_AT,
-      seed: seedOf('group', 0),
-    });
-    root = group.root.chain[0]!;
-    for (let i = 0; i < MEMBERS; i++) {
-      const identity = createIdentity(seedOf('member', i));
-      const chain = await issueGmc({
-        issuer: group.root,
-        subjectPublicKey: identity.publicKey,
-        role: 'member',
-        nowWallMs: ISSUED_AT,
-      });
-      credentials.push({ identity, chain });
-    }
-    const foreign = await createGroup({
-      classifier: 'drt',
-      nowWallMs: ISSUED_AT,
-      seed: seedOf('foreign', 0),
-    });
-    intruderRoot = foreign.root.chain[0]!;
-    const identity = createIdentity(seedOf('intruder', 0));
-    const chain = await issueGmc({
-      issuer: foreign.root,
-      subjectPublicKey: identity.publicKey,
-      role: 'member',
-      nowWallMs: ISSUED_AT,
-    });
-    intruder = { identity, chain };
+    const f = await makeGroupCloudFixture(SEED, MEMBERS);
+    ({ root, credentials } = f);
+    intruder = f.foreigner;
+    intruderRoot = f.foreignRoot;
   });
 
   it('searches succeed, and the intruder publishing under its own root is never returned', () => {

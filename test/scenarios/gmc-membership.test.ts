@@ -13,7 +13,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeCrypto } from '../../src/adapters/node/node-crypto.js';
 import { membershipSignedBytes } from '../../src/drt/membership.js';
 import type { DrtNode } from '../../src/drt/node.js';
-import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
 import {
   type MembershipSecurity,
   nullSecurityProvider,
@@ -27,23 +26,20 @@ import {
   encodeKeyIdentifier,
   type GmcCredential,
 } from '../../src/gmc/index.js';
-import { createGroup, issueGmc } from '../../src/gmc/issue.js';
 import { memoizeVerify } from '../../src/keys/crypto-backend.js';
-import { createIdentity } from '../../src/keys/identity.js';
 import type { Key } from '../../src/keys/key256.js';
 import { type CloudMember, DrtCloud } from '../../src/sim/drt-cloud.js';
 import { seededRng } from '../../src/util/rng.js';
 import type { RouteEntry } from '../../src/wire/types.js';
+import { makeGroupCloudFixture, seedBytes } from './gmc-fixtures.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 11);
 const PINNED = process.env.PNRP_SEED === undefined;
 const MEMBERS = 200;
-const ISSUED_AT = DEFAULT_WALL_CLOCK_MS - 86_400_000;
 const DROP_REASONS = ['unauthenticated', 'bad-credential', 'bad-signature'] as const;
+type DropReason = (typeof DROP_REASONS)[number];
 
-function seedOf(label: string, index: number): Uint8Array {
-  return seededRng(`${SEED}:${label}:${index}`).bytes(32);
-}
+const seedOf = (label: string, index: number): Uint8Array => seedBytes(SEED, label, index);
 
 const INTRUDERS = [
   'no-credential',
@@ -56,7 +52,7 @@ const INTRUDERS = [
 type IntruderKind = (typeof INTRUDERS)[number];
 
 /** The reason members must count for each intruder's messages. */
-const EXPECTED_REASON: Record<IntruderKind, (typeof DROP_REASONS)[number]> = {
+const EXPECTED_REASON: Record<IntruderKind, DropReason> = {
   'no-credential': 'unauthenticated',
   'garbage-credential': 'bad-credential',
   'foreign-root': 'bad-credential',
@@ -67,41 +63,12 @@ const EXPECTED_REASON: Record<IntruderKind, (typeof DROP_REASONS)[number]> = {
 
 describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.length} non-members)`, () => {
   let root: Uint8Array;
-  const credentials: GmcCredential[] = [];
+  let credentials: readonly GmcCredential[];
   let foreignRoot: Uint8Array;
   let foreigner: GmcCredential;
 
   beforeAll(async () => {
-    const group = await createGroup({
-      classifier: 'drt',
-      nowWallMs: ISSUED_AT,
-      seed: seedOf('group', 0),
-    });
-    root = group.root.chain[0]!;
-    for (let i = 0; i < MEMBERS; i++) {
-      const identity = createIdentity(seedOf('member', i));
-      const chain = await issueGmc({
-        issuer: group.root,
-        subjectPublicKey: identity.publicKey,
-        role: 'member',
-        nowWallMs: ISSUED_AT,
-      });
-      credentials.push({ identity, chain });
-    }
-    const foreign = await createGroup({
-      classifier: 'drt',
-      nowWallMs: ISSUED_AT,
-      seed: seedOf('foreign', 0),
-    });
-    foreignRoot = foreign.root.chain[0]!;
-    const identity = createIdentity(seedOf('intruder', 0));
-    const chain = await issueGmc({
-      issuer: foreign.root,
-      subjectPublicKey: identity.publicKey,
-      role: 'member',
-      nowWallMs: ISSUED_AT,
-    });
-    foreigner = { identity, chain };
+    ({ root, credentials, foreignRoot, foreigner } = await makeGroupCloudFixture(SEED, MEMBERS));
   });
 
   it('members resolve each other as in resolve mode; non-members cannot join or search', () => {
@@ -267,43 +234,20 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
     }
     // Deterministic under the default seed: counts of messages dropped by the members, by reason.
     if (PINNED) {
+      // Every intruder stays alone, finds nothing and fails its five searches.
+      const shutOut = (notFound: number, dropped: Partial<Record<DropReason, number>>) => ({
+        joined: { cache: 0, status: 'alone' },
+        found: 0,
+        failures: { 'not-found': notFound, alone: 5 - notFound },
+        dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 0, ...dropped },
+      });
       expect(outcome).toEqual({
-        'no-credential': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 3, alone: 2 },
-          dropped: { unauthenticated: 58, 'bad-credential': 0, 'bad-signature': 0 },
-        },
-        'garbage-credential': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 3, alone: 2 },
-          dropped: { unauthenticated: 0, 'bad-credential': 64, 'bad-signature': 0 },
-        },
-        'foreign-root': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 3, alone: 2 },
-          dropped: { unauthenticated: 0, 'bad-credential': 60, 'bad-signature': 0 },
-        },
-        'stolen-credential': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 3, alone: 2 },
-          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 58 },
-        },
-        'replayed-signature': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 3, alone: 2 },
-          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 63 },
-        },
-        'tampered-signature': {
-          joined: { cache: 0, status: 'alone' },
-          found: 0,
-          failures: { 'not-found': 4, alone: 1 },
-          dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 62 },
-        },
+        'no-credential': shutOut(3, { unauthenticated: 58 }),
+        'garbage-credential': shutOut(3, { 'bad-credential': 64 }),
+        'foreign-root': shutOut(3, { 'bad-credential': 60 }),
+        'stolen-credential': shutOut(3, { 'bad-signature': 58 }),
+        'replayed-signature': shutOut(3, { 'bad-signature': 63 }),
+        'tampered-signature': shutOut(4, { 'bad-signature': 62 }),
       });
     }
 
