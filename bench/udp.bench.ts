@@ -4,12 +4,15 @@
  * the same run so the ratios mean something on a shared machine (target: nodeCrypto at least 0.8
  * of raw); verifyCpa with each backend beside its raw verify. (2) 100 DrtNodes on loopback UDP in
  * this process (runNode, real clock, loopback timers): resolve latency p50/p95 in ms and datagrams
- * per resolve. Run: npx tsx bench/run.ts udp
+ * per resolve. (3) 100 `createPeer()`s with nodeCrypto, each publishing a secured name: latency of
+ * peer-name resolves (the owner signs a fresh CPA per INQUIRE) and datagrams per resolve.
+ * Run: npx tsx bench/run.ts udp
  */
 import { createPublicKey, verify as rawNodeVerify } from 'node:crypto';
-import { nodeCrypto } from '../src/adapters/node/index.js';
+import { createUdpTransport, nodeCrypto, type UdpTransport } from '../src/adapters/node/index.js';
 import { createCpa, verifyCpa } from '../src/cpa/index.js';
-import { createIdentity, nobleCrypto, pnrpIdOf } from '../src/keys/index.js';
+import { createIdentity, formatEndpoint, nobleCrypto, pnrpIdOf } from '../src/keys/index.js';
+import { createPeer, type Peer } from '../src/peer.js';
 import { equalBytes } from '../src/util/bytes.js';
 import { seededRng } from '../src/util/rng.js';
 import { LOOPBACK_NODE_OPTIONS, UdpCloud, waitUntil } from '../test/unit/adapters/udp-cloud.js';
@@ -151,4 +154,79 @@ try {
   );
 } finally {
   await cloud.close();
+}
+
+// --- (3) 100 createPeer()s: secured peer names over loopback UDP ------------------------------
+
+{
+  const peers: { peer: Peer; transport: UdpTransport; name: string }[] = [];
+  const prng = seededRng(`${Number(process.env.PNRP_SEED ?? 1)}/peers`);
+  try {
+    const seeds: string[] = [];
+    const buildStart = performance.now();
+    for (let i = 0; i < NODES; i++) {
+      const transport = await createUdpTransport({ host: '127.0.0.1' });
+      const identity = createIdentity(prng.fork(`id/${i}`).bytes(32), nodeCrypto);
+      const peer = createPeer({
+        transport,
+        crypto: nodeCrypto,
+        identity,
+        rng: prng.fork(`peer/${i}`),
+        bootstrap: seeds.slice(0, 3),
+        clouds: [{ name: 'Global_', drt: LOOPBACK_NODE_OPTIONS }],
+      });
+      if (i < 3) seeds.push(formatEndpoint(transport.localEndpoints()[0]!));
+      const name = `${identity.authority}.bench-${i}`;
+      peers.push({ peer, transport, name });
+      if (i > 0) await peer.whenActive({ timeoutMs: 10_000 });
+      await peer.register({ peerName: name, identity });
+    }
+    const buildMs = performance.now() - buildStart;
+    const picks = prng.fork('picks');
+    const latencies: number[] = [];
+    let ok = 0;
+    const sent = (): number => peers.reduce((a, p) => a + p.transport.stats.datagramsSent, 0);
+    const before = sent();
+    const start = performance.now();
+    for (let done = 0; done < RESOLVES; done += CONCURRENT) {
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          const from = peers[picks.nextInt(NODES)]!;
+          let to = peers[picks.nextInt(NODES)]!;
+          while (to === from) to = peers[picks.nextInt(NODES)]!;
+          const t0 = performance.now();
+          try {
+            const [found] = await from.peer.resolve(to.name, { timeoutMs: 10_000 });
+            if (found?.peerName === to.name) {
+              ok++;
+              latencies.push(performance.now() - t0);
+            }
+          } catch {
+            // counted as a failure below
+          }
+        }),
+      );
+    }
+    const wallMs = performance.now() - start;
+    const datagrams = sent() - before;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number): number =>
+      latencies.length
+        ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
+        : 0;
+    printTable(
+      `Loopback UDP: ${NODES} createPeer()s (nodeCrypto), ${RESOLVES} resolves of secured names, ${CONCURRENT} at a time`,
+      ['measure', 'value'],
+      [
+        ['build (join + register, one after another) (s)', buildMs / 1000],
+        ['resolves succeeded', `${ok} / ${RESOLVES}`],
+        ['resolve latency p50 (ms)', at(0.5)],
+        ['resolve latency p95 (ms)', at(0.95)],
+        ['all UDP datagrams sent per resolve (maintenance included)', datagrams / RESOLVES],
+        ['resolves per second (wall clock)', (RESOLVES * 1000) / wallMs],
+      ],
+    );
+  } finally {
+    for (const p of peers) await p.peer.close();
+  }
 }
