@@ -1,28 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AuthOutput, GroupAuthSession } from '../../../src/gmc/auth.js';
-import { createGroup, type GmcCredential, issueGmc } from '../../../src/gmc/issue.js';
+import type { GmcCredential } from '../../../src/gmc/issue.js';
 import { seededRng } from '../../../src/util/rng.js';
-import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
+import { type Fixture, identityOf, makeFixture, makeOutsider, NOW } from './fixtures.js';
 
 let f: Fixture;
 let outsider: GmcCredential;
 beforeAll(async () => {
   f = await makeFixture();
-  const other = await createGroup({
-    classifier: 'chat',
-    nowWallMs: T0,
-    seed: new Uint8Array(32).fill(7),
-  });
-  const identity = identityOf(70);
-  outsider = {
-    identity,
-    chain: await issueGmc({
-      issuer: other.root,
-      subjectPublicKey: identity.publicKey,
-      role: 'member',
-      nowWallMs: T0,
-    }),
-  };
+  outsider = (await makeOutsider(7, 70)).credential;
 });
 
 /** Runs both sides over a perfect in-memory channel; `tamper` may rewrite joiner->member payloads. */

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeCertificate } from '../../../src/gmc/certificate.js';
 import { CertificateCache, type ChainVerdict, validateChain } from '../../../src/gmc/chain.js';
 import { GMC_OID } from '../../../src/gmc/constants.js';
-import { createGroup, issueGmc } from '../../../src/gmc/issue.js';
+import { issueGmc } from '../../../src/gmc/issue.js';
 import { seededRng } from '../../../src/util/rng.js';
-import { type Fixture, forge, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
+import { type Fixture, forge, identityOf, makeFixture, makeOutsider, NOW, T0 } from './fixtures.js';
 
 let f: Fixture;
 let peerName: string;
@@ -131,17 +131,7 @@ describe('validateChain() rejects each rule violated once', () => {
   });
 
   it('rejects a chain from another group (foreign-root)', async () => {
-    const other = await createGroup({
-      classifier: 'chat',
-      nowWallMs: T0,
-      seed: new Uint8Array(32).fill(9),
-    });
-    const chain = await issueGmc({
-      issuer: other.root,
-      subjectPublicKey: identityOf(6).publicKey,
-      role: 'member',
-      nowWallMs: T0,
-    });
+    const { chain } = (await makeOutsider(9, 6)).credential;
     expect(reasonOf(validateChain(chain, { nowWallMs: NOW }))).toBe('ok');
     expect(reasonOf(validateChain(chain, { nowWallMs: NOW, root }))).toBe('foreign-root');
   });

@@ -13,10 +13,10 @@ import {
   encodeChainPkcs7,
   encodeKeyIdentifier,
 } from '../../../src/gmc/index.js';
-import { createGroup, issueGmc } from '../../../src/gmc/issue.js';
+import { createGroup } from '../../../src/gmc/issue.js';
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
 import { fromHex } from '../../../src/util/bytes.js';
-import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
+import { type Fixture, identityOf, makeFixture, makeOutsider, NOW, T0 } from './fixtures.js';
 
 let f: Fixture;
 let root: Uint8Array;
@@ -95,18 +95,8 @@ describe('derivedKeySecurityProvider({ mode: "membership" })', () => {
     expect(reasonOf({ nowWallMs: T0 - 1 })).toBe('bad-credential credential-not-yet-valid');
 
     // A chain under a foreign root, properly signed by its own key.
-    const foreignIdentity = identityOf(60);
-    const foreignGroup = await createGroup({
-      classifier: 'chat',
-      nowWallMs: T0,
-      seed: new Uint8Array(32).fill(42),
-    });
-    const foreignChain = await issueGmc({
-      issuer: foreignGroup.root,
-      subjectPublicKey: foreignIdentity.publicKey,
-      role: 'member',
-      nowWallMs: T0,
-    });
+    const { group: foreignGroup, credential: foreigner } = await makeOutsider(42, 60);
+    const { identity: foreignIdentity, chain: foreignChain } = foreigner;
     expect(foreignGroup.root.chain[0]).toEqual(foreignRoot);
     expect(
       reasonOf({

@@ -34,20 +34,46 @@ export interface Fixture {
 /** Builds the fixture: root -> admin -> inviting member -> member. */
 export async function makeFixture(classifier = 'chat'): Promise<Fixture> {
   const group = await createGroup({ classifier, nowWallMs: T0, seed: new Uint8Array(32).fill(1) });
-  const credential = async (issuer: GmcCredential, label: number, role: GmcRole) => {
-    const identity = identityOf(label);
-    const chain = await issueGmc({
-      issuer,
-      subjectPublicKey: identity.publicKey,
-      role,
-      nowWallMs: T0,
-    });
-    return { identity, chain };
-  };
-  const admin = await credential(group.root, 2, 'admin');
-  const inviter = await credential(admin, 3, 'inviting-member');
-  const member = await credential(inviter, 4, 'member');
+  const admin = await credentialOf(group.root, 2, 'admin');
+  const inviter = await credentialOf(admin, 3, 'inviting-member');
+  const member = await credentialOf(inviter, 4, 'member');
   return { group, admin, inviter, member };
+}
+
+/** A GMC for `identityOf(label)` in `role`, issued by `issuer` at T0. */
+export async function credentialOf(
+  issuer: GmcCredential,
+  label: number,
+  role: GmcRole = 'member',
+): Promise<GmcCredential> {
+  const identity = identityOf(label);
+  const chain = await issueGmc({
+    issuer,
+    subjectPublicKey: identity.publicKey,
+    role,
+    nowWallMs: T0,
+  });
+  return { identity, chain };
+}
+
+/** Another group than the fixture's, its root seeded with the byte `seedByte`, and a member of it. */
+export interface Outsider {
+  readonly group: Group;
+  /** `identityOf(label)`, a member of `group`. */
+  readonly credential: GmcCredential;
+}
+
+/**
+ * Builds an {@link Outsider}: a group (classifier 'chat', root seed filled with `seedByte`) and a
+ * member GMC for `identityOf(label)` under it.
+ */
+export async function makeOutsider(seedByte: number, label: number): Promise<Outsider> {
+  const group = await createGroup({
+    classifier: 'chat',
+    nowWallMs: T0,
+    seed: new Uint8Array(32).fill(seedByte),
+  });
+  return { group, credential: await credentialOf(group.root, label) };
 }
 
 /** What a forged certificate may change from a well-formed member certificate. */

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KeyRecord, RecordExpectation } from '../../../src/drt/security-provider.js';
 import { encodeChainPkcs7 } from '../../../src/gmc/chain-codec.js';
-import { createGroup, type GmcCredential, issueGmc } from '../../../src/gmc/issue.js';
+import type { GmcCredential } from '../../../src/gmc/issue.js';
 import { gmcAuthorityVerifier, participantPeerName } from '../../../src/gmc/participant.js';
 import { p2pIdOf } from '../../../src/keys/ids.js';
 import {
@@ -16,7 +16,7 @@ import {
   cpaSecurityProvider,
 } from '../../../src/pnrp/cpa-security-provider.js';
 import { concatBytes } from '../../../src/util/bytes.js';
-import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
+import { type Fixture, makeFixture, makeOutsider, NOW } from './fixtures.js';
 
 let f: Fixture;
 let outsider: GmcCredential;
@@ -26,21 +26,7 @@ beforeAll(async () => {
   f = await makeFixture();
   authority = f.group.root.identity.authority;
   participant = participantPeerName(f.group);
-  const other = await createGroup({
-    classifier: 'chat',
-    nowWallMs: T0,
-    seed: new Uint8Array(32).fill(42),
-  });
-  const identity = identityOf(61);
-  outsider = {
-    identity,
-    chain: await issueGmc({
-      issuer: other.root,
-      subjectPublicKey: identity.publicKey,
-      role: 'member',
-      nowWallMs: T0,
-    }),
-  };
+  outsider = (await makeOutsider(42, 61)).credential;
 });
 
 const nonce = new Uint8Array(16).fill(8);
