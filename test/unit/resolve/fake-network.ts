@@ -18,6 +18,7 @@ import {
   type InquireVerdict,
   Resolution,
   type ResolutionAction,
+  type ResolutionInit,
 } from '../../../src/resolve/resolution.js';
 import { normalizeSearch, type SearchOptions } from '../../../src/resolve/search-spec.js';
 import type { AuthorityFlags, RouteEntry } from '../../../src/wire/types.js';
@@ -279,6 +280,29 @@ export const TARGET: Key = k(T);
 /** The resolver's own endpoint. */
 export const SELF: Endpoint = ep(1);
 
+/** The seed of the randomized resolver tests; replay one with PNRP_SEED. */
+export const SEED: number = Number(process.env.PNRP_SEED ?? 20261121);
+/** Search options spanning the whole key space (nearest-N and range searches). */
+export const WHOLE_RING: { readonly minKey: Key; readonly maxKey: Key } = {
+  minKey: keyFromBigInt(0n),
+  maxKey: keyFromBigInt(RING_SIZE - 1n),
+};
+
+/**
+ * A resolver started at 0 from SELF on an exact search for TARGET with no initial hops, but for
+ * what `init` says (the hops, another spec, limits ...).
+ * @example resolution({ initialHops: [a], spec: normalizeSearch(TARGET, { iterative: true }) })
+ */
+export function resolution(init: Partial<ResolutionInit> = {}): Resolution {
+  return new Resolution({
+    spec: normalizeSearch(TARGET),
+    startMs: 0,
+    initialHops: [],
+    selfEndpoints: [SELF],
+    ...init,
+  });
+}
+
 export interface Ring {
   readonly net: FakeNetwork;
   readonly nodes: readonly FakeNode[];
@@ -341,10 +365,8 @@ export function ringResolution(
   const known = new Set<number>();
   while (known.size < 8) known.add(rng.below(ring.entries.length));
   const cache = [...known].map((i) => ring.entries[i]!);
-  return new Resolution({
+  return resolution({
     spec: normalizeSearch(target, options),
-    startMs: 0,
     initialHops: closestByBruteForce(cache, target, cache.length),
-    selfEndpoints: [SELF],
   });
 }

@@ -5,8 +5,6 @@
  * what the specification or the rest of the code base expects and which line is at fault.
  */
 import { describe, expect, it } from 'vitest';
-import { Resolution, type ResolutionInit } from '../../../src/resolve/resolution.js';
-import { normalizeSearch } from '../../../src/resolve/search-spec.js';
 import {
   drive,
   entry,
@@ -14,19 +12,10 @@ import {
   FakeNetwork,
   NO_FLAGS,
   networkResponder,
-  SELF,
+  resolution,
   T,
   TARGET,
 } from './fake-network.js';
-
-const resolution = (init: Partial<ResolutionInit>): Resolution =>
-  new Resolution({
-    spec: normalizeSearch(TARGET),
-    startMs: 0,
-    initialHops: [],
-    selfEndpoints: [SELF],
-    ...init,
-  });
 
 describe('resolve: fixed defects (regression tests)', () => {
   // A node may publish several keys ([MS-PNRP] §3.2.5.2 ClosestLocalMatch; DrtNode's own

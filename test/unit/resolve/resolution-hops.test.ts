@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ADDRESS_FLAGS } from '../../../src/resolve/path.js';
-import { Resolution, type ResolutionInit } from '../../../src/resolve/resolution.js';
 import { normalizeSearch } from '../../../src/resolve/search-spec.js';
 import {
   drive,
@@ -17,14 +16,12 @@ import {
   NO_FLAGS,
   networkResponder,
   PORT,
+  resolution,
   SELF,
   T,
   TARGET,
 } from './fake-network.js';
 
-const exact = normalizeSearch(TARGET);
-const resolution = (init: Partial<ResolutionInit>): Resolution =>
-  new Resolution({ spec: exact, startMs: 0, initialHops: [], selfEndpoints: [SELF], ...init });
 const deadEnd = { flags: NO_FLAGS };
 
 describe('resolve: next hops and flagged path', () => {

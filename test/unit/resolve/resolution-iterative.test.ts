@@ -4,8 +4,7 @@
  * same times. Seeded; replay with PNRP_SEED.
  */
 import { describe, expect, it } from 'vitest';
-import { keyFromBigInt, RING_SIZE } from '../../../src/keys/key256.js';
-import { Resolution } from '../../../src/resolve/resolution.js';
+import { keyFromBigInt } from '../../../src/keys/key256.js';
 import { normalizeSearch } from '../../../src/resolve/search-spec.js';
 import {
   buildRing,
@@ -16,15 +15,14 @@ import {
   FakeNetwork,
   NO_FLAGS,
   networkResponder,
+  resolution,
   ringResolution,
-  SELF,
+  SEED,
   SplitMix64,
   T,
   TARGET,
+  WHOLE_RING,
 } from './fake-network.js';
-
-const seed = Number(process.env.PNRP_SEED ?? 20261121);
-const WHOLE_RING = { minKey: keyFromBigInt(0n), maxKey: keyFromBigInt(RING_SIZE - 1n) } as const;
 
 describe('resolve: iterative search', () => {
   it('resolve: emits intermediate after every answered hop and waits until continue()', () => {
@@ -35,11 +33,9 @@ describe('resolve: iterative search', () => {
       net.add({ keys: [h.id], endpoint: ep(11 + i), cache: [hops[i + 1] ?? t] });
     });
     net.add({ keys: [t.id], endpoint: ep(20), cache: [] });
-    const r = new Resolution({
+    const r = resolution({
       spec: normalizeSearch(TARGET, { iterative: true, timeoutMs: 10_000 }),
-      startMs: 0,
       initialHops: [hops[0]!],
-      selfEndpoints: [SELF],
     });
     const pauses: string[] = [];
     const run = drive(r, networkResponder(net, TARGET), {
@@ -66,11 +62,9 @@ describe('resolve: iterative search', () => {
   });
 
   it('resolve: an iterative search left paused past its deadline ends with "timeout"', () => {
-    const r = new Resolution({
+    const r = resolution({
       spec: normalizeSearch(TARGET, { iterative: true, timeoutMs: 5000 }),
-      startMs: 0,
       initialHops: [entry(T + 1000n, 11)],
-      selfEndpoints: [SELF],
     });
     expect(r.poll(0).type).toBe('lookup');
     r.onLookupReply(10, { flags: NO_FLAGS, routeEntry: entry(T + 10n, 12) });
@@ -80,11 +74,9 @@ describe('resolve: iterative search', () => {
   });
 
   it('resolve: an iterative search emits no intermediate for a refused (B or N) reply', () => {
-    const r = new Resolution({
+    const r = resolution({
       spec: normalizeSearch(TARGET, { iterative: true }),
-      startMs: 0,
       initialHops: [entry(T + 10n, 11), entry(T + 20n, 12), entry(T + 30n, 13)],
-      selfEndpoints: [SELF],
     });
     expect(r.poll(0)).toMatchObject({ type: 'lookup', endpoint: ep(11) });
     r.onLookupReply(10, { flags: { ...NO_FLAGS, busy: true } });
@@ -100,8 +92,8 @@ describe('resolve: iterative search', () => {
   });
 
   it('resolve: a non-iterative search never emits intermediate', () => {
-    const ring = buildRing(seed, 50);
-    const r = ringResolution(ring, ring.entries[7]!.id, {}, seed);
+    const ring = buildRing(SEED, 50);
+    const r = ringResolution(ring, ring.entries[7]!.id, {}, SEED);
     const run = drive(r, networkResponder(ring.net, ring.entries[7]!.id), {
       onIntermediate: () => {
         throw new Error('intermediate in a non-iterative search');
@@ -114,11 +106,11 @@ describe('resolve: iterative search', () => {
 describe('resolve: determinism', () => {
   it('resolve: two identical runs give identical action sequences, times and paths', () => {
     const once = () => {
-      const ring = buildRing(seed, 50);
+      const ring = buildRing(SEED, 50);
       ring.nodes[3]!.alive = false; // some silence, so retransmits and timeouts are in the trace
       ring.nodes[27]!.alive = false;
-      const target = keyFromBigInt(new SplitMix64(seed ^ 0xd).key());
-      const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 4 }, seed);
+      const target = keyFromBigInt(new SplitMix64(SEED ^ 0xd).key());
+      const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 4 }, SEED);
       const run = drive(r, networkResponder(ring.net, target));
       return { trace: run.log.map((l) => `${l.atMs} ${describeAction(l.action)}`), path: r.path };
     };

@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { ADDRESS_FLAGS } from '../../../src/resolve/path.js';
-import { Resolution, type ResolutionLimits } from '../../../src/resolve/resolution.js';
-import { normalizeSearch } from '../../../src/resolve/search-spec.js';
+import type { Resolution, ResolutionLimits } from '../../../src/resolve/resolution.js';
 import {
   type DriveResult,
   drive,
@@ -16,6 +15,7 @@ import {
   ep,
   FakeNetwork,
   networkResponder,
+  resolution,
   SELF,
   T,
   TARGET,
@@ -43,11 +43,9 @@ function runChain(
   options: { suspicious?: boolean; limits?: Partial<ResolutionLimits>; self?: Endpoint[] } = {},
 ): { run: DriveResult; r: Resolution; net: FakeNetwork } {
   const { net, first } = chain(length, options.suspicious ?? false);
-  const r = new Resolution({
-    spec: normalizeSearch(TARGET),
-    startMs: 0,
+  const r = resolution({
     initialHops: [first],
-    selfEndpoints: options.self ?? [SELF],
+    ...(options.self ? { selfEndpoints: options.self } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
   return { run: drive(r, networkResponder(net, TARGET)), r, net };
@@ -101,23 +99,15 @@ describe('resolve: stop rules', () => {
     closer.forEach((e, i) => {
       net.add({ keys: [e.id], endpoint: ep(12 + i), cache: [] });
     });
-    const r = new Resolution({
-      spec: normalizeSearch(TARGET),
-      startMs: 0,
-      initialHops: [a],
-      selfEndpoints: [SELF],
-    });
+    const r = resolution({ initialHops: [a] });
     const run = drive(r, networkResponder(net, TARGET));
     // a -> 12, back to a -> 13, back to a (third use, not pushed again) -> 14; host 15 never asked.
     expect(lookupHosts(run)).toEqual([11, 12, 11, 13, 11, 14]);
     expect(run.done.failure).toBe('not-found');
     expect(net.lookupsAnswered.filter((h) => h === '10.0.0.11:3540')).toHaveLength(3);
     // Control: with four uses allowed, host 15 is reached.
-    const r4 = new Resolution({
-      spec: normalizeSearch(TARGET),
-      startMs: 0,
+    const r4 = resolution({
       initialHops: [a],
-      selfEndpoints: [SELF],
       limits: { useCountMax: 4 },
     });
     expect(lookupHosts(drive(r4, networkResponder(net, TARGET)))).toEqual([

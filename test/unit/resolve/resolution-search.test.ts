@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyFromBigInt, keyInRange, keyToBigInt, RING_SIZE } from '../../../src/keys/key256.js';
 import { ADDRESS_FLAGS } from '../../../src/resolve/path.js';
-import { type InquireVerdict, Resolution } from '../../../src/resolve/resolution.js';
+import type { InquireVerdict } from '../../../src/resolve/resolution.js';
 import { normalizeSearch } from '../../../src/resolve/search-spec.js';
 import type { RouteEntry } from '../../../src/wire/types.js';
 import {
@@ -20,15 +20,15 @@ import {
   NO_FLAGS,
   networkResponder,
   type Responder,
+  resolution,
   ringResolution,
+  SEED,
   SELF,
   SplitMix64,
   T,
   TARGET,
+  WHOLE_RING,
 } from './fake-network.js';
-
-const seed = Number(process.env.PNRP_SEED ?? 20261121);
-const WHOLE_RING = { minKey: keyFromBigInt(0n), maxKey: keyFromBigInt(RING_SIZE - 1n) } as const;
 
 const resultsOf = (lines: readonly string[]): string[] =>
   lines.filter((l) => l.startsWith('result'));
@@ -42,12 +42,7 @@ describe('resolve: exact search', () => {
     const t = entry(T, 20);
     net.add({ keys: [a.id], endpoint: ep(11), cache: [t] });
     net.add({ keys: [t.id], endpoint: ep(20), cache: [] });
-    const r = new Resolution({
-      spec: normalizeSearch(TARGET),
-      startMs: 0,
-      initialHops: [a, b],
-      selfEndpoints: [SELF],
-    });
+    const r = resolution({ initialHops: [a, b] });
     const run = drive(r, networkResponder(net, TARGET));
     expect(run.lines).toEqual([
       'lookup 10.0.0.11:3540 path=1',
@@ -65,12 +60,7 @@ describe('resolve: exact search', () => {
 
   it('resolve: starts with an INQUIRE when an initial hop is the target itself', () => {
     const t = entry(T, 20);
-    const r = new Resolution({
-      spec: normalizeSearch(TARGET),
-      startMs: 0,
-      initialHops: [entry(T + 5n, 11), t],
-      selfEndpoints: [SELF],
-    });
+    const r = resolution({ initialHops: [entry(T + 5n, 11), t] });
     expect(r.poll(0)).toEqual({
       type: 'inquire',
       candidate: t,
@@ -81,12 +71,7 @@ describe('resolve: exact search', () => {
 
   it('resolve: reports the result only after onInquireReply(ok), then ends', () => {
     const t = entry(T, 20);
-    const r = new Resolution({
-      spec: normalizeSearch(TARGET),
-      startMs: 0,
-      initialHops: [t],
-      selfEndpoints: [SELF],
-    });
+    const r = resolution({ initialHops: [t] });
     expect(r.poll(0).type).toBe('inquire');
     expect(r.poll(0)).toEqual({ type: 'wait', untilMs: 1000 });
     expect(r.poll(500)).toEqual({ type: 'wait', untilMs: 1000 });
@@ -104,12 +89,7 @@ describe('resolve: exact search', () => {
     for (const reason of ['bad-signature', 'not-registered']) {
       const a = entry(T + 1000n, 11);
       const t = entry(T, 20);
-      const r = new Resolution({
-        spec: normalizeSearch(TARGET),
-        startMs: 0,
-        initialHops: [a],
-        selfEndpoints: [SELF],
-      });
+      const r = resolution({ initialHops: [a] });
       expect(r.poll(0)).toMatchObject({ type: 'lookup', endpoint: ep(11) });
       r.onLookupReply(10, { flags: NO_FLAGS, routeEntry: t });
       expect(r.poll(10)).toMatchObject({ type: 'inquire', endpoint: ep(20) });
@@ -127,11 +107,11 @@ describe('resolve: exact search', () => {
   });
 
   it('resolve: ends "not-found" when the key does not exist in a 50-node cloud', () => {
-    const ring = buildRing(seed, 50);
+    const ring = buildRing(SEED, 50);
     const absent = keyFromBigInt(keyToBigInt(ring.entries[17]!.id) + 1n);
-    const r = ringResolution(ring, absent, {}, seed + 1);
+    const r = ringResolution(ring, absent, {}, SEED + 1);
     const run = drive(r, networkResponder(ring.net, absent));
-    expect(run.done, `seed ${seed}`).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(run.done, `seed ${SEED}`).toEqual({ type: 'done', results: 0, failure: 'not-found' });
     expect(r.stats.inquires).toBe(0);
     // The walk reached the nodes on both sides of the absent key.
     const asked = new Set(
@@ -142,11 +122,11 @@ describe('resolve: exact search', () => {
   });
 
   it('resolve: finds every key of a 50-node cloud by exact search', () => {
-    const ring = buildRing(seed, 50);
+    const ring = buildRing(SEED, 50);
     ring.entries.forEach((e, i) => {
-      const r = ringResolution(ring, e.id, {}, seed + i);
+      const r = ringResolution(ring, e.id, {}, SEED + i);
       const run = drive(r, networkResponder(ring.net, e.id));
-      expect(run.done, `seed ${seed}, key ${i}`).toEqual({
+      expect(run.done, `seed ${SEED}, key ${i}`).toEqual({
         type: 'done',
         results: 1,
         failure: undefined,
@@ -159,14 +139,14 @@ describe('resolve: exact search', () => {
 
 describe('resolve: nearest-N and range searches', () => {
   it('resolve: nearest-5 over 50 nodes returns exactly the 5 closest keys, closest first', () => {
-    const ring = buildRing(seed, 50);
-    const rng = new SplitMix64(seed ^ 0x5eed);
+    const ring = buildRing(SEED, 50);
+    const rng = new SplitMix64(SEED ^ 0x5eed);
     for (let trial = 0; trial < 10; trial++) {
       const target = keyFromBigInt(rng.key());
-      const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 5 }, seed + trial);
+      const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 5 }, SEED + trial);
       const run = drive(r, networkResponder(ring.net, target));
       const results = run.log.flatMap((l) => (l.action.type === 'result' ? [l.action.entry] : []));
-      expect(results.map(idHex), `seed ${seed}, trial ${trial}`).toEqual(
+      expect(results.map(idHex), `seed ${SEED}, trial ${trial}`).toEqual(
         closestByBruteForce(ring.entries, target, 5).map(idHex),
       );
       expect(run.done).toEqual({ type: 'done', results: 5, failure: undefined });
@@ -182,7 +162,7 @@ describe('resolve: nearest-N and range searches', () => {
   });
 
   it('resolve: nearest-N skips a candidate whose INQUIRE fails and takes the next closest', () => {
-    const ring = buildRing(seed, 50);
+    const ring = buildRing(SEED, 50);
     const target = keyFromBigInt(keyToBigInt(ring.entries[30]!.id) + 3n);
     const expected = closestByBruteForce(ring.entries, target, 4);
     const liar = expected[1]!;
@@ -191,10 +171,10 @@ describe('resolve: nearest-N and range searches', () => {
       action.type === 'inquire' && keyToBigInt(action.candidate.id) === keyToBigInt(liar.id)
         ? { afterMs: 10, reply: { ok: false, reason: 'bad-signature' } satisfies InquireVerdict }
         : base(action, now);
-    const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 3 }, seed);
+    const r = ringResolution(ring, target, { ...WHOLE_RING, maxEndpoints: 3 }, SEED);
     const run = drive(r, respond);
     const results = run.log.flatMap((l) => (l.action.type === 'result' ? [l.action.entry] : []));
-    expect(results.map(idHex), `seed ${seed}`).toEqual(
+    expect(results.map(idHex), `seed ${SEED}`).toEqual(
       [expected[0]!, expected[2]!, expected[3]!].map(idHex),
     );
   });
@@ -210,11 +190,9 @@ describe('resolve: nearest-N and range searches', () => {
     net.add({ keys: [b.id], endpoint: ep(12), cache: [c] });
     net.add({ keys: [c.id], endpoint: ep(13), cache: [far] });
     net.add({ keys: [far.id], endpoint: ep(14), cache: [] });
-    const r = new Resolution({
+    const r = resolution({
       spec: normalizeSearch(TARGET, { ...WHOLE_RING, maxEndpoints: 3 }),
-      startMs: 0,
       initialHops: [a],
-      selfEndpoints: [SELF],
     });
     const run = drive(r, networkResponder(net, TARGET));
     expect(run.lines).toEqual([
@@ -235,11 +213,9 @@ describe('resolve: nearest-N and range searches', () => {
 
   it('resolve: nearest-N never reports a hop that answered N or did not answer', () => {
     const hops = [10n, 20n, 30n, 40n].map((d, i) => entry(T + d, 11 + i));
-    const r = new Resolution({
+    const r = resolution({
       spec: normalizeSearch(TARGET, { ...WHOLE_RING, maxEndpoints: 2 }),
-      startMs: 0,
       initialHops: hops,
-      selfEndpoints: [SELF],
     });
     const run = drive(r, (action) => {
       const host = action.endpoint.address[15];
@@ -255,7 +231,7 @@ describe('resolve: nearest-N and range searches', () => {
   });
 
   it('resolve: a range search without anyMatch returns the key in range closest to the target', () => {
-    const ring = buildRing(seed, 50);
+    const ring = buildRing(SEED, 50);
     const i = 20;
     const lo = keyToBigInt(ring.entries[i]!.id);
     const hi = keyToBigInt(ring.entries[i + 3]!.id);
@@ -265,20 +241,20 @@ describe('resolve: nearest-N and range searches', () => {
     const range = { minKey: keyFromBigInt(lo), maxKey: keyFromBigInt(hi - 1n) };
     const inRange = ring.entries.filter((e) => keyInRange(e.id, range.minKey, range.maxKey));
     expect(inRange).toHaveLength(3);
-    const r = ringResolution(ring, target, range, seed);
+    const r = ringResolution(ring, target, range, SEED);
     const run = drive(r, networkResponder(ring.net, target));
     expect(resultsOf(run.lines)).toEqual([`result 10.0.0.${100 + i + 2}:3540`]);
     expect(run.done.results).toBe(1);
   });
 
   it('resolve: anyMatchInRange INQUIREs the first key seen in range at once and stops at it', () => {
-    const ring = buildRing(seed, 50);
+    const ring = buildRing(SEED, 50);
     const target = keyFromBigInt(keyToBigInt(ring.entries[40]!.id) + 5n);
     const span = RING_SIZE / 8n;
     const t = keyToBigInt(target);
     const range = { minKey: keyFromBigInt(t - span), maxKey: keyFromBigInt(t + span) };
     const inRange = (e: RouteEntry): boolean => keyInRange(e.id, range.minKey, range.maxKey);
-    expect(ring.entries.filter(inRange).length, `seed ${seed}`).toBeGreaterThan(3);
+    expect(ring.entries.filter(inRange).length, `seed ${SEED}`).toBeGreaterThan(3);
     // The resolver starts from keys outside the range, so the first in-range key comes from a hop.
     const outside = ring.entries.filter((e) => !inRange(e));
     const initialHops = closestByBruteForce(outside, target, 4);
@@ -286,11 +262,9 @@ describe('resolve: nearest-N and range searches', () => {
     const runRange = (anyMatchInRange: boolean) => {
       const base = networkResponder(ring.net, target);
       const carried: (RouteEntry | undefined)[] = [];
-      const r = new Resolution({
+      const r = resolution({
         spec: normalizeSearch(target, { ...range, anyMatchInRange }),
-        startMs: 0,
         initialHops,
-        selfEndpoints: [SELF],
       });
       const result = drive(r, (action, now) => {
         const answer = base(action, now);
@@ -303,7 +277,7 @@ describe('resolve: nearest-N and range searches', () => {
     };
     const { result, carried } = runRange(true);
     const firstInRange = carried.findIndex((e) => e !== undefined && inRange(e));
-    expect(firstInRange, `seed ${seed}`).toBeGreaterThanOrEqual(0);
+    expect(firstInRange, `seed ${SEED}`).toBeGreaterThanOrEqual(0);
     const found = carried[firstInRange]!;
     const name = `10.0.0.${found.addresses[0]![15]}:3540`;
     // LOOKUPs up to the reply that carried the first in-range key, then its INQUIRE at once.
