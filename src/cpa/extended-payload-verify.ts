@@ -20,7 +20,7 @@ import {
   encodeExtendedPayloadSignedSpan,
 } from './extended-payload.js';
 import { filetimeFromUnixMs } from './filetime.js';
-import { assertBytes, writeSignatureField } from './key-fields.js';
+import { assertBytes, verifiesSignedSpan, writeSignatureField } from './key-fields.js';
 
 /**
  * What a publisher puts into an extended payload.
@@ -167,8 +167,7 @@ export function verifyExtendedPayload(
   if (!equalBytes(ext.nonce, expectations.nonce)) {
     return reject('nonce-mismatch', `nonce ${toHex(ext.nonce)} is not the INQUIRE nonce`);
   }
-  const signedSpan = bytes.subarray(0, bytes.length - SIGNATURE_FIELD_BYTES);
-  if (!crypto.ed25519Verify(ext.signature, signedSpan, expectations.publicKey)) {
+  if (!verifiesSignedSpan(bytes, ext.signature, expectations.publicKey, crypto)) {
     return reject('bad-signature', 'the Ed25519 signature does not verify');
   }
   return { ok: true, extendedPayload: ext };

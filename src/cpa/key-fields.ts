@@ -10,6 +10,7 @@
  *
  * Reserved and Unused bytes are written as zero and ignored on receipt, as the spec says.
  */
+import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { type ByteReader, fail } from '../util/byte-reader.js';
 import type { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes } from '../util/bytes.js';
@@ -97,6 +98,21 @@ export function readSignatureField(r: ByteReader): Uint8Array {
     );
   }
   return r.bytes(ED25519_SIGNATURE_BYTES);
+}
+
+/**
+ * Whether `signature` by `publicKey` covers `bytes` up to their trailing SIGNATURE field: the
+ * signed span of both the Encoded CPA and the extended payload (DESIGN.md §5).
+ * @example if (!verifiesSignedSpan(bytes, cpa.signature, cpa.publicKey, crypto)) reject()
+ */
+export function verifiesSignedSpan(
+  bytes: Uint8Array,
+  signature: Uint8Array,
+  publicKey: Uint8Array,
+  crypto: CryptoBackend,
+): boolean {
+  const signedSpan = bytes.subarray(0, bytes.length - SIGNATURE_FIELD_BYTES);
+  return crypto.ed25519Verify(signature, signedSpan, publicKey);
 }
 
 /**

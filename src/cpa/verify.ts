@@ -27,11 +27,11 @@ import { binaryAuthorityOf, classifierHashOf, p2pIdFromHashes } from '../keys/id
 import { assertKey, type Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { concatBytes, equalBytes, toHex } from '../util/bytes.js';
-import { CPA_NONCE_BYTES, NAME_HASH_BYTES, SIGNATURE_FIELD_BYTES } from './constants.js';
+import { CPA_NONCE_BYTES, NAME_HASH_BYTES } from './constants.js';
 import { decodeCpa } from './decode.js';
 import { encodeCpa } from './encode.js';
 import { filetimeFromUnixMs } from './filetime.js';
-import { assertBytes } from './key-fields.js';
+import { assertBytes, verifiesSignedSpan } from './key-fields.js';
 import type { Cpa } from './model.js';
 
 /**
@@ -186,8 +186,7 @@ export function verifyCpa(
       );
     }
   }
-  const signedSpan = bytes.subarray(0, bytes.length - SIGNATURE_FIELD_BYTES);
-  if (!crypto.ed25519Verify(cpa.signature, signedSpan, cpa.publicKey)) {
+  if (!verifiesSignedSpan(bytes, cpa.signature, cpa.publicKey, crypto)) {
     return reject('bad-signature', 'the Ed25519 signature does not verify');
   }
   if (delegated !== undefined) {
