@@ -28,6 +28,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * The `q` quantile (0..1, nearest rank) of `values`; 0 for none.
+ * @example quantile(latencies, 0.95)
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /** Prints rows as a Markdown table and saves them as JSON under bench/results/. */
 export function printTable(
   name: string,

@@ -16,7 +16,7 @@ import { createPeer, type Peer } from '../src/peer.js';
 import { equalBytes } from '../src/util/bytes.js';
 import { seededRng } from '../src/util/rng.js';
 import { LOOPBACK_NODE_OPTIONS, UdpCloud, waitUntil } from '../test/unit/adapters/udp-cloud.js';
-import { median, opsPerSecond, printTable } from './table.js';
+import { median, opsPerSecond, printTable, quantile } from './table.js';
 
 const NODES = 100;
 const RESOLVES = 400;
@@ -126,11 +126,7 @@ try {
   const wallMs = performance.now() - start;
   const udpDuring =
     cloud.members.reduce((a, m) => a + m.transport.stats.datagramsSent, 0) - udpBefore;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number =>
-    latencies.length
-      ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
-      : 0;
+  const at = (q: number): number => quantile(latencies, q);
   printTable(
     `Loopback UDP cloud: ${NODES} DrtNodes, ${RESOLVES} exact resolves, ${CONCURRENT} at a time`,
     ['measure', 'value'],
@@ -209,11 +205,7 @@ try {
     }
     const wallMs = performance.now() - start;
     const datagrams = sent() - before;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number =>
-      latencies.length
-        ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
-        : 0;
+    const at = (q: number): number => quantile(latencies, q);
     printTable(
       `Loopback UDP: ${NODES} createPeer()s (nodeCrypto), ${RESOLVES} resolves of secured names, ${CONCURRENT} at a time`,
       ['measure', 'value'],
