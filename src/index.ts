@@ -3,6 +3,7 @@
  * TypeScript. This entry is the sans-I/O core; it imports nothing from `node:` and never pulls in
  * X.509 code. See README.md for the run loop and the determinism contract. Re-exports only.
  */
+export * from './adapters/system-clock.js';
 export * from './adapters/system-rng.js';
 export * from './cache/index.js';
 export * from './cpa/index.js';

@@ -8,6 +8,7 @@
  * transports are closed and every listener on a caller's `AbortSignal` is removed.
  */
 
+import { systemWallClock } from '../adapters/system-clock.js';
 import { systemRng } from '../adapters/system-rng.js';
 import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
@@ -82,7 +83,7 @@ export interface CreatePeerOptions {
   readonly crypto?: CryptoBackend;
   /** @default systemRng() */
   readonly rng?: Rng;
-  /** Wall-clock time for CPA validity. @default Date.now */
+  /** Wall-clock time for CPA validity. @default systemWallClock */
   readonly wallClock?: WallClock;
   /** CPA lifetime, 12 h .. 1 week. @default 12 h */
   readonly cpaLifetimeMs?: number;
@@ -241,7 +242,7 @@ class PeerImpl implements Peer, RegistrationHost {
     this.node = new PnrpNode({
       rng: options.rng ?? systemRng(),
       clouds: configs,
-      wallClock: options.wallClock ?? { nowMs: () => Date.now() },
+      wallClock: options.wallClock ?? systemWallClock,
       ...(options.crypto ? { crypto: options.crypto } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
       ...(options.cpaLifetimeMs !== undefined ? { cpaLifetimeMs: options.cpaLifetimeMs } : {}),
