@@ -155,7 +155,7 @@ export function verifyCpa(
   let cpa = decoded.value;
   let delegated: PendingDelegation | undefined;
   if (cpa.secured && !equalBytes(cpa.binaryAuthority!, crypto.sha1(cpa.publicKey))) {
-    const pending = pendingDelegationOf(cpa, expectations);
+    const pending = pendingDelegationOf(cpa, expectations, crypto);
     if ('ok' in pending) return pending;
     delegated = pending;
   }
@@ -220,13 +220,26 @@ interface PendingDelegation {
 }
 
 /** Check 2 for a secured CPA its own key cannot sign: a delegation, or why there is none. */
-function pendingDelegationOf(cpa: Cpa, e: CpaExpectations): PendingDelegation | Rejection {
+function pendingDelegationOf(
+  cpa: Cpa,
+  e: CpaExpectations,
+  crypto: CryptoBackend,
+): PendingDelegation | Rejection {
   const authority = e.authority ?? 'self';
   if (authority === 'self' || authority.certChain === undefined) {
     return reject('authority-mismatch', 'BinaryAuthority is not SHA-1 of the public key');
   }
   if (authority.classifier === undefined) {
     return reject('delegation-no-classifier', 'a delegated authority needs the classifier');
+  }
+  // The chain is judged for this classifier, so it must be the CPA's own (its ClassifierHash).
+  if (
+    !equalBytes(classifierHashOrEmpty(cpa, crypto), classifierHashOf(authority.classifier, crypto))
+  ) {
+    return reject(
+      'delegation-classifier-mismatch',
+      `the CPA's ClassifierHash is not that of "${authority.classifier}"`,
+    );
   }
   const delegation: AuthorityDelegation = {
     binaryAuthority: cpa.binaryAuthority!,

@@ -85,6 +85,17 @@ describe('verifyCpa() with authority: a delegation', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('refuses a chain judged for another classifier than the CPA names', () => {
+    // bob's chain may cover `admin` only; the CPA is for `chat`: the claim must match the CPA.
+    const { seen, verifier } = recording({ ok: true });
+    const e = expectations(verifier, { authority: { verifier, certChain, classifier: 'admin' } });
+    expect(verifyCpa(delegated, e)).toMatchObject({
+      ok: false,
+      reason: 'delegation-classifier-mismatch',
+    });
+    expect(seen).toHaveLength(0);
+  });
+
   it('never asks the verifier about a CPA that fails a cheaper check, the signature included', () => {
     const { seen, verifier } = recording({ ok: true });
     const tampered = delegated.slice();
