@@ -8,7 +8,7 @@
  * Results are queued until pulled: at most `maxEndpoints` (20) per search, so the queue is bounded.
  */
 import type { SearchFailure, SearchResult } from '../drt/events.js';
-import { abortError, asPnrpError, failureError } from './error.js';
+import { abortError, asPnrpError, failureError, PnrpError } from './error.js';
 
 /** What the search reports to its iterator. */
 export interface SearchSink {
@@ -72,7 +72,9 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
       }
       if (this.ended) return Promise.resolve({ value: undefined, done: true });
       if (this.waiter)
-        return Promise.reject(new Error('search: next() called before the last one settled'));
+        return Promise.reject(
+          new PnrpError('BUSY', 'search: next() called before the previous one settled'),
+        );
       if (!this.awaitingContinue) break;
       this.awaitingContinue = false;
       this.control?.continue(); // may deliver the next result at once
@@ -84,8 +86,10 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
 
   return(): Promise<IteratorResult<SearchResult>> {
     if (!this.ended) {
-      this.control?.cancel();
+      // End first: the cancel answers at once with a `cancelled` done that must not win.
+      const control = this.control;
       this.finish(undefined);
+      control?.cancel();
     }
     this.queue.length = 0;
     this.failure = undefined;
@@ -128,8 +132,9 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
 
   private abort(): void {
     if (this.ended || !this.signal) return;
-    this.control?.cancel();
+    const control = this.control;
     this.finish(abortError(this.signal));
+    control?.cancel();
   }
 
   /** Ends the iteration once: with `error`, pending and later pulls reject once, then end. */
