@@ -36,6 +36,8 @@ chat.on('message', (bytes) => {
 
 const peer = createPeer({ transport, crypto: nodeCrypto, bootstrap: values.bootstrap });
 peer.on('status', (e) => console.log(`[${e.cloud} is ${e.status}]`));
+// Join first when there is someone to ask, so the registration walk can reach them at once.
+if (values.bootstrap.length > 0) await peer.whenActive({ timeoutMs: 10_000 }).catch(() => {});
 const self = transport.localEndpoints()[0]!;
 const registration = await peer.register({
   peerName: `0.chat-${values.name}`,

@@ -38,6 +38,7 @@ import {
   runNode,
   type Timers,
 } from '../transport-adapter.js';
+import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import { combineTransports } from './combine-transports.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
@@ -199,6 +200,8 @@ class PeerImpl implements Peer, RegistrationHost {
   private readonly timers: Timers;
   private readonly events = new PeerEvents();
   private readonly tracker = new ResolveTracker();
+  /** Live registration handles, whose `state` follows the walks. */
+  private readonly handles = new Set<PeerRegistration>();
   private readonly closeTransports: boolean;
   private closedValue = false;
 
@@ -288,27 +291,20 @@ class PeerImpl implements Peer, RegistrationHost {
       const reg = this.command((n, now) => n.register(now, register));
       const handle = new PeerRegistration(this, reg);
       settle.onFail(() => handle.forget());
-      // Alone with nobody to ask, no walk starts: the name is published locally and the walk
-      // runs when another node joins. While joining, the walk starts once the node is in.
-      const alone = (): boolean =>
-        this.node.drtOf(reg.cloud).cache.size === 0 &&
-        this.events.lastStatus(reg.cloud) === 'alone';
-      if (alone()) {
+      this.handles.add(handle);
+      // Knowing no other node (alone, or still joining), no walk starts now: the name is
+      // published locally, the walk runs once the node is in, and `handle.state` follows it.
+      if (this.node.drtOf(reg.cloud).cache.size === 0) {
         settle.resolve(handle);
         return undefined;
       }
-      const offWalk = this.events.onRegistration(reg.cloud, reg.pnrpId, (state) => {
-        handle.state = state;
-        settle.resolve(handle);
-      });
-      const offStatus = this.events.on('status', (e) => {
-        if (e.cloud === reg.cloud && alone()) settle.resolve(handle);
-      });
+      const offWalk = this.events.onRegistration(reg.cloud, reg.pnrpId, () =>
+        settle.resolve(handle),
+      );
       // A walk that never reports (none could start) leaves the registration unresolvable.
       const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => settle.resolve(handle));
       return () => {
         offWalk();
-        offStatus();
         timer.cancel();
       };
     });
@@ -386,6 +382,7 @@ class PeerImpl implements Peer, RegistrationHost {
     this.running.stop();
     this.events.closeAll();
     this.tracker.closeAll();
+    this.handles.clear();
     if (this.closeTransports) await Promise.all(this.transports.map((t) => t.close()));
   }
 
@@ -455,8 +452,19 @@ class PeerImpl implements Peer, RegistrationHost {
     });
   }
 
+  /** RegistrationHost: a handle that stopped publishing. */
+  release(handle: PeerRegistration): void {
+    this.handles.delete(handle);
+  }
+
   private onEvent(event: PnrpEvent): void {
-    if (event.type === 'cloud') return this.events.dispatch(event.cloud, event.event);
+    if (event.type === 'cloud') {
+      const e = event.event;
+      if (e.type === 'registration-state-changed')
+        for (const h of this.handles)
+          if (h.cloud === event.cloud && equalBytes(h.pnrpId, e.key)) h.noteState(e.state);
+      return this.events.dispatch(event.cloud, e);
+    }
     this.tracker.dispatch(event);
   }
 }

@@ -45,12 +45,6 @@ export class PeerEvents {
   private readonly listeners = new Map<keyof PeerEventMap, Set<Listener>>();
   private readonly searches = new Map<string, SearchSink>();
   private readonly closers = new Set<() => void>();
-  private readonly statuses = new Map<string, DrtStatus>();
-
-  /** The last status a cloud reported, if any (`alone` at start: no bootstrap node to ask). */
-  lastStatus(cloud: string): DrtStatus | undefined {
-    return this.statuses.get(cloud);
-  }
 
   on<K extends keyof PeerEventMap>(
     type: K,
@@ -101,7 +95,6 @@ export class PeerEvents {
       case 'search-done':
         return this.searches.get(`${cloud}:${event.searchId}`)?.done(event.failure, event.results);
       case 'status-changed':
-        this.statuses.set(cloud, event.status);
         return this.emit('status', {
           cloud,
           status: event.status,

@@ -12,6 +12,8 @@ export interface RegistrationHost {
   /** Runs a command on the node; throws `PnrpError` `CLOSED` after close. */
   command<T>(fn: (node: PnrpNode, nowMs: number) => T): T;
   readonly closed: boolean;
+  /** Forgets a handle that no longer publishes (its state stops following the walks). */
+  release(handle: PeerRegistration): void;
 }
 
 /** Whether other nodes can resolve the name yet. */
@@ -22,8 +24,7 @@ export type RegistrationState = 'resolvable' | 'unresolvable';
  * @example const reg = await peer.register({ peerName: '0.printer' }); await reg.update([ep]); await reg.unregister();
  */
 export class PeerRegistration implements Registration {
-  /** `resolvable` once the registration walk reached other nodes. */
-  state: RegistrationState = 'unresolvable';
+  private stateValue: RegistrationState = 'unresolvable';
   private current: Registration;
   private gone = false;
 
@@ -50,6 +51,19 @@ export class PeerRegistration implements Registration {
   get secured(): boolean {
     return this.current.secured;
   }
+  /**
+   * `resolvable` once a registration walk reached other nodes; follows every later walk (a node
+   * that published alone becomes `resolvable` when others join).
+   */
+  get state(): RegistrationState {
+    return this.stateValue;
+  }
+
+  /** Called by the peer with the outcome of each registration walk of this name. */
+  noteState(state: RegistrationState): void {
+    this.stateValue = state;
+  }
+
   /** False after `unregister()` or the peer's close. */
   get active(): boolean {
     return !this.gone && !this.host.closed;
@@ -71,6 +85,7 @@ export class PeerRegistration implements Registration {
     return this.attempt(() => {
       this.host.command((n, now) => n.unregister(now, this.id));
       this.gone = true;
+      this.host.release(this);
     });
   }
 
@@ -78,6 +93,7 @@ export class PeerRegistration implements Registration {
   forget(): void {
     if (!this.active) return;
     this.gone = true;
+    this.host.release(this);
     this.host.command((n, now) => n.unregister(now, this.id));
   }
 

@@ -114,6 +114,31 @@ describe(`createPeer (seed ${SEED})`, () => {
     for (const p of cloud.peers) await p.close();
   });
 
+  it("a registration's state follows its walks: published alone, resolvable once others join", async () => {
+    const net = createMemoryNetwork();
+    const timers = new ManualTimers();
+    const ta = net.createTransport();
+    const a = createPeer({ transport: ta, timers, rng: seededRng(`${SEED}/lone`) });
+    const reg = await a.register({ peerName: '0.lone' });
+    expect(reg.state).toBe('unresolvable');
+    const b = createPeer({
+      transport: net.createTransport(),
+      timers,
+      rng: seededRng(`${SEED}/second`),
+      bootstrap: ta.localEndpoints(),
+    });
+    // b registers while still joining: published locally at once, walked once it is in.
+    const regB = await b.register({ peerName: '0.second' });
+    expect(regB.state).toBe('unresolvable');
+    await timers.advanceTo(timers.now + 20_000);
+    expect(reg.state).toBe('resolvable');
+    expect(regB.state).toBe('resolvable');
+    await reg.unregister();
+    expect(reg.active).toBe(false);
+    for (const p of [a, b]) await p.close();
+    expect(timers.armed.size).toBe(0);
+  });
+
   it('traces a resolve hop by hop, and reports a failed one with its failure instead of throwing', async () => {
     const cloud = await buildCloud(6);
     await settle(cloud, cloud.peers[2]!.register({ peerName: '0.traced' }));
