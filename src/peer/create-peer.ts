@@ -256,8 +256,15 @@ class PeerImpl implements Peer, RegistrationHost {
     this.running = runNode(this.node, transport, this.timers, {
       onEvent: (e) => this.onEvent(e),
     });
-    for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
-    this.running.command((n, now) => n.start(now));
+    try {
+      for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
+      this.running.command((n, now) => n.start(now));
+    } catch (e) {
+      // Nothing half-started may outlive the throw: detach from the transports, disarm the timer.
+      this.closedValue = true;
+      this.running.stop();
+      throw e;
+    }
   }
 
   get closed(): boolean {
@@ -287,6 +294,8 @@ class PeerImpl implements Peer, RegistrationHost {
         new PnrpError('INVALID_ARGUMENT', 'register: options must be an object'),
       );
     const { signal, timeoutMs = 30_000, ...register } = options;
+    const refused = badTimeout(timeoutMs);
+    if (refused) return Promise.reject(refused);
     return this.operation(signal, undefined, (settle) => {
       const reg = this.command((n, now) => n.register(now, register));
       const handle = new PeerRegistration(this, reg);
@@ -408,6 +417,10 @@ class PeerImpl implements Peer, RegistrationHost {
     return new Promise<T>((resolve, reject) => {
       if (this.closedValue) return reject(new PnrpError('CLOSED', 'the peer is closed'));
       if (signal?.aborted) return reject(abortError(signal));
+      if (timeoutMs !== undefined) {
+        const refused = badTimeout(timeoutMs);
+        if (refused) return reject(refused);
+      }
       let done = false;
       let cleanup: (() => void) | undefined;
       const failHooks: (() => void)[] = [];
@@ -467,6 +480,16 @@ class PeerImpl implements Peer, RegistrationHost {
     }
     this.tracker.dispatch(event);
   }
+}
+
+/** The error for a timeout that is not a finite number of milliseconds >= 0. */
+function badTimeout(timeoutMs: unknown): PnrpError | undefined {
+  if (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)
+    return undefined;
+  return new PnrpError(
+    'INVALID_ARGUMENT',
+    `timeoutMs must be a finite number >= 0, got ${String(timeoutMs)}`,
+  );
 }
 
 /** How an operation settles. */

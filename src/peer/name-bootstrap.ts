@@ -63,6 +63,14 @@ export function peerNameBootstrap(
   let inFlight: Promise<readonly Endpoint[]> | undefined;
   let registration: Promise<PeerRegistration | undefined> | undefined;
 
+  const publish = (peer: Peer, endpoints: readonly Endpoint[]): Promise<PeerRegistration> =>
+    peer.register({
+      peerName,
+      endpoints,
+      ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.cloud !== undefined ? { cloud: options.cloud } : {}),
+    });
+
   const refresh = (): Promise<readonly Endpoint[]> => {
     if (inFlight) return inFlight;
     const peer = via;
@@ -80,7 +88,11 @@ export function peerNameBootstrap(
             r.endpoints.map((e) => ({ address: e.address, port: e.port })),
           );
           lastError = undefined;
-          rejoin?.();
+          try {
+            rejoin?.();
+          } catch (error) {
+            lastError = error;
+          }
           return known;
         },
         (error: unknown) => {
@@ -104,6 +116,10 @@ export function peerNameBootstrap(
     },
     refresh,
     bindPeer(peer, rejoinCloud) {
+      if (rejoin)
+        throw new RangeError(
+          `peerNameBootstrap(${peerName}) serves one cloud of one peer; create one per cloud`,
+        );
       via ??= peer;
       rejoin = rejoinCloud;
     },
@@ -118,13 +134,9 @@ export function peerNameBootstrap(
     register(endpoints) {
       const peer = via;
       if (registration || !peer || peer.closed) return;
-      registration = peer
-        .register({
-          peerName,
-          endpoints,
-          ...(options.identity ? { identity: options.identity } : {}),
-          ...(options.cloud !== undefined ? { cloud: options.cloud } : {}),
-        })
+      // Called from inside the node's own registerKey: publish after that command has drained.
+      registration = Promise.resolve()
+        .then(() => (peer.closed ? undefined : publish(peer, endpoints)))
         .catch((error: unknown) => {
           lastError = error;
           registration = undefined;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { createIdentity } from '../../../src/keys/identity.js';
 import { addToKey } from '../../../src/keys/key256.js';
-import { createPeer, type Peer, PnrpError } from '../../../src/peer.js';
+import { createPeer, type Peer, PnrpError, peerNameBootstrap } from '../../../src/peer.js';
 import {
   cacheSnapshotBootstrap,
   decodeCacheSnapshot,
@@ -223,6 +223,43 @@ describe(`createPeer (seed ${SEED})`, () => {
       await codeOf(peer.register({ peerName: `${owner.authority}.x`, identity: stranger })),
     ).toBe('INVALID_ARGUMENT');
     expect(await codeOf(peer.resolve('not a peer name'))).toBe('INVALID_ARGUMENT');
+    expect(await codeOf(peer.whenActive({ timeoutMs: Number.NaN }))).toBe('INVALID_ARGUMENT');
+    expect(await codeOf(peer.register({ peerName: '0.t', timeoutMs: -1 }))).toBe(
+      'INVALID_ARGUMENT',
+    );
+    // A provider that throws at start: createPeer throws and leaves nothing running.
+    const transport = cloud.net.createTransport();
+    const broken = {
+      endpoints: (): never => {
+        throw new Error('no directory');
+      },
+    };
+    expect(() =>
+      createPeer({ transport, timers: cloud.timers, bootstrap: broken, rng: seededRng(1) }),
+    ).toThrow('no directory');
+    const armed = cloud.timers.armed.size;
+    // The transport was detached: datagrams to it are now undeliverable, and no timer was left.
+    const undeliverable = cloud.net.stats.undeliverable;
+    cloud.transports[0]!.send(transport.localEndpoints()[0]!, new Uint8Array(4));
+    await cloud.timers.advanceTo(cloud.timers.now + 1);
+    expect(cloud.net.stats.undeliverable).toBe(undeliverable + 1);
+    expect(cloud.timers.armed.size).toBe(armed);
+    // One name bootstrap provider serves one cloud.
+    const shared = peerNameBootstrap('0.nodes');
+    createPeer({
+      transport: cloud.net.createTransport(),
+      timers: cloud.timers,
+      bootstrap: shared,
+      rng: seededRng(2),
+    }).close();
+    expect(() =>
+      createPeer({
+        transport: cloud.net.createTransport(),
+        timers: cloud.timers,
+        bootstrap: shared,
+        rng: seededRng(3),
+      }),
+    ).toThrow(/one cloud of one peer/);
     const key = new Uint8Array(32);
     const range = peer.search(key, { minKey: addToKey(key, 1), maxKey: addToKey(key, 5) });
     expect(await codeOf(range.next())).toBe('INVALID_SEARCH_RANGE');
