@@ -28,12 +28,18 @@ export async function udpLookup(
     if (e instanceof RangeError) throw new UsageError(`--host: ${e.message}`);
     throw new Error(`cannot open a UDP socket: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const peer = createPeer({
-    transport,
-    crypto: nodeCrypto,
-    clouds: [args.cloud],
-    bootstrap: where.bootstrap,
-  });
+  let peer: ReturnType<typeof createPeer>;
+  try {
+    peer = createPeer({
+      transport,
+      crypto: nodeCrypto,
+      clouds: [args.cloud],
+      bootstrap: where.bootstrap,
+    });
+  } catch (e) {
+    await transport.close(); // the socket would keep the process alive
+    throw e;
+  }
   try {
     // Bounded: the timeout, or the bootstrap giving up (status `alone`), whichever comes first.
     const gaveUp = new AbortController();
