@@ -7,6 +7,12 @@
  * `bad-signature`). The signed bytes are the message as `encodeMessage` writes it without its
  * security elements (the decision and its reasons: `MembershipSecurity` in security-provider.ts).
  * Other message types pass untouched, as the spec secures only these three.
+ *
+ * Limits (the spec gives no more): nothing binds a signature to a time or a receiver, so a
+ * non-member who captures a member's signed LOOKUP can replay that same question, unchanged, to
+ * other nodes and read their answers; and SOLICIT/ADVERTISE/FLOOD stay unauthenticated, so
+ * ADVERTISEs still show members' keys. A timestamp and the destination inside the signed bytes,
+ * with a bounded replay set, would close the first; it would also break interoperability.
  */
 import { encodeMessage } from '../wire/index.js';
 import type { InquireMessage, LookupMessage, Message, RequestMessage } from '../wire/types.js';

@@ -15,6 +15,10 @@
  *   which then asks for chains and accepts such a CPA only when the chain is a valid GMC chain
  *   whose root key hashes to the BinaryAuthority, whose last key signed the CPA and whose
  *   classifiers cover the name's classifier. Nothing else trusts the root: the name pins it.
+ *
+ * Limit: a revoke FLOOD carries no chain, so neighbours refuse a delegated publisher's revoke
+ * (`authority-mismatch`); its entry leaves their caches when an INQUIRE finds the name gone or
+ * the cached CPA expires, not at once.
  */
 
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
