@@ -11,3 +11,4 @@ export * from './peer/peer-events.js';
 export * from './peer/peer-registration.js';
 export * from './peer/resolve-tracker.js';
 export * from './peer/search-iterator.js';
+export * from './peer/types.js';

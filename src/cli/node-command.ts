@@ -11,9 +11,10 @@
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
 import { formatEndpoint } from '../keys/endpoint.js';
-import { createPeer, type Peer } from '../peer/create-peer.js';
+import { createPeer } from '../peer/create-peer.js';
 import { PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
+import type { Peer } from '../peer/types.js';
 import { toHex, utf8Encode } from '../util/bytes.js';
 import {
   bootstrapEndpoints,

@@ -12,159 +12,36 @@ import { systemWallClock } from '../adapters/system-clock.js';
 import { systemRng } from '../adapters/system-rng.js';
 import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
-import type { WallClock } from '../drt/sans-io.js';
-import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
-import type { Identity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
-import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
-import type { PnrpStats } from '../pnrp/stats.js';
-import type {
-  CloudDrtOptions,
-  PnrpEvent,
-  PnrpResolveResult,
-  RegisterOptions,
-  RegistrationEndpoint,
-  ResolveOptions,
-} from '../pnrp/types.js';
-import type { SearchOptions } from '../resolve/search-spec.js';
+import type { PnrpEvent, RegistrationEndpoint } from '../pnrp/types.js';
 import {
   type DatagramTransport,
   type RunningNode,
-  type RunningNodeStats,
   realTimers,
   runNode,
   type Timers,
 } from '../transport-adapter.js';
 import { equalBytes } from '../util/bytes.js';
-import type { Rng } from '../util/rng.js';
 import { combineTransports } from './combine-transports.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
 import { type PeerEventMap, PeerEvents } from './peer-events.js';
 import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
 import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
 import { SearchIterator } from './search-iterator.js';
-
-/** Bootstrap of a cloud: a provider, or endpoints (`[ipv6]:port` / `a.b.c.d:port` text allowed). */
-export type PeerBootstrap = BootstrapProvider | readonly (Endpoint | string)[];
-
-/**
- * One cloud of a peer.
- * @example { name: 'MyApp', transport: await createUdpTransport({ port: 3541 }), bootstrap: ['[2001:db8::1]:3541'] }
- */
-export interface PeerCloudOptions {
-  /** `Global_`, `LinkLocal_...`, `SiteLocal_...` or any application name. */
-  readonly name: string;
-  /** This cloud's transport. @default the peer's `transport` (one cloud at most may share it) */
-  readonly transport?: DatagramTransport;
-  /** @default the peer's `bootstrap` */
-  readonly bootstrap?: PeerBootstrap;
-  /** DRT tuning for this cloud (cache sizes, timers). */
-  readonly drt?: CloudDrtOptions;
-}
-
-/**
- * Options of {@link createPeer}.
- * @example createPeer({ transport: await createUdpTransport({ port: 3540 }), bootstrap: ['[2001:db8::1]:3540'], crypto: nodeCrypto })
- */
-export interface CreatePeerOptions {
-  /** The transport of clouds that name none. */
-  readonly transport?: DatagramTransport;
-  /** @default ['Global_'] */
-  readonly clouds?: readonly (string | PeerCloudOptions)[];
-  /** Bootstrap of clouds that name none. @default no bootstrap nodes (the first node of a cloud) */
-  readonly bootstrap?: PeerBootstrap;
-  /** @default realTimers() */
-  readonly timers?: Timers;
-  /** Signs unsecured (`0.`) names. @default a new identity */
-  readonly identity?: Identity;
-  /** @default nobleCrypto; pass `nodeCrypto` from `pnrp/node` for native speed */
-  readonly crypto?: CryptoBackend;
-  /** @default systemRng() */
-  readonly rng?: Rng;
-  /** Wall-clock time for CPA validity. @default systemWallClock */
-  readonly wallClock?: WallClock;
-  /** CPA lifetime, 12 h .. 1 week. @default 12 h */
-  readonly cpaLifetimeMs?: number;
-  /** Accept CPAs whose authority a certificate chain delegates (e.g. `gmcAuthorityVerifier().verify`). */
-  readonly authorityVerifier?: AuthorityVerifier;
-  /** Close the transports in `close()`. @default true */
-  readonly closeTransports?: boolean;
-}
-
-/** What every long operation accepts. */
-export interface OperationOptions {
-  /** Cancels the operation: it rejects with `CANCELLED` and leaves nothing behind. */
-  readonly signal?: AbortSignal;
-}
-
-/** Options of `Peer.register`. */
-export interface PeerRegisterOptions extends RegisterOptions, OperationOptions {
-  /** Longest wait for the registration walk. @default 30000 */
-  readonly timeoutMs?: number;
-}
-
-/** Options of `Peer.resolve` and `Peer.trace`. */
-export type PeerResolveOptions = ResolveOptions & OperationOptions;
-
-/** Options of `Peer.search`. */
-export interface PeerSearchOptions extends SearchOptions, OperationOptions {
-  /** @default the peer's first cloud */
-  readonly cloud?: string;
-}
-
-/** Options of `Peer.whenActive`. */
-export interface WhenActiveOptions extends OperationOptions {
-  /** @default the peer's first cloud */
-  readonly cloud?: string;
-  /** @default 30000 */
-  readonly timeoutMs?: number;
-}
-
-/** Counters of a peer: the node's and its run loop's. */
-export interface PeerStats extends PnrpStats {
-  readonly loop: RunningNodeStats;
-}
-
-/**
- * A running PNRP node with an async API. See {@link createPeer}.
- * @example const [found] = await peer.resolve(`${alice.authority}.chat`, { timeoutMs: 5000 });
- */
-export interface Peer {
-  /** The sans-I/O node underneath (read it; drive it only through the peer). */
-  readonly node: PnrpNode;
-  /** The clouds this peer is in; the first is the default. */
-  readonly clouds: readonly string[];
-  /** True after `close()`. */
-  readonly closed: boolean;
-  /** DRT status of a cloud. */
-  status(cloud?: string): DrtStatus;
-  /** Resolves once the cloud is `active` (knows another node); rejects with `TIMEOUT` after `timeoutMs`. */
-  whenActive(options?: WhenActiveOptions): Promise<void>;
-  /**
-   * Publishes a peer name; resolves when its registration walk ended (at once when the node knows
-   * no other node yet: state `unresolvable`, retried by maintenance). Aborting unregisters it.
-   */
-  register(options: PeerRegisterOptions): Promise<PeerRegistration>;
-  /** The verified instances of a name (1..`maxResults`); rejects `NOT_FOUND`, `TIMEOUT`, ... */
-  resolve(peerName: string, options?: PeerResolveOptions): Promise<PnrpResolveResultList>;
-  /** Resolves and reports the path hop by hop; a failed resolve still resolves, with `failure`. */
-  trace(peerName: string, options?: PeerResolveOptions): Promise<PeerTrace>;
-  /** A raw DRT search (keys are PNRP IDs) as an async iterable; starts at the first pull. */
-  search(target: Key, options?: PeerSearchOptions): AsyncIterableIterator<SearchResult>;
-  /** Listens to an event; returns the function that stops listening. */
-  on<K extends keyof PeerEventMap>(type: K, listener: (event: PeerEventMap[K]) => void): () => void;
-  /** The cache endpoints of a cloud, for `cacheSnapshotBootstrap` after a restart. */
-  exportCache(cloud?: string): CacheSnapshot;
-  stats(): PeerStats;
-  /** Unregisters everything (flooding revokes), rejects pending operations with `CLOSED`, stops. */
-  close(): Promise<void>;
-}
-
-/** Verified instances, in the order they were verified. */
-export type PnrpResolveResultList = PnrpResolveResult[];
+import type {
+  CreatePeerOptions,
+  Peer,
+  PeerBootstrap,
+  PeerRegisterOptions,
+  PeerResolveOptions,
+  PeerSearchOptions,
+  PeerStats,
+  PnrpResolveResultList,
+  WhenActiveOptions,
+} from './types.js';
 
 /**
  * Starts a PNRP node in each cloud over its transport and returns its async API.

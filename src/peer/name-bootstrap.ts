@@ -9,8 +9,8 @@
 import type { BootstrapProvider } from '../drt/bootstrap-provider.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
-import type { Peer } from './create-peer.js';
 import type { PeerRegistration } from './peer-registration.js';
+import type { Peer } from './types.js';
 
 /** Options of {@link peerNameBootstrap}. */
 export interface PeerNameBootstrapOptions {
