@@ -41,6 +41,8 @@ export async function udpLookup(
     throw e;
   }
   try {
+    // One deadline for joining and resolving together: --timeout is the whole command's budget.
+    const deadline = performance.now() + args.resolve.timeoutMs;
     // Bounded: the timeout, or the bootstrap giving up (status `alone`), whichever comes first.
     const gaveUp = new AbortController();
     const off = peer.on('status', (e) => {
@@ -55,7 +57,8 @@ export async function udpLookup(
     } finally {
       off();
     }
-    const trace = await peer.trace(args.peerName, args.resolve);
+    const left = Math.max(1, Math.floor(deadline - performance.now()));
+    const trace = await peer.trace(args.peerName, { ...args.resolve, timeoutMs: left });
     return {
       peerName: args.peerName,
       cloud: args.cloud,
