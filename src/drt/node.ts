@@ -24,6 +24,7 @@ import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
 import { isSecuredType, membershipRefusal, withMembership } from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
+import { OutputQueue } from './output-queue.js';
 import { PendingAdds } from './pending-adds.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
@@ -48,8 +49,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
   private readonly selfEndpointKeys: Set<string>;
-  private readonly outputs: Output<NodeEvent>[] = [];
-  private outputHead = 0;
+  private readonly outputs = new OutputQueue<NodeEvent>();
   private readonly reassembler: AuthorityReassembler;
   private readonly searches: Searches;
   private readonly pendingAdds: PendingAdds;
@@ -276,15 +276,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   }
 
   poll(): Output<NodeEvent> {
-    if (this.outputHead < this.outputs.length) {
-      const out = this.outputs[this.outputHead++]!;
-      if (this.outputHead === this.outputs.length) {
-        this.outputs.length = 0;
-        this.outputHead = 0;
-      }
-      return out;
-    }
-    return { type: 'timeout', atMs: this.nextTimerMs() };
+    return this.outputs.shift() ?? { type: 'timeout', atMs: this.nextTimerMs() };
   }
 
   private nextTimerMs(): number {

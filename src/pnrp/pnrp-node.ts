@@ -17,6 +17,7 @@
 import type { NodeEvent } from '../drt/events.js';
 import type { DrtNode } from '../drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../drt/options.js';
+import { OutputQueue } from '../drt/output-queue.js';
 import type { Output, SansIoNode, WallClock } from '../drt/sans-io.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
@@ -95,8 +96,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly wallClock: WallClock;
   private readonly publisher: Publisher;
   private readonly resolves = new Map<string, PendingResolve>();
-  private readonly outputs: Output<PnrpEvent>[] = [];
-  private outputHead = 0;
+  private readonly outputs = new OutputQueue<PnrpEvent>();
   private readonly dropped: Record<string, number> = {};
   private nextId = 1;
   private nowMsValue = Number.NEGATIVE_INFINITY;
@@ -333,14 +333,8 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   poll(): Output<PnrpEvent> {
-    if (this.outputHead < this.outputs.length) {
-      const out = this.outputs[this.outputHead++]!;
-      if (this.outputHead === this.outputs.length) {
-        this.outputs.length = 0;
-        this.outputHead = 0;
-      }
-      return out;
-    }
+    const out = this.outputs.shift();
+    if (out) return out;
     let atMs = Number.POSITIVE_INFINITY;
     for (const cloud of this.clouds.values()) atMs = Math.min(atMs, cloud.timerAtMs);
     return { type: 'timeout', atMs };
