@@ -11,8 +11,10 @@
  * - every FLOOD without the D flag waits for an ACK (retransmit after 1 s); a target that never
  *   answers, or answers N, is evicted.
  */
+
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { clockwiseDistance, type Key, RING_SIZE } from '../keys/key256.js';
+import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { toHex } from '../util/bytes.js';
 import type { AckMessage, FloodMessage, RouteEntry } from '../wire/types.js';
 import { WIRE_LIMITS } from '../wire/types.js';
@@ -27,8 +29,8 @@ interface PendingFlood {
   retransmitted: boolean;
 }
 
-const RETRANSMIT_MS = 1000;
-const TIMEOUT_MS = 2000;
+// The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
+const { retransmitMs: RETRANSMIT_MS, hopTimeoutMs: TIMEOUT_MS } = DEFAULT_RESOLUTION_LIMITS;
 const ZERO_ID = new Uint8Array(32);
 const ZERO_NONCE = new Uint8Array(16);
 

@@ -7,7 +7,9 @@
  * entries during maintenance ([MC-DRT] §3.1.6.1): a probe that goes unanswered evicts the entry.
  * Bounded by `pendingAddsMax`; retransmit after 1 s, give up after 2 s.
  */
+
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
 import type { AdmitOrigin, NodeCore } from './core.js';
@@ -26,8 +28,8 @@ interface Check {
   retransmitted: boolean;
 }
 
-const RETRANSMIT_MS = 1000;
-const TIMEOUT_MS = 2000;
+// The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
+const { retransmitMs: RETRANSMIT_MS, hopTimeoutMs: TIMEOUT_MS } = DEFAULT_RESOLUTION_LIMITS;
 
 /** INQUIRE checks in flight, keyed by message ID. */
 export class PendingAdds {
