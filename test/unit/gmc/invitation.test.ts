@@ -217,7 +217,11 @@ describe('password invitations: strong by default, interoperable on request', ()
     const r = parseInvitation(xml);
     if (!r.ok) return r.error.code;
     const o = openPasswordInvitation(r.value, password, { interoperable });
-    return o.ok ? (o.value.authenticated ? 'authenticated' : 'unauthenticated') : o.error.code;
+    return o.ok
+      ? o.value.authenticated
+        ? 'authenticated'
+        : 'opened-unauthenticated'
+      : o.error.code;
   };
   beforeAll(() => {
     secret = derivePasswordSecret(
@@ -265,7 +269,7 @@ describe('password invitations: strong by default, interoperable on request', ()
       interoperable: true,
     });
     expect(open(interop)).toBe('unauthenticated');
-    expect(open(interop, 'correct horse', true)).toBe('unauthenticated');
+    expect(open(interop, 'correct horse', true)).toBe('opened-unauthenticated');
     const r = parseInvitation(interop);
     const o = r.ok ? openPasswordInvitation(r.value, 'pw', { interoperable: true }) : undefined;
     expect(o?.ok && o.value.mode === 'interoperable' && o.value.hashString).toBe(
