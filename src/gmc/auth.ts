@@ -290,6 +290,7 @@ export class GroupAuthSession {
       ...(this.options.peerName !== undefined ? { peerName: this.options.peerName } : {}),
     });
     if (!verdict.ok) return this.fail(`chain-${verdict.reason}`, verdict.detail, true);
+    // TODO(issue 11 item 6, helper attack-gmc): refuse a revoked leaf here once chain.ts/dksp export the revocation check (not on main yet).
     if (equalBytes(verdict.leaf.publicKey, this.options.credential.identity.publicKey))
       return this.fail('reflected', 'the peer holds our own key', true);
     const signed = signedInput(peerRole, transcriptHash([...this.transcript, m.unsigned]));
