@@ -26,21 +26,27 @@
  * attacker on the path can always stop a handshake by dropping it). Nonces and ephemeral secrets
  * come from the injected `Rng`, time from the caller. Local misuse throws.
  *
- * Wire: type (u8) | version (u8) = 2 | body. HELLO 1 / CHALLENGE 2: nonce (32) | X25519 key share
- * (32). PRESENT 3: certificate count (u8) + count x (u16 BE length + DER, each <= 4096) | signature
- * (64). REFUSE 4: reason length (u8) + UTF-8 reason [+ HMAC (32) once keys exist]. FINISHED 5:
- * HMAC (32). Departure from version 1 (issue 6): nonces grow from 16 to 32 bytes, HELLO and
- * CHALLENGE carry key shares, signatures cover the transcript instead of the bare nonces,
- * FINISHED is new. [MS-PPSEC] fixes no format here (its Group Connect messages travel inside TLS),
- * so nothing interoperable changes.
+ * Wire: gmc/auth-codec.ts. Departure from version 1 (issue 6): nonces grow from 16 to 32 bytes,
+ * HELLO and CHALLENGE carry key shares, signatures cover the transcript instead of the bare
+ * nonces, REFUSE may carry an HMAC, FINISHED is new, and the member is authenticated only after
+ * FINISHED. [MS-PPSEC] fixes no format here (its Group Connect messages travel inside TLS, which
+ * binds them to a channel the way this handshake now does), so nothing interoperable changes.
  */
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { authorityOf } from '../keys/identity.js';
-import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
+import { decodeWith } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
-import { concatBytes, equalBytes, utf8Decode, utf8Encode } from '../util/bytes.js';
+import { concatBytes, equalBytes, utf8Encode } from '../util/bytes.js';
 import { err, type Result } from '../util/result.js';
 import type { Rng } from '../util/rng.js';
+import {
+  AUTH_LIMITS,
+  AUTH_MSG,
+  AUTH_VERSION,
+  type DecodedAuthMessage as Decoded,
+  decodeAuthMessage,
+  frame,
+} from './auth-codec.js';
 import {
   AUTH_SIZES,
   type AuthRole,
@@ -59,25 +65,10 @@ import { type CertificateCache, type ChainVerdict, validateChain } from './chain
 import { GMC_LIMITS, type GmcRole } from './constants.js';
 import type { GmcCredential } from './issue.js';
 
+export { AUTH_LIMITS, AUTH_MSG, AUTH_VERSION } from './auth-codec.js';
 export { AUTH_SIZES, type AuthRole, type SessionKeys } from './auth-keys.js';
 
-const VERSION = 2;
-const MSG = { hello: 1, challenge: 2, present: 3, refuse: 4, finished: 5 } as const;
 const NO_BYTES = new Uint8Array(0);
-
-/**
- * Bounds on what a session accepts.
- * @example payload.length <= AUTH_LIMITS.messageBytesMax
- */
-export const AUTH_LIMITS: {
-  readonly certificateBytesMax: number;
-  readonly messageBytesMax: number;
-} = {
-  /** A certificate in PRESENT, in bytes (the certificate cache keys DER up to this size). */
-  certificateBytesMax: 4096,
-  /** Any message, in bytes: a full 25-certificate PRESENT of 2 KB certificates. */
-  messageBytesMax: 3 + GMC_LIMITS.chainCertificatesMax * (2 + 2048) + 64,
-};
 
 /** Where a session stands. */
 export type AuthState =
@@ -130,16 +121,6 @@ export interface GroupAuthOptions {
   readonly peerName?: string;
   readonly crypto?: CryptoBackend;
   readonly cache?: CertificateCache;
-}
-
-type Decoded =
-  | { type: 1 | 2; nonce: Uint8Array; share: Uint8Array }
-  | { type: 3; chain: Uint8Array[]; unsigned: Uint8Array; signature: Uint8Array }
-  | { type: 4; reasonBytes: Uint8Array; reason: string; mac: Uint8Array | undefined }
-  | { type: 5; mac: Uint8Array };
-
-function frame(type: number, ...body: Uint8Array[]): Uint8Array {
-  return concatBytes(new Uint8Array([type, VERSION]), ...body);
 }
 
 /**
@@ -208,7 +189,7 @@ export class GroupAuthSession {
     if (this.options.side !== 'joiner' || this.stateValue !== 'idle') {
       throw new RangeError('start() is for a joiner that has not started');
     }
-    const hello = frame(MSG.hello, this.options.rng.bytes(AUTH_SIZES.nonce), this.newShare());
+    const hello = frame(AUTH_MSG.hello, this.options.rng.bytes(AUTH_SIZES.nonce), this.newShare());
     this.transcript.push(hello);
     this.send(hello);
     this.stateValue = 'awaiting-challenge';
@@ -231,25 +212,29 @@ export class GroupAuthSession {
     const decoded: Result<Decoded> =
       payload.length > AUTH_LIMITS.messageBytesMax
         ? err('limit', `a message of ${payload.length} bytes`)
-        : decodeWith(() => this.decode(payload));
+        : decodeWith(() => decodeAuthMessage(payload));
     if (this.stateValue === 'authenticated') return this.afterAuthentication(decoded);
     if (!decoded.ok) return this.fail('malformed', decoded.error.detail, true);
     const m = decoded.value;
-    if (m.type === MSG.refuse) return this.fail('refused-by-peer', m.reason, false);
+    if (m.type === AUTH_MSG.refuse) return this.fail('refused-by-peer', m.reason, false);
     const joiner = this.options.side === 'joiner';
-    if (!joiner && this.stateValue === 'awaiting-hello' && m.type === MSG.hello) {
+    if (!joiner && this.stateValue === 'awaiting-hello' && m.type === AUTH_MSG.hello) {
       this.newShare();
       this.dh = sharedSecret(this.ephemeralSecret!, m.share);
       if (!this.dh) return this.fail('bad-key-share', 'the joiner key share is invalid', true);
       const challenge = frame(
-        MSG.challenge,
+        AUTH_MSG.challenge,
         this.options.rng.bytes(AUTH_SIZES.nonce),
         this.ephemeralShare!,
       );
       this.transcript.push(payload, challenge);
       this.send(challenge);
       this.stateValue = 'awaiting-proof';
-    } else if (joiner && this.stateValue === 'awaiting-challenge' && m.type === MSG.challenge) {
+    } else if (
+      joiner &&
+      this.stateValue === 'awaiting-challenge' &&
+      m.type === AUTH_MSG.challenge
+    ) {
       const hello = this.transcript[0]!;
       if (equalBytes(m.share, this.ephemeralShare!) || equalBytes(m.nonce, hello.subarray(2, 34)))
         return this.fail('reflected', 'the challenge repeats our own hello', true);
@@ -261,11 +246,11 @@ export class GroupAuthSession {
       this.send(present);
       this.stateValue = 'awaiting-member';
     } else if (
-      m.type === MSG.present &&
+      m.type === AUTH_MSG.present &&
       (this.stateValue === 'awaiting-proof' || this.stateValue === 'awaiting-member')
     ) {
       this.handlePresent(nowWallMs, payload, m);
-    } else if (m.type === MSG.finished && this.stateValue === 'awaiting-finished') {
+    } else if (m.type === AUTH_MSG.finished && this.stateValue === 'awaiting-finished') {
       const expected = handshakeMac(this.schedule!, 'joiner', 'finished', NO_BYTES);
       if (!macEqual(m.mac, expected))
         return this.fail('bad-finished', 'the joiner did not derive our key', true);
@@ -309,14 +294,16 @@ export class GroupAuthSession {
       return;
     }
     this.schedule = keySchedule(this.dh!, transcriptHash(this.transcript));
-    this.send(frame(MSG.finished, handshakeMac(this.schedule, 'joiner', 'finished', NO_BYTES)));
+    this.send(
+      frame(AUTH_MSG.finished, handshakeMac(this.schedule, 'joiner', 'finished', NO_BYTES)),
+    );
     this.authenticate(verdict, m.chain);
   }
 
   private afterAuthentication(decoded: Result<Decoded>): void {
     if (!decoded.ok) return this.drop('malformed-after-authentication');
     const m = decoded.value;
-    if (m.type !== MSG.refuse) return this.drop('after-authentication');
+    if (m.type !== AUTH_MSG.refuse) return this.drop('after-authentication');
     const peerRole: AuthRole = this.options.side === 'member' ? 'joiner' : 'member';
     const expected = handshakeMac(this.schedule!, peerRole, 'refuse', m.reasonBytes);
     if (m.mac === undefined || !macEqual(m.mac, expected))
@@ -363,7 +350,7 @@ export class GroupAuthSession {
   private present(role: AuthRole): Uint8Array {
     const { chain, identity } = this.options.credential;
     const w = new ByteWriter(8 + chain.reduce((n, c) => n + c.length + 2, 0));
-    w.u8(MSG.present).u8(VERSION).u8(chain.length);
+    w.u8(AUTH_MSG.present).u8(AUTH_VERSION).u8(chain.length);
     for (const cert of chain) w.u16be(cert.length).bytes(cert);
     const unsigned = w.finish();
     const th = transcriptHash([...this.transcript, unsigned]);
@@ -379,43 +366,10 @@ export class GroupAuthSession {
       const mac = this.schedule
         ? handshakeMac(this.schedule, this.options.side, 'refuse', text)
         : NO_BYTES;
-      this.send(frame(MSG.refuse, new Uint8Array([text.length]), text, mac));
+      this.send(frame(AUTH_MSG.refuse, new Uint8Array([text.length]), text, mac));
     }
     this.stateValue = 'failed';
     this.ephemeralSecret = undefined;
     this.outbox.push({ type: 'failed', reason, detail });
-  }
-
-  private decode(payload: Uint8Array): Decoded {
-    const r = new ByteReader(payload);
-    const type = r.u8();
-    if (r.u8() !== VERSION) fail('version', 'unsupported version');
-    let out: Decoded;
-    if (type === MSG.hello || type === MSG.challenge) {
-      out = { type, nonce: r.bytes(AUTH_SIZES.nonce), share: r.bytes(AUTH_SIZES.keyShare) };
-    } else if (type === MSG.present) {
-      const count = r.u8();
-      if (count === 0 || count > GMC_LIMITS.chainCertificatesMax)
-        fail('limit', `${count} certificates`);
-      const chain: Uint8Array[] = [];
-      for (let i = 0; i < count; i++) {
-        const length = r.u16be();
-        if (length > AUTH_LIMITS.certificateBytesMax) fail('limit', `certificate of ${length}`);
-        chain.push(r.bytes(length));
-      }
-      const unsigned = payload.subarray(0, r.offset);
-      out = { type, chain, unsigned, signature: r.bytes(64) };
-    } else if (type === MSG.refuse) {
-      const reasonBytes = r.bytes(r.u8());
-      const reason = utf8Decode(reasonBytes) ?? 'unreadable reason';
-      const mac = r.remaining === AUTH_SIZES.mac ? r.bytes(AUTH_SIZES.mac) : undefined;
-      out = { type, reasonBytes, reason, mac };
-    } else if (type === MSG.finished) {
-      out = { type, mac: r.bytes(AUTH_SIZES.mac) };
-    } else {
-      return fail('unknown-type', `message type ${type}`);
-    }
-    if (r.remaining !== 0) fail('trailing-bytes', `${r.remaining} bytes after the message`);
-    return out;
   }
 }

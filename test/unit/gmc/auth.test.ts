@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AuthOutput, GroupAuthSession } from '../../../src/gmc/auth.js';
+import { AUTH_LIMITS, type AuthOutput, GroupAuthSession } from '../../../src/gmc/auth.js';
 import { keyShareOf, signedInput, transcriptHash } from '../../../src/gmc/auth-keys.js';
 import { CertificateCache } from '../../../src/gmc/chain.js';
 import type { GmcCredential } from '../../../src/gmc/issue.js';
@@ -310,4 +310,29 @@ describe('GroupAuthSession: attacks', () => {
       { seed: SEED, numRuns: 60 },
     );
   }, 60_000);
+
+  it('hostile bytes never throw; once authenticated, no forged message ends the session', () => {
+    const { joiner, member } = run(f.inviter);
+    const oversized = new Uint8Array(AUTH_LIMITS.messageBytesMax + 1);
+    oversized.set([3, 2, 1]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.uint8Array({ maxLength: 120 }),
+        (type, body) => {
+          const payload = concatBytes(new Uint8Array([type, 2]), body);
+          const fresh = session('member', f.member);
+          expect(() => fresh.handleMessage(NOW, payload)).not.toThrow();
+          for (const s of [joiner, member]) s.handleMessage(NOW, payload);
+          expect([joiner.state, member.state]).toEqual(['authenticated', 'authenticated']);
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+    member.handleMessage(NOW, oversized);
+    expect(member.dropped['malformed-after-authentication']).toBeGreaterThan(0);
+    const fresh = session('member', f.member);
+    fresh.handleMessage(NOW, oversized);
+    expect(fresh.state).toBe('failed');
+  });
 });
