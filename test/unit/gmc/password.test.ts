@@ -4,6 +4,7 @@ import { passwordHashString, passwordProof } from '../../../src/gmc/password.js'
 import {
   createKdfParams,
   derivePasswordSecret,
+  derivePasswordSecretAsync,
   parseKdfParams,
   strongPasswordProof,
   verifyStrongPasswordProof,
@@ -84,6 +85,11 @@ describe('strong password mode', () => {
     expect(params.salt).toHaveLength(32);
     expect(createKdfParams(seededRng(1)).logN).toBe(16);
   });
+
+  it('the async derivation gives the same secret', async () => {
+    const again = await derivePasswordSecretAsync('correct horse', group, params);
+    expect(again.key).toEqual(secret.key);
+  }, 20_000);
 
   it('the secret depends on the password, the salt and the group', () => {
     const other = createKdfParams(seededRng(99), { logN: 15 });
