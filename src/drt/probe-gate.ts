@@ -6,12 +6,12 @@
  * address and port above 1024, and fill the pending-add table with checks of dead addresses. The
  * gate decides, for each new admission check started while a datagram is being handled, whether
  * it may start:
- * - per-source share: one source (the datagram's endpoint, address and port) holds at most
- *   `pendingAddsPerSourceMax` of the `pendingAddsMax` checks in flight. Here a "source" is an
- *   endpoint, not a prefix: the bucket below already bounds the unproven sources together however
- *   many addresses they forge, and the share keeps any one peer (including a spoofer posing as a
- *   proven one) from holding the whole table. Nodes behind one NAT or on one host keep their
- *   own shares.
+ * - per-source share: one source holds at most `pendingAddsPerSourceMax` of the `pendingAddsMax`
+ *   checks in flight. A proven source is its endpoint (address and port: nodes behind one NAT or
+ *   on one host keep their own shares). All unproven sources together are ONE source: a spoofer
+ *   can forge any number of addresses, in any prefix, so no per-address or per-prefix grouping
+ *   bounds it; counted as one group, spoofers hold at most one share however they vary the
+ *   address, and the rest of the table stays for proven peers and maintenance.
  * - rate: when the source has not proven its address (see outstanding.ts), a check takes a token
  *   from one node-wide bucket (`probeRatePerSecond`, `probeBurst`, on the injected clock). Answers
  *   to our own LOOKUPs and INQUIREs come from proven endpoints and pass freely, so resolution and
@@ -24,6 +24,10 @@ import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import type { OutstandingRequests } from './outstanding.js';
 import type { DrtStats } from './stats.js';
+
+/** The group every unproven source's checks are counted in. */
+const UNPROVEN = 'unproven';
+
 import { bump } from './stats.js';
 
 /** Options the gate reads. */
@@ -60,12 +64,14 @@ export class ProbeGate {
   admit(nowMs: number, held: (sourceKey: string) => number): string | undefined | false {
     const source = this.source;
     if (source === undefined) return undefined;
-    const key = endpointKey(source);
+    const proven = this.outstanding.isProven(source);
+    // Unproven sources can forge any number of endpoints, so together they are one source.
+    const key = proven ? endpointKey(source) : UNPROVEN;
     if (held(key) >= this.options.pendingAddsPerSourceMax) {
       bump(this.stats.boundHits, 'pending-adds-source');
       return false;
     }
-    if (!this.outstanding.isProven(source) && !this.bucket.take(nowMs)) {
+    if (!proven && !this.bucket.take(nowMs)) {
       bump(this.stats.boundHits, 'probe-rate');
       return false;
     }
