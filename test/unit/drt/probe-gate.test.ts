@@ -125,6 +125,15 @@ describe('probe gate: unsolicited route entries', () => {
   });
 });
 
+describe('probe gate options', () => {
+  it('are validated once, like every count option', () => {
+    expect(() => node({ probeBurst: 0 })).toThrow(RangeError);
+    expect(() => node({ probeRatePerSecond: 1.5 })).toThrow(RangeError);
+    expect(() => node({ pendingAddsPerSourceMax: 0 })).toThrow(RangeError);
+    expect(() => node({ conversationsMax: 100_001 })).toThrow(RangeError);
+  });
+});
+
 describe('OutstandingRequests', () => {
   const A = parseEndpoint('[2001:db8::1]:3540');
   const B = parseEndpoint('[2001:db8::2]:3540');
