@@ -4,7 +4,7 @@
  * bootstraps from the first); then this test floods the first from 32 loopback ports for a few
  * seconds with a mix of SOLICITs (half naming a third party in their route entry), AUTHORITY
  * fragments under fresh message IDs, INQUIREs for unregistered IDs and garbage, and meanwhile
- * runs two `pnrp resolve` processes that bootstrap from the flooded node. On main (49d5d3c) the
+ * runs two `pnrp resolve` processes that bootstrap from the flooded node (one retry each). On main (49d5d3c) the
  * SOLICITs fill the 32-slot conversation table, the resolvers get empty ADVERTISEs and fail.
  * Timing is real but nothing asserts a duration; the third-party check is a loose upper bound.
  */
@@ -15,7 +15,7 @@ import { ipv4Mapped } from '../../src/keys/endpoint.js';
 import { seededRng } from '../../src/util/rng.js';
 import { encodeDatagrams, encodeMessage } from '../../src/wire/index.js';
 import { PNRP_VERSION } from '../../src/wire/types.js';
-import { type CliProcess, pnrpAsync, startPnrp } from '../unit/cli/run-cli.js';
+import { type CliProcess, type CliRun, pnrpAsync, startPnrp } from '../unit/cli/run-cli.js';
 
 const RATE_PER_SECOND = 3000;
 const FLOOD_MS = 4000;
@@ -134,29 +134,50 @@ describe('attack: 3,000 hostile datagrams/s at a running pnrp node', () => {
     const rssBefore = rssKb(one.p.child.pid);
     let sent = 0;
     const started = Date.now();
+    // The flood runs at least FLOOD_MS and until every resolve below has returned.
+    let resolving = true;
     const flooding = new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const elapsed = Date.now() - started;
-        const due = Math.floor((Math.min(elapsed, FLOOD_MS) * RATE_PER_SECOND) / 1000);
+        const due = Math.floor((elapsed * RATE_PER_SECOND) / 1000);
         for (; sent < due; sent++) senders[sent % 32]!.send(hostile(sent), one.port, '127.0.0.1');
-        if (elapsed >= FLOOD_MS) {
+        if (elapsed >= FLOOD_MS && !resolving) {
           clearInterval(timer);
           resolve();
         }
       }, 5);
     });
-    // Resolve both names through the flooded node once the flood is under way.
+    // Resolve both names through the flooded node once the flood is under way. One retry, still
+    // under the flood, absorbs a datagram lost to an overloaded CI machine; on main every
+    // attempt fails (ALONE: the conversation table stays full while the flood lasts).
     await new Promise((r) => setTimeout(r, 800));
     const bootstrap = `127.0.0.1:${one.port}`;
-    const [r2, r1] = await Promise.all([
-      pnrpAsync('resolve', '0.flood-two', '--bootstrap', bootstrap, '--timeout', '10000', '--json'),
-      pnrpAsync('resolve', '0.flood-one', '--bootstrap', bootstrap, '--timeout', '10000', '--json'),
-    ]);
+    const attempts: string[] = [];
+    const resolveName = async (name: string): Promise<CliRun> => {
+      let run: CliRun | undefined;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        attempts.push(name);
+        run = await pnrpAsync(
+          'resolve',
+          name,
+          '--bootstrap',
+          bootstrap,
+          '--timeout',
+          '10000',
+          '--json',
+        );
+        if (run.code === 0) break;
+      }
+      return run!;
+    };
+    const [r2, r1] = await Promise.all([resolveName('0.flood-two'), resolveName('0.flood-one')]);
+    resolving = false;
     await flooding;
     const seconds = (Date.now() - started) / 1000;
     const rssAfter = rssKb(one.p.child.pid);
 
-    expect(sent).toBe((RATE_PER_SECOND * FLOOD_MS) / 1000);
+    expect(sent).toBeGreaterThanOrEqual((RATE_PER_SECOND * FLOOD_MS) / 1000);
+    expect(attempts.length).toBeLessThanOrEqual(4);
     expect(r2.code, r2.stderr).toBe(0);
     expect(JSON.parse(r2.stdout)).toMatchObject({ found: true, peerName: '0.flood-two' });
     expect(r1.code, r1.stderr).toBe(0);
@@ -169,5 +190,5 @@ describe('attack: 3,000 hostile datagrams/s at a running pnrp node', () => {
     // Memory: loosely bounded (a leak of ~12,000 datagrams' state would show as far more).
     if (rssBefore !== undefined && rssAfter !== undefined)
       expect(rssAfter - rssBefore).toBeLessThan(150 * 1024);
-  }, 60_000);
+  }, 90_000);
 });
