@@ -57,4 +57,10 @@ export interface NodeCore {
   offer(entry: RouteEntry, origin: AdmitOrigin): void;
   /** True when any address of `entry` is one of ours. */
   isSelf(entry: RouteEntry): boolean;
+  /**
+   * Whether an admission check may start (issue 10 per-source share and probe rate, see
+   * probe-gate.ts); `held(sourceKey)` counts the checks that source has in flight. Returns the
+   * source key to tag the check with, undefined outside datagram handling, false when refused.
+   */
+  admitCheck(held: (sourceKey: string) => number): string | undefined | false;
 }

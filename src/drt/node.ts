@@ -10,10 +10,18 @@
  * resolution), `PendingAdds` (return-routability checks before anything enters the cache),
  * `Floods` (leaf-set upkeep), `Sync` (SOLICIT/ADVERTISE/REQUEST when joining), the responder
  * (LOOKUP/INQUIRE answers) and maintenance. This file only wires them together and dispatches.
+ *
+ * Issue 10 item 4 (no lockouts from cheap spoofing): every request sent is recorded in
+ * `OutstandingRequests`; an answer that echoes one of our message IDs from the endpoint it went
+ * to proves that endpoint's address. AUTHORITY fragments are reassembled only when they answer a
+ * LOOKUP or INQUIRE we sent, from the endpoint we sent it to; anything else is dropped as
+ * `fragment-unsolicited` before it can take a reassembly slot. Route entries arriving in
+ * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
 import { RouteCache } from '../cache/index.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
+import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
@@ -25,7 +33,9 @@ import { runMaintenance } from './maintenance.js';
 import { isSecuredType, membershipRefusal, withMembership } from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
 import { OutputQueue } from './output-queue.js';
+import { OutstandingRequests } from './outstanding.js';
 import { PendingAdds } from './pending-adds.js';
+import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import type { Output, SansIoNode } from './sans-io.js';
@@ -35,6 +45,10 @@ import { Sync } from './sync.js';
 
 /** Delay between joining (first cache entry) and the first registration walk. */
 const JOIN_SETTLE_MS = 2000;
+/** Requests remembered for matching their answers (oldest forgotten first, counted). */
+const OUTSTANDING_MAX = 4096;
+/** Endpoints remembered as proven (least recently proven forgotten first). */
+const PROVEN_MAX = 4096;
 
 /**
  * A DRT node. See the module header.
@@ -51,6 +65,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly selfEndpointKeys: Set<string>;
   private readonly outputs = new OutputQueue<NodeEvent>();
   private readonly reassembler: AuthorityReassembler;
+  private readonly outstanding: OutstandingRequests;
+  private readonly probeGate: ProbeGate;
   private readonly searches: Searches;
   private readonly pendingAdds: PendingAdds;
   private readonly floods: Floods;
@@ -75,6 +91,14 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     });
     this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
     this.reassembler = new AuthorityReassembler();
+    const hopTimeoutMs = o.resolution.hopTimeoutMs ?? DEFAULT_RESOLUTION_LIMITS.hopTimeoutMs;
+    this.outstanding = new OutstandingRequests({
+      requestsMax: OUTSTANDING_MAX,
+      // An answer may follow the last retransmit by a hop timeout; fragments trail the first.
+      answerWindowMs: 2 * hopTimeoutMs,
+      provenMax: PROVEN_MAX,
+    });
+    this.probeGate = new ProbeGate(o, this.outstanding, this.stats);
     this.core = this.makeCore();
     this.searches = new Searches(this.core, (purpose, results) =>
       this.registrations.onWalkDone(purpose, results),
@@ -155,6 +179,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     for (const entry of entries) {
       if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) continue;
       this.routeCache.add(entry);
+      // A trusted snapshot vouches for its endpoints as a passed check would.
+      for (const address of entry.addresses) this.outstanding.prove({ address, port: entry.port });
     }
     if (this.routeCache.size > 0) this.setStatus('active');
     for (const reg of this.locals.values()) reg.resolvable = true;
@@ -225,6 +251,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const v = this.options.version;
     if (msg.version.major !== v.major || msg.version.minor !== v.minor) return 'version-mismatch';
     if (msg.type === 'authority-fragment') {
+      // Only fragments answering a LOOKUP/INQUIRE we sent, from where we sent it, get a slot.
+      if (!this.outstanding.answers(nowMs, from, msg.type, msg.ackedMessageId))
+        return 'fragment-unsolicited';
       const r = this.reassembler.add(nowMs, endpointKey(from), msg);
       if (r.type === 'rejected') return `fragment-${r.error.code}`;
       if (r.type === 'pending') return undefined;
@@ -237,10 +266,18 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       if (refusal !== undefined) return refusal;
     }
     bump(this.stats.received, msg.type);
+    if (
+      'ackedMessageId' in msg &&
+      this.outstanding.answers(nowMs, from, msg.type, msg.ackedMessageId)
+    )
+      this.outstanding.prove(from);
+    this.probeGate.source = from;
     try {
       this.dispatch(from, msg);
     } catch (e) {
       this.fault(e);
+    } finally {
+      this.probeGate.source = undefined;
     }
     return undefined;
   }
@@ -430,6 +467,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       admit: (entry, origin) => this.admit(entry, origin),
       evict: (id, reason) => this.evict(id, reason),
       offer: (entry, origin) => this.pendingAdds.offer(entry, origin),
+      admitCheck: (held) => this.probeGate.admit(this.nowMsValue, held),
       isSelf: (entry) =>
         entry.addresses.some((address) =>
           this.selfEndpointKeys.has(endpointKey({ address, port: entry.port })),
@@ -449,6 +487,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
+    if (this.outstanding.sent(this.nowMsValue, to, message))
+      bump(this.stats.boundHits, 'outstanding');
   }
 
   private admit(entry: RouteEntry, origin: AdmitOrigin): void {

@@ -26,6 +26,8 @@ interface Check {
   readonly messageId: number;
   readonly firstSentMs: number;
   retransmitted: boolean;
+  /** Source endpoint whose datagram started this admission check (probe-gate.ts). */
+  readonly sourceKey?: string | undefined;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
@@ -75,6 +77,9 @@ export class PendingAdds {
       bump(core.stats.boundHits, 'pending-adds');
       return;
     }
+    // Issue 10: per-source share of this table and a rate for unproven sources (probe-gate.ts).
+    const sourceKey = purpose === 'admit' ? core.admitCheck((k) => this.heldBy(k)) : undefined;
+    if (sourceKey === false) return;
     const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
     const check: Check = {
       entry,
@@ -86,10 +91,17 @@ export class PendingAdds {
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
+      sourceKey,
     };
     this.byMessage.set(check.messageId, check);
     this.byId.set(idHex, check);
     this.transmit(check);
+  }
+
+  private heldBy(sourceKey: string): number {
+    let held = 0;
+    for (const c of this.byMessage.values()) if (c.sourceKey === sourceKey) held++;
+    return held;
   }
 
   private transmit(check: Check): void {
