@@ -28,6 +28,8 @@ import { CertificateCache, type ChainVerdict, validateChain } from './chain.js';
 import { GMC_LIMITS } from './constants.js';
 import { createDkspMembership, type MembershipCounters } from './dksp-membership.js';
 import type { GmcCredential } from './issue.js';
+import { type RevocationAddResult, RevocationList } from './revocation.js';
+import type { VerifyBudgetOptions } from './verify-budget.js';
 
 const DKSP_MAGIC = 0x444b5331; // "DKS1"
 const CERT_BYTES_MAX = 4096;
@@ -64,6 +66,13 @@ export interface DerivedKeySecurityProviderOptions {
   readonly mode?: 'resolve' | 'membership';
   /** Credential verdicts the membership mode remembers. @default 1024 */
   readonly membershipMemoEntriesMax?: number;
+  /** Budgets of cold chain verifications in membership mode. @default see VerifyBudget */
+  readonly membershipBudget?: VerifyBudgetOptions;
+  /**
+   * The group's revocations (gmc/revocation.ts), possibly shared with other consumers on this
+   * node. @default a new empty list under `root`
+   */
+  readonly revocations?: RevocationList;
 }
 
 /** A DKSP with counters for reports. */
@@ -77,6 +86,13 @@ export interface DerivedKeySecurityProvider extends SecurityProvider {
   readonly refusals: Readonly<Record<string, number>>;
   /** Membership-mode counters; undefined in resolve mode. */
   readonly membershipCounters: MembershipCounters | undefined;
+  /** The revocations every check of this provider honours. */
+  readonly revocations: RevocationList;
+  /**
+   * Adds a revocation record received from an admin or another member (verified; never throws on
+   * remote bytes). Members pass `revocations.records()` on to spread them.
+   */
+  addRevocation(record: Uint8Array, nowWallMs: number): RevocationAddResult;
 }
 
 interface DecodedRecord {
@@ -155,6 +171,8 @@ export function derivedKeySecurityProvider(
   const crypto = options.crypto ?? nobleCrypto;
   const cache = options.cache ?? new CertificateCache(options.cacheEntriesMax ?? 1024);
   const { problem, key: derivedKey } = ownProblem(options, crypto, cache);
+  const revocations =
+    options.revocations ?? new RevocationList({ root: options.root, crypto, cache });
   const refusals: Record<string, number> = {};
   const refuse = (reason: string): RecordVerdict => {
     refusals[reason] = (refusals[reason] ?? 0) + 1;
@@ -173,6 +191,8 @@ export function derivedKeySecurityProvider(
           crypto,
           cache,
           memoEntriesMax: options.membershipMemoEntriesMax ?? 1024,
+          revoked: revocations,
+          ...(options.membershipBudget ? { budget: options.membershipBudget } : {}),
         })
       : undefined;
   return {
@@ -182,6 +202,8 @@ export function derivedKeySecurityProvider(
     cache,
     refusals,
     membershipCounters: member?.counters,
+    revocations,
+    addRevocation: (record, nowWallMs) => revocations.add(record, nowWallMs),
     ...(member ? { membership: member.membership } : {}),
     checkRegistration(key, appData) {
       if (problem !== undefined) return `no valid certificate (${problem})`;
@@ -212,6 +234,7 @@ export function derivedKeySecurityProvider(
         root: options.root,
         crypto,
         cache,
+        revoked: revocations,
       });
       if (!verdict.ok) return refuse(`chain-${verdict.reason}`);
       if (!equalBytes(crypto.sha256(verdict.leaf.spki), r.key)) return refuse('key-not-derived');

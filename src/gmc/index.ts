@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './certificate.js';
+export * from './certificate-cache.js';
 export * from './chain.js';
 export * from './chain-codec.js';
 export * from './constants.js';
@@ -11,4 +12,6 @@ export * from './invitation.js';
 export * from './issue.js';
 export * from './participant.js';
 export * from './password.js';
+export * from './revocation.js';
+export * from './verify-budget.js';
 export { x509ShimInstalled } from './x509.js';
