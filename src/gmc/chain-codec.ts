@@ -50,6 +50,19 @@ const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
  * @example const r = decodeChainPkcs7(bytes); if (r.ok) validateChain(r.value, { nowWallMs });
  */
 export function decodeChainPkcs7(bytes: Uint8Array): Result<Uint8Array[]> {
+  return walkChainPkcs7(bytes, GMC_LIMITS.chainCertificatesMax);
+}
+
+/**
+ * The first certificate of a PKCS#7 chain (a view, not a copy), read without walking the others:
+ * what a receiver compares with its pinned root before anything else. Never throws.
+ * @example const first = firstCertificatePkcs7(bytes); if (first.ok && !equalBytes(first.value[0]!, root)) refuse();
+ */
+export function firstCertificatePkcs7(bytes: Uint8Array): Result<Uint8Array[]> {
+  return walkChainPkcs7(bytes, 1);
+}
+
+function walkChainPkcs7(bytes: Uint8Array, wanted: number): Result<Uint8Array[]> {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) return err('malformed', 'no bytes');
   if (bytes.length > CHAIN_BYTES_MAX)
     return err('limit', `${bytes.length} bytes, at most ${CHAIN_BYTES_MAX}`);
@@ -69,11 +82,13 @@ export function decodeChainPkcs7(bytes: Uint8Array): Result<Uint8Array[]> {
       fail('malformed', 'the SignedData holds no certificates');
     const out: Uint8Array[] = [];
     for (let offset = 0; offset < certificates.content.length; ) {
-      if (out.length >= GMC_LIMITS.chainCertificatesMax)
+      if (out.length === wanted) {
+        if (wanted < GMC_LIMITS.chainCertificatesMax) break;
         fail('limit', `more than ${GMC_LIMITS.chainCertificatesMax} certificates`);
+      }
       const cert = readDer(certificates.content, offset);
       if (cert.tag !== 0x30 || !isMinimalDer(cert)) fail('malformed', 'a certificate is not DER');
-      out.push(cert.encoded.slice());
+      out.push(wanted === 1 ? cert.encoded : cert.encoded.slice());
       offset = cert.end;
     }
     if (out.length === 0) fail('malformed', 'the SignedData holds no certificate');

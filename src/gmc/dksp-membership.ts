@@ -34,7 +34,13 @@ import {
   type RevokedCertificates,
   validateChain,
 } from './chain.js';
-import { CHAIN_BYTES_MAX, chainDigest, decodeChainPkcs7, encodeChainPkcs7 } from './chain-codec.js';
+import {
+  CHAIN_BYTES_MAX,
+  chainDigest,
+  decodeChainPkcs7,
+  encodeChainPkcs7,
+  firstCertificatePkcs7,
+} from './chain-codec.js';
 import type { GmcCredential } from './issue.js';
 import { VerifyBudget, type VerifyBudgetOptions } from './verify-budget.js';
 
@@ -160,12 +166,13 @@ export function createDkspMembership(settings: DkspMembershipSettings): {
     if (!Number.isFinite(nowWallMs)) {
       return { ok: false, reason: 'bad-time', detail: `the time ${nowWallMs} is not finite` };
     }
-    const certs = decodeChainPkcs7(bytes);
-    if (!certs.ok) return { ok: false, reason: 'malformed', detail: certs.error.detail };
-    // Certificate 0 against the pinned root before anything is parsed or hashed.
-    if (!equalBytes(certs.value[0]!, root)) {
+    // Certificate 0 against the pinned root before anything else is read, parsed or hashed.
+    const first = firstCertificatePkcs7(bytes);
+    if (first.ok && !equalBytes(first.value[0]!, root)) {
       return { ok: false, reason: 'foreign-root', detail: 'the chain starts at another root' };
     }
+    const certs = decodeChainPkcs7(bytes);
+    if (!certs.ok) return { ok: false, reason: 'malformed', detail: certs.error.detail };
     const h = chainDigest(certs.value, crypto);
     let id = '';
     for (let i = 0; i < 16; i++) id += String.fromCharCode(h[i]! | (h[i + 16]! << 8));
