@@ -8,7 +8,10 @@
  * accepts one only if the chain leads to the shared root, the key is the one derived from the
  * chain's last certificate and the signature and nonce hold. With `mode: 'membership'` it also
  * implements [MC-DRT] membership mode (gmc/dksp-membership.ts): only nodes holding a chain under
- * the root get answers to their LOOKUP, INQUIRE and REQUEST messages.
+ * the root get answers to their LOOKUP, INQUIRE and REQUEST messages. Every check honours the
+ * provider's `revocations` (gmc/revocation.ts): a member revoked by an admin gets neither answers
+ * (membership mode) nor accepted records, as soon as the record reaches this provider through
+ * `addRevocation` (members pass `revocations.records()` to each other: one propagation interval).
  *
  * Record layout (ours; [MC-DRT]'s Derived-Key CPA uses RSA): magic "DKS1" (u32 BE) | key (32) |
  * nonce (16) | revoke (u8) | endpoint count (u8) + count x (port u16 BE, address 16) | app data

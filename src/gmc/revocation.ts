@@ -58,8 +58,8 @@ export function createRevocation(options: {
 }): Uint8Array {
   const crypto = options.crypto ?? nobleCrypto;
   const { admin, certificate, nowWallMs } = options;
-  if (!Number.isSafeInteger(nowWallMs) || nowWallMs < 0)
-    throw new RangeError('nowWallMs must be a non-negative integer of ms');
+  if (typeof nowWallMs !== 'number' || !Number.isFinite(nowWallMs) || nowWallMs < 0)
+    throw new RangeError('nowWallMs must be a finite, non-negative number of ms');
   const facts = describeCertificate(certificate);
   if (!facts.ok) throw new RangeError(`not a certificate: ${facts.error.detail}`);
   if (admin.chain.length === 0 || admin.chain.length > GMC_LIMITS.chainCertificatesMax)
@@ -67,7 +67,7 @@ export function createRevocation(options: {
   const w = new ByteWriter(256 + admin.chain.reduce((n, c) => n + c.length + 2, 0));
   w.u32be(MAGIC).bytes(crypto.sha256(certificate));
   u64(w, Math.max(0, Math.floor(facts.value.facts.notAfterMs)));
-  u64(w, nowWallMs);
+  u64(w, Math.floor(nowWallMs));
   w.u8(admin.chain.length);
   for (const c of admin.chain) w.u16be(c.length).bytes(c);
   const body = w.finish();
