@@ -30,7 +30,12 @@ import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
-import { isSecuredType, membershipRefusal, withMembership } from './membership.js';
+import {
+  isSecuredType,
+  MembershipReplayGuard,
+  membershipRefusal,
+  withMembership,
+} from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
 import { OutputQueue } from './output-queue.js';
 import { OutstandingRequests } from './outstanding.js';
@@ -63,6 +68,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
   private readonly selfEndpointKeys: Set<string>;
+  /** Membership mode: accepted signatures, refused if seen again (drt/membership.ts). */
+  private readonly membershipGuard = new MembershipReplayGuard();
   private readonly outputs = new OutputQueue<NodeEvent>();
   private readonly reassembler: AuthorityReassembler;
   private readonly outstanding: OutstandingRequests;
@@ -262,7 +269,13 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const membership = this.options.security.membership;
     if (membership !== undefined && isSecuredType(msg)) {
       // Membership mode: a LOOKUP, INQUIRE or REQUEST from a non-member gets no answer at all.
-      const refusal = membershipRefusal(msg, membership, this.options.wallClock.nowMs());
+      const refusal = membershipRefusal(msg, membership, {
+        nowWallMs: this.options.wallClock.nowMs(),
+        nowMs,
+        source: endpointKey(from),
+        local: this.selfEndpointKeys,
+        guard: this.membershipGuard,
+      });
       if (refusal !== undefined) return refusal;
     }
     bump(this.stats.received, msg.type);
@@ -479,7 +492,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
-        ? withMembership(message, membership)
+        ? withMembership(message, membership, to, this.options.wallClock.nowMs())
         : message;
     for (const payload of encodeDatagrams(secured)) {
       this.stats.datagramsSent++;

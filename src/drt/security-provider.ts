@@ -113,12 +113,12 @@ export interface SecurityProvider {
  *
  * What is signed (our decision; [MC-DRT] §2.2.2.3/.5/.8 name only the Validate Key of a LOOKUP or
  * INQUIRE and the IDList of a REQUEST): the whole message as `encodeMessage` writes it without its
- * security elements, header included. That covers the fields the spec names and also binds the
- * message type, message ID, target, nonce and flagged path, so a credential and signature seen on
- * the wire cannot be pasted onto another question to the same node (signing the Validate Key alone
- * would let anyone who overheard one LOOKUP to a node ask that node anything). An exact replay of
- * a captured message is still answered (the spec has no receiver challenge); it only repeats the
- * answer to the member's own question.
+ * security elements, header included, prefixed with the receiver's endpoint and the sender's wall
+ * clock (drt/membership.ts, which also carries both in the SIGNATURE element and refuses stale,
+ * misdirected and replayed signatures before calling `verify`). That covers the fields the spec
+ * names and also binds the message type, message ID, target, nonce and flagged path, so a
+ * credential and signature seen on the wire can be pasted neither onto another question nor onto
+ * the same question to another node or later.
  */
 export interface MembershipSecurity {
   /** GetSerializedCredential: the credential sent in every LOOKUP, INQUIRE and REQUEST. */
@@ -140,18 +140,24 @@ export interface MembershipInput {
   readonly data: Uint8Array;
   /** Wall-clock ms, for certificate validity. */
   readonly nowWallMs: number;
+  /** Monotonic ms, for verification budgets (absent: no budget). */
+  readonly nowMs?: number;
+  /** Endpoint key of the datagram's source, for per-source budgets (absent: no budget). */
+  readonly source?: string;
 }
 
 /**
  * Outcome of {@link MembershipSecurity.verify}. A refusal's `reason` is what the node counts in
  * `stats.dropped`: `'bad-credential'` (the credential is malformed, untrusted or expired) or
- * `'bad-signature'` (a valid credential, but its key did not sign these bytes); `detail` says more.
+ * `'bad-signature'` (a valid credential, but its key did not sign these bytes) or
+ * `'membership-throttled'` (a credential the provider has not verified yet, over the source's or
+ * the node's verification budget); `detail` says more.
  */
 export type MembershipVerdict =
   | { readonly ok: true; readonly peer?: unknown }
   | {
       readonly ok: false;
-      readonly reason: 'bad-credential' | 'bad-signature';
+      readonly reason: 'bad-credential' | 'bad-signature' | 'membership-throttled';
       readonly detail: string;
     };
 

@@ -61,7 +61,12 @@ import {
   signedInput,
   transcriptHash,
 } from './auth-keys.js';
-import { type CertificateCache, type ChainVerdict, validateChain } from './chain.js';
+import {
+  type CertificateCache,
+  type ChainVerdict,
+  type RevokedCertificates,
+  validateChain,
+} from './chain.js';
 import { GMC_LIMITS, type GmcRole } from './constants.js';
 import type { GmcCredential } from './issue.js';
 
@@ -121,6 +126,8 @@ export interface GroupAuthOptions {
   readonly peerName?: string;
   readonly crypto?: CryptoBackend;
   readonly cache?: CertificateCache;
+  /** Revoked certificates (e.g. a `RevocationList`); a peer whose chain holds one is refused. */
+  readonly revoked?: RevokedCertificates;
 }
 
 /**
@@ -273,9 +280,9 @@ export class GroupAuthSession {
       ...(this.options.cache ? { cache: this.options.cache } : {}),
       ...(this.options.peerPublicKey ? { publicKey: this.options.peerPublicKey } : {}),
       ...(this.options.peerName !== undefined ? { peerName: this.options.peerName } : {}),
+      ...(this.options.revoked ? { revoked: this.options.revoked } : {}),
     });
     if (!verdict.ok) return this.fail(`chain-${verdict.reason}`, verdict.detail, true);
-    // TODO(issue 11 item 6, helper attack-gmc): refuse a revoked leaf here once chain.ts/dksp export the revocation check (not on main yet).
     if (equalBytes(verdict.leaf.publicKey, this.options.credential.identity.publicKey))
       return this.fail('reflected', 'the peer holds our own key', true);
     const signed = signedInput(peerRole, transcriptHash([...this.transcript, m.unsigned]));

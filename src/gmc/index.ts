@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './certificate.js';
+export * from './certificate-cache.js';
 export * from './chain.js';
 export * from './chain-codec.js';
 export * from './constants.js';
@@ -13,4 +14,6 @@ export * from './issue.js';
 export * from './participant.js';
 export * from './password.js';
 export * from './password-strong.js';
+export * from './revocation.js';
+export * from './verify-budget.js';
 export { x509ShimInstalled } from './x509.js';
