@@ -88,4 +88,25 @@ describe(`spoofed route entries reusing cached IDs at dead addresses (seed ${SEE
     // Each claim passed its own check, then lost to the owner answering at its own endpoint.
     expect(node.stats.dropped['entry-id-owner-alive']).toBe(ids.length);
   });
+
+  it('once the cached owner stops answering at its own endpoint, a verified newcomer with its ID takes its place', () => {
+    const cloud = new DrtCloud({ seed: SEED });
+    cloud.build(24);
+    const victim = cloud.pick();
+    const node = victim.handle.node;
+    const gone = cloud.members.find(
+      (m) => m !== victim && node.cache.has(m.key) && !node.cache.wouldBeInLeafSet(m.key),
+    )!;
+    cloud.fail(gone); // crashed: its endpoint no longer answers
+    const attacker = cloud.sim.addNode(() => new Claimer(ATTACKER), { endpoint: ATTACKER });
+    const claim: RouteEntry = { id: gone.key, port: ATTACKER.port, addresses: [ATTACKER.address] };
+    cloud.sim.call(attacker, (a) =>
+      a.send(victim.handle.endpoint, carrying('flood', claim, victim.key)),
+    );
+    cloud.sim.runFor(5_000); // the claim's check (answered), then the old endpoint's probe (2 s)
+    const now = node.cache.get(gone.key);
+    expect(now && endpointKey({ address: now.addresses[0]!, port: now.port })).toBe(
+      endpointKey(ATTACKER),
+    );
+  });
 });
