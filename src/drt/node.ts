@@ -509,7 +509,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void {
     if (endpoint !== undefined) {
       const cached = this.routeCache.get(id);
+      // (An entry without addresses gives an endpoint without one: no evidence either.)
       if (cached === undefined || cached.addresses.length === 0) return;
+      if (!(endpoint.address instanceof Uint8Array)) return;
       if (!endpointsEqual(entryEndpoint(cached), endpoint)) {
         // The failure was at another endpoint: no evidence against the cached entry.
         bump(this.stats.dropped, 'evict-other-endpoint');
