@@ -19,14 +19,20 @@
  * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
 import { RouteCache } from '../cache/index.js';
-import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
-import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import {
+  type AdmitOrigin,
+  type EntryCredential,
+  entryEndpoint,
+  type LocalRegistration,
+  type NodeCore,
+} from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
@@ -45,6 +51,7 @@ import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import type { Output, SansIoNode } from './sans-io.js';
 import { Searches } from './searches.js';
+import type { ValidatedRecord } from './security-provider.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
@@ -80,6 +87,12 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly registrations: Registrations;
   private readonly sync: Sync;
   private readonly core: NodeCore;
+  /**
+   * Owner key and validity of cached entries admitted with a proof, for judging their revokes.
+   * Keyed by the cached RouteEntry object (the cache holds entries by reference), so an entry
+   * that leaves the cache takes its credential with it: bounded by the cache.
+   */
+  private readonly credentials = new WeakMap<RouteEntry, EntryCredential>();
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
   /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
@@ -477,8 +490,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       newMessageId: () => this.options.rng.nextU32(),
       send: (to, message) => this.send(to, message),
       emit: (event) => this.emit(event),
-      admit: (entry, origin) => this.admit(entry, origin),
-      evict: (id, reason) => this.evict(id, reason),
+      admit: (entry, origin, proof) => this.admit(entry, origin, proof),
+      evict: (id, reason, endpoint) => this.evict(id, reason, endpoint),
+      credentialOf: (entry) => this.credentials.get(entry),
       offer: (entry, origin) => this.pendingAdds.offer(entry, origin),
       admitCheck: (held) => this.probeGate.admit(this.nowMsValue, held),
       isSelf: (entry) =>
@@ -504,10 +518,25 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       bump(this.stats.boundHits, 'outstanding');
   }
 
-  private admit(entry: RouteEntry, origin: AdmitOrigin): void {
+  /**
+   * Design decision (issue 10): an entry whose ID is cached at another endpoint, even one that
+   * answered its own check (and proved its key, in a leaf set), does not replace the cached
+   * entry: that entry is probed at its own endpoint and the newcomer waits; it is admitted only
+   * if the probe fails (pending-adds.ts `contest`). So a live owner can never be displaced by
+   * someone else answering for its ID, and an owner that moved is replaced after one probe.
+   * The same endpoint with other addresses replaces at once (the owner refreshed its entry).
+   */
+  private admit(entry: RouteEntry, origin: AdmitOrigin, proof?: ValidatedRecord): void {
     if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) return;
+    const cached = this.routeCache.get(entry.id);
+    if (cached !== undefined && cached.addresses.length > 0 && !sameEndpoint(cached, entry)) {
+      this.pendingAdds.contest(cached, entry, origin, proof);
+      return;
+    }
     const result = this.routeCache.add(entry);
     if (result.added) this.stats.cacheAdmissions++;
+    const credential = proof ? credentialOf(proof) : cached && this.credentials.get(cached);
+    if (credential !== undefined) this.credentials.set(entry, credential);
     this.options.trace?.(
       `admit ${toHex(entry.id).slice(0, 8)} added=${result.added} evicted=${result.evicted.map((e) => toHex(e.id).slice(0, 8)).join(',')}`,
     );
@@ -530,7 +559,18 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     }
   }
 
-  private evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void {
+  private evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void {
+    if (endpoint !== undefined) {
+      const cached = this.routeCache.get(id);
+      // (An entry without addresses gives an endpoint without one: no evidence either.)
+      if (cached === undefined || cached.addresses.length === 0) return;
+      if (!(endpoint.address instanceof Uint8Array)) return;
+      if (!endpointsEqual(entryEndpoint(cached), endpoint)) {
+        // The failure was at another endpoint: no evidence against the cached entry.
+        bump(this.stats.dropped, 'evict-other-endpoint');
+        return;
+      }
+    }
     const result = this.routeCache.remove(id);
     this.options.trace?.(
       `evict ${toHex(id).slice(0, 8)} ${reason} removed=${result.removed !== undefined}`,
@@ -540,4 +580,14 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.emitLeafChanges(result.leafSetChanges);
     if (this.routeCache.size === 0 && this.statusValue === 'active') this.setStatus('alone');
   }
+}
+
+function sameEndpoint(a: RouteEntry, b: RouteEntry): boolean {
+  if (a.addresses.length === 0 || b.addresses.length === 0) return false;
+  return endpointsEqual(entryEndpoint(a), entryEndpoint(b));
+}
+
+function credentialOf(proof: ValidatedRecord): EntryCredential | undefined {
+  if (proof.ownerKey === undefined && proof.validUntilWallMs === undefined) return undefined;
+  return { ownerKey: proof.ownerKey, validUntilWallMs: proof.validUntilWallMs };
 }

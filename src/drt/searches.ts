@@ -11,7 +11,7 @@ import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
-import type { NodeCore } from './core.js';
+import { entryEndpoint, type NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump } from './stats.js';
@@ -217,7 +217,8 @@ export class Searches {
         this.request(search, action);
         return;
       case 'stale':
-        if (core.cache.has(action.entry.id)) core.evict(action.entry.id, 'stale');
+        if (core.cache.has(action.entry.id))
+          core.evict(action.entry.id, 'stale', entryEndpoint(action.entry));
         return;
       case 'intermediate':
         if (search.purpose.kind === 'app') {
@@ -236,7 +237,7 @@ export class Searches {
         return;
       case 'result': {
         const record = action.proof as ValidatedRecord;
-        core.admit(action.entry, { via: 'other' });
+        core.admit(action.entry, { via: 'other' }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
         core.emit({

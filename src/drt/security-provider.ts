@@ -33,6 +33,34 @@ export interface ValidatedRecord {
   readonly revoke: boolean;
   /** Provider-specific evidence (e.g. the verified CPA). */
   readonly proof: unknown;
+  /**
+   * The public key that signed the record, when the key (ID) binds its owner so that only that
+   * key may sign for it: a revoke of an entry admitted with this record must carry the same
+   * owner key. Absent where anyone may sign for the key (the null provider, unsecured `0.` PNRP
+   * names): then any valid revoke is accepted, as the spec has it.
+   */
+  readonly ownerKey?: Uint8Array;
+  /**
+   * When the record stops being valid (wall-clock ms; a CPA's Not After). Every record of one
+   * publisher is signed with the same lifetime, so this orders its records by signing time: a
+   * revoke whose validity ends before that of the registration it would remove was signed before
+   * that registration, and is ignored as a replay. Absent: no ordering (any valid revoke counts).
+   */
+  readonly validUntilWallMs?: number;
+}
+
+/**
+ * What a revoke says about itself before any signature is checked (`peekRevoke`): enough to
+ * drop revokes for keys this node does not hold, by keys other than the owner's, or older than
+ * the registration, without paying for a verification. Never trusted on its own: a revoke that
+ * passes these checks is verified in full with `validateRecord`.
+ */
+export interface RevokeSummary {
+  readonly key: Key;
+  /** As {@link ValidatedRecord.ownerKey}. */
+  readonly ownerKey?: Uint8Array;
+  /** As {@link ValidatedRecord.validUntilWallMs}. */
+  readonly validUntilWallMs?: number;
 }
 
 /** Outcome of validating a remote proof. */
@@ -75,6 +103,12 @@ export interface SecurityProvider {
   secureRecord(record: KeyRecord, nowWallMs: number): Uint8Array;
   /** Validates a remote proof. */
   validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict;
+  /**
+   * Decodes a flooded revoke cheaply (no signature check): the key it names and, where the
+   * provider knows them, its owner key and validity. Undefined for bytes that are no revoke.
+   * Absent: every revoke is verified in full before the node can see which key it names.
+   */
+  peekRevoke?(bytes: Uint8Array): RevokeSummary | undefined;
   /** Credential sent when an INQUIRE sets the C flag, if the provider has one. */
   certChain?(key: Key): Uint8Array | undefined;
   /**
@@ -192,6 +226,12 @@ export function nullSecurityProvider(): SecurityProvider {
         ? `app data is ${appData.length} bytes, at most ${KEY_RECORD_APP_DATA_MAX}`
         : undefined,
     secureRecord: (record) => encodeNullRecord(record),
+    // Null records carry no signature, so anyone may forge a revoke of any key: as with
+    // DrtCreateNullSecurityProvider, the null provider protects nothing (no owner, no ordering).
+    peekRevoke(bytes) {
+      const decoded = decodeNullRecord(bytes);
+      return decoded.ok && decoded.value.revoke ? { key: decoded.value.key } : undefined;
+    },
     validateRecord(bytes, expect) {
       const decoded = decodeNullRecord(bytes);
       if (!decoded.ok) return { ok: false, reason: 'malformed' };

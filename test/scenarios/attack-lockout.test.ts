@@ -107,7 +107,10 @@ describe('attack: spoofed SOLICIT flood (1,000 per second)', () => {
     // per token, burst 40 + 20/s over 6 s.
     const atVictim = net.offNet.filter((d) => endpointKey(d.to) === endpointKey(VICTIM)).length;
     expect(atVictim).toBeLessThanOrEqual(2 * (40 + 20 * 6));
-    expect(s.boundHits['probe-rate']).toBeGreaterThan(0);
+    // Either the rate or the unproven sources' one share of the pending-add table held them back.
+    expect(
+      (s.boundHits['probe-rate'] ?? 0) + (s.boundHits['pending-adds-source'] ?? 0),
+    ).toBeGreaterThan(0);
   });
 });
 
