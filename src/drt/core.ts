@@ -8,6 +8,8 @@ import type { RouteCache } from '../cache/index.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import type { Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
+import type { AddressProofs } from './address-proof.js';
+import type { SigningBudget } from './budget.js';
 import type { NodeEvent } from './events.js';
 import type { ResolvedDrtOptions } from './options.js';
 import type { DrtStats } from './stats.js';
@@ -46,8 +48,16 @@ export interface NodeCore {
   wallNowMs(): number;
   /** A fresh random message ID. */
   newMessageId(): number;
-  /** Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. */
-  send(to: Endpoint, message: Message): void;
+  /** Proven endpoints, unproven credits and cookies (address-proof.ts). */
+  readonly proofs: AddressProofs;
+  /** Token buckets for fresh signed proofs (budget.ts). */
+  readonly signing: SigningBudget;
+  /**
+   * Encodes (fragmenting AUTHORITY as needed) and queues the datagrams, unless they would exceed
+   * the anti-amplification credit of an unproven destination (then nothing is sent, counted in
+   * `boundHits.amplification`, and false returned). `initiated`: our own request, never charged.
+   */
+  send(to: Endpoint, message: Message, options?: { readonly initiated?: boolean }): boolean;
   emit(event: NodeEvent): void;
   /** Puts a checked entry in the cache, emits leaf-set events and floods as the spec says. */
   admit(entry: RouteEntry, origin: AdmitOrigin): void;

@@ -18,6 +18,8 @@ import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
+import { AddressProofs } from './address-proof.js';
+import { SigningBudget } from './budget.js';
 import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
@@ -32,6 +34,11 @@ import type { Output, SansIoNode } from './sans-io.js';
 import { Searches } from './searches.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
+
+/** Requests whose message ID may echo our cookie (address-proof.ts). */
+const ECHO_TYPES: ReadonlySet<string> = new Set(['lookup', 'inquire', 'solicit', 'request', 'flood']);
+/** Types only our own initiative sends: never charged to an unproven destination's credit. */
+const INITIATED_TYPES: ReadonlySet<string> = new Set(['lookup', 'solicit', 'request']);
 
 /** Delay between joining (first cache entry) and the first registration walk. */
 const JOIN_SETTLE_MS = 2000;
@@ -56,6 +63,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly floods: Floods;
   private readonly registrations: Registrations;
   private readonly sync: Sync;
+  private readonly proofs: AddressProofs;
+  private readonly signing: SigningBudget;
   private readonly core: NodeCore;
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
@@ -75,6 +84,13 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     });
     this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
     this.reassembler = new AuthorityReassembler();
+    this.proofs = new AddressProofs(
+      o.rng.fork('address-proof').bytes(32),
+      o.crypto.sha256,
+      o,
+      this.stats.boundHits,
+    );
+    this.signing = new SigningBudget(o, this.stats.boundHits);
     this.core = this.makeCore();
     this.searches = new Searches(this.core, (purpose, results) =>
       this.registrations.onWalkDone(purpose, results),
@@ -219,6 +235,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private receive(nowMs: number, from: Endpoint, payload: Uint8Array): string | undefined {
     if (this.closed || this.statusValue === 'faulted') return 'closed';
     if (from.port <= 1024) return 'reserved-port';
+    this.proofs.received(nowMs, from, payload.length);
     const decoded = decodeMessage(payload);
     if (!decoded.ok) return decoded.error.code;
     let msg = decoded.value;
@@ -237,6 +254,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       if (refusal !== undefined) return refusal;
     }
     bump(this.stats.received, msg.type);
+    // A request whose message ID is the cookie of an earlier small answer proves its source.
+    if (ECHO_TYPES.has(msg.type) && this.proofs.echoed(nowMs, from, msg.messageId))
+      this.stats.addressesProven++;
     try {
       this.dispatch(from, msg);
     } catch (e) {
@@ -308,8 +328,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       case 'flood':
         return this.floods.onFlood(from, msg);
       case 'ack':
-        // ACKs of our FLOODs matter; an ACK of a REQUEST only confirms what the FLOODs show.
-        this.floods.onAck(from, msg);
+        // ACKs of our FLOODs matter; an ACK of a REQUEST only confirms what the FLOODs show; an
+        // ACK of a SOLICIT asks us to prove our address (sync.ts).
+        if (!this.floods.onAck(from, msg)) this.sync.onAck(from, msg);
         return;
     }
   }
@@ -425,7 +446,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       nowMs: () => this.nowMsValue,
       wallNowMs: () => this.options.wallClock.nowMs(),
       newMessageId: () => this.options.rng.nextU32(),
-      send: (to, message) => this.send(to, message),
+      proofs: this.proofs,
+      signing: this.signing,
+      send: (to, message, options) => this.send(to, message, options?.initiated),
       emit: (event) => this.emit(event),
       admit: (entry, origin) => this.admit(entry, origin),
       evict: (id, reason) => this.evict(id, reason),
@@ -437,18 +460,26 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     };
   }
 
-  private send(to: Endpoint, message: Message): void {
+  private send(to: Endpoint, message: Message, initiated?: boolean): boolean {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
         ? withMembership(message, membership)
         : message;
-    for (const payload of encodeDatagrams(secured)) {
+    const payloads = encodeDatagrams(secured);
+    let bytes = 0;
+    for (const payload of payloads) bytes += payload.length;
+    if (!this.proofs.charge(this.nowMsValue, to, bytes, initiated ?? INITIATED_TYPES.has(message.type))) {
+      bump(this.stats.boundHits, 'amplification');
+      return false;
+    }
+    for (const payload of payloads) {
       this.stats.datagramsSent++;
       this.stats.bytesSent += payload.length;
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
+    return true;
   }
 
   private admit(entry: RouteEntry, origin: AdmitOrigin): void {

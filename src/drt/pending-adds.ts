@@ -23,9 +23,11 @@ interface Check {
   readonly purpose: 'admit' | 'probe';
   readonly nonce: Uint8Array | undefined;
   readonly to: Endpoint;
-  readonly messageId: number;
+  messageId: number;
   readonly firstSentMs: number;
   retransmitted: boolean;
+  /** Repeated with the answerer's cookie after a B-flag answer (address-proof.ts). */
+  echoed: boolean;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
@@ -86,6 +88,7 @@ export class PendingAdds {
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
+      echoed: false,
     };
     this.byMessage.set(check.messageId, check);
     this.byId.set(idHex, check);
@@ -113,8 +116,23 @@ export class PendingAdds {
       bump(core.stats.dropped, 'unexpected-source');
       return true;
     }
-    this.end(check);
+    core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
     const { buffer } = msg;
+    if (buffer.flags.busy && !check.echoed && !this.byMessage.has(msg.messageId)) {
+      // Prove our address: the same INQUIRE again with the answerer's cookie as message ID.
+      check.echoed = true;
+      this.byMessage.delete(check.messageId);
+      check.messageId = msg.messageId;
+      this.byMessage.set(check.messageId, check);
+      this.transmit(check);
+      return true;
+    }
+    this.end(check);
+    if (buffer.flags.busy) {
+      bump(core.stats.dropped, 'proof-busy'); // throttled: give the entry up, evict nothing
+      if (check.purpose === 'admit') core.stats.cacheAdmissionsRefused++;
+      return true;
+    }
     if (buffer.flags.notRegistered) {
       this.refuse(check, 'denied');
       return true;

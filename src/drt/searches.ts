@@ -10,7 +10,13 @@ import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
 import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
+import type {
+  AuthorityMessage,
+  Message,
+  ReasonCode,
+  ResolveCriteria,
+  RouteEntry,
+} from '../wire/types.js';
 import type { NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
 import type { ValidatedRecord } from './security-provider.js';
@@ -34,6 +40,10 @@ interface Search {
   wantedExtendedPayload: boolean;
   expectFrom: Endpoint | undefined;
   waitUntilMs: number;
+  /** The request in flight, kept to repeat it with the answerer's cookie (address-proof.ts). */
+  lastRequest: Message | undefined;
+  /** The request in flight was already repeated with a cookie. */
+  echoed: boolean;
 }
 
 /** Called when a search ends (registration walks use it). */
@@ -101,6 +111,8 @@ export class Searches {
       wantedExtendedPayload: false,
       expectFrom: undefined,
       waitUntilMs: Number.POSITIVE_INFINITY,
+      lastRequest: undefined,
+      echoed: false,
     };
     this.byId.set(search.id, search);
     core.stats.searchesStarted++;
@@ -135,6 +147,8 @@ export class Searches {
       bump(core.stats.dropped, 'unexpected-source');
       return true;
     }
+    core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
+    if (msg.buffer.flags.busy && this.echo(search, msg.messageId)) return true;
     this.byMessage.delete(search.messageId);
     search.expectFrom = undefined;
     const awaiting = search.resolution.awaiting;
@@ -154,10 +168,31 @@ export class Searches {
     return true;
   }
 
+  /**
+   * A B-flag AUTHORITY to a request not yet repeated: the answerer wants our address proven, so
+   * the same request goes again with its message ID (the cookie) as ours. Once per request; a
+   * second B is a refusal (the answerer's signing budget is spent). Returns true when repeated.
+   */
+  private echo(search: Search, cookie: number): boolean {
+    const last = search.lastRequest;
+    if (search.echoed || !last || !search.expectFrom || this.byMessage.has(cookie)) return false;
+    search.echoed = true;
+    this.byMessage.delete(search.messageId);
+    search.messageId = cookie;
+    this.byMessage.set(cookie, search);
+    search.lastRequest = { ...last, messageId: cookie } as Message;
+    this.core.send(search.expectFrom, search.lastRequest, { initiated: true });
+    return true;
+  }
+
   private judge(search: Search, entry: RouteEntry, msg: AuthorityMessage) {
     const core = this.core;
     const { buffer } = msg;
     if (buffer.flags.notRegistered) return { ok: false, reason: 'not-registered' } as const;
+    if (buffer.flags.busy) {
+      bump(core.stats.dropped, 'proof-busy');
+      return { ok: false, reason: 'busy' } as const;
+    }
     if (!buffer.validateCpa) return { ok: false, reason: 'missing-proof' } as const;
     const verdict = core.options.security.validateRecord(buffer.validateCpa, {
       key: entry.id,
@@ -264,6 +299,7 @@ export class Searches {
     else {
       this.byMessage.delete(search.messageId);
       search.messageId = core.newMessageId();
+      search.echoed = false;
     }
     this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
@@ -273,7 +309,7 @@ export class Searches {
       search.wantedExtendedPayload =
         search.purpose.kind === 'app' &&
         (core.options.security.wantExtendedPayload?.(action.candidate.id) ?? false);
-      core.send(action.endpoint, {
+      this.sendRequest(search, action.endpoint, {
         type: 'inquire',
         ...header,
         flags: {
@@ -287,7 +323,7 @@ export class Searches {
       return;
     }
     const { criteria, precision, reason } = this.controlsFor(search);
-    core.send(action.endpoint, {
+    this.sendRequest(search, action.endpoint, {
       type: 'lookup',
       ...header,
       controls: {
@@ -301,6 +337,11 @@ export class Searches {
       ...(action.bestMatch ? { bestMatch: action.bestMatch } : {}),
       flaggedPath: action.flaggedPath,
     });
+  }
+
+  private sendRequest(search: Search, to: Endpoint, message: Message): void {
+    search.lastRequest = message;
+    this.core.send(to, message, { initiated: true });
   }
 
   private controlsFor(search: Search): {
