@@ -14,27 +14,34 @@
  *   Rng, the epoch `cookieEpochMs` long; the current and the previous epoch are accepted. The
  *   proven set is an LRU of `provenSourcesMax` endpoints, each for `provenTtlMs` after its last
  *   proof.
- * - Every byte the node sends to an unproven endpoint it has heard from is charged against an
+ * - Every answer the node sends to an unproven endpoint it has heard from is charged against an
  *   **anti-amplification credit** (QUIC's rule, RFC 9000 §8.1, with factor 1): the bytes received
- *   from that endpoint minus the bytes already sent to it, kept 10 s after the last datagram in an
- *   LRU of `unprovenSourcesMax`. Answers, their fragments, the FLOODs of a sync conversation,
- *   INQUIRE checks of a route entry naming the source and their retransmits all pay; a send the
- *   credit cannot cover is not sent (`boundHits.amplification`). Node-initiated requests (the
- *   resolver's LOOKUP and INQUIRE, SOLICIT, REQUEST) are not answers and are not charged; an
- *   endpoint that never sent us anything has no credit record and is not charged either (the
- *   rate of probes toward third parties is issue 10 item 4's bound, not this one).
+ *   from that endpoint minus the bytes already sent to it, kept 10 s after its last datagram in an
+ *   LRU of `unprovenSourcesMax`. Charged: AUTHORITY (all fragments), ADVERTISE, ACK, FLOOD with
+ *   the D flag (the FLOODs answering a REQUEST, our entry flooded back to a FLOOD's sender), and the
+ *   INQUIRE checks (with their retransmits) of a route entry that names the very endpoint whose
+ *   datagram offered it. A send the credit cannot cover is not sent (`boundHits.amplification`).
+ *   Our own requests (the resolver's LOOKUP and INQUIRE, SOLICIT, REQUEST, acknowledged FLOODs,
+ *   checks of entries learned from third parties, maintenance probes) are not answers and are not
+ *   charged; the rate of probes toward third parties is issue 10 item 4's bound, not this one.
  * - Answers are shaped to fit before that safety net drops them: an INQUIRE asking for a proof,
  *   chain or extended payload from an unproven source gets AUTHORITY with only the B (busy) flag,
  *   36 bytes against the INQUIRE's 56 or more, with the cookie as its message ID; no signature is
  *   made for it. A SOLICIT from an unproven source gets a 20-byte ACK (acking the SOLICIT) with the
  *   cookie, and opens no conversation. A requester that sees such a B-flag AUTHORITY or SOLICIT ACK
- *   sends the same request again with the cookie as message ID, once. A LOOKUP answer whose route
- *   entry would not fit drops addresses after the first until it does. ADVERTISE, AUTHORITY and
- *   ACK answers to unproven sources always carry the cookie, so a REQUEST can echo the ADVERTISE's.
+ *   sends the same request again with the cookie as message ID (at most twice: if another request
+ *   of ours already echoes that cookie, the repeat takes a fresh ID and may be challenged once
+ *   more). A B flag under the request's own message ID is no challenge but a refusal (budget.ts).
+ *   A LOOKUP answer whose route entry would not fit drops addresses after the first until it
+ *   does. AUTHORITY answers to unproven sources and every ADVERTISE carry the cookie as message
+ *   ID, and the joiner's REQUEST echoes the ADVERTISE's.
  *
- * Limit: under more than `unprovenSourcesMax` spoofed sources at once, the oldest credit record is
- * forgotten, and a retransmitted check toward that source then goes out uncharged (at most two
- * INQUIREs per route entry the pending-add table accepts).
+ * Limits: under more than `unprovenSourcesMax` spoofed sources at once, the oldest credit record
+ * is forgotten, and a retransmitted check toward that source then goes out uncharged (at most two
+ * INQUIREs per route entry the pending-add table accepts). A spoofer who forges the address of an
+ * endpoint this node has proven (it talked with us in the last `provenTtlMs`) gets full answers
+ * sent there: the signing budget bounds the large ones (proofs), LOOKUP answers stay under about
+ * 3x. Binding answers to a per-exchange secret would need a field MS-PNRP does not have.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { bump } from './stats.js';
@@ -64,6 +71,8 @@ export class AddressProofs {
   /** endpointKey -> expiry, in LRU order (oldest first). */
   private readonly proven = new Map<string, number>();
   private readonly credits = new Map<string, Credit>();
+  /** Cookies we echo as message IDs, until when: one request per cookie, so answers match. */
+  private readonly echoes = new Map<number, number>();
 
   constructor(
     secret: Uint8Array,
@@ -137,6 +146,27 @@ export class AddressProofs {
     if (messageId !== this.cookieAt(epoch, from) && messageId !== this.cookieAt(epoch - 1, from))
       return false;
     this.prove(nowMs, from);
+    return true;
+  }
+
+  /**
+   * Reserves `cookie` as the message ID of one repeated request of ours until `untilMs`. False when
+   * another request of ours (a search, a pending-add check) already echoes it: two requests to one
+   * endpoint must not share a message ID, or one would take the other's answer. That one then
+   * repeats with a fresh ID instead, and is answered in full once the first echo proved us.
+   */
+  claimEcho(nowMs: number, cookie: number, untilMs: number): boolean {
+    const until = this.echoes.get(cookie);
+    if (until !== undefined && nowMs < until) return false;
+    this.echoes.delete(cookie);
+    if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+      for (const [c, t] of this.echoes) if (nowMs >= t) this.echoes.delete(c);
+      if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+        bump(this.boundHits, 'echoes');
+        return false;
+      }
+    }
+    this.echoes.set(cookie, untilMs);
     return true;
   }
 

@@ -13,7 +13,7 @@
  * (drt/searches.ts) then counts the hop as rejected (`dropped['proof-busy']`) and goes on with
  * its other candidates; a pending-add check gives the entry up without evicting anything.
  */
-import { endpointKey, type Endpoint } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { bump } from './stats.js';
 
 /** A token bucket on injected milliseconds. */
@@ -51,7 +51,10 @@ export class TokenBucket {
 
   private refill(nowMs: number): void {
     if (nowMs > this.lastMs) {
-      this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.lastMs) * this.perSecond) / 1000);
+      this.tokens = Math.min(
+        this.burst,
+        this.tokens + ((nowMs - this.lastMs) * this.perSecond) / 1000,
+      );
       this.lastMs = nowMs;
     }
   }

@@ -53,11 +53,14 @@ export interface NodeCore {
   /** Token buckets for fresh signed proofs (budget.ts). */
   readonly signing: SigningBudget;
   /**
-   * Encodes (fragmenting AUTHORITY as needed) and queues the datagrams, unless they would exceed
-   * the anti-amplification credit of an unproven destination (then nothing is sent, counted in
-   * `boundHits.amplification`, and false returned). `initiated`: our own request, never charged.
+   * Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. Answers (AUTHORITY,
+   * ADVERTISE, ACK, FLOOD with D) and sends marked `charged` pay from the anti-amplification
+   * credit of an unproven destination; one the credit cannot cover is not sent (counted in
+   * `boundHits.amplification`, false returned). Our own requests are never charged.
    */
-  send(to: Endpoint, message: Message, options?: { readonly initiated?: boolean }): boolean;
+  send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean;
+  /** Source of the datagram being handled, or undefined in a timer or command. */
+  currentSource(): Endpoint | undefined;
   emit(event: NodeEvent): void;
   /** Puts a checked entry in the cache, emits leaf-set events and floods as the spec says. */
   admit(entry: RouteEntry, origin: AdmitOrigin): void;

@@ -36,9 +36,27 @@ import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
 /** Requests whose message ID may echo our cookie (address-proof.ts). */
-const ECHO_TYPES: ReadonlySet<string> = new Set(['lookup', 'inquire', 'solicit', 'request', 'flood']);
-/** Types only our own initiative sends: never charged to an unproven destination's credit. */
-const INITIATED_TYPES: ReadonlySet<string> = new Set(['lookup', 'solicit', 'request']);
+const ECHO_TYPES: ReadonlySet<string> = new Set([
+  'lookup',
+  'inquire',
+  'solicit',
+  'request',
+  'flood',
+]);
+
+/**
+ * Answers, charged to an unproven destination's credit: AUTHORITY, ADVERTISE, ACK, and FLOOD with
+ * the D flag (the FLOODs answering a REQUEST, and our own entry flooded back to a FLOOD's sender).
+ * LOOKUP, INQUIRE, SOLICIT, REQUEST and acknowledged FLOODs are our own initiative.
+ */
+function isAnswer(message: Message): boolean {
+  return (
+    message.type === 'authority' ||
+    message.type === 'advertise' ||
+    message.type === 'ack' ||
+    (message.type === 'flood' && message.dontAck)
+  );
+}
 
 /** Delay between joining (first cache entry) and the first registration walk. */
 const JOIN_SETTLE_MS = 2000;
@@ -72,6 +90,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
   private closed = false;
+  /** Source of the datagram being dispatched (pending-add checks toward it pay from its credit). */
+  private source: Endpoint | undefined;
 
   constructor(options: DrtNodeOptions) {
     this.options = resolveDrtOptions(options);
@@ -257,10 +277,13 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     // A request whose message ID is the cookie of an earlier small answer proves its source.
     if (ECHO_TYPES.has(msg.type) && this.proofs.echoed(nowMs, from, msg.messageId))
       this.stats.addressesProven++;
+    this.source = from;
     try {
       this.dispatch(from, msg);
     } catch (e) {
       this.fault(e);
+    } finally {
+      this.source = undefined;
     }
     return undefined;
   }
@@ -448,7 +471,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       newMessageId: () => this.options.rng.nextU32(),
       proofs: this.proofs,
       signing: this.signing,
-      send: (to, message, options) => this.send(to, message, options?.initiated),
+      send: (to, message, options) => this.send(to, message, options?.charged),
+      currentSource: () => this.source,
       emit: (event) => this.emit(event),
       admit: (entry, origin) => this.admit(entry, origin),
       evict: (id, reason) => this.evict(id, reason),
@@ -460,7 +484,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     };
   }
 
-  private send(to: Endpoint, message: Message, initiated?: boolean): boolean {
+  private send(to: Endpoint, message: Message, charged?: boolean): boolean {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
@@ -469,7 +493,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const payloads = encodeDatagrams(secured);
     let bytes = 0;
     for (const payload of payloads) bytes += payload.length;
-    if (!this.proofs.charge(this.nowMsValue, to, bytes, initiated ?? INITIATED_TYPES.has(message.type))) {
+    const answer = charged || isAnswer(message);
+    if (!this.proofs.charge(this.nowMsValue, to, bytes, !answer)) {
       bump(this.stats.boundHits, 'amplification');
       return false;
     }

@@ -13,6 +13,7 @@ import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
 import type { AdmitOrigin, NodeCore } from './core.js';
+import { ECHOES_MAX } from './searches.js';
 import { bump } from './stats.js';
 
 interface Check {
@@ -26,8 +27,10 @@ interface Check {
   messageId: number;
   readonly firstSentMs: number;
   retransmitted: boolean;
-  /** Repeated with the answerer's cookie after a B-flag answer (address-proof.ts). */
-  echoed: boolean;
+  /** Repeats after a B-flag answer (address-proof.ts; at most ECHOES_MAX). */
+  echoes: number;
+  /** Offered by a datagram from `to` itself: its INQUIREs pay from that source's credit. */
+  readonly charged: boolean;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
@@ -88,8 +91,11 @@ export class PendingAdds {
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
-      echoed: false,
+      echoes: 0,
+      charged: false,
     };
+    const source = core.currentSource();
+    if (source && endpointsEqual(source, check.to)) (check as { charged: boolean }).charged = true;
     this.byMessage.set(check.messageId, check);
     this.byId.set(idHex, check);
     this.transmit(check);
@@ -97,14 +103,18 @@ export class PendingAdds {
 
   private transmit(check: Check): void {
     const wantCpa = check.nonce !== undefined;
-    this.core.send(check.to, {
-      type: 'inquire',
-      messageId: check.messageId,
-      version: this.core.version,
-      flags: { wantCpa, wantCertChain: wantCpa, wantExtendedPayload: false },
-      validateId: check.entry.id,
-      ...(check.nonce ? { nonce: check.nonce } : {}),
-    });
+    this.core.send(
+      check.to,
+      {
+        type: 'inquire',
+        messageId: check.messageId,
+        version: this.core.version,
+        flags: { wantCpa, wantCertChain: wantCpa, wantExtendedPayload: false },
+        validateId: check.entry.id,
+        ...(check.nonce ? { nonce: check.nonce } : {}),
+      },
+      { charged: check.charged },
+    );
   }
 
   /** Handles an AUTHORITY if it answers one of our checks; returns false otherwise. */
@@ -118,11 +128,17 @@ export class PendingAdds {
     }
     core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
     const { buffer } = msg;
-    if (buffer.flags.busy && !check.echoed && !this.byMessage.has(msg.messageId)) {
-      // Prove our address: the same INQUIRE again with the answerer's cookie as message ID.
-      check.echoed = true;
+    // A B flag under a new message ID is a challenge carrying the cookie; under ours, a refusal.
+    if (buffer.flags.busy && msg.messageId !== check.messageId && check.echoes < ECHOES_MAX) {
+      // Prove our address: the same INQUIRE again with the answerer's cookie as message ID (a
+      // fresh one if another request of ours already echoes that cookie).
+      const now = core.nowMs();
+      const free =
+        !this.byMessage.has(msg.messageId) &&
+        core.proofs.claimEcho(now, msg.messageId, now + TIMEOUT_MS);
+      check.echoes++;
       this.byMessage.delete(check.messageId);
-      check.messageId = msg.messageId;
+      check.messageId = free ? msg.messageId : core.newMessageId();
       this.byMessage.set(check.messageId, check);
       this.transmit(check);
       return true;

@@ -88,7 +88,12 @@ export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage)
   });
   // Unproven source: shorten the route entry's address list until the answer fits its credit.
   const credit = core.proofs.credit(core.nowMs(), from);
-  while (reply && reply.addresses.length > 1 && answerBytes(core, answer) > credit) {
+  while (
+    credit !== Number.POSITIVE_INFINITY &&
+    reply &&
+    reply.addresses.length > 1 &&
+    answerBytes(answer) > credit
+  ) {
     reply = { ...reply, addresses: reply.addresses.slice(0, reply.addresses.length - 1) };
     answer = { ...answer, buffer: { flags, routeEntry: reply } };
   }
@@ -109,7 +114,7 @@ function authority(
   return { type: 'authority', messageId, version: core.version, ackedMessageId, buffer };
 }
 
-function answerBytes(core: NodeCore, message: AuthorityMessage): number {
+function answerBytes(message: AuthorityMessage): number {
   let bytes = 0;
   for (const d of encodeDatagrams(message)) bytes += d.length;
   return bytes;
@@ -122,6 +127,7 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
   core.stats.inquiresAnswered++;
   const reg = core.locals.get(toHex(msg.validateId));
   let buffer: AuthorityBuffer;
+  let throttled = false;
   const now = core.nowMs();
   const asksMuch = msg.flags.wantCpa || msg.flags.wantCertChain || msg.flags.wantExtendedPayload;
   if (!reg) {
@@ -131,6 +137,7 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
     buffer = BUSY; // prove your address: repeat with our cookie (the message ID) as yours
   } else if (msg.flags.wantCpa && !core.signing.take(now, from)) {
     buffer = BUSY; // throttled: counted in boundHits signing-source / signing-node
+    throttled = true;
   } else {
     const security = core.options.security;
     const nonce = msg.nonce ?? ZERO_NONCE;
@@ -159,8 +166,12 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
     };
   }
   let answer = authority(core, from, msg.messageId, buffer);
+  // Throttled: the B flag under the request's own message ID, which tells the requester there is
+  // no cookie to echo (a challenge carries the cookie), so it gives up at once.
+  if (throttled) answer = { ...answer, messageId: msg.messageId };
   // Extras asked without A, C or X (a classifier) that would not fit: the same challenge.
-  if (answerBytes(core, answer) > core.proofs.credit(now, from)) {
+  const credit = core.proofs.credit(now, from);
+  if (credit !== Number.POSITIVE_INFINITY && answerBytes(answer) > credit) {
     core.stats.addressChallenges++;
     answer = authority(core, from, msg.messageId, BUSY);
   }

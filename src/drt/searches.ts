@@ -42,9 +42,17 @@ interface Search {
   waitUntilMs: number;
   /** The request in flight, kept to repeat it with the answerer's cookie (address-proof.ts). */
   lastRequest: Message | undefined;
-  /** The request in flight was already repeated with a cookie. */
-  echoed: boolean;
+  /** Times the request in flight was repeated after a B flag (at most ECHOES_MAX). */
+  echoes: number;
 }
+
+/** How long a repeated request holds the cookie it echoes (the MS-PNRP hop timeout). */
+const ECHO_HOLD_MS = 2000;
+/**
+ * Repeats of one request after a B flag: the cookie echo, and one more in case the first repeat
+ * had to use a fresh ID (its cookie was taken). A B flag after that is a refusal.
+ */
+export const ECHOES_MAX = 2;
 
 /** Called when a search ends (registration walks use it). */
 export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
@@ -112,7 +120,7 @@ export class Searches {
       expectFrom: undefined,
       waitUntilMs: Number.POSITIVE_INFINITY,
       lastRequest: undefined,
-      echoed: false,
+      echoes: 0,
     };
     this.byId.set(search.id, search);
     core.stats.searchesStarted++;
@@ -148,7 +156,13 @@ export class Searches {
       return true;
     }
     core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
-    if (msg.buffer.flags.busy && this.echo(search, msg.messageId)) return true;
+    // A B flag under a new message ID is a challenge carrying the cookie; under ours, a refusal.
+    if (
+      msg.buffer.flags.busy &&
+      msg.messageId !== search.messageId &&
+      this.echo(search, msg.messageId)
+    )
+      return true;
     this.byMessage.delete(search.messageId);
     search.expectFrom = undefined;
     const awaiting = search.resolution.awaiting;
@@ -169,19 +183,24 @@ export class Searches {
   }
 
   /**
-   * A B-flag AUTHORITY to a request not yet repeated: the answerer wants our address proven, so
-   * the same request goes again with its message ID (the cookie) as ours. Once per request; a
-   * second B is a refusal (the answerer's signing budget is spent). Returns true when repeated.
+   * A B-flag AUTHORITY: the answerer wants our address proven, so the same request goes again
+   * with its message ID (the cookie) as ours. At most ECHOES_MAX times per request; a B after
+   * that is a refusal (the answerer's signing budget is spent). Returns true when repeated.
    */
   private echo(search: Search, cookie: number): boolean {
     const last = search.lastRequest;
-    if (search.echoed || !last || !search.expectFrom || this.byMessage.has(cookie)) return false;
-    search.echoed = true;
+    if (search.echoes >= ECHOES_MAX || !last || !search.expectFrom) return false;
+    const core = this.core;
+    const now = core.nowMs();
+    search.echoes++;
     this.byMessage.delete(search.messageId);
-    search.messageId = cookie;
-    this.byMessage.set(cookie, search);
-    search.lastRequest = { ...last, messageId: cookie } as Message;
-    this.core.send(search.expectFrom, search.lastRequest, { initiated: true });
+    search.messageId =
+      !this.byMessage.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
+        ? cookie
+        : core.newMessageId();
+    this.byMessage.set(search.messageId, search);
+    search.lastRequest = { ...last, messageId: search.messageId } as Message;
+    core.send(search.expectFrom, search.lastRequest);
     return true;
   }
 
@@ -299,7 +318,7 @@ export class Searches {
     else {
       this.byMessage.delete(search.messageId);
       search.messageId = core.newMessageId();
-      search.echoed = false;
+      search.echoes = 0;
     }
     this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
@@ -341,7 +360,7 @@ export class Searches {
 
   private sendRequest(search: Search, to: Endpoint, message: Message): void {
     search.lastRequest = message;
-    this.core.send(to, message, { initiated: true });
+    this.core.send(to, message);
   }
 
   private controlsFor(search: Search): {
