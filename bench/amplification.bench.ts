@@ -13,7 +13,6 @@
  * unproven ratio is at most 1.00 (INQUIRE -> AUTHORITY 0.47-0.64, SOLICIT -> ACK 0.56).
  */
 import { staticBootstrap } from '../src/drt/bootstrap-provider.js';
-import type { NodeEvent } from '../src/drt/events.js';
 import { DrtNode } from '../src/drt/node.js';
 import type { Output, SansIoNode } from '../src/drt/sans-io.js';
 import { nobleCrypto } from '../src/keys/crypto-backend.js';

@@ -75,7 +75,13 @@ describe('the signing budget in DrtNode', () => {
     const n = new DrtNode({
       rng: seededRng(1),
       localEndpoints: [A],
-      security: { ...base, secureRecord: (r, now) => (signed++, base.secureRecord(r, now)) },
+      security: {
+        ...base,
+        secureRecord: (r, now) => {
+          signed++;
+          return base.secureRecord(r, now);
+        },
+      },
       sourceSignatureBurst: 3,
       sourceSignaturesPerSecond: 1,
       signatureBurst: 5,
