@@ -81,21 +81,21 @@ export class PendingAdds {
       return;
     }
     const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
+    const to: Endpoint = { address: entry.addresses[0]!, port: entry.port };
+    const source = core.currentSource();
     const check: Check = {
       entry,
       idHex,
       origin,
       purpose,
       nonce: needProof ? core.options.rng.bytes(16) : undefined,
-      to: { address: entry.addresses[0]!, port: entry.port },
+      to,
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
       echoes: 0,
-      charged: false,
+      charged: source !== undefined && endpointsEqual(source, to),
     };
-    const source = core.currentSource();
-    if (source && endpointsEqual(source, check.to)) (check as { charged: boolean }).charged = true;
     this.byMessage.set(check.messageId, check);
     this.byId.set(idHex, check);
     this.transmit(check);
