@@ -44,6 +44,8 @@ interface Search {
   lastRequest: Message | undefined;
   /** Times the request in flight was repeated after a B flag (at most ECHOES_MAX). */
   echoes: number;
+  /** When to send the echo once more if its answer has not come (it costs a round trip). */
+  echoRetryAtMs: number;
 }
 
 /** How long a repeated request holds the cookie it echoes (the MS-PNRP hop timeout). */
@@ -53,6 +55,8 @@ const ECHO_HOLD_MS = 2000;
  * had to use a fresh ID (its cookie was taken). A B flag after that is a refusal.
  */
 export const ECHOES_MAX = 2;
+/** An echo unanswered this long is sent once more (the hop's own retransmit comes at 1 s). */
+const ECHO_RETRY_MS = 400;
 
 /** Called when a search ends (registration walks use it). */
 export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
@@ -121,6 +125,7 @@ export class Searches {
       waitUntilMs: Number.POSITIVE_INFINITY,
       lastRequest: undefined,
       echoes: 0,
+      echoRetryAtMs: Number.POSITIVE_INFINITY,
     };
     this.byId.set(search.id, search);
     core.stats.searchesStarted++;
@@ -165,6 +170,7 @@ export class Searches {
       return true;
     this.byMessage.delete(search.messageId);
     search.expectFrom = undefined;
+    search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     const awaiting = search.resolution.awaiting;
     const now = core.nowMs();
     if (awaiting?.kind === 'lookup') {
@@ -201,6 +207,7 @@ export class Searches {
     this.byMessage.set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
     core.send(search.expectFrom, search.lastRequest);
+    search.echoRetryAtMs = now + ECHO_RETRY_MS;
     return true;
   }
 
@@ -235,6 +242,14 @@ export class Searches {
   /** Retransmits, times out and resumes searches whose wait ended. */
   onTimer(nowMs: number): void {
     for (const search of [...this.byId.values()]) {
+      if (nowMs >= search.echoRetryAtMs) {
+        // The echo or its answer was lost: repeat it now rather than at the hop's own retransmit.
+        search.echoRetryAtMs = Number.POSITIVE_INFINITY;
+        if (search.expectFrom && search.lastRequest) {
+          this.core.stats.retransmits++;
+          this.core.send(search.expectFrom, search.lastRequest);
+        }
+      }
       if (nowMs >= search.waitUntilMs) this.pump(search);
     }
   }
@@ -242,7 +257,7 @@ export class Searches {
   /** Earliest time `onTimer` has work. */
   nextDeadline(): number {
     let at = Number.POSITIVE_INFINITY;
-    for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs);
+    for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs, s.echoRetryAtMs);
     return at;
   }
 
@@ -319,6 +334,7 @@ export class Searches {
       this.byMessage.delete(search.messageId);
       search.messageId = core.newMessageId();
       search.echoes = 0;
+      search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     }
     this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
