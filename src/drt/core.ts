@@ -8,6 +8,8 @@ import type { RouteCache } from '../cache/index.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import type { Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
+import type { AddressProofs } from './address-proof.js';
+import type { SigningBudget } from './budget.js';
 import type { NodeEvent } from './events.js';
 import type { ResolvedDrtOptions } from './options.js';
 import type { ValidatedRecord } from './security-provider.js';
@@ -62,8 +64,19 @@ export interface NodeCore {
   wallNowMs(): number;
   /** A fresh random message ID. */
   newMessageId(): number;
-  /** Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. */
-  send(to: Endpoint, message: Message): void;
+  /** Proven endpoints, unproven credits and cookies (address-proof.ts). */
+  readonly proofs: AddressProofs;
+  /** Token buckets for fresh signed proofs (budget.ts). */
+  readonly signing: SigningBudget;
+  /**
+   * Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. Answers (AUTHORITY,
+   * ADVERTISE, ACK, FLOOD with D) and sends marked `charged` pay from the anti-amplification
+   * credit of an unproven destination; one the credit cannot cover is not sent (counted in
+   * `boundHits.amplification`, false returned). Our own requests are never charged.
+   */
+  send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean;
+  /** Source of the datagram being handled, or undefined in a timer or command. */
+  currentSource(): Endpoint | undefined;
   emit(event: NodeEvent): void;
   /**
    * Puts a checked entry in the cache, emits leaf-set events and floods as the spec says.

@@ -279,6 +279,7 @@ export class Floods {
       return true;
     }
     this.pending.delete(msg.ackedMessageId);
+    this.core.proofs.prove(this.core.nowMs(), from); // return routability (address-proof.ts)
     if (msg.notRegistered && this.core.cache.has(flood.targetId))
       this.core.evict(flood.targetId, 'denied', flood.to);
     return true;

@@ -26,6 +26,8 @@ import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
+import { AddressProofs } from './address-proof.js';
+import { SigningBudget } from './budget.js';
 import {
   type AdmitOrigin,
   type EntryCredential,
@@ -55,12 +57,33 @@ import type { ValidatedRecord } from './security-provider.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
+/** Requests whose message ID may echo our cookie (address-proof.ts). */
+const ECHO_TYPES: ReadonlySet<string> = new Set([
+  'lookup',
+  'inquire',
+  'solicit',
+  'request',
+  'flood',
+]);
+
+/**
+ * Answers, charged to an unproven destination's credit: AUTHORITY, ADVERTISE, ACK, and FLOOD with
+ * the D flag (the FLOODs answering a REQUEST, and our own entry flooded back to a FLOOD's sender).
+ * LOOKUP, INQUIRE, SOLICIT, REQUEST and acknowledged FLOODs are our own initiative.
+ */
+function isAnswer(message: Message): boolean {
+  return (
+    message.type === 'authority' ||
+    message.type === 'advertise' ||
+    message.type === 'ack' ||
+    (message.type === 'flood' && message.dontAck)
+  );
+}
+
 /** Delay between joining (first cache entry) and the first registration walk. */
 const JOIN_SETTLE_MS = 2000;
 /** Requests remembered for matching their answers (oldest forgotten first, counted). */
 const OUTSTANDING_MAX = 4096;
-/** Endpoints remembered as proven (least recently proven forgotten first). */
-const PROVEN_MAX = 4096;
 
 /**
  * A DRT node. See the module header.
@@ -86,6 +109,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly floods: Floods;
   private readonly registrations: Registrations;
   private readonly sync: Sync;
+  private readonly proofs: AddressProofs;
+  private readonly signing: SigningBudget;
   private readonly core: NodeCore;
   /**
    * Owner key and validity of cached entries admitted with a proof, for judging their revokes.
@@ -99,6 +124,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
   private closed = false;
+  /** Source of the datagram being dispatched (pending-add checks toward it pay from its credit). */
+  private source: Endpoint | undefined;
 
   constructor(options: DrtNodeOptions) {
     this.options = resolveDrtOptions(options);
@@ -116,9 +143,15 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       requestsMax: OUTSTANDING_MAX,
       // An answer may follow the last retransmit by a hop timeout; fragments trail the first.
       answerWindowMs: 2 * hopTimeoutMs,
-      provenMax: PROVEN_MAX,
     });
-    this.probeGate = new ProbeGate(o, this.outstanding, this.stats);
+    this.proofs = new AddressProofs(
+      o.rng.fork('address-proof').bytes(32),
+      o.crypto.sha256,
+      o,
+      this.stats.boundHits,
+    );
+    this.probeGate = new ProbeGate(o, this.proofs, this.stats);
+    this.signing = new SigningBudget(o, this.stats.boundHits);
     this.core = this.makeCore();
     this.searches = new Searches(this.core, (purpose, results) =>
       this.registrations.onWalkDone(purpose, results),
@@ -198,9 +231,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.advance(nowMs);
     for (const entry of entries) {
       if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) continue;
+      // Trusted for routing, but no evidence that anyone answers at these addresses: they are
+      // proven (address-proof.ts) only once they answer us or echo a cookie.
       this.routeCache.add(entry);
-      // A trusted snapshot vouches for its endpoints as a passed check would.
-      for (const address of entry.addresses) this.outstanding.prove({ address, port: entry.port });
     }
     if (this.routeCache.size > 0) this.setStatus('active');
     for (const reg of this.locals.values()) reg.resolvable = true;
@@ -265,6 +298,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private receive(nowMs: number, from: Endpoint, payload: Uint8Array): string | undefined {
     if (this.closed || this.statusValue === 'faulted') return 'closed';
     if (from.port <= 1024) return 'reserved-port';
+    this.proofs.received(nowMs, from, payload.length);
     const decoded = decodeMessage(payload);
     if (!decoded.ok) return decoded.error.code;
     let msg = decoded.value;
@@ -296,14 +330,17 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       'ackedMessageId' in msg &&
       this.outstanding.answers(nowMs, from, msg.type, msg.ackedMessageId)
     )
-      this.outstanding.prove(from);
-    this.probeGate.source = from;
+      this.proofs.prove(nowMs, from); // return routability: it answered what we sent there
+    // A request whose message ID is the cookie of an earlier small answer proves its source.
+    if (ECHO_TYPES.has(msg.type) && this.proofs.echoed(nowMs, from, msg.messageId))
+      this.stats.addressesProven++;
+    this.source = from;
     try {
       this.dispatch(from, msg);
     } catch (e) {
       this.fault(e);
     } finally {
-      this.probeGate.source = undefined;
+      this.source = undefined;
     }
     return undefined;
   }
@@ -371,8 +408,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       case 'flood':
         return this.floods.onFlood(from, msg);
       case 'ack':
-        // ACKs of our FLOODs matter; an ACK of a REQUEST only confirms what the FLOODs show.
-        this.floods.onAck(from, msg);
+        // ACKs of our FLOODs matter; an ACK of a REQUEST only confirms what the FLOODs show; an
+        // ACK of a SOLICIT asks us to prove our address (sync.ts).
+        if (!this.floods.onAck(from, msg)) this.sync.onAck(from, msg);
         return;
     }
   }
@@ -488,13 +526,16 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       nowMs: () => this.nowMsValue,
       wallNowMs: () => this.options.wallClock.nowMs(),
       newMessageId: () => this.options.rng.nextU32(),
-      send: (to, message) => this.send(to, message),
+      proofs: this.proofs,
+      signing: this.signing,
+      send: (to, message, options) => this.send(to, message, options?.charged),
+      currentSource: () => this.source,
       emit: (event) => this.emit(event),
       admit: (entry, origin, proof) => this.admit(entry, origin, proof),
       evict: (id, reason, endpoint) => this.evict(id, reason, endpoint),
       credentialOf: (entry) => this.credentials.get(entry),
       offer: (entry, origin) => this.pendingAdds.offer(entry, origin),
-      admitCheck: (held) => this.probeGate.admit(this.nowMsValue, held),
+      admitCheck: (held) => this.probeGate.admit(this.nowMsValue, this.source, held),
       isSelf: (entry) =>
         entry.addresses.some((address) =>
           this.selfEndpointKeys.has(endpointKey({ address, port: entry.port })),
@@ -502,13 +543,21 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     };
   }
 
-  private send(to: Endpoint, message: Message): void {
+  private send(to: Endpoint, message: Message, charged?: boolean): boolean {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
         ? withMembership(message, membership, to, this.options.wallClock.nowMs())
         : message;
-    for (const payload of encodeDatagrams(secured)) {
+    const payloads = encodeDatagrams(secured);
+    let bytes = 0;
+    for (const payload of payloads) bytes += payload.length;
+    const answer = charged || isAnswer(message);
+    if (!this.proofs.charge(this.nowMsValue, to, bytes, !answer)) {
+      bump(this.stats.boundHits, 'amplification');
+      return false;
+    }
+    for (const payload of payloads) {
       this.stats.datagramsSent++;
       this.stats.bytesSent += payload.length;
       this.outputs.push({ type: 'transmit', to, payload });
@@ -516,6 +565,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     bump(this.stats.sent, message.type);
     if (this.outstanding.sent(this.nowMsValue, to, message))
       bump(this.stats.boundHits, 'outstanding');
+    return true;
   }
 
   /**

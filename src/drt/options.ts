@@ -73,6 +73,27 @@ export interface DrtNodeOptions {
   readonly conversationsMax?: number;
   /** Lifetime of a SOLICIT conversation. @default 15000 */
   readonly conversationMs?: number;
+  /**
+   * Endpoints remembered as proven (they answered us, or echoed our cookie); LRU (address-proof.ts).
+   * @default 4096
+   */
+  readonly provenSourcesMax?: number;
+  /** How long an endpoint stays proven after its last proof. @default 600000 */
+  readonly provenTtlMs?: number;
+  /** Unproven endpoints whose anti-amplification credit is tracked; LRU. @default 1024 */
+  readonly unprovenSourcesMax?: number;
+  /** Lifetime of one cookie epoch; a cookie is accepted in its epoch and the next. @default 30000 */
+  readonly cookieEpochMs?: number;
+  /** Fresh proofs (signed INQUIRE answers) the node signs per second, sustained. @default 100 */
+  readonly signaturesPerSecond?: number;
+  /** Fresh proofs the node may sign in a burst. @default 200 */
+  readonly signatureBurst?: number;
+  /** Fresh proofs signed per second for one source endpoint, sustained. @default 8 */
+  readonly sourceSignaturesPerSecond?: number;
+  /** Fresh proofs signed in a burst for one source endpoint. @default 32 */
+  readonly sourceSignatureBurst?: number;
+  /** Source endpoints with their own signing bucket; LRU. @default 1024 */
+  readonly signingSourcesMax?: number;
   /** Overrides of the resolver's limits (22 hops, 6 suspicious, 1 s / 2 s timers ...). */
   readonly resolution?: Partial<ResolutionLimits>;
   /** Observability hook; must not throw. Never affects behaviour. */
@@ -105,6 +126,15 @@ const COUNT_OPTIONS = {
   floodsInFlightMax: { fallback: 128, max: 10_000 },
   conversationsMax: { fallback: 1024, max: 100_000 },
   conversationMs: { fallback: 15_000, max: 3_600_000 },
+  provenSourcesMax: { fallback: 4096, max: 1_000_000 },
+  provenTtlMs: { fallback: 600_000, max: 86_400_000 },
+  unprovenSourcesMax: { fallback: 1024, max: 1_000_000 },
+  cookieEpochMs: { fallback: 30_000, max: 3_600_000 },
+  signaturesPerSecond: { fallback: 100, max: 1_000_000 },
+  signatureBurst: { fallback: 200, max: 1_000_000 },
+  sourceSignaturesPerSecond: { fallback: 8, max: 1_000_000 },
+  sourceSignatureBurst: { fallback: 32, max: 1_000_000 },
+  signingSourcesMax: { fallback: 1024, max: 1_000_000 },
 } as const;
 
 type CountOption = keyof typeof COUNT_OPTIONS;

@@ -1,16 +1,17 @@
 /**
  * @module drt/outstanding
- * What this node asked and whom it heard back from: the requests in flight (message ID, the
- * endpoint it went to, the message type) and the endpoints that proved their address by echoing
- * one of our random 32-bit message IDs in an `ackedMessageId` (ADVERTISE for our SOLICIT,
- * AUTHORITY for our LOOKUP/INQUIRE, ACK for our FLOOD/REQUEST), or whose route entry passed the
- * return-routability check and entered the cache. Not in the spec; issue 10's defences use it:
+ * The requests this node has in flight (message ID, the endpoint it went to, the message type),
+ * so an answer can be matched to what was asked: its `ackedMessageId` must echo one of our random
+ * 32-bit message IDs, from the endpoint the request went to (ADVERTISE or ACK for our SOLICIT,
+ * AUTHORITY for our LOOKUP/INQUIRE, ACK for our FLOOD/REQUEST). Not in the spec; issue 10's
+ * defences use it:
  * - AUTHORITY fragments are reassembled only when they answer a LOOKUP or INQUIRE this node sent,
  *   from the endpoint it was sent to ([MS-PNRP] §3.1.5.6 keys fragments by message ID and source
  *   but lets anyone open a reassembly; a flood of unsolicited fragments held every slot).
- * - Route entries carried by datagrams from unproven sources are checked at a bounded rate
- *   (see probe-gate.ts), since each check sends INQUIREs to whatever endpoint the entry names.
- * Both tables are bounded; when full the oldest goes first (counted as a bound hit by the node).
+ * - A matched answer proves its source's address (return routability); the node records that in
+ *   its `AddressProofs` (address-proof.ts), the one set of proven endpoints that the probe gate,
+ *   the anti-amplification credit and the responder all consult.
+ * The table is bounded; when full the oldest goes first (counted as a bound hit by the node).
  * Sans-I/O: times come in as `nowMs`.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
@@ -32,7 +33,7 @@ const ANSWERS: Readonly<Record<string, readonly RequestType[]>> = {
   advertise: ['solicit'],
   authority: ['lookup', 'inquire'],
   'authority-fragment': ['lookup', 'inquire'],
-  ack: ['flood', 'request'],
+  ack: ['flood', 'request', 'solicit'],
 };
 
 interface Outstanding {
@@ -47,8 +48,6 @@ export interface OutstandingOptions {
   readonly requestsMax: number;
   /** How long a request may be answered after it was (last) sent. */
   readonly answerWindowMs: number;
-  /** Proven endpoints remembered at once (least recently proven forgotten first). */
-  readonly provenMax: number;
 }
 
 /** Requests in flight, and endpoints that proved their address. */
@@ -56,8 +55,6 @@ export class OutstandingRequests {
   private readonly options: OutstandingOptions;
   /** By message ID; Map order is (re)send order, so the head expires first. */
   private readonly requests = new Map<number, Outstanding>();
-  /** endpointKey -> true; Map order is least recently proven first. */
-  private readonly proven = new Map<string, true>();
   constructor(options: OutstandingOptions) {
     this.options = options;
   }
@@ -65,11 +62,6 @@ export class OutstandingRequests {
   /** Requests remembered. */
   get size(): number {
     return this.requests.size;
-  }
-
-  /** Proven endpoints remembered. */
-  get provenCount(): number {
-    return this.proven.size;
   }
 
   /**
@@ -106,21 +98,6 @@ export class OutstandingRequests {
     return (
       r !== undefined && r.expiresMs > nowMs && fits.includes(r.type) && r.to === endpointKey(from)
     );
-  }
-
-  /** Marks an endpoint as having proven its address (most recently). */
-  prove(from: Endpoint): void {
-    const key = endpointKey(from);
-    this.proven.delete(key);
-    if (this.proven.size >= this.options.provenMax) {
-      this.proven.delete(this.proven.keys().next().value as string);
-    }
-    this.proven.set(key, true);
-  }
-
-  /** True when the endpoint proved its address and is still remembered. */
-  isProven(from: Endpoint): boolean {
-    return this.proven.has(endpointKey(from));
   }
 
   /** Forgets requests past their answer window. */

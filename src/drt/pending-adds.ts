@@ -27,6 +27,7 @@ import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
 import { type AdmitOrigin, entryEndpoint, type NodeCore } from './core.js';
+import { ECHOES_MAX } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump } from './stats.js';
 
@@ -46,13 +47,17 @@ interface Check {
   readonly purpose: 'admit' | 'probe';
   readonly nonce: Uint8Array | undefined;
   readonly to: Endpoint;
-  readonly messageId: number;
+  messageId: number;
   readonly firstSentMs: number;
   retransmitted: boolean;
   /** Source endpoint whose datagram started this admission check (probe-gate.ts). */
   readonly sourceKey?: string | undefined;
   /** Set on a check of a cached entry that a verified newcomer with its ID would replace. */
   successor: Successor | undefined;
+  /** Repeats after a B-flag answer (address-proof.ts; at most ECHOES_MAX). */
+  echoes: number;
+  /** Offered by a datagram from `to` itself: its INQUIREs pay from that source's credit. */
+  readonly charged: boolean;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
@@ -133,18 +138,22 @@ export class PendingAdds {
     const sourceKey = purpose === 'admit' ? core.admitCheck((k) => this.heldBy(k)) : undefined;
     if (sourceKey === false) return undefined;
     const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
+    const to: Endpoint = { address: entry.addresses[0]!, port: entry.port };
+    const source = core.currentSource();
     const check: Check = {
       entry,
       slot,
       origin,
       purpose,
       nonce: needProof ? core.options.rng.bytes(16) : undefined,
-      to: { address: entry.addresses[0]!, port: entry.port },
+      to,
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
       sourceKey,
       successor: undefined,
+      echoes: 0,
+      charged: source !== undefined && endpointsEqual(source, to),
     };
     this.byMessage.set(check.messageId, check);
     this.bySlot.set(slot, check);
@@ -160,14 +169,18 @@ export class PendingAdds {
 
   private transmit(check: Check): void {
     const wantCpa = check.nonce !== undefined;
-    this.core.send(check.to, {
-      type: 'inquire',
-      messageId: check.messageId,
-      version: this.core.version,
-      flags: { wantCpa, wantCertChain: wantCpa, wantExtendedPayload: false },
-      validateId: check.entry.id,
-      ...(check.nonce ? { nonce: check.nonce } : {}),
-    });
+    this.core.send(
+      check.to,
+      {
+        type: 'inquire',
+        messageId: check.messageId,
+        version: this.core.version,
+        flags: { wantCpa, wantCertChain: wantCpa, wantExtendedPayload: false },
+        validateId: check.entry.id,
+        ...(check.nonce ? { nonce: check.nonce } : {}),
+      },
+      { charged: check.charged },
+    );
   }
 
   /** Handles an AUTHORITY if it answers one of our checks; returns false otherwise. */
@@ -179,8 +192,29 @@ export class PendingAdds {
       bump(core.stats.dropped, 'unexpected-source');
       return true;
     }
-    this.end(check);
+    core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
     const { buffer } = msg;
+    // A B flag under a new message ID is a challenge carrying the cookie; under ours, a refusal.
+    if (buffer.flags.busy && msg.messageId !== check.messageId && check.echoes < ECHOES_MAX) {
+      // Prove our address: the same INQUIRE again with the answerer's cookie as message ID (a
+      // fresh one if another request of ours already echoes that cookie).
+      const now = core.nowMs();
+      const free =
+        !this.byMessage.has(msg.messageId) &&
+        core.proofs.claimEcho(now, msg.messageId, now + TIMEOUT_MS);
+      check.echoes++;
+      this.byMessage.delete(check.messageId);
+      check.messageId = free ? msg.messageId : core.newMessageId();
+      this.byMessage.set(check.messageId, check);
+      this.transmit(check);
+      return true;
+    }
+    this.end(check);
+    if (buffer.flags.busy) {
+      bump(core.stats.dropped, 'proof-busy'); // throttled: give the entry up, evict nothing
+      if (check.purpose === 'admit') core.stats.cacheAdmissionsRefused++;
+      return true;
+    }
     if (buffer.flags.notRegistered) {
       this.refuse(check, 'denied');
       return true;

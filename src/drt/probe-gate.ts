@@ -12,7 +12,7 @@
  *   can forge any number of addresses, in any prefix, so no per-address or per-prefix grouping
  *   bounds it; counted as one group, spoofers hold at most one share however they vary the
  *   address, and the rest of the table stays for proven peers and maintenance.
- * - rate: when the source has not proven its address (see outstanding.ts), a check takes a token
+ * - rate: when the source has not proven its address (address-proof.ts: return routability or an echoed cookie), a check takes a token
  *   from one node-wide bucket (`probeRatePerSecond`, `probeBurst`, on the injected clock). Answers
  *   to our own LOOKUPs and INQUIREs come from proven endpoints and pass freely, so resolution and
  *   joining through a solicited publisher are never throttled.
@@ -22,7 +22,7 @@
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { TokenBucket } from '../util/token-bucket.js';
-import type { OutstandingRequests } from './outstanding.js';
+import type { AddressProofs } from './address-proof.js';
 import type { DrtStats } from './stats.js';
 
 /** The group every unproven source's checks are counted in. */
@@ -40,15 +40,13 @@ export interface ProbeGateOptions {
 /** Admission-check gate of one node. */
 export class ProbeGate {
   private readonly options: ProbeGateOptions;
-  private readonly outstanding: OutstandingRequests;
+  private readonly proofs: AddressProofs;
   private readonly stats: DrtStats;
   private readonly bucket: TokenBucket;
-  /** Source of the datagram being handled, if any. */
-  source: Endpoint | undefined;
 
-  constructor(options: ProbeGateOptions, outstanding: OutstandingRequests, stats: DrtStats) {
+  constructor(options: ProbeGateOptions, proofs: AddressProofs, stats: DrtStats) {
     this.options = options;
-    this.outstanding = outstanding;
+    this.proofs = proofs;
     this.stats = stats;
     this.bucket = new TokenBucket({
       ratePerSecond: options.probeRatePerSecond,
@@ -57,14 +55,18 @@ export class ProbeGate {
   }
 
   /**
-   * Whether an admission check may start now. `held(sourceKey)` counts the checks in flight that
-   * the same source started. Returns the source key to tag the check with (undefined outside
+   * Whether an admission check may start now. `source` is the sender of the datagram being
+   * handled (undefined outside datagram handling); `held(sourceKey)` counts the checks in flight
+   * that the same source started. Returns the source key to tag the check with (undefined outside
    * datagram handling), or false when refused (counted).
    */
-  admit(nowMs: number, held: (sourceKey: string) => number): string | undefined | false {
-    const source = this.source;
+  admit(
+    nowMs: number,
+    source: Endpoint | undefined,
+    held: (sourceKey: string) => number,
+  ): string | undefined | false {
     if (source === undefined) return undefined;
-    const proven = this.outstanding.isProven(source);
+    const proven = this.proofs.isProven(nowMs, source);
     // Unproven sources can forge any number of endpoints, so together they are one source.
     const key = proven ? endpointKey(source) : UNPROVEN;
     if (held(key) >= this.options.pendingAddsPerSourceMax) {

@@ -12,13 +12,32 @@
  *   takes the fewest hops and tests stay exact.
  * - INQUIRE: N flag when the Validate ID is not ours; otherwise the proof (A flag, bound to the
  *   INQUIRE nonce), the credential (C flag) and the provider's extras (classifier, extended payload).
+ *
+ * No amplification (issue 10 item 3; the decision in full: address-proof.ts). To a source that has
+ * not proven its address, an answer goes out only if it fits the bytes that source sent us:
+ * - INQUIRE with the A, C or X flag for a key we publish gets AUTHORITY with only the B flag and
+ *   our cookie as message ID (36 bytes; an INQUIRE is at least 56), before anything is signed;
+ *   the requester repeats the INQUIRE with the cookie as its message ID and gets the full answer;
+ * - a LOOKUP answer whose route entry would not fit loses addresses after the first until it
+ *   does (a 1- or 2-address entry always fits the smallest LOOKUP, 126 bytes); the best match of
+ *   an unproven LOOKUP is still offered, its INQUIRE paying from the same credit;
+ * - N-flag answers are 36 bytes and always fit.
+ * A proven source asking for a proof spends one token of the signing budget (budget.ts); with
+ * none left it gets the same B-flag AUTHORITY, which its resolver takes as a refusal.
  */
 
 import type { Endpoint } from '../keys/endpoint.js';
 import { endpointKey } from '../keys/endpoint.js';
 import { keyToBigInt, ringDistanceBig } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
-import type { AuthorityBuffer, InquireMessage, LookupMessage, RouteEntry } from '../wire/types.js';
+import { encodeDatagrams } from '../wire/index.js';
+import type {
+  AuthorityBuffer,
+  AuthorityMessage,
+  InquireMessage,
+  LookupMessage,
+  RouteEntry,
+} from '../wire/types.js';
 import type { NodeCore } from './core.js';
 
 const ZERO_NONCE = new Uint8Array(16);
@@ -62,30 +81,67 @@ export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage)
     !reply &&
     core.cache.size >= 2 * core.options.leafSetSide &&
     core.cache.isWithinLeafSetSpan(msg.target);
-  const buffer: AuthorityBuffer = {
-    flags: { suspicious, busy: false, notRegistered: !validateLocal },
+  const flags = { suspicious, busy: false, notRegistered: !validateLocal };
+  let answer = authority(core, from, msg.messageId, {
+    flags,
     ...(reply ? { routeEntry: reply } : {}),
-  };
-  core.send(from, {
-    type: 'authority',
-    messageId: core.newMessageId(),
-    version: core.version,
-    ackedMessageId: msg.messageId,
-    buffer,
   });
+  // Unproven source: shorten the route entry's address list until the answer fits its credit.
+  const credit = core.proofs.credit(core.nowMs(), from);
+  while (
+    credit !== Number.POSITIVE_INFINITY &&
+    reply &&
+    reply.addresses.length > 1 &&
+    answerBytes(answer) > credit
+  ) {
+    reply = { ...reply, addresses: reply.addresses.slice(0, reply.addresses.length - 1) };
+    answer = { ...answer, buffer: { flags, routeEntry: reply } };
+  }
+  core.send(from, answer);
 }
+
+/** An AUTHORITY to `to`; an unproven destination gets our cookie as message ID. */
+function authority(
+  core: NodeCore,
+  to: Endpoint,
+  ackedMessageId: number,
+  buffer: AuthorityBuffer,
+): AuthorityMessage {
+  const now = core.nowMs();
+  const messageId = core.proofs.isProven(now, to)
+    ? core.newMessageId()
+    : core.proofs.cookie(now, to);
+  return { type: 'authority', messageId, version: core.version, ackedMessageId, buffer };
+}
+
+function answerBytes(message: AuthorityMessage): number {
+  let bytes = 0;
+  for (const d of encodeDatagrams(message)) bytes += d.length;
+  return bytes;
+}
+
+const BUSY: AuthorityBuffer = { flags: { suspicious: false, busy: true, notRegistered: false } };
 
 /** Answers an INQUIRE with an AUTHORITY carrying the requested proof. */
 export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessage): void {
   core.stats.inquiresAnswered++;
   const reg = core.locals.get(toHex(msg.validateId));
   let buffer: AuthorityBuffer;
+  let throttled = false;
+  const now = core.nowMs();
+  const asksMuch = msg.flags.wantCpa || msg.flags.wantCertChain || msg.flags.wantExtendedPayload;
   if (!reg) {
     buffer = { flags: { suspicious: false, busy: false, notRegistered: true } };
+  } else if (asksMuch && !core.proofs.isProven(now, from)) {
+    core.stats.addressChallenges++;
+    buffer = BUSY; // prove your address: repeat with our cookie (the message ID) as yours
+  } else if (msg.flags.wantCpa && !core.signing.take(now, from)) {
+    buffer = BUSY; // throttled: counted in boundHits signing-source / signing-node
+    throttled = true;
   } else {
     const security = core.options.security;
     const nonce = msg.nonce ?? ZERO_NONCE;
-    const now = core.wallNowMs();
+    const wallNow = core.wallNowMs();
     const proof = msg.flags.wantCpa
       ? security.secureRecord(
           {
@@ -95,12 +151,12 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
             nonce,
             revoke: false,
           },
-          now,
+          wallNow,
         )
       : undefined;
     const chain = msg.flags.wantCertChain ? security.certChain?.(reg.key) : undefined;
     const extras =
-      security.authorityExtras?.(reg.key, msg.flags.wantExtendedPayload, nonce, now) ?? {};
+      security.authorityExtras?.(reg.key, msg.flags.wantExtendedPayload, nonce, wallNow) ?? {};
     buffer = {
       flags: { suspicious: false, busy: false, notRegistered: false },
       ...(chain ? { certChain: chain } : {}),
@@ -109,11 +165,15 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
       ...(proof ? { validateCpa: proof } : {}),
     };
   }
-  core.send(from, {
-    type: 'authority',
-    messageId: core.newMessageId(),
-    version: core.version,
-    ackedMessageId: msg.messageId,
-    buffer,
-  });
+  let answer = authority(core, from, msg.messageId, buffer);
+  // Throttled: the B flag under the request's own message ID, which tells the requester there is
+  // no cookie to echo (a challenge carries the cookie), so it gives up at once.
+  if (throttled) answer = { ...answer, messageId: msg.messageId };
+  // Extras asked without A, C or X (a classifier) that would not fit: the same challenge.
+  const credit = core.proofs.credit(now, from);
+  if (credit !== Number.POSITIVE_INFINITY && answerBytes(answer) > credit) {
+    core.stats.addressChallenges++;
+    answer = authority(core, from, msg.messageId, BUSY);
+  }
+  core.send(from, answer);
 }

@@ -10,7 +10,13 @@ import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
 import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
+import type {
+  AuthorityMessage,
+  Message,
+  ReasonCode,
+  ResolveCriteria,
+  RouteEntry,
+} from '../wire/types.js';
 import { entryEndpoint, type NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
 import type { ValidatedRecord } from './security-provider.js';
@@ -34,7 +40,23 @@ interface Search {
   wantedExtendedPayload: boolean;
   expectFrom: Endpoint | undefined;
   waitUntilMs: number;
+  /** The request in flight, kept to repeat it with the answerer's cookie (address-proof.ts). */
+  lastRequest: Message | undefined;
+  /** Times the request in flight was repeated after a B flag (at most ECHOES_MAX). */
+  echoes: number;
+  /** When to send the echo once more if its answer has not come (it costs a round trip). */
+  echoRetryAtMs: number;
 }
+
+/** How long a repeated request holds the cookie it echoes (the MS-PNRP hop timeout). */
+const ECHO_HOLD_MS = 2000;
+/**
+ * Repeats of one request after a B flag: the cookie echo, and one more in case the first repeat
+ * had to use a fresh ID (its cookie was taken). A B flag after that is a refusal.
+ */
+export const ECHOES_MAX = 2;
+/** An echo unanswered this long is sent once more (the hop's own retransmit comes at 1 s). */
+const ECHO_RETRY_MS = 400;
 
 /** Called when a search ends (registration walks use it). */
 export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
@@ -101,6 +123,9 @@ export class Searches {
       wantedExtendedPayload: false,
       expectFrom: undefined,
       waitUntilMs: Number.POSITIVE_INFINITY,
+      lastRequest: undefined,
+      echoes: 0,
+      echoRetryAtMs: Number.POSITIVE_INFINITY,
     };
     this.byId.set(search.id, search);
     core.stats.searchesStarted++;
@@ -135,8 +160,17 @@ export class Searches {
       bump(core.stats.dropped, 'unexpected-source');
       return true;
     }
+    core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
+    // A B flag under a new message ID is a challenge carrying the cookie; under ours, a refusal.
+    if (
+      msg.buffer.flags.busy &&
+      msg.messageId !== search.messageId &&
+      this.echo(search, msg.messageId)
+    )
+      return true;
     this.byMessage.delete(search.messageId);
     search.expectFrom = undefined;
+    search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     const awaiting = search.resolution.awaiting;
     const now = core.nowMs();
     if (awaiting?.kind === 'lookup') {
@@ -154,10 +188,37 @@ export class Searches {
     return true;
   }
 
+  /**
+   * A B-flag AUTHORITY: the answerer wants our address proven, so the same request goes again
+   * with its message ID (the cookie) as ours. At most ECHOES_MAX times per request; a B after
+   * that is a refusal (the answerer's signing budget is spent). Returns true when repeated.
+   */
+  private echo(search: Search, cookie: number): boolean {
+    const last = search.lastRequest;
+    if (search.echoes >= ECHOES_MAX || !last || !search.expectFrom) return false;
+    const core = this.core;
+    const now = core.nowMs();
+    search.echoes++;
+    this.byMessage.delete(search.messageId);
+    search.messageId =
+      !this.byMessage.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
+        ? cookie
+        : core.newMessageId();
+    this.byMessage.set(search.messageId, search);
+    search.lastRequest = { ...last, messageId: search.messageId } as Message;
+    core.send(search.expectFrom, search.lastRequest);
+    search.echoRetryAtMs = now + ECHO_RETRY_MS;
+    return true;
+  }
+
   private judge(search: Search, entry: RouteEntry, msg: AuthorityMessage) {
     const core = this.core;
     const { buffer } = msg;
     if (buffer.flags.notRegistered) return { ok: false, reason: 'not-registered' } as const;
+    if (buffer.flags.busy) {
+      bump(core.stats.dropped, 'proof-busy');
+      return { ok: false, reason: 'busy' } as const;
+    }
     if (!buffer.validateCpa) return { ok: false, reason: 'missing-proof' } as const;
     const verdict = core.options.security.validateRecord(buffer.validateCpa, {
       key: entry.id,
@@ -181,6 +242,14 @@ export class Searches {
   /** Retransmits, times out and resumes searches whose wait ended. */
   onTimer(nowMs: number): void {
     for (const search of [...this.byId.values()]) {
+      if (nowMs >= search.echoRetryAtMs) {
+        // The echo or its answer was lost: repeat it now rather than at the hop's own retransmit.
+        search.echoRetryAtMs = Number.POSITIVE_INFINITY;
+        if (search.expectFrom && search.lastRequest) {
+          this.core.stats.retransmits++;
+          this.core.send(search.expectFrom, search.lastRequest);
+        }
+      }
       if (nowMs >= search.waitUntilMs) this.pump(search);
     }
   }
@@ -188,7 +257,7 @@ export class Searches {
   /** Earliest time `onTimer` has work. */
   nextDeadline(): number {
     let at = Number.POSITIVE_INFINITY;
-    for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs);
+    for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs, s.echoRetryAtMs);
     return at;
   }
 
@@ -265,6 +334,8 @@ export class Searches {
     else {
       this.byMessage.delete(search.messageId);
       search.messageId = core.newMessageId();
+      search.echoes = 0;
+      search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     }
     this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
@@ -274,7 +345,7 @@ export class Searches {
       search.wantedExtendedPayload =
         search.purpose.kind === 'app' &&
         (core.options.security.wantExtendedPayload?.(action.candidate.id) ?? false);
-      core.send(action.endpoint, {
+      this.sendRequest(search, action.endpoint, {
         type: 'inquire',
         ...header,
         flags: {
@@ -288,7 +359,7 @@ export class Searches {
       return;
     }
     const { criteria, precision, reason } = this.controlsFor(search);
-    core.send(action.endpoint, {
+    this.sendRequest(search, action.endpoint, {
       type: 'lookup',
       ...header,
       controls: {
@@ -302,6 +373,11 @@ export class Searches {
       ...(action.bestMatch ? { bestMatch: action.bestMatch } : {}),
       flaggedPath: action.flaggedPath,
     });
+  }
+
+  private sendRequest(search: Search, to: Endpoint, message: Message): void {
+    search.lastRequest = message;
+    this.core.send(to, message);
   }
 
   private controlsFor(search: Search): {

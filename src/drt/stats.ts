@@ -31,6 +31,10 @@ export interface DrtStats {
   floodsSent: number;
   floodsReceived: number;
   revokesReceived: number;
+  /** Sources that proved their address by echoing our cookie (address-proof.ts). */
+  addressesProven: number;
+  /** Small answers (B-flag AUTHORITY, SOLICIT ACK) sent to unproven sources instead of the full one. */
+  addressChallenges: number;
   /** Bounds hit (pending adds, searches, floods, conversations), by name. */
   boundHits: Record<string, number>;
 }
@@ -60,6 +64,8 @@ export function createDrtStats(): DrtStats {
     floodsSent: 0,
     floodsReceived: 0,
     revokesReceived: 0,
+    addressesProven: 0,
+    addressChallenges: 0,
     boundHits: {},
   };
 }

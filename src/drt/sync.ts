@@ -9,11 +9,20 @@
  * the cached IDs closest to the solicitor's key (random ones when it has none), which gives a
  * joiner its neighbourhood at once. The conversations live in a `ConversationTable`: a new
  * SOLICIT is never answered "busy" because spoofers filled it (conversation-table.ts).
+ *
+ * No amplification (issue 10 item 3, address-proof.ts): an ADVERTISE (56-216 bytes) is bigger
+ * than a bare SOLICIT (36), and the REQUEST's nonce is the solicitor's own, so it proves nothing.
+ * A SOLICIT from a source that has not proven its address gets a 20-byte ACK acking the SOLICIT,
+ * with our cookie as message ID, and opens no conversation (nor is its route entry offered); the
+ * joiner sends the same SOLICIT again with the cookie as message ID, which proves it. Conversations
+ * are thus only held for proven solicitors, so the FLOODs answering a REQUEST go only to them.
+ * The ADVERTISE carries the cookie as message ID too, and the joiner's REQUEST echoes it.
  */
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type {
+  AckMessage,
   AdvertiseMessage,
   RequestMessage,
   RouteEntry,
@@ -33,7 +42,10 @@ interface Solicitation {
   readonly to: Endpoint;
   readonly nonce: Uint8Array;
   readonly hashedNonce: Uint8Array;
-  readonly sentMs: number;
+  sentMs: number;
+  messageId: number;
+  /** The SOLICIT was repeated with the publisher's cookie. */
+  echoed: boolean;
 }
 
 interface Conversation {
@@ -73,23 +85,66 @@ export class Sync {
       if (core.selfEndpointKeys.has(endpointKey(to))) continue;
       const nonce = core.options.rng.bytes(16);
       const hashedNonce = core.options.crypto.sha1(nonce);
-      this.solicitations.set(toHex(hashedNonce), { to, nonce, hashedNonce, sentMs: core.nowMs() });
-      const own = core.locals.values().next().value;
-      core.send(to, {
-        type: 'solicit',
-        messageId: core.newMessageId(),
-        version: core.version,
-        ...(own ? { routeEntry: own.entry } : {}),
+      const s: Solicitation = {
+        to,
+        nonce,
         hashedNonce,
-      });
+        sentMs: core.nowMs(),
+        messageId: core.newMessageId(),
+        echoed: false,
+      };
+      this.solicitations.set(toHex(hashedNonce), s);
+      this.sendSolicit(s);
       tried.push(to);
     }
     return tried;
   }
 
+  private sendSolicit(s: Solicitation): void {
+    const core = this.core;
+    const own = core.locals.values().next().value;
+    core.send(s.to, {
+      type: 'solicit',
+      messageId: s.messageId,
+      version: core.version,
+      ...(own ? { routeEntry: own.entry } : {}),
+      hashedNonce: s.hashedNonce,
+    });
+  }
+
+  /**
+   * Joiner side: an ACK of our SOLICIT is the publisher asking us to prove our address; repeat the
+   * SOLICIT once with its message ID (the cookie). Returns false if the ACK is not for a SOLICIT.
+   */
+  onAck(from: Endpoint, msg: AckMessage): boolean {
+    const core = this.core;
+    for (const s of this.solicitations.values()) {
+      if (s.messageId !== msg.ackedMessageId || !endpointsEqual(s.to, from)) continue;
+      core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
+      if (s.echoed) return true;
+      s.echoed = true;
+      s.messageId = msg.messageId;
+      s.sentMs = core.nowMs();
+      this.sendSolicit(s);
+      return true;
+    }
+    return false;
+  }
+
   /** Publisher side: answers a SOLICIT with an ADVERTISE. */
   onSolicit(from: Endpoint, msg: SolicitMessage): void {
     const core = this.core;
+    if (!core.proofs.isProven(core.nowMs(), from)) {
+      core.stats.addressChallenges++;
+      core.send(from, {
+        type: 'ack',
+        messageId: core.proofs.cookie(core.nowMs(), from),
+        version: core.version,
+        ackedMessageId: msg.messageId,
+        notRegistered: false,
+      });
+      return;
+    }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry))
       core.offer(msg.routeEntry, { via: 'other' });
     this.expire(core.nowMs());
@@ -106,7 +161,7 @@ export class Sync {
       bump(core.stats.boundHits, 'conversations');
     core.send(from, {
       type: 'advertise',
-      messageId: core.newMessageId(),
+      messageId: core.proofs.cookie(core.nowMs(), from),
       version: core.version,
       ackedMessageId: msg.messageId,
       ids,
@@ -134,11 +189,12 @@ export class Sync {
       return;
     }
     this.solicitations.delete(toHex(msg.hashedNonce));
+    core.proofs.prove(core.nowMs(), from);
     const wanted = msg.ids.filter((id) => !core.cache.has(id) && !core.locals.has(toHex(id)));
     if (wanted.length === 0) return;
     core.send(from, {
       type: 'request',
-      messageId: core.newMessageId(),
+      messageId: msg.messageId, // echoes the publisher's cookie
       version: core.version,
       nonce: s.nonce,
       ids: wanted,

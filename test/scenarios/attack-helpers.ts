@@ -12,18 +12,45 @@ import type { Message, RouteEntry } from '../../src/wire/types.js';
 export const VERSION = { major: 6, minor: 101 };
 export const ATTACKER: Endpoint = parseEndpoint('[2001:db8:bad::1]:4444');
 
-/** A sim node that only sends what the test tells it to (an attacker with its own address). */
+/**
+ * A sim node that only sends what the test tells it to (an attacker with its own address). Like
+ * any node at a real address it proves that address when challenged (address-proof.ts): an ACK or
+ * a B-flag AUTHORITY answering one of its messages under a new message ID (the cookie) makes it
+ * send that message again with the cookie as its message ID, once.
+ */
 export class Injector<E = NodeEvent> implements SansIoNode<E> {
   private readonly out: Output<E>[] = [];
+  private readonly sent = new Map<number, { to: Endpoint; message: Message }>();
   private nextId = 1;
-  handleDatagram(_nowMs: number, _from: Endpoint, _payload: Uint8Array): void {}
+  handleDatagram(_nowMs: number, from: Endpoint, payload: Uint8Array): void {
+    const decoded = decodeMessage(payload);
+    if (!decoded.ok) return;
+    const m = decoded.value;
+    if (m.type !== 'ack' && m.type !== 'authority') return;
+    const original = this.sent.get(m.ackedMessageId);
+    if (original === undefined || original.to.port !== from.port) return;
+    // An ACK challenges only a SOLICIT (a FLOOD's ACK is its answer); an AUTHORITY challenges
+    // with the B flag under a new message ID.
+    const challenge =
+      m.type === 'ack'
+        ? original.message.type === 'solicit'
+        : m.buffer.flags.busy && m.messageId !== m.ackedMessageId;
+    if (!challenge) return;
+    this.sent.delete(m.ackedMessageId);
+    this.emit(original.to, { ...original.message, messageId: m.messageId } as Message);
+  }
   handleTimeout(): void {}
   poll(): Output<E> {
     return this.out.shift() ?? { type: 'timeout', atMs: Number.POSITIVE_INFINITY };
   }
   /** Queues `message` (its message ID filled in) for `to`. */
   send(to: Endpoint, message: Message): void {
-    for (const payload of encodeDatagrams({ ...message, messageId: this.nextId++ } as Message))
+    const id = this.nextId++;
+    this.sent.set(id, { to, message });
+    this.emit(to, { ...message, messageId: id } as Message);
+  }
+  private emit(to: Endpoint, message: Message): void {
+    for (const payload of encodeDatagrams(message))
       this.out.push({ type: 'transmit', to, payload });
   }
 }
@@ -37,7 +64,8 @@ export class Claimer extends Injector {
   constructor(private readonly self: Endpoint) {
     super();
   }
-  override handleDatagram(_now: number, from: Endpoint, payload: Uint8Array): void {
+  override handleDatagram(now: number, from: Endpoint, payload: Uint8Array): void {
+    super.handleDatagram(now, from, payload);
     const decoded = decodeMessage(payload);
     if (!decoded.ok || decoded.value.type !== 'inquire') return;
     const q = decoded.value;

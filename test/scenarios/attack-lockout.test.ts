@@ -99,18 +99,16 @@ describe('attack: spoofed SOLICIT flood (1,000 per second)', () => {
     expect(resolver.node.status).toBe('active');
     const found = results(resolver).map((r) => toHex(r.key));
     expect(found).toEqual([toHex(target), toHex(joinerKey)]);
-    // The flood did fill the table (evictions counted) ...
+    // Every spoofed SOLICIT was challenged (a 20-byte ACK with a cookie, address-proof.ts): none
+    // opened a conversation, and none made the node probe the third party it named. (Spoofers
+    // that forge a proven endpoint meet the conversation table's per-prefix shares and the probe
+    // gate instead: test/unit/drt/conversation-table.test.ts, probe-gate.test.ts.)
     const s = bootstrap.node.stats;
     expect(s.received.solicit).toBeGreaterThanOrEqual(6000);
-    expect(s.boundHits.conversations).toBeGreaterThan(0);
-    // ... and the third party received at most the probe budget: 2 INQUIREs (one retransmit)
-    // per token, burst 40 + 20/s over 6 s.
+    expect(s.addressChallenges).toBeGreaterThanOrEqual(6000);
+    expect(s.boundHits.conversations ?? 0).toBe(0);
     const atVictim = net.offNet.filter((d) => endpointKey(d.to) === endpointKey(VICTIM)).length;
-    expect(atVictim).toBeLessThanOrEqual(2 * (40 + 20 * 6));
-    // Either the rate or the unproven sources' one share of the pending-add table held them back.
-    expect(
-      (s.boundHits['probe-rate'] ?? 0) + (s.boundHits['pending-adds-source'] ?? 0),
-    ).toBeGreaterThan(0);
+    expect(atVictim).toBe(0);
   });
 });
 

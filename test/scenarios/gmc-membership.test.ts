@@ -282,7 +282,7 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
       });
       expect(outcome).toEqual({
         'no-credential': shutOut(3, { unauthenticated: 58 }),
-        'garbage-credential': shutOut(3, { 'bad-credential': 64 }),
+        'garbage-credential': shutOut(3, { 'bad-credential': 62 }),
         'foreign-root': shutOut(3, { 'bad-credential': 60 }),
         'stolen-credential': shutOut(3, { 'bad-signature': 58 }),
         'replayed-signature': shutOut(3, { 'bad-signature': 63 }),

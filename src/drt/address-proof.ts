@@ -1,0 +1,219 @@
+/**
+ * @module drt/address-proof
+ * No amplification toward unproven sources (issue 10, item 3). MS-PNRP and MC-DRT answer every
+ * datagram at once, so a spoofed INQUIRE, LOOKUP, SOLICIT or REQUEST makes a node reflect a
+ * larger answer (a fragmented AUTHORITY with certificate chain and extended payload, an
+ * ADVERTISE, FLOODs) at the forged address. The decision, where the specifications leave a
+ * choice:
+ *
+ * - A source endpoint is **proven** when (a) it answered a message this node sent to that exact
+ *   endpoint (return routability: a matched AUTHORITY, ADVERTISE or ACK, whose message ID the
+ *   spoofer would have to guess), or (b) a request from it carries, as its own message ID, the
+ *   cookie this node put in the message ID of an earlier small answer to it. The cookie is the
+ *   first 4 bytes of SHA-256(secret ‖ epoch ‖ endpoint), the secret drawn once from the injected
+ *   Rng, the epoch `cookieEpochMs` long; the current and the previous epoch are accepted. The
+ *   proven set is an LRU of `provenSourcesMax` endpoints, each for `provenTtlMs` after its last
+ *   proof.
+ * - Every answer the node sends to an unproven endpoint it has heard from is charged against an
+ *   **anti-amplification credit** (QUIC's rule, RFC 9000 §8.1, with factor 1): the bytes received
+ *   from that endpoint minus the bytes already sent to it, kept 10 s after its last datagram in an
+ *   LRU of `unprovenSourcesMax`. Charged: AUTHORITY (all fragments), ADVERTISE, ACK, FLOOD with
+ *   the D flag (the FLOODs answering a REQUEST, our entry flooded back to a FLOOD's sender), and the
+ *   INQUIRE checks (with their retransmits) of a route entry that names the very endpoint whose
+ *   datagram offered it. A send the credit cannot cover is not sent (`boundHits.amplification`).
+ *   Our own requests (the resolver's LOOKUP and INQUIRE, SOLICIT, REQUEST, acknowledged FLOODs,
+ *   checks of entries learned from third parties, maintenance probes) are not answers and are not
+ *   charged; the rate of probes toward third parties is issue 10 item 4's bound, not this one.
+ * - Answers are shaped to fit before that safety net drops them: an INQUIRE asking for a proof,
+ *   chain or extended payload from an unproven source gets AUTHORITY with only the B (busy) flag,
+ *   36 bytes against the INQUIRE's 56 or more, with the cookie as its message ID; no signature is
+ *   made for it. A SOLICIT from an unproven source gets a 20-byte ACK (acking the SOLICIT) with the
+ *   cookie, and opens no conversation. A requester that sees such a B-flag AUTHORITY or SOLICIT ACK
+ *   sends the same request again with the cookie as message ID (at most twice: if another request
+ *   of ours already echoes that cookie, the repeat takes a fresh ID and may be challenged once
+ *   more). A B flag under the request's own message ID is no challenge but a refusal (budget.ts).
+ *   A LOOKUP answer whose route entry would not fit drops addresses after the first until it
+ *   does. AUTHORITY answers to unproven sources and every ADVERTISE carry the cookie as message
+ *   ID, and the joiner's REQUEST echoes the ADVERTISE's.
+ *
+ * Limits: under more than `unprovenSourcesMax` spoofed sources at once, the oldest credit record
+ * is forgotten, and a retransmitted check toward that source then goes out uncharged (at most two
+ * INQUIREs per route entry the pending-add table accepts). A spoofer who forges the address of an
+ * endpoint this node has proven (it talked with us in the last `provenTtlMs`) gets full answers
+ * sent there: the signing budget bounds the large ones (proofs), LOOKUP answers stay under about
+ * 3x. Binding answers to a per-exchange secret would need a field MS-PNRP does not have.
+ */
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { bump } from './stats.js';
+
+/** How long an unproven endpoint's credit lives after its last datagram (covers the 2 s timers). */
+export const CREDIT_TTL_MS = 10_000;
+
+/** Sizes of the proof-exchange options (validated by `resolveDrtOptions`). */
+export interface AddressProofLimits {
+  readonly provenSourcesMax: number;
+  readonly provenTtlMs: number;
+  readonly unprovenSourcesMax: number;
+  readonly cookieEpochMs: number;
+}
+
+interface Credit {
+  bytes: number;
+  expiresMs: number;
+}
+
+/** The proven set, the unproven credits and the cookies of one node. */
+export class AddressProofs {
+  private readonly secret: Uint8Array;
+  private readonly sha256: (data: Uint8Array) => Uint8Array;
+  private readonly limits: AddressProofLimits;
+  private readonly boundHits: Record<string, number>;
+  /** endpointKey -> expiry, in LRU order (oldest first). */
+  private readonly proven = new Map<string, number>();
+  private readonly credits = new Map<string, Credit>();
+  /** Cookies we echo as message IDs, until when: one request per cookie, so answers match. */
+  private readonly echoes = new Map<number, number>();
+
+  constructor(
+    secret: Uint8Array,
+    sha256: (data: Uint8Array) => Uint8Array,
+    limits: AddressProofLimits,
+    boundHits: Record<string, number>,
+  ) {
+    this.secret = secret;
+    this.sha256 = sha256;
+    this.limits = limits;
+    this.boundHits = boundHits;
+  }
+
+  /** Endpoints currently proven (for tests and stats). */
+  get provenCount(): number {
+    return this.proven.size;
+  }
+
+  /** True while `ep` is proven. */
+  isProven(nowMs: number, ep: Endpoint): boolean {
+    const key = endpointKey(ep);
+    const until = this.proven.get(key);
+    if (until === undefined) return false;
+    if (nowMs >= until) {
+      this.proven.delete(key);
+      return false;
+    }
+    return true;
+  }
+
+  /** Records that `ep` proved its address (return routability or an echoed cookie). */
+  prove(nowMs: number, ep: Endpoint): void {
+    const key = endpointKey(ep);
+    this.proven.delete(key);
+    this.credits.delete(key);
+    if (this.proven.size >= this.limits.provenSourcesMax) {
+      const oldest = this.proven.keys().next().value as string;
+      this.proven.delete(oldest);
+      bump(this.boundHits, 'proven-sources');
+    }
+    this.proven.set(key, nowMs + this.limits.provenTtlMs);
+  }
+
+  /** Credits the bytes of a datagram from `from` (when unproven). */
+  received(nowMs: number, from: Endpoint, bytes: number): void {
+    if (this.isProven(nowMs, from)) return;
+    const key = endpointKey(from);
+    const c = this.liveCredit(nowMs, key);
+    if (c) {
+      this.credits.delete(key); // re-insert: most recent last
+      c.bytes += bytes;
+      c.expiresMs = nowMs + CREDIT_TTL_MS;
+      this.credits.set(key, c);
+      return;
+    }
+    if (this.credits.size >= this.limits.unprovenSourcesMax) {
+      const oldest = this.credits.keys().next().value as string;
+      this.credits.delete(oldest);
+      bump(this.boundHits, 'unproven-sources');
+    }
+    this.credits.set(key, { bytes, expiresMs: nowMs + CREDIT_TTL_MS });
+  }
+
+  /**
+   * Checks a request's message ID against the cookie of `from`; a match proves the address.
+   * Returns true when it matched.
+   */
+  echoed(nowMs: number, from: Endpoint, messageId: number): boolean {
+    if (this.isProven(nowMs, from)) return false;
+    const epoch = Math.floor(nowMs / this.limits.cookieEpochMs);
+    if (messageId !== this.cookieAt(epoch, from) && messageId !== this.cookieAt(epoch - 1, from))
+      return false;
+    this.prove(nowMs, from);
+    return true;
+  }
+
+  /**
+   * Reserves `cookie` as the message ID of one repeated request of ours until `untilMs`. False when
+   * another request of ours (a search, a pending-add check) already echoes it: two requests to one
+   * endpoint must not share a message ID, or one would take the other's answer. That one then
+   * repeats with a fresh ID instead, and is answered in full once the first echo proved us.
+   */
+  claimEcho(nowMs: number, cookie: number, untilMs: number): boolean {
+    const until = this.echoes.get(cookie);
+    if (until !== undefined && nowMs < until) return false;
+    this.echoes.delete(cookie);
+    if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+      for (const [c, t] of this.echoes) if (nowMs >= t) this.echoes.delete(c);
+      if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+        bump(this.boundHits, 'echoes');
+        return false;
+      }
+    }
+    this.echoes.set(cookie, untilMs);
+    return true;
+  }
+
+  /** The cookie to put in the message ID of an answer to `to`. */
+  cookie(nowMs: number, to: Endpoint): number {
+    return this.cookieAt(Math.floor(nowMs / this.limits.cookieEpochMs), to);
+  }
+
+  /** Bytes that may still go to `to`: Infinity when proven or never heard from. */
+  credit(nowMs: number, to: Endpoint): number {
+    if (this.isProven(nowMs, to)) return Number.POSITIVE_INFINITY;
+    const c = this.liveCredit(nowMs, endpointKey(to));
+    return c ? c.bytes : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Charges `bytes` about to go to `to`; false (and nothing charged) when the credit of an
+   * unproven endpoint cannot cover them. `initiated` sends (our own requests) are never refused.
+   */
+  charge(nowMs: number, to: Endpoint, bytes: number, initiated: boolean): boolean {
+    if (initiated || this.isProven(nowMs, to)) return true;
+    const c = this.liveCredit(nowMs, endpointKey(to));
+    if (!c) return true;
+    if (bytes > c.bytes) return false;
+    c.bytes -= bytes;
+    return true;
+  }
+
+  private liveCredit(nowMs: number, key: string): Credit | undefined {
+    const c = this.credits.get(key);
+    if (c && nowMs >= c.expiresMs) {
+      this.credits.delete(key);
+      return undefined;
+    }
+    return c;
+  }
+
+  private cookieAt(epoch: number, ep: Endpoint): number {
+    // secret ‖ epoch (u32 BE) ‖ address (16) ‖ port (u16 BE)
+    const n = this.secret.length;
+    const input = new Uint8Array(n + 22);
+    input.set(this.secret);
+    new DataView(input.buffer).setUint32(n, epoch >>> 0);
+    input.set(ep.address, n + 4);
+    input[n + 20] = ep.port >> 8;
+    input[n + 21] = ep.port & 0xff;
+    const h = this.sha256(input);
+    return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+  }
+}
