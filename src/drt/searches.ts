@@ -7,8 +7,10 @@
  * new entry as best match) or maintenance gap fills; `searchesMax` bounds them all.
  */
 import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
-import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
+import type { Key } from '../keys/key256.js';
+import { Resolution, type ResolutionAction, resolutionSeedsWanted } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
+import { entryEndpoint } from '../resolve/walk.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
 import type { NodeCore } from './core.js';
@@ -82,7 +84,12 @@ export class Searches {
       bump(core.stats.boundHits, 'searches');
       return undefined;
     }
-    const initialHops = entryHops ?? core.cache.closest(spec.target, 4, (e) => !core.isSelf(e));
+    // The 4 closest seed the first walk; the rest are the reserve of the alternative walks.
+    const initialHops =
+      entryHops ??
+      core.cache.closest(spec.target, resolutionSeedsWanted(core.options.resolution), (e) => {
+        return !core.isSelf(e);
+      });
     const resolution = new Resolution({
       spec,
       startMs: core.nowMs(),
@@ -142,8 +149,14 @@ export class Searches {
     if (awaiting?.kind === 'lookup') {
       const { flags, routeEntry } = msg.buffer;
       search.resolution.onLookupReply(now, { flags, routeEntry });
-      if (!flags.notRegistered && !core.cache.wouldBeInLeafSet(awaiting.entry.id)) {
-        // The hop just confirmed it publishes its key at this address (no N flag).
+      if (
+        !flags.notRegistered &&
+        !core.cache.wouldBeInLeafSet(awaiting.entry.id) &&
+        !cachedElsewhere(core, awaiting.entry.id, from)
+      ) {
+        // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
+        // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
+        // under someone else's ID would otherwise replace the genuine entry.
         core.admit(awaiting.entry, { via: 'other' });
       }
       if (routeEntry && !core.isSelf(routeEntry)) core.offer(routeEntry, { via: 'other' });
@@ -217,7 +230,10 @@ export class Searches {
         this.request(search, action);
         return;
       case 'stale':
-        if (core.cache.has(action.entry.id)) core.evict(action.entry.id, 'stale');
+        // Only the entry's own endpoint failing is evidence against it: a forged (ID, endpoint)
+        // that failed leaves the genuine entry with that ID in place.
+        if (cachedAt(core, action.entry.id, entryEndpoint(action.entry)))
+          core.evict(action.entry.id, 'stale');
         return;
       case 'intermediate':
         if (search.purpose.kind === 'app') {
@@ -347,4 +363,20 @@ export class Searches {
     }
     this.onDone(search.purpose, action.results);
   }
+}
+
+/** True when the cache holds `id` and its entry is reached at `endpoint` (its first address). */
+function cachedAt(core: NodeCore, id: Key, endpoint: Endpoint): boolean {
+  const cached = core.cache.get(id);
+  return (
+    cached !== undefined &&
+    cached.port === endpoint.port &&
+    cached.addresses.length > 0 &&
+    equalBytes(cached.addresses[0]!, endpoint.address)
+  );
+}
+
+/** True when the cache holds `id` at an endpoint other than `endpoint`. */
+function cachedElsewhere(core: NodeCore, id: Key, endpoint: Endpoint): boolean {
+  return core.cache.has(id) && !cachedAt(core, id, endpoint);
 }
