@@ -329,7 +329,17 @@ export class Resolution {
       } else {
         this.see(next, endpointKey(out.endpoint));
         const closer = this.distance(next.id) < this.distance(hop.id);
-        if (closer || this.smallCache || this.amongNearest(next)) {
+        const askedBy = this.asked.get(endpointKey(entryEndpoint(next)));
+        if (askedBy !== undefined && askedBy !== walk.index) {
+          // Walks stay disjoint: a referral into another walk counts as a loop. It joins this
+          // walk's flagged path and the hop is asked again, so an honest hop names another node.
+          flags |= ADDRESS_FLAGS.loop;
+          walk.flag(entryEndpoint(next));
+          if (walk.useOf(hop) < this.limits.useCountMax) {
+            walk.push(hop);
+            progressed = true;
+          }
+        } else if (closer || this.smallCache || this.amongNearest(next)) {
           if (walk.useOf(hop) < this.limits.useCountMax) walk.push(hop);
           walk.push(next);
           progressed = true;
