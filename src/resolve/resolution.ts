@@ -37,135 +37,27 @@
  *    attacked resolve; all walks share the search's deadline.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
-import { commonPrefixBits, type Key, keyToBigInt, ringDistanceBig } from '../keys/key256.js';
-import { toHex } from '../util/bytes.js';
+import { commonPrefixBits } from '../keys/key256.js';
 import type { AuthorityFlags, RouteEntry } from '../wire/types.js';
+import { Candidates } from './candidates.js';
 import { ADDRESS_FLAGS, type PathHop } from './path.js';
-import { matchesSearch, type SearchSpec } from './search-spec.js';
-import { entryEndpoint, entryKey, Walk } from './walk.js';
+import {
+  ALTERNATE_PATHS_LIMIT,
+  DEFAULT_RESOLUTION_LIMITS,
+  emptyResolutionStats,
+  INITIAL_HOPS_DEFAULT,
+  type InquireVerdict,
+  type ResolutionAction,
+  type ResolutionFailure,
+  type ResolutionInit,
+  type ResolutionLimits,
+  type ResolutionStats,
+} from './resolution-types.js';
+import type { SearchSpec } from './search-spec.js';
+import { entryEndpoint, Walk } from './walk.js';
 
-/** Limits of one resolution; defaults are the [MS-PNRP] values. */
-export interface ResolutionLimits {
-  /** @default 22 */
-  readonly usefulHopsMax: number;
-  /** @default 6 */
-  readonly suspiciousMax: number;
-  /** Times one route entry may be asked. @default 3 */
-  readonly useCountMax: number;
-  /** @default 22 */
-  readonly flaggedPathMax: number;
-  /** @default 1000 */
-  readonly retransmitMs: number;
-  /** @default 2000 */
-  readonly hopTimeoutMs: number;
-  /** Full INQUIRE attempts (each with one retransmission) before a candidate is given up. @default 2 */
-  readonly inquireAttemptsMax: number;
-  /**
-   * Alternative walks after a suspicion (a refused proof, or one ID at two endpoints), each
-   * disjoint from the others; 0 is the plain MS-PNRP resolver. An integer in 0..8.
-   * @default 3
-   */
-  readonly alternatePathsMax: number;
-}
+export * from './resolution-types.js';
 
-/** The [MS-PNRP] limits, plus the alternative walks of issue 10. */
-export const DEFAULT_RESOLUTION_LIMITS: ResolutionLimits = {
-  usefulHopsMax: 22,
-  suspiciousMax: 6,
-  useCountMax: 3,
-  flaggedPathMax: 22,
-  retransmitMs: 1000,
-  hopTimeoutMs: 2000,
-  inquireAttemptsMax: 2,
-  alternatePathsMax: 3,
-};
-
-/**
- * Cache entries a resolution wants in `initialHops`: the first walk's seeds and a reserve for
- * the alternative walks.
- * @example cache.closest(target, resolutionSeedsWanted(limits), notSelf)
- */
-export function resolutionSeedsWanted(limits: Partial<ResolutionLimits> = {}): number {
-  const alternates = limits.alternatePathsMax ?? DEFAULT_RESOLUTION_LIMITS.alternatePathsMax;
-  return INITIAL_HOPS_DEFAULT * (1 + alternates);
-}
-
-const INITIAL_HOPS_DEFAULT = 4;
-const ALTERNATE_PATHS_LIMIT = 8;
-
-/** How a resolution starts. */
-export interface ResolutionInit {
-  readonly spec: SearchSpec;
-  readonly startMs: number;
-  /**
-   * Cache entries closest to the target, closest first. The first `initialHopsMax` seed the
-   * next-hop stack; the rest are the reserve alternative walks start from.
-   */
-  readonly initialHops: readonly RouteEntry[];
-  /** The resolver's own endpoints: they open the flagged path so nobody refers us to ourselves. */
-  readonly selfEndpoints: readonly Endpoint[];
-  /** Carried in every LOOKUP as the best match (registration: the new entry itself). */
-  readonly initialBestMatch?: RouteEntry;
-  /** Set the LOOKUP A flag (the resolver's own cache is small). */
-  readonly acceptAny?: boolean;
-  /** How many initial hops each walk pushes. @default 4 */
-  readonly initialHopsMax?: number;
-  readonly limits?: Partial<ResolutionLimits>;
-}
-
-/** Why a resolution ended without (enough) results. */
-export type ResolutionFailure = 'not-found' | 'timeout' | 'cancelled';
-
-/** What the owner of a resolution must do next. */
-export type ResolutionAction =
-  | {
-      readonly type: 'lookup';
-      readonly hop: RouteEntry;
-      readonly endpoint: Endpoint;
-      readonly flaggedPath: readonly Endpoint[];
-      readonly bestMatch: RouteEntry | undefined;
-      readonly acceptAny: boolean;
-      /** True when this repeats the previous request (reuse its message ID). */
-      readonly retransmit: boolean;
-    }
-  | {
-      readonly type: 'inquire';
-      readonly candidate: RouteEntry;
-      readonly endpoint: Endpoint;
-      readonly retransmit: boolean;
-    }
-  /**
-   * A hop did not answer in time or denied publishing its key at the entry's endpoint (its first
-   * address, where the resolver asked): drop the cached entry if, and only if, it is that ID at
-   * that endpoint.
-   */
-  | { readonly type: 'stale'; readonly entry: RouteEntry }
-  /** Iterative searches: a hop answered; wait for `continue()` before going on. */
-  | { readonly type: 'intermediate'; readonly hop: RouteEntry }
-  | { readonly type: 'result'; readonly entry: RouteEntry; readonly proof: unknown }
-  | { readonly type: 'wait'; readonly untilMs: number }
-  | {
-      readonly type: 'done';
-      readonly results: number;
-      readonly failure: ResolutionFailure | undefined;
-    };
-
-/** The answer to an INQUIRE, as judged by the owner's security provider. */
-export type InquireVerdict =
-  | { readonly ok: true; readonly proof: unknown }
-  | { readonly ok: false; readonly reason: string };
-
-type CandidateState = 'seen' | 'inquiring' | 'valid' | 'failed';
-interface Candidate {
-  readonly entry: RouteEntry;
-  readonly idHex: string;
-  readonly distance: bigint;
-  /** endpointKey() of the hop whose answer first named this (ID, endpoint); none for seeds. */
-  readonly referrer: string | undefined;
-  state: CandidateState;
-  /** INQUIREs to it that went unanswered. */
-  timeouts: number;
-}
 interface Outstanding {
   readonly kind: 'lookup' | 'inquire';
   readonly entry: RouteEntry;
@@ -173,41 +65,6 @@ interface Outstanding {
   readonly walk: Walk;
   readonly firstSentMs: number;
   retransmitted: boolean;
-}
-
-/** Counters of one resolution (all walks together). */
-export interface ResolutionStats {
-  lookups: number;
-  inquires: number;
-  retransmits: number;
-  usefulHops: number;
-  suspicious: number;
-  timeouts: number;
-  /** Walks started: 1, plus the alternative walks. */
-  paths: number;
-  /** INQUIREs answered with an N flag, no proof or a proof the provider refused. */
-  refusedProofs: number;
-  /** Referrals naming an ID already seen at another endpoint. */
-  contradictions: number;
-}
-
-/**
- * Counters of a resolution that sent nothing (a search answered locally, a lookup that never
- * joined).
- * @example emit({ type: 'search-done', searchId, results: 0, failure, path: [], stats: emptyResolutionStats() })
- */
-export function emptyResolutionStats(): ResolutionStats {
-  return {
-    lookups: 0,
-    inquires: 0,
-    retransmits: 0,
-    usefulHops: 0,
-    suspicious: 0,
-    timeouts: 0,
-    paths: 1,
-    refusedProofs: 0,
-    contradictions: 0,
-  };
 }
 
 /**
@@ -230,10 +87,7 @@ export class Resolution {
   private readonly asked = new Map<string, number>();
   /** Hops that referred us to themselves under an ID they then refused to prove. */
   private readonly liars = new Map<string, Endpoint>();
-  /** Candidates by (ID, endpoint). */
-  private readonly candidates = new Map<string, Candidate>();
-  /** The first endpoint each ID was seen at, to notice contradicting referrals. */
-  private readonly firstEndpointOf = new Map<string, string>();
+  private readonly candidates: Candidates;
   private readonly queue: ResolutionAction[] = [];
   private readonly bestMatch: RouteEntry | undefined;
   private readonly acceptAny: boolean;
@@ -246,6 +100,7 @@ export class Resolution {
 
   constructor(init: ResolutionInit) {
     this.spec = init.spec;
+    this.candidates = new Candidates(init.spec);
     this.limits = { ...DEFAULT_RESOLUTION_LIMITS, ...init.limits };
     const alternates = this.limits.alternatePathsMax;
     if (!Number.isInteger(alternates) || alternates < 0 || alternates > ALTERNATE_PATHS_LIMIT) {
@@ -327,8 +182,8 @@ export class Resolution {
       if (walk.loopsBack(next)) {
         flags |= ADDRESS_FLAGS.loop;
       } else {
-        this.see(next, endpointKey(out.endpoint));
-        const closer = this.distance(next.id) < this.distance(hop.id);
+        if (this.candidates.see(next, endpointKey(out.endpoint))) this.stats.contradictions++;
+        const closer = this.candidates.distance(next.id) < this.candidates.distance(hop.id);
         const askedBy = this.asked.get(endpointKey(entryEndpoint(next)));
         if (askedBy !== undefined && askedBy !== walk.index) {
           // Walks stay disjoint: a referral into another walk counts as a loop. It joins this
@@ -339,7 +194,7 @@ export class Resolution {
             walk.push(hop);
             progressed = true;
           }
-        } else if (closer || this.smallCache || this.amongNearest(next)) {
+        } else if (closer || this.smallCache || this.candidates.amongNearest(next)) {
           if (walk.useOf(hop) < this.limits.useCountMax) walk.push(hop);
           walk.push(next);
           progressed = true;
@@ -361,7 +216,7 @@ export class Resolution {
     const out = this.outstanding;
     if (out?.kind !== 'inquire' || this.finished) return;
     this.outstanding = undefined;
-    const candidate = this.candidates.get(entryKey(out.entry));
+    const candidate = this.candidates.get(out.entry);
     if (verdict.ok) {
       if (candidate) candidate.state = 'valid';
       this.results++;
@@ -390,7 +245,7 @@ export class Resolution {
       const flags =
         ADDRESS_FLAGS.unreachable | (out.kind === 'inquire' ? ADDRESS_FLAGS.inquire : 0);
       this.record(out, nowMs, flags, false);
-      const candidate = this.candidates.get(entryKey(out.entry));
+      const candidate = this.candidates.get(out.entry);
       if (
         out.kind === 'inquire' &&
         candidate &&
@@ -422,7 +277,7 @@ export class Resolution {
     for (;;) {
       if (this.results >= this.spec.count) return this.finish(undefined);
       if (this.spec.firstMatch) {
-        const c = this.closestCandidate();
+        const c = this.candidates.closest();
         if (c) return this.send('inquire', c.entry, nowMs);
       }
       const walk = this.walks[this.walks.length - 1]!;
@@ -438,7 +293,7 @@ export class Resolution {
         this.asked.set(endpointKey(entryEndpoint(hop)), walk.index);
         return this.send('lookup', hop, nowMs);
       }
-      const c = this.closestCandidate();
+      const c = this.candidates.closest();
       if (c) return this.send('inquire', c.entry, nowMs);
       if (!this.startAlternateWalk())
         return this.finish(this.results > 0 ? undefined : 'not-found');
@@ -447,7 +302,7 @@ export class Resolution {
 
   /** Whether `walk` may send `hop` a LOOKUP now (use count, failures, liars, disjointness). */
   private mayAsk(walk: Walk, hop: RouteEntry): boolean {
-    if (this.candidates.get(entryKey(hop))?.state === 'failed') return false;
+    if (this.candidates.get(hop)?.state === 'failed') return false;
     if (walk.useOf(hop) >= this.limits.useCountMax) return false;
     const at = endpointKey(entryEndpoint(hop));
     if (this.liars.has(at)) return false;
@@ -468,7 +323,7 @@ export class Resolution {
       if (entry.addresses.length === 0) continue;
       const at = endpointKey(entryEndpoint(entry));
       if (this.asked.has(at) || this.liars.has(at)) continue;
-      if (this.candidates.get(entryKey(entry))?.state === 'failed') continue;
+      if (this.candidates.get(entry)?.state === 'failed') continue;
       seeds.push(entry);
     }
     if (seeds.length === 0) return false;
@@ -482,7 +337,9 @@ export class Resolution {
     for (const ep of this.liars.values()) walk.flag(ep);
     this.walks.push(walk);
     for (let i = seeds.length - 1; i >= 0; i--) walk.push(seeds[i]!);
-    for (const entry of seeds) this.see(entry, undefined);
+    for (const entry of seeds) {
+      if (this.candidates.see(entry, undefined)) this.stats.contradictions++;
+    }
   }
 
   private send(kind: 'lookup' | 'inquire', entry: RouteEntry, nowMs: number): ResolutionAction {
@@ -500,7 +357,7 @@ export class Resolution {
     if (kind === 'lookup') this.stats.lookups++;
     else {
       this.stats.inquires++;
-      const c = this.candidates.get(entryKey(entry));
+      const c = this.candidates.get(entry);
       if (c) c.state = 'inquiring';
     }
     return this.request(out, false);
@@ -527,62 +384,10 @@ export class Resolution {
     return this.finished;
   }
 
-  /**
-   * Nearest-N searches also explore an entry that would rank among the N closest seen. IDs are
-   * counted once however many endpoints claim them, so forged copies of one ID cannot crowd the
-   * genuine entries out.
-   */
-  private amongNearest(entry: RouteEntry): boolean {
-    if (this.spec.firstMatch || this.spec.count === 1 || !matchesSearch(this.spec, entry.id)) {
-      return false;
-    }
-    const d = this.distance(entry.id);
-    const closer = new Set<string>();
-    for (const c of this.candidates.values()) {
-      if (c.state !== 'failed' && c.distance < d) closer.add(c.idHex);
-    }
-    return closer.size < this.spec.count;
-  }
-
-  private closestCandidate(): Candidate | undefined {
-    let best: Candidate | undefined;
-    for (const c of this.candidates.values()) {
-      if (c.state !== 'seen') continue;
-      if (!best || c.distance < best.distance) best = c;
-    }
-    return best;
-  }
-
-  /** Notes an entry a hop named (`referrer`) or a walk starts from; range matches are candidates. */
-  private see(entry: RouteEntry, referrer: string | undefined): void {
-    if (entry.addresses.length === 0) return;
-    const idHex = toHex(entry.id);
-    const at = endpointKey(entryEndpoint(entry));
-    const first = this.firstEndpointOf.get(idHex);
-    if (first === undefined) this.firstEndpointOf.set(idHex, at);
-    else if (first !== at) this.stats.contradictions++;
-    if (!matchesSearch(this.spec, entry.id)) return;
-    const key = `${idHex}@${at}`;
-    if (!this.candidates.has(key)) {
-      this.candidates.set(key, {
-        entry,
-        idHex,
-        distance: this.distance(entry.id),
-        referrer,
-        state: 'seen',
-        timeouts: 0,
-      });
-    }
-  }
-
   private forget(entry: RouteEntry, walk: Walk): void {
-    const c = this.candidates.get(entryKey(entry));
+    const c = this.candidates.get(entry);
     if (c && c.state === 'seen') c.state = 'failed';
     walk.exhaust(entry, this.limits.useCountMax);
-  }
-
-  private distance(key: Key): bigint {
-    return ringDistanceBig(keyToBigInt(key), this.spec.targetBig);
   }
 
   private record(out: Outstanding, nowMs: number, flags: number, deadEnd: boolean): void {
