@@ -24,6 +24,7 @@ import type { Rng } from '../util/rng.js';
 import type { RouteEntry } from '../wire/types.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
+import type { SimNodeContext } from './types.js';
 
 export type { ChurnScenarioOptions, ChurnTally, SearchReport } from './search-report.js';
 
@@ -58,12 +59,39 @@ export interface DrtCloudOptions {
   readonly keyOf?: (index: number) => Key;
   /** Receives every node's trace lines with the node's index (debugging only). */
   readonly trace?: (nodeIndex: number, line: string) => void;
+  /**
+   * Which members are adversaries (by member index, in join order). Searches of `runSearches`
+   * and `runChurn` start only on honest members and target only honest members' keys; with any
+   * adversary planted, a search counts as a success only when a result names the owner's own
+   * endpoint (a result at another endpoint is counted as failure `'hijacked'`).
+   * @default none
+   */
+  readonly adversaryOf?: (memberIndex: number) => boolean;
+  /**
+   * Wraps (or replaces) each member's node before the simulator drives it, e.g. with
+   * `interceptNode` or an attack of `sim/adversaries`. Return `node` to keep it as it is.
+   * @default the node itself
+   */
+  readonly wrapNode?: (node: DrtNode, info: CloudNodeInfo) => DrtNode;
+}
+
+/** What `wrapNode` learns about the member whose node it wraps. */
+export interface CloudNodeInfo {
+  readonly memberIndex: number;
+  readonly key: Key;
+  readonly adversary: boolean;
+  /** The simulator's context of the node (endpoint, its rng, wall clock). */
+  readonly ctx: SimNodeContext;
+  /** The DrtNode options the node was built with (its security provider among them). */
+  readonly options: Partial<DrtNodeOptions>;
 }
 
 /** One node of the cloud and the key it publishes. */
 export interface CloudMember {
   readonly handle: SimNodeHandle<DrtNode>;
   readonly key: Key;
+  /** True for a member planted by `adversaryOf`. */
+  readonly adversary: boolean;
   /** False once it left or failed. */
   live: boolean;
 }
@@ -132,28 +160,71 @@ export class DrtCloud {
     for (let i = 0; i < Math.min(fanout, live.length); i++) {
       seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
     }
-    const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
-    const handle = this.sim.addNode(
-      (ctx) =>
-        new DrtNode({
-          ...this.options.node,
-          ...this.options.nodeOptions?.(ctx.index),
-          rng: ctx.rng,
-          wallClock: ctx.wallClock,
-          localEndpoints: [ctx.endpoint],
-          bootstrap: staticBootstrap(seeds),
-          ...(this.options.trace
-            ? { trace: (line: string) => this.options.trace?.(ctx.index, line) }
-            : {}),
-        }),
-    );
+    const memberIndex = this.members.length;
+    const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+    const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
+    const handle = this.sim.addNode((ctx) => {
+      const options: Partial<DrtNodeOptions> = {
+        ...this.options.node,
+        ...this.options.nodeOptions?.(ctx.index),
+      };
+      const node = new DrtNode({
+        ...options,
+        rng: ctx.rng,
+        wallClock: ctx.wallClock,
+        localEndpoints: [ctx.endpoint],
+        bootstrap: staticBootstrap(seeds),
+        ...(this.options.trace
+          ? { trace: (line: string) => this.options.trace?.(ctx.index, line) }
+          : {}),
+      });
+      return this.wrap(node, { memberIndex, key, adversary, ctx, options });
+    });
     this.sim.call(handle, (node, now) => {
       node.registerKey(now, key);
       node.start(now);
     });
-    const member: CloudMember = { handle, key, live: true };
+    const member: CloudMember = { handle, key, adversary, live: true };
     this.members.push(member);
     return member;
+  }
+
+  private wrap(node: DrtNode, info: CloudNodeInfo): DrtNode {
+    const wrapNode = this.options.wrapNode;
+    if (wrapNode === undefined) return node;
+    const wrapped = wrapNode(node, info);
+    if (typeof wrapped !== 'object' || wrapped === null) {
+      throw new TypeError('wrapNode must return a node');
+    }
+    return wrapped;
+  }
+
+  /** Live members planted as adversaries. */
+  adversaries(): CloudMember[] {
+    return this.members.filter((m) => m.adversary && m.live && m.handle.alive);
+  }
+
+  /** Live honest members. */
+  honest(): CloudMember[] {
+    return this.members.filter((m) => !m.adversary && m.live && m.handle.alive);
+  }
+
+  /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
+  pickHonest(): CloudMember {
+    const honest = this.honest();
+    if (honest.length === 0) throw new RangeError('the cloud has no live honest member');
+    return honest[this.pickRng.nextInt(honest.length)]!;
+  }
+
+  /** Datagrams sent so far by honest members and by adversaries (all incarnations). */
+  datagramsSentByRole(): { honest: number; adversary: number } {
+    let honest = 0;
+    let adversary = 0;
+    for (const m of this.members) {
+      if (m.adversary) adversary += m.handle.datagramsSent;
+      else honest += m.handle.datagramsSent;
+    }
+    return { honest, adversary };
   }
 
   /** Joins `count` nodes one after another, then lets the cloud settle. */
@@ -175,18 +246,21 @@ export class DrtCloud {
   buildWarm(count: number, perLevel = 20): void {
     const start = this.members.length;
     for (let i = 0; i < count; i++) {
-      const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
-      const handle = this.sim.addNode(
-        (ctx) =>
-          new DrtNode({
-            ...this.nodeOptionsFor(ctx.index),
-            rng: ctx.rng,
-            wallClock: ctx.wallClock,
-            localEndpoints: [ctx.endpoint],
-          }),
-      );
+      const memberIndex = this.members.length;
+      const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+      const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
+      const handle = this.sim.addNode((ctx) => {
+        const options = this.nodeOptionsFor(ctx.index);
+        const node = new DrtNode({
+          ...options,
+          rng: ctx.rng,
+          wallClock: ctx.wallClock,
+          localEndpoints: [ctx.endpoint],
+        });
+        return this.wrap(node, { memberIndex, key, adversary, ctx, options });
+      });
       this.sim.call(handle, (node, now) => node.registerKey(now, key));
-      this.members.push({ handle, key, live: true });
+      this.members.push({ handle, key, adversary, live: true });
     }
     const all = this.members.slice(start);
     const entries: RouteEntry[] = all.map((m) => ({
@@ -283,27 +357,35 @@ export class DrtCloud {
     let successes = 0;
     let messages = 0;
     const failures: Record<string, number> = {};
+    const planted = this.members.some((m) => m.adversary);
     for (let done = 0; done < count; ) {
       const n = Math.min(batch, count - done);
-      const started: { token: string; target: Key }[] = [];
+      const started: { token: string; target: Key; owner: Endpoint }[] = [];
       for (let i = 0; i < n; i++) {
-        const from = this.pick();
-        let to = this.pick();
-        while (to === from && this.members.length > 1) to = this.pick();
-        started.push({ token: this.startSearch(from, to.key), target: to.key });
+        const from = this.pickHonest();
+        let to = this.pickHonest();
+        while (to === from && this.members.length > 1) to = this.pickHonest();
+        started.push({
+          token: this.startSearch(from, to.key),
+          target: to.key,
+          owner: to.handle.endpoint,
+        });
       }
       this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
         maxTimeMs: 40_000,
       });
       for (const s of started) {
         const out = this.outcome(s.token);
-        const found = out?.results.some((r) => equalBytes(r.key, s.target)) ?? false;
+        const exact = out?.results.filter((r) => equalBytes(r.key, s.target)) ?? [];
+        const found = planted
+          ? exact.some((r) => endpointKey(r.endpoint) === endpointKey(s.owner))
+          : exact.length > 0;
         if (found && out) {
           successes++;
           hops.push(out.hops);
           contacts += out.contacts;
         } else {
-          const why = out?.failure ?? 'unfinished';
+          const why = exact.length > 0 ? 'hijacked' : (out?.failure ?? 'unfinished');
           failures[why] = (failures[why] ?? 0) + 1;
         }
         messages += out?.messages ?? 0;
