@@ -122,18 +122,16 @@ export function pnrpAttack(plan: AttackPlan): PlantedAttack<PnrpNode, PnrpNodeIn
         const own = ownKeys()[0];
         const cloud = node.cloudNames[0];
         if (own === undefined || cloud === undefined) return undefined;
-        return node
-          .securityOf(cloud)
-          .secureRecord(
-            {
-              key: own,
-              appData: new Uint8Array(0),
-              endpoints: [ctx.endpoint],
-              nonce,
-              revoke: false,
-            },
-            ctx.wallClock.nowMs(),
-          );
+        return node.securityOf(cloud).secureRecord(
+          {
+            key: own,
+            appData: new Uint8Array(0),
+            endpoints: [ctx.endpoint],
+            nonce,
+            revoke: false,
+          },
+          ctx.wallClock.nowMs(),
+        );
       },
     };
     return plantAdversary(node, options);
