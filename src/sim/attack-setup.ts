@@ -25,6 +25,24 @@ export interface AttackPlan {
   readonly kind: AttackKind;
   /** Share of members that are attackers, in [0, 1). */
   readonly fraction: number;
+  /**
+   * When the attackers turn: `'build'`, from the first join (they shape the victims' caches as
+   * they fill), or `'scenario'`, once the cloud is built (they were cached as honest nodes).
+   * @default 'build' for eclipse (its point is to fill caches), 'scenario' for the others
+   */
+  readonly from?: 'build' | 'scenario';
+}
+
+/**
+ * When `plan` arms its attackers.
+ * @example armsFrom({ kind: 'eclipse', fraction: 0.2 }) // 'build'
+ */
+export function armsFrom(plan: AttackPlan): 'build' | 'scenario' {
+  const from = plan.from ?? (plan.kind === 'eclipse' ? 'build' : 'scenario');
+  if (from !== 'build' && from !== 'scenario') {
+    throw new RangeError(`attack plan from must be 'build' or 'scenario', got ${String(from)}`);
+  }
+  return from;
 }
 
 /**
@@ -34,6 +52,8 @@ export interface AttackPlan {
  */
 export interface PlantedAttack<N, I> {
   readonly colluders: Colluders;
+  /** When to call `arm`: before building the cloud, or after. */
+  readonly from: 'build' | 'scenario';
   /** Arms the attackers; `sim` tells which of them still run (dead ones are not referred to). */
   arm(sim: AliveLookup): void;
   readonly options: {
@@ -97,7 +117,12 @@ export function drtAttack(plan: AttackPlan): PlantedAttack<DrtNode, CloudNodeInf
     };
     return plantAdversary(node, options);
   };
-  return { colluders, arm: armer(colluders), options: { adversaryOf, wrapNode } };
+  return {
+    colluders,
+    from: armsFrom(plan),
+    arm: armer(colluders),
+    options: { adversaryOf, wrapNode },
+  };
 }
 
 /**
@@ -136,5 +161,10 @@ export function pnrpAttack(plan: AttackPlan): PlantedAttack<PnrpNode, PnrpNodeIn
     };
     return plantAdversary(node, options);
   };
-  return { colluders, arm: armer(colluders), options: { adversaryOf, wrapNode } };
+  return {
+    colluders,
+    from: armsFrom(plan),
+    arm: armer(colluders),
+    options: { adversaryOf, wrapNode },
+  };
 }

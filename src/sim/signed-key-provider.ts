@@ -19,6 +19,7 @@ import type { Key } from '../keys/key256.js';
 import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes } from '../util/bytes.js';
+import { seededRng } from '../util/rng.js';
 
 const SKP_MAGIC = 0x534b5031; // "SKP1"
 
@@ -105,5 +106,38 @@ export function signedKeySecurityProvider(options: {
         },
       };
     },
+  };
+}
+
+/**
+ * `DrtCloud` options under which node `i` holds a {@link signedKeySecurityProvider} (secret key
+ * from `seededRng(seed).fork('signed-key:<i>')`) and registers its key. The simulator gives node
+ * `i` member index `i` when nothing else is added to the simulation, as in `DrtCloud`.
+ * @example new DrtCloud({ seed: 1, ...signedKeyCloud({ seed: 1, crypto }) })
+ */
+export function signedKeyCloud(options: {
+  readonly seed: number | string;
+  readonly crypto?: CryptoBackend;
+}): {
+  readonly nodeOptions: (index: number) => { security: SecurityProvider; crypto?: CryptoBackend };
+  readonly keyOf: (index: number) => Key;
+  readonly providers: readonly SignedKeySecurityProvider[];
+} {
+  const root = seededRng(options.seed);
+  const providers: SignedKeySecurityProvider[] = [];
+  const providerOf = (i: number): SignedKeySecurityProvider => {
+    providers[i] ??= signedKeySecurityProvider({
+      secretKey: root.fork(`signed-key:${i}`).bytes(32),
+      ...(options.crypto ? { crypto: options.crypto } : {}),
+    });
+    return providers[i]!;
+  };
+  return {
+    nodeOptions: (i) => ({
+      security: providerOf(i),
+      ...(options.crypto ? { crypto: options.crypto } : {}),
+    }),
+    keyOf: (i) => providerOf(i).key,
+    providers,
   };
 }
