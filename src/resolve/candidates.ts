@@ -6,7 +6,7 @@
  * notices contradicting referrals: one ID named at two different endpoints. Bounded by what the
  * walks saw: at most one entry per answered LOOKUP plus the seeds.
  */
-import { endpointKey } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { type Key, keyToBigInt, ringDistanceBig } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
@@ -20,8 +20,8 @@ export interface Candidate {
   readonly entry: RouteEntry;
   readonly idHex: string;
   readonly distance: bigint;
-  /** endpointKey() of the hop whose answer first named this (ID, endpoint); none for seeds. */
-  readonly referrer: string | undefined;
+  /** The hop whose answer first named this (ID, endpoint); none for seeds. */
+  readonly referrer: Endpoint | undefined;
   state: CandidateState;
   /** INQUIREs to it that went unanswered. */
   timeouts: number;
@@ -51,10 +51,10 @@ export class Candidates {
   }
 
   /**
-   * Notes an entry a hop named (`referrer`, its endpointKey) or a walk starts from. Returns true
+   * Notes an entry a hop named (`referrer`) or a walk starts from. Returns true
    * when it contradicts an earlier entry (same ID, other endpoint).
    */
-  see(entry: RouteEntry, referrer: string | undefined): boolean {
+  see(entry: RouteEntry, referrer: Endpoint | undefined): boolean {
     if (entry.addresses.length === 0) return false;
     const idHex = toHex(entry.id);
     const at = endpointKey(entryEndpoint(entry));

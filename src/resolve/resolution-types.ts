@@ -135,6 +135,8 @@ export interface ResolutionStats {
   refusedProofs: number;
   /** Referrals naming an ID already seen at another endpoint. */
   contradictions: number;
+  /** Endpoints branded liars (never asked again; see `resolution.ts`). */
+  liars: number;
 }
 
 /**
@@ -153,5 +155,6 @@ export function emptyResolutionStats(): ResolutionStats {
     paths: 1,
     refusedProofs: 0,
     contradictions: 0,
+    liars: 0,
   };
 }

@@ -20,9 +20,13 @@
  * few messages:
  * 1. Candidates, use counts, failures and the next-hop stack key on (ID, endpoint)
  *    (`walk.ts`), so a refused forgery fails only itself and never shadows the genuine owner.
- * 2. A hop that referred us to *itself* under an ID it then refused to prove (N flag, missing or
- *    bad proof) lied: it is never asked again and every later walk flags it, so honest nodes route
- *    around it. Other refusals (an honest hop may hold a stale entry) blame nobody.
+ * 2. Liars are never asked again, and every walk flags them so honest hops route around them. A
+ *    liar is an endpoint that answered an INQUIRE for an ID without an N flag but without a valid
+ *    proof (an honest node sets N for an ID it does not publish), or that named itself as the
+ *    owner and then denied it; and the hop that named a liar as the owner, since it vouched for
+ *    the lie (honest caches hold an (ID, endpoint) only after that endpoint proved the ID). A
+ *    plain N refusal of an endpoint another hop named blames nobody (a stale entry): the endpoint
+ *    is only flagged on the walk, as every refused endpoint is.
  * 3. Alternative walks, S/Kademlia-style but lazy and sequential. Once the resolution saw a
  *    *suspicion* (a refused proof, or one ID referred at two different endpoints), a walk that ends
  *    without enough results is followed by another walk, up to `alternatePathsMax`, each starting
@@ -182,7 +186,7 @@ export class Resolution {
       if (walk.loopsBack(next)) {
         flags |= ADDRESS_FLAGS.loop;
       } else {
-        if (this.candidates.see(next, endpointKey(out.endpoint))) this.stats.contradictions++;
+        if (this.candidates.see(next, out.endpoint)) this.stats.contradictions++;
         const closer = this.candidates.distance(next.id) < this.candidates.distance(hop.id);
         const askedBy = this.asked.get(endpointKey(entryEndpoint(next)));
         if (askedBy !== undefined && askedBy !== walk.index) {
@@ -226,11 +230,16 @@ export class Resolution {
     }
     if (candidate) candidate.state = 'failed';
     this.stats.refusedProofs++;
-    const at = endpointKey(out.endpoint);
-    if (candidate?.referrer === at && !this.liars.has(at)) {
-      // It named itself as the owner and then could not prove it: a forger.
-      this.liars.set(at, out.endpoint);
-      out.walk.flag(out.endpoint);
+    // Whoever it is, it is not the owner: flagged, so honest hops stop naming it on this walk.
+    out.walk.flag(out.endpoint);
+    const referrer = candidate?.referrer;
+    const namedItself =
+      referrer !== undefined && endpointKey(referrer) === endpointKey(out.endpoint);
+    if (verdict.reason !== 'not-registered' || namedItself) {
+      // It claimed the ID (no N flag) without a valid proof, or named itself as the owner and
+      // then denied it: a liar. Whoever named a liar as the owner vouched for the lie.
+      this.brand(out.endpoint, out.walk);
+      if (referrer !== undefined) this.brand(referrer, out.walk);
     }
     this.record(out, nowMs, ADDRESS_FLAGS.inquire | ADDRESS_FLAGS.rejected, false);
     if (verdict.reason === 'not-registered') {
@@ -298,6 +307,16 @@ export class Resolution {
       if (!this.startAlternateWalk())
         return this.finish(this.results > 0 ? undefined : 'not-found');
     }
+  }
+
+  /** Marks a liar: no walk asks it again, and `walk` and every later walk flag it. */
+  private brand(ep: Endpoint, walk: Walk): void {
+    const at = endpointKey(ep);
+    if (!this.liars.has(at)) {
+      this.liars.set(at, ep);
+      this.stats.liars++;
+    }
+    walk.flag(ep);
   }
 
   /** Whether `walk` may send `hop` a LOOKUP now (use count, failures, liars, disjointness). */

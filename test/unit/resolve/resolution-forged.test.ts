@@ -68,20 +68,21 @@ describe('resolve: forged referrals (issue 10)', () => {
     const run = drive(r, (action) => {
       if (action.type === 'lookup') {
         answers++;
-        // First a forged entry at a colluder (21), then, with 21 flagged, the genuine one.
+        // First a stale entry (21 no longer publishes T), then, with 21 flagged, the genuine one.
         const routeEntry = answers === 1 ? entry(T, 21) : entry(T, 50);
         return { afterMs: 10, reply: { flags: NO_FLAGS, routeEntry } };
       }
       const genuine = action.endpoint.address[15] === 50;
       return {
         afterMs: 10,
-        reply: genuine ? { ok: true, proof: 'p' } : { ok: false, reason: 'bad-signature' },
+        reply: genuine ? { ok: true, proof: 'p' } : { ok: false, reason: 'not-registered' },
       };
     });
     expect(run.lines).toEqual([
       'lookup 10.0.0.11:3540 path=1',
       'inquire 10.0.0.21:3540',
-      'lookup 10.0.0.11:3540 path=2',
+      'stale 10.0.0.21:3540',
+      'lookup 10.0.0.11:3540 path=3',
       'inquire 10.0.0.50:3540',
       'result 10.0.0.50:3540',
       'done 1 ok',
@@ -92,8 +93,38 @@ describe('resolve: forged referrals (issue 10)', () => {
       ADDRESS_FLAGS.accepted,
       ADDRESS_FLAGS.inquire | ADDRESS_FLAGS.accepted,
     ]);
-    // 10.0.0.11 named someone else, so it is not branded a liar: it was asked again.
-    expect(r.stats).toMatchObject({ refusedProofs: 1, contradictions: 1, paths: 1 });
+    // An N refusal of an endpoint someone else named blames nobody: 10.0.0.11 was asked again.
+    expect(r.stats).toMatchObject({ refusedProofs: 1, contradictions: 1, liars: 0, paths: 1 });
+  });
+
+  it('resolve: a hop naming a colluder whose proof fails is branded with it; the walk backtracks', () => {
+    const a = entry(T + 10n, 11);
+    const b = entry(T + 20n, 12);
+    const r = resolution({ initialHops: [a, b] });
+    const run = drive(r, (action) => {
+      if (action.type === 'lookup') {
+        // 11 names a colluder (21) as the owner; 12 names the genuine owner.
+        const routeEntry = action.endpoint.address[15] === 11 ? entry(T, 21) : entry(T, 50);
+        return { afterMs: 10, reply: { flags: NO_FLAGS, routeEntry } };
+      }
+      const genuine = action.endpoint.address[15] === 50;
+      // The colluder claims the ID (no N flag) with no proof.
+      return {
+        afterMs: 10,
+        reply: genuine ? { ok: true, proof: 'p' } : { ok: false, reason: 'missing-proof' },
+      };
+    });
+    expect(run.lines).toEqual([
+      'lookup 10.0.0.11:3540 path=1',
+      'inquire 10.0.0.21:3540',
+      'lookup 10.0.0.12:3540 path=3',
+      'inquire 10.0.0.50:3540',
+      'result 10.0.0.50:3540',
+      'done 1 ok',
+    ]);
+    const lookups = run.log.flatMap((l) => (l.action.type === 'lookup' ? [l.action] : []));
+    expect(lookups[1]!.flaggedPath).toEqual([SELF, ep(11), ep(21)]);
+    expect(r.stats).toMatchObject({ refusedProofs: 1, contradictions: 1, liars: 2, paths: 1 });
   });
 
   /**

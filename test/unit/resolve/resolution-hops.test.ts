@@ -120,6 +120,7 @@ describe('resolve: retransmission and unreachable hops', () => {
       paths: 1,
       refusedProofs: 0,
       contradictions: 0,
+      liars: 0,
     });
   });
 
@@ -370,6 +371,7 @@ describe('resolve: path records', () => {
       paths: 1,
       refusedProofs: 0,
       contradictions: 0,
+      liars: 0,
     });
   });
 
