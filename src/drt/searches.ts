@@ -159,7 +159,15 @@ export class Searches {
         // under someone else's ID would otherwise replace the genuine entry.
         core.admit(awaiting.entry, { via: 'other' });
       }
-      if (routeEntry && !core.isSelf(routeEntry)) core.offer(routeEntry, { via: 'other' });
+      // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
+      if (
+        routeEntry &&
+        routeEntry.addresses.length > 0 &&
+        !core.isSelf(routeEntry) &&
+        !cachedElsewhere(core, routeEntry.id, entryEndpoint(routeEntry))
+      ) {
+        core.offer(routeEntry, { via: 'other' });
+      }
     } else if (awaiting?.kind === 'inquire') {
       search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
     }
