@@ -5,15 +5,26 @@
  * signatures), with the noble backend and, when `src/adapters/node/` provides it, the node:crypto
  * backend; then the cost of a resolve in a DKSP cloud versus the null provider (hops, messages,
  * Ed25519 verifications and signatures, wall time), in resolve mode and in [MC-DRT] membership
- * mode (every LOOKUP, INQUIRE and REQUEST signed by its sender and verified by its receiver). Run: `npx tsx bench/run.ts gmc`. Measures; never asserts.
+ * mode (every LOOKUP, INQUIRE and REQUEST signed by its sender and verified by its receiver).
+ * Also (issue 11) the cost of refusing hostile membership credentials: a 25-certificate chain
+ * under a foreign root (target: under 0.1 ms), our root followed by a forged certificate (one
+ * parse, one signature check), garbage, and byte-different envelopes of a member's chain (memo
+ * hits, not cold checks). Run: `npx tsx bench/run.ts gmc`. Measures; never asserts.
  */
 import { DEFAULT_WALL_CLOCK_MS } from '../src/drt/options.js';
-import { CertificateCache, derivedKeySecurityProvider, validateChain } from '../src/gmc/index.js';
+import {
+  CertificateCache,
+  createDkspMembership,
+  derivedKeySecurityProvider,
+  encodeChainPkcs7,
+  validateChain,
+} from '../src/gmc/index.js';
 import { createGroup, type GmcCredential, issueGmc } from '../src/gmc/issue.js';
 import { type CryptoBackend, nobleCrypto } from '../src/keys/crypto-backend.js';
 import { createIdentity } from '../src/keys/identity.js';
 import { DrtCloud } from '../src/sim/drt-cloud.js';
 import { seededRng } from '../src/util/rng.js';
+import { envelope, longChain } from '../test/unit/gmc/hostile.js';
 import { opsPerSecond, printTable } from './table.js';
 
 const T0 = DEFAULT_WALL_CLOCK_MS - 86_400_000;
@@ -77,6 +88,56 @@ printTable(
   ['certificates', 'backend', 'cold chains/s', 'cold certificates/s', 'warm chains/s'],
   rows,
 );
+
+{
+  // Hostile membership credentials against one receiver (noble backend, default budgets off).
+  const ours = await chainOf(2);
+  const ourRoot = ours.chain[0]!;
+  const foreign = await createGroup({ classifier: 'bench', nowWallMs: T0, seed: rng.bytes(32) });
+  const hostile = await longChain(foreign.root, 25, T0);
+  const forgedLeaf = ours.chain[1]!.slice();
+  forgedLeaf[forgedLeaf.length - 1]! ^= 1;
+  const data = new Uint8Array(64);
+  const { membership } = createDkspMembership({
+    root: ourRoot,
+    credential: ours,
+    crypto: nobleCrypto,
+    cache: new CertificateCache(1024),
+    memoEntriesMax: 1024,
+  });
+  const signature = nobleCrypto.ed25519Sign(data, ours.identity.secretKey);
+  let salt = 0;
+  const cases: [string, () => Uint8Array][] = [
+    ['25 certificates, foreign root', () => envelope(hostile.chain, salt++)],
+    ['our root + forged certificate', () => envelope([ourRoot, forgedLeaf], salt++)],
+    ['600 bytes of garbage', () => rng.bytes(600)],
+    ["a member's chain, new envelope", () => envelope(ours.chain, salt++)],
+    ['reference: the member, same bytes', () => encodeChainPkcs7(ours.chain)],
+  ];
+  const hostileRows: (string | number)[][] = [];
+  for (const [label, make] of cases) {
+    const inputs = Array.from({ length: 200 }, make);
+    let i = 0;
+    const perSecond = opsPerSecond(
+      () => {
+        membership.verify({
+          credential: inputs[i++ % inputs.length]!,
+          signature,
+          data,
+          nowWallMs: NOW,
+        });
+      },
+      300,
+      3,
+    );
+    hostileRows.push([label, Math.round(perSecond), (1000 / perSecond).toFixed(4)]);
+  }
+  printTable(
+    'membership credential refusals (one receiver, noble)',
+    ['credential', 'checks/s', 'ms each'],
+    hostileRows,
+  );
+}
 
 /** A backend that counts Ed25519 verifications and signatures. */
 function counting(inner: CryptoBackend): CryptoBackend & { verifies: number; signs: number } {

@@ -10,6 +10,7 @@ import type { Key } from '../keys/key256.js';
 import type { Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
 import type { NodeEvent } from './events.js';
 import type { ResolvedDrtOptions } from './options.js';
+import type { ValidatedRecord } from './security-provider.js';
 import type { DrtStats } from './stats.js';
 
 /** A key this node publishes. */
@@ -30,6 +31,21 @@ export type AdmitOrigin =
   | { readonly via: 'flood'; readonly from: Endpoint; readonly alreadyFlooded: readonly Endpoint[] }
   | { readonly via: 'other' };
 
+/**
+ * What the proof that admitted a cached entry said about its owner, kept to judge revokes of it
+ * (flooding.ts): a revoke must be signed by `ownerKey` (when the name binds one) and must not
+ * be older than the registration (`validUntilWallMs`).
+ */
+export interface EntryCredential {
+  readonly ownerKey: Uint8Array | undefined;
+  readonly validUntilWallMs: number | undefined;
+}
+
+/** The endpoint a route entry is contacted at: its first address and its port. */
+export function entryEndpoint(entry: RouteEntry): Endpoint {
+  return { address: entry.addresses[0]!, port: entry.port };
+}
+
 /** What the parts of a node may use. */
 export interface NodeCore {
   readonly options: ResolvedDrtOptions;
@@ -49,12 +65,29 @@ export interface NodeCore {
   /** Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. */
   send(to: Endpoint, message: Message): void;
   emit(event: NodeEvent): void;
-  /** Puts a checked entry in the cache, emits leaf-set events and floods as the spec says. */
-  admit(entry: RouteEntry, origin: AdmitOrigin): void;
-  /** Removes an entry found dead or revoked. */
-  evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void;
+  /**
+   * Puts a checked entry in the cache, emits leaf-set events and floods as the spec says.
+   * `proof` is the verified record that admitted it, if any: the owner key and validity it names
+   * judge later revokes (see {@link EntryCredential}). An entry whose ID is cached at another
+   * endpoint does not replace it at once: the cached entry is probed first (node.ts `admit`).
+   */
+  admit(entry: RouteEntry, origin: AdmitOrigin, proof?: ValidatedRecord): void;
+  /**
+   * Removes an entry found dead or revoked. With `endpoint` (the endpoint that failed to answer or
+   * denied), nothing happens unless the cached entry with this ID is at that endpoint: a failure
+   * at some other address is no evidence against the cached entry.
+   */
+  evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void;
+  /** What the proof that admitted the cached entry `entry` said about its owner, if any. */
+  credentialOf(entry: RouteEntry): EntryCredential | undefined;
   /** Offers an entry learned from the network to the return-routability check. */
   offer(entry: RouteEntry, origin: AdmitOrigin): void;
   /** True when any address of `entry` is one of ours. */
   isSelf(entry: RouteEntry): boolean;
+  /**
+   * Whether an admission check may start (issue 10 per-source share and probe rate, see
+   * probe-gate.ts); `held(sourceKey)` counts the checks that source has in flight. Returns the
+   * source key to tag the check with, undefined outside datagram handling, false when refused.
+   */
+  admitCheck(held: (sourceKey: string) => number): string | undefined | false;
 }

@@ -9,16 +9,29 @@
  *   floods each immediate neighbour's entry to the farthest leaf member on the other side, so the
  *   edge leaf sets heal;
  * - every FLOOD without the D flag waits for an ACK (retransmit after 1 s); a target that never
- *   answers, or answers N, is evicted.
+ *   answers, or answers N, is evicted (only if it is still cached at the endpoint flooded).
+ *
+ * Revokes (issue 10). A revoke is looked at cheaply first (`peekRevoke`: syntax and hashes, no
+ * signature) and dropped unverified unless it names an entry we hold; then, when the proof that
+ * admitted that entry named an owner key, the revoke must carry the same key, and when it named
+ * a validity, the revoke's must not end before it (`revoke-stale`: signed before the
+ * registration, a replay). Only a revoke that passes all that costs a signature check, against
+ * the held entry's ID. An entry admitted without a proof (outside the leaf set, or a provider
+ * with no owner: the null provider, unsecured `0.` PNRP names) has no credential: its revoke is
+ * verified only while it is one of our leaf-set members (the only nodes a genuine revoke is sent
+ * to) and then accepted on its signature alone, as the spec does. That keeps forged revokes of
+ * unsecured names possible, by design (anyone may claim such a name); elsewhere a revoke is
+ * ignored and the entry goes when its own endpoint stops answering (maintenance probes).
  */
 
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { clockwiseDistance, type Key, RING_SIZE } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
-import { toHex } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import type { AckMessage, FloodMessage, RouteEntry } from '../wire/types.js';
 import { WIRE_LIMITS } from '../wire/types.js';
 import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import type { RevokeSummary } from './security-provider.js';
 import { bump } from './stats.js';
 
 interface PendingFlood {
@@ -90,8 +103,23 @@ export class Floods {
 
   private onRevoke(from: Endpoint, bytes: Uint8Array, alreadyFlooded: readonly Endpoint[]): void {
     const core = this.core;
-    const verdict = core.options.security.validateRecord(bytes, {
-      key: undefined,
+    const security = core.options.security;
+    let held: Key | undefined;
+    if (security.peekRevoke !== undefined) {
+      const peek = security.peekRevoke(bytes);
+      if (peek === undefined) {
+        bump(core.stats.dropped, 'revoke-malformed');
+        return;
+      }
+      const refusal = this.revokeRefusal(peek);
+      if (refusal !== undefined) {
+        bump(core.stats.dropped, `revoke-${refusal}`);
+        return;
+      }
+      held = peek.key;
+    }
+    const verdict = security.validateRecord(bytes, {
+      key: held,
       nonce: undefined,
       revoke: true,
       nowWallMs: core.wallNowMs(),
@@ -100,9 +128,14 @@ export class Floods {
       bump(core.stats.dropped, `revoke-${verdict.reason}`);
       return;
     }
+    // Again on the verified record: the peek may be absent, and it is not trusted.
+    const refusal = this.revokeRefusal(verdict.record);
+    if (refusal !== undefined) {
+      bump(core.stats.dropped, `revoke-${refusal}`);
+      return;
+    }
     core.stats.revokesReceived++;
     const key = verdict.record.key;
-    if (core.locals.has(toHex(key))) return;
     const sides = this.leafSides(key);
     if (core.cache.has(key)) core.evict(key, 'revoked');
     const skip = new Set([...alreadyFlooded, from].map(endpointKey));
@@ -118,6 +151,29 @@ export class Floods {
       const list = [...alreadyFlooded, endpointOf(next)].slice(-WIRE_LIMITS.alreadyFloodedMax);
       this.send(next, { revokeCpa: bytes }, list, false);
     }
+  }
+
+  /** Why a revoke (peeked or verified) does not apply to what we hold; undefined if it does. */
+  private revokeRefusal(revoke: RevokeSummary): string | undefined {
+    const core = this.core;
+    if (core.locals.has(toHex(revoke.key))) return 'own-key';
+    const cached = core.cache.get(revoke.key);
+    if (cached === undefined) return 'not-held';
+    const credential = core.credentialOf(cached);
+    if (credential === undefined)
+      return core.cache.wouldBeInLeafSet(revoke.key) ? undefined : 'unproven-entry';
+    const { ownerKey, validUntilWallMs } = credential;
+    if (
+      ownerKey !== undefined &&
+      (revoke.ownerKey === undefined || !equalBytes(ownerKey, revoke.ownerKey))
+    )
+      return 'wrong-key';
+    if (
+      validUntilWallMs !== undefined &&
+      (revoke.validUntilWallMs === undefined || revoke.validUntilWallMs < validUntilWallMs)
+    )
+      return 'stale';
+    return undefined;
   }
 
   /** The local keys that hold `key` in their leaf set, with the side of `key` they are on. */
@@ -224,7 +280,7 @@ export class Floods {
     }
     this.pending.delete(msg.ackedMessageId);
     if (msg.notRegistered && this.core.cache.has(flood.targetId))
-      this.core.evict(flood.targetId, 'denied');
+      this.core.evict(flood.targetId, 'denied', flood.to);
     return true;
   }
 
@@ -233,7 +289,7 @@ export class Floods {
     for (const [id, flood] of [...this.pending]) {
       if (nowMs >= flood.firstSentMs + TIMEOUT_MS) {
         this.pending.delete(id);
-        if (this.core.cache.has(flood.targetId)) this.core.evict(flood.targetId, 'stale');
+        if (this.core.cache.has(flood.targetId)) this.core.evict(flood.targetId, 'stale', flood.to);
       } else if (!flood.retransmitted && nowMs >= flood.firstSentMs + RETRANSMIT_MS) {
         flood.retransmitted = true;
         this.core.stats.retransmits++;

@@ -4,16 +4,30 @@
  * `membership` hook: every LOOKUP, INQUIRE and REQUEST leaving the node gets CREDENTIAL +
  * SIGNATURE (+ KEY_IDENTIFIER), and one arriving without them, or with a credential or signature
  * the provider refuses, is dropped unanswered and counted (`unauthenticated`, `bad-credential`,
- * `bad-signature`). The signed bytes are the message as `encodeMessage` writes it without its
- * security elements (the decision and its reasons: `MembershipSecurity` in security-provider.ts).
- * Other message types pass untouched, as the spec secures only these three.
+ * `bad-signature`, `membership-throttled`). Other message types pass untouched, as the spec
+ * secures only these three. SOLICIT/ADVERTISE/FLOOD stay unauthenticated, so ADVERTISEs still show
+ * members' keys.
  *
- * Limits (the spec gives no more): nothing binds a signature to a time or a receiver, so a
- * non-member who captures a member's signed LOOKUP can replay that same question, unchanged, to
- * other nodes and read their answers; and SOLICIT/ADVERTISE/FLOOD stay unauthenticated, so
- * ADVERTISEs still show members' keys. A timestamp and the destination inside the signed bytes,
- * with a bounded replay set, would close the first; it would also break interoperability.
+ * Freshness (issue 10 item 5, issue 11 item 5; a departure from [MC-DRT], which binds nothing to
+ * a time or a receiver, so a captured LOOKUP replayed to any member was answered):
+ * - The signed bytes are `"MCDRTFS1"` | the receiver's endpoint (address 16, port u16 BE) | the
+ *   sender's wall-clock time (ms, u64 BE) | the message as `encodeMessage` writes it without its
+ *   security elements.
+ * - Time and receiver travel in the SIGNATURE element, which [MC-DRT] leaves opaque to the DRT:
+ *   its content is `time (u64 BE) | receiver address (16) | receiver port (u16 BE) | the
+ *   provider's signature` (26 bytes more per secured message). The message formats are unchanged; only
+ *   a peer that knows this layout verifies (our profile is already not Windows': Ed25519 GMCs).
+ * - A receiver refuses a signature made for another endpoint than one of its `localEndpoints`
+ *   (`wrong-receiver`; a node behind a NAT must list its public endpoint), a time more than
+ *   `MEMBERSHIP_FRESHNESS.windowMs` from its own wall clock either way (`stale-signature`), and a
+ *   signature it has already accepted (`replayed`). The replay set holds accepted signatures until
+ *   they leave the window, bounded: when full the oldest leaves and the node stops accepting any
+ *   time at or before it, so eviction can tighten the window but never reopen a replay.
+ * All these checks run before the provider's (costly) ones, and only signatures the provider
+ * accepted enter the replay set, so non-members cannot fill it.
  */
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { ByteWriter } from '../util/byte-writer.js';
 import { encodeMessage } from '../wire/index.js';
 import type { InquireMessage, LookupMessage, Message, RequestMessage } from '../wire/types.js';
 import type { MembershipSecurity } from './security-provider.js';
@@ -22,66 +36,187 @@ import type { MembershipSecurity } from './security-provider.js';
 export type SecuredMessage = LookupMessage | InquireMessage | RequestMessage;
 
 /**
+ * Freshness limits of membership signatures.
+ * @example Math.abs(now - signedAt) <= MEMBERSHIP_FRESHNESS.windowMs
+ */
+export const MEMBERSHIP_FRESHNESS = {
+  /** How far a signature's time may be from the receiver's wall clock, either way. */
+  windowMs: 30_000,
+  /** Accepted signatures remembered against replay. */
+  replayEntriesMax: 4096,
+} as const;
+
+const TAG = new TextEncoder().encode('MCDRTFS1');
+/** Time (8) and receiver endpoint (18) before the provider's signature in the SIGNATURE element. */
+const PREFIX_BYTES = 26;
+
+/**
  * True for LOOKUP, INQUIRE and REQUEST.
- * @example if (isSecuredType(message)) message = withMembership(message, membership);
+ * @example if (isSecuredType(message)) message = withMembership(message, membership, to, wallNowMs);
  */
 export function isSecuredType(message: Message): message is SecuredMessage {
   return message.type === 'lookup' || message.type === 'inquire' || message.type === 'request';
 }
 
 /**
- * The bytes the SIGNATURE of `message` covers: the message encoded without security elements.
- * @example membership.sign(membershipSignedBytes(lookup))
+ * The bytes the provider signs for `message` sent to `receiver` at `signedAtMs` (see the header).
+ * @example membership.sign(membershipSignedBytes(lookup, to, wallNowMs))
  */
-export function membershipSignedBytes(message: SecuredMessage): Uint8Array {
-  if (message.security === undefined) return encodeMessage(message);
-  const { security: _security, ...bare } = message;
-  return encodeMessage(bare as SecuredMessage);
+export function membershipSignedBytes(
+  message: SecuredMessage,
+  receiver: Endpoint,
+  signedAtMs: number,
+): Uint8Array {
+  let bare: SecuredMessage = message;
+  if (message.security !== undefined) {
+    const { security: _security, ...rest } = message;
+    bare = rest as SecuredMessage;
+  }
+  const body = encodeMessage(bare);
+  const w = new ByteWriter(TAG.length + PREFIX_BYTES + body.length);
+  w.bytes(TAG).bytes(receiver.address).u16be(receiver.port);
+  w.u32be(Math.floor(signedAtMs / 0x100000000)).u32be(signedAtMs % 0x100000000);
+  return w.bytes(body).finish();
 }
 
 /**
- * `message` with this node's credential and a fresh signature.
- * @example core.send(to, withMembership(lookup, provider.membership))
+ * `message` with this node's credential and a fresh signature bound to `to` and `nowWallMs`.
+ * @example core.send(to, withMembership(lookup, provider.membership, to, wallNowMs))
  */
 export function withMembership(
   message: SecuredMessage,
   membership: MembershipSecurity,
+  to: Endpoint,
+  nowWallMs: number,
 ): SecuredMessage {
-  const signature = membership.sign(membershipSignedBytes(message));
+  const signedAtMs = Math.max(0, Math.floor(nowWallMs));
+  const signature = membership.sign(membershipSignedBytes(message, to, signedAtMs));
+  const element = new ByteWriter(PREFIX_BYTES + signature.length)
+    .u32be(Math.floor(signedAtMs / 0x100000000))
+    .u32be(signedAtMs % 0x100000000)
+    .bytes(to.address)
+    .u16be(to.port)
+    .bytes(signature)
+    .finish();
   const keyIdentifier = membership.keyIdentifier?.();
   const security = {
     credential: membership.credential(),
-    signature,
+    signature: element,
     ...(keyIdentifier !== undefined ? { keyIdentifier } : {}),
   };
   return { ...message, security };
 }
 
 /**
+ * The bounded set of accepted membership signatures a node refuses to see again (see header).
+ * @example const guard = new MembershipReplayGuard(); membershipRefusal(msg, m, { ..., guard });
+ */
+export class MembershipReplayGuard {
+  /** Accepted signatures forgotten early because the set was full. */
+  evictions = 0;
+  private readonly seen = new Map<string, number>();
+  private floorMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly windowMs: number = MEMBERSHIP_FRESHNESS.windowMs,
+    readonly entriesMax: number = MEMBERSHIP_FRESHNESS.replayEntriesMax,
+  ) {
+    if (!Number.isFinite(windowMs) || windowMs <= 0)
+      throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+    if (!Number.isSafeInteger(entriesMax) || entriesMax < 1)
+      throw new RangeError(`entriesMax must be a positive integer, got ${entriesMax}`);
+  }
+
+  /** Signatures held. */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** Why a signature made at `signedAtMs` cannot be accepted now, or undefined. */
+  refusal(id: string, signedAtMs: number, nowWallMs: number): string | undefined {
+    if (!Number.isFinite(nowWallMs)) return 'stale-signature';
+    if (Math.abs(nowWallMs - signedAtMs) > this.windowMs || signedAtMs <= this.floorMs)
+      return 'stale-signature';
+    if (this.seen.has(id)) return 'replayed';
+    return undefined;
+  }
+
+  /** Records an accepted signature. */
+  remember(id: string, signedAtMs: number, nowWallMs: number): void {
+    for (const [old, at] of this.seen) {
+      if (at >= nowWallMs - this.windowMs) break;
+      this.seen.delete(old);
+    }
+    while (this.seen.size >= this.entriesMax) {
+      const [old, at] = this.seen.entries().next().value!;
+      this.seen.delete(old);
+      this.floorMs = Math.max(this.floorMs, at);
+      this.evictions++;
+    }
+    this.seen.set(id, signedAtMs);
+  }
+}
+
+/** What a receiver knows when it checks a secured message. */
+export interface MembershipContext {
+  /** Wall-clock ms (freshness, certificate validity). */
+  readonly nowWallMs: number;
+  /** Monotonic ms (verification budgets). */
+  readonly nowMs: number;
+  /** Endpoint key of the datagram's source. */
+  readonly source: string;
+  /** Endpoint keys of this node's local endpoints. */
+  readonly local: ReadonlySet<string>;
+  readonly guard: MembershipReplayGuard;
+}
+
+function readU64(bytes: Uint8Array, at: number): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset + at, 8);
+  return v.getUint32(0) * 0x100000000 + v.getUint32(4);
+}
+
+/**
  * Why a received LOOKUP, INQUIRE or REQUEST must be dropped, or undefined when its sender proved
- * membership. Never throws.
- * @example const drop = membershipRefusal(msg, membership, wallNowMs);
+ * membership, freshly, to this node. Never throws.
+ * @example const drop = membershipRefusal(msg, membership, context);
  */
 export function membershipRefusal(
   message: SecuredMessage,
   membership: MembershipSecurity,
-  nowWallMs: number,
+  context: MembershipContext,
 ): string | undefined {
   const security = message.security;
   if (security === undefined) return 'unauthenticated';
+  const element = security.signature;
+  if (element.length <= PREFIX_BYTES) return 'bad-signature';
+  const signedAtMs = readU64(element, 0);
+  const receiver = {
+    address: element.subarray(8, 24),
+    port: (element[24]! << 8) | element[25]!,
+  };
+  if (!context.local.has(endpointKey(receiver))) return 'wrong-receiver';
+  const signature = element.subarray(PREFIX_BYTES);
+  let id = '';
+  for (let i = 0; i < signature.length; i++) id += String.fromCharCode(signature[i]!);
+  const stale = context.guard.refusal(id, signedAtMs, context.nowWallMs);
+  if (stale !== undefined) return stale;
   let data: Uint8Array;
   try {
-    data = membershipSignedBytes(message);
+    data = membershipSignedBytes(message, receiver, signedAtMs);
   } catch {
-    // A decoded message always re-encodes; this guards the invariant rather than remote input.
+    // A decoded message always re-encodes; this guards the invariant, not remote input.
     return 'unauthenticated';
   }
   const verdict = membership.verify({
     credential: security.credential,
-    signature: security.signature,
+    signature,
     ...(security.keyIdentifier !== undefined ? { keyIdentifier: security.keyIdentifier } : {}),
     data,
-    nowWallMs,
+    nowWallMs: context.nowWallMs,
+    nowMs: context.nowMs,
+    source: context.source,
   });
-  return verdict.ok ? undefined : verdict.reason;
+  if (!verdict.ok) return verdict.reason;
+  context.guard.remember(id, signedAtMs, context.nowWallMs);
+  return undefined;
 }

@@ -10,32 +10,57 @@
  * resolution), `PendingAdds` (return-routability checks before anything enters the cache),
  * `Floods` (leaf-set upkeep), `Sync` (SOLICIT/ADVERTISE/REQUEST when joining), the responder
  * (LOOKUP/INQUIRE answers) and maintenance. This file only wires them together and dispatches.
+ *
+ * Issue 10 item 4 (no lockouts from cheap spoofing): every request sent is recorded in
+ * `OutstandingRequests`; an answer that echoes one of our message IDs from the endpoint it went
+ * to proves that endpoint's address. AUTHORITY fragments are reassembled only when they answer a
+ * LOOKUP or INQUIRE we sent, from the endpoint we sent it to; anything else is dropped as
+ * `fragment-unsolicited` before it can take a reassembly slot. Route entries arriving in
+ * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
 import { RouteCache } from '../cache/index.js';
-import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
-import { emptyResolutionStats } from '../resolve/resolution.js';
+import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
-import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import {
+  type AdmitOrigin,
+  type EntryCredential,
+  entryEndpoint,
+  type LocalRegistration,
+  type NodeCore,
+} from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
 import { runMaintenance } from './maintenance.js';
-import { isSecuredType, membershipRefusal, withMembership } from './membership.js';
+import {
+  isSecuredType,
+  MembershipReplayGuard,
+  membershipRefusal,
+  withMembership,
+} from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
 import { OutputQueue } from './output-queue.js';
+import { OutstandingRequests } from './outstanding.js';
 import { PendingAdds } from './pending-adds.js';
+import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import type { Output, SansIoNode } from './sans-io.js';
 import { Searches } from './searches.js';
+import type { ValidatedRecord } from './security-provider.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
 /** Delay between joining (first cache entry) and the first registration walk. */
 const JOIN_SETTLE_MS = 2000;
+/** Requests remembered for matching their answers (oldest forgotten first, counted). */
+const OUTSTANDING_MAX = 4096;
+/** Endpoints remembered as proven (least recently proven forgotten first). */
+const PROVEN_MAX = 4096;
 
 /**
  * A DRT node. See the module header.
@@ -50,14 +75,24 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
   private readonly selfEndpointKeys: Set<string>;
+  /** Membership mode: accepted signatures, refused if seen again (drt/membership.ts). */
+  private readonly membershipGuard = new MembershipReplayGuard();
   private readonly outputs = new OutputQueue<NodeEvent>();
   private readonly reassembler: AuthorityReassembler;
+  private readonly outstanding: OutstandingRequests;
+  private readonly probeGate: ProbeGate;
   private readonly searches: Searches;
   private readonly pendingAdds: PendingAdds;
   private readonly floods: Floods;
   private readonly registrations: Registrations;
   private readonly sync: Sync;
   private readonly core: NodeCore;
+  /**
+   * Owner key and validity of cached entries admitted with a proof, for judging their revokes.
+   * Keyed by the cached RouteEntry object (the cache holds entries by reference), so an entry
+   * that leaves the cache takes its credential with it: bounded by the cache.
+   */
+  private readonly credentials = new WeakMap<RouteEntry, EntryCredential>();
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
   /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
@@ -76,6 +111,14 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     });
     this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
     this.reassembler = new AuthorityReassembler();
+    const hopTimeoutMs = o.resolution.hopTimeoutMs ?? DEFAULT_RESOLUTION_LIMITS.hopTimeoutMs;
+    this.outstanding = new OutstandingRequests({
+      requestsMax: OUTSTANDING_MAX,
+      // An answer may follow the last retransmit by a hop timeout; fragments trail the first.
+      answerWindowMs: 2 * hopTimeoutMs,
+      provenMax: PROVEN_MAX,
+    });
+    this.probeGate = new ProbeGate(o, this.outstanding, this.stats);
     this.core = this.makeCore();
     this.searches = new Searches(this.core, (purpose, results) =>
       this.registrations.onWalkDone(purpose, results),
@@ -156,6 +199,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     for (const entry of entries) {
       if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) continue;
       this.routeCache.add(entry);
+      // A trusted snapshot vouches for its endpoints as a passed check would.
+      for (const address of entry.addresses) this.outstanding.prove({ address, port: entry.port });
     }
     if (this.routeCache.size > 0) this.setStatus('active');
     for (const reg of this.locals.values()) reg.resolvable = true;
@@ -226,6 +271,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const v = this.options.version;
     if (msg.version.major !== v.major || msg.version.minor !== v.minor) return 'version-mismatch';
     if (msg.type === 'authority-fragment') {
+      // Only fragments answering a LOOKUP/INQUIRE we sent, from where we sent it, get a slot.
+      if (!this.outstanding.answers(nowMs, from, msg.type, msg.ackedMessageId))
+        return 'fragment-unsolicited';
       const r = this.reassembler.add(nowMs, endpointKey(from), msg);
       if (r.type === 'rejected') return `fragment-${r.error.code}`;
       if (r.type === 'pending') return undefined;
@@ -234,14 +282,28 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const membership = this.options.security.membership;
     if (membership !== undefined && isSecuredType(msg)) {
       // Membership mode: a LOOKUP, INQUIRE or REQUEST from a non-member gets no answer at all.
-      const refusal = membershipRefusal(msg, membership, this.options.wallClock.nowMs());
+      const refusal = membershipRefusal(msg, membership, {
+        nowWallMs: this.options.wallClock.nowMs(),
+        nowMs,
+        source: endpointKey(from),
+        local: this.selfEndpointKeys,
+        guard: this.membershipGuard,
+      });
       if (refusal !== undefined) return refusal;
     }
     bump(this.stats.received, msg.type);
+    if (
+      'ackedMessageId' in msg &&
+      this.outstanding.answers(nowMs, from, msg.type, msg.ackedMessageId)
+    )
+      this.outstanding.prove(from);
+    this.probeGate.source = from;
     try {
       this.dispatch(from, msg);
     } catch (e) {
       this.fault(e);
+    } finally {
+      this.probeGate.source = undefined;
     }
     return undefined;
   }
@@ -421,9 +483,11 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       newMessageId: () => this.options.rng.nextU32(),
       send: (to, message) => this.send(to, message),
       emit: (event) => this.emit(event),
-      admit: (entry, origin) => this.admit(entry, origin),
-      evict: (id, reason) => this.evict(id, reason),
+      admit: (entry, origin, proof) => this.admit(entry, origin, proof),
+      evict: (id, reason, endpoint) => this.evict(id, reason, endpoint),
+      credentialOf: (entry) => this.credentials.get(entry),
       offer: (entry, origin) => this.pendingAdds.offer(entry, origin),
+      admitCheck: (held) => this.probeGate.admit(this.nowMsValue, held),
       isSelf: (entry) =>
         entry.addresses.some((address) =>
           this.selfEndpointKeys.has(endpointKey({ address, port: entry.port })),
@@ -435,7 +499,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
-        ? withMembership(message, membership)
+        ? withMembership(message, membership, to, this.options.wallClock.nowMs())
         : message;
     for (const payload of encodeDatagrams(secured)) {
       this.stats.datagramsSent++;
@@ -443,12 +507,29 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
+    if (this.outstanding.sent(this.nowMsValue, to, message))
+      bump(this.stats.boundHits, 'outstanding');
   }
 
-  private admit(entry: RouteEntry, origin: AdmitOrigin): void {
+  /**
+   * Design decision (issue 10): an entry whose ID is cached at another endpoint, even one that
+   * answered its own check (and proved its key, in a leaf set), does not replace the cached
+   * entry: that entry is probed at its own endpoint and the newcomer waits; it is admitted only
+   * if the probe fails (pending-adds.ts `contest`). So a live owner can never be displaced by
+   * someone else answering for its ID, and an owner that moved is replaced after one probe.
+   * The same endpoint with other addresses replaces at once (the owner refreshed its entry).
+   */
+  private admit(entry: RouteEntry, origin: AdmitOrigin, proof?: ValidatedRecord): void {
     if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) return;
+    const cached = this.routeCache.get(entry.id);
+    if (cached !== undefined && cached.addresses.length > 0 && !sameEndpoint(cached, entry)) {
+      this.pendingAdds.contest(cached, entry, origin, proof);
+      return;
+    }
     const result = this.routeCache.add(entry);
     if (result.added) this.stats.cacheAdmissions++;
+    const credential = proof ? credentialOf(proof) : cached && this.credentials.get(cached);
+    if (credential !== undefined) this.credentials.set(entry, credential);
     this.options.trace?.(
       `admit ${toHex(entry.id).slice(0, 8)} added=${result.added} evicted=${result.evicted.map((e) => toHex(e.id).slice(0, 8)).join(',')}`,
     );
@@ -471,7 +552,18 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     }
   }
 
-  private evict(id: Key, reason: 'stale' | 'revoked' | 'denied'): void {
+  private evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void {
+    if (endpoint !== undefined) {
+      const cached = this.routeCache.get(id);
+      // (An entry without addresses gives an endpoint without one: no evidence either.)
+      if (cached === undefined || cached.addresses.length === 0) return;
+      if (!(endpoint.address instanceof Uint8Array)) return;
+      if (!endpointsEqual(entryEndpoint(cached), endpoint)) {
+        // The failure was at another endpoint: no evidence against the cached entry.
+        bump(this.stats.dropped, 'evict-other-endpoint');
+        return;
+      }
+    }
     const result = this.routeCache.remove(id);
     this.options.trace?.(
       `evict ${toHex(id).slice(0, 8)} ${reason} removed=${result.removed !== undefined}`,
@@ -481,4 +573,14 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.emitLeafChanges(result.leafSetChanges);
     if (this.routeCache.size === 0 && this.statusValue === 'active') this.setStatus('alone');
   }
+}
+
+function sameEndpoint(a: RouteEntry, b: RouteEntry): boolean {
+  if (a.addresses.length === 0 || b.addresses.length === 0) return false;
+  return endpointsEqual(entryEndpoint(a), entryEndpoint(b));
+}
+
+function credentialOf(proof: ValidatedRecord): EntryCredential | undefined {
+  if (proof.ownerKey === undefined && proof.validUntilWallMs === undefined) return undefined;
+  return { ownerKey: proof.ownerKey, validUntilWallMs: proof.validUntilWallMs };
 }

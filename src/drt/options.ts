@@ -47,11 +47,29 @@ export interface DrtNodeOptions {
   readonly splitDetectionsPerTick?: number;
   /** Route entries awaiting their return-routability check. @default 64 */
   readonly pendingAddsMax?: number;
+  /**
+   * Of `pendingAddsMax`, the checks one source endpoint's datagrams may have in flight at once
+   * (probe-gate.ts). @default 16
+   */
+  readonly pendingAddsPerSourceMax?: number;
+  /**
+   * Admission checks per second that route entries from sources which have not proven their
+   * address may start (each sends up to two INQUIREs to the endpoint the entry names).
+   * @default 20
+   */
+  readonly probeRatePerSecond?: number;
+  /** Burst of the `probeRatePerSecond` token bucket. @default 40 */
+  readonly probeBurst?: number;
   /** Searches in flight at once (application, registration and maintenance). @default 64 */
   readonly searchesMax?: number;
   /** FLOODs awaiting an ACK. @default 128 */
   readonly floodsInFlightMax?: number;
-  /** Open SOLICIT conversations (publisher side). @default 32 */
+  /**
+   * Open SOLICIT conversations (publisher side). When full, a new SOLICIT still gets its
+   * conversation: the oldest conversation of the busiest source prefix (/24, /64) makes room, so
+   * spoofed SOLICITs never lock a joiner out (sync.ts). The spec's 32 would let 32 spoofed
+   * datagrams hold the table for 15 s; each conversation costs about 200 bytes. @default 1024
+   */
   readonly conversationsMax?: number;
   /** Lifetime of a SOLICIT conversation. @default 15000 */
   readonly conversationMs?: number;
@@ -80,9 +98,12 @@ const COUNT_OPTIONS = {
   gapFillsPerTick: { fallback: 1, max: 20 },
   splitDetectionsPerTick: { fallback: 8, max: 10_000 },
   pendingAddsMax: { fallback: 64, max: 10_000 },
+  pendingAddsPerSourceMax: { fallback: 16, max: 10_000 },
+  probeRatePerSecond: { fallback: 20, max: 100_000 },
+  probeBurst: { fallback: 40, max: 100_000 },
   searchesMax: { fallback: 64, max: 10_000 },
   floodsInFlightMax: { fallback: 128, max: 10_000 },
-  conversationsMax: { fallback: 32, max: 10_000 },
+  conversationsMax: { fallback: 1024, max: 100_000 },
   conversationMs: { fallback: 15_000, max: 3_600_000 },
 } as const;
 

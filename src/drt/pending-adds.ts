@@ -6,18 +6,41 @@
  * fresh nonce) and the security provider must accept it. The same machinery probes existing
  * entries during maintenance ([MC-DRT] §3.1.6.1): a probe that goes unanswered evicts the entry.
  * Bounded by `pendingAddsMax`; retransmit after 1 s, give up after 2 s.
+ *
+ * Eviction only on the entry's own evidence (issue 10). A route entry anyone can put in a SOLICIT,
+ * LOOKUP or FLOOD may reuse the ID of a cached entry and name a dead address; its check fails,
+ * and that failure says nothing about the cached entry. So:
+ * - checks are keyed by (ID, endpoint): a check of X at a forged address neither blocks nor
+ *   shadows a check of X at its genuine address. No per-ID limit (a handful of spoofed entries
+ *   could then block one genuine ID); the table as a whole is bounded by `pendingAddsMax`.
+ * - a failed check (timeout, N flag) evicts only through `core.evict(id, reason, endpoint)`,
+ *   which does nothing unless the cached entry with that ID sits at the endpoint that failed;
+ *   a failed new entry is dropped alone. A refused proof evicts nothing.
+ * - a new entry whose ID is cached at another endpoint and which passed its own check does not
+ *   replace the cached one (node.ts `admit`): it waits as the `successor` of a probe of the
+ *   cached entry's endpoint, and is admitted only if that probe fails. A live owner keeps its
+ *   entry; one that moved (old address dead) is replaced after one probe.
  */
 
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
-import type { AdmitOrigin, NodeCore } from './core.js';
+import { type AdmitOrigin, entryEndpoint, type NodeCore } from './core.js';
+import type { ValidatedRecord } from './security-provider.js';
 import { bump } from './stats.js';
+
+/** A verified entry waiting for the cached entry with its ID to fail a probe. */
+interface Successor {
+  readonly entry: RouteEntry;
+  readonly origin: AdmitOrigin;
+  readonly proof: ValidatedRecord | undefined;
+}
 
 interface Check {
   readonly entry: RouteEntry;
-  readonly idHex: string;
+  /** ID hex and endpoint key of `to`: the table key. */
+  readonly slot: string;
   readonly origin: AdmitOrigin;
   /** `admit`: a candidate for the cache; `probe`: a cached entry being checked for liveness. */
   readonly purpose: 'admit' | 'probe';
@@ -26,16 +49,21 @@ interface Check {
   readonly messageId: number;
   readonly firstSentMs: number;
   retransmitted: boolean;
+  /** Source endpoint whose datagram started this admission check (probe-gate.ts). */
+  readonly sourceKey?: string | undefined;
+  /** Set on a check of a cached entry that a verified newcomer with its ID would replace. */
+  successor: Successor | undefined;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
 const { retransmitMs: RETRANSMIT_MS, hopTimeoutMs: TIMEOUT_MS } = DEFAULT_RESOLUTION_LIMITS;
 
-/** INQUIRE checks in flight, keyed by message ID. */
+/** INQUIRE checks in flight, keyed by message ID and by (ID, endpoint). */
 export class PendingAdds {
   private readonly core: NodeCore;
   private readonly byMessage = new Map<number, Check>();
-  private readonly byId = new Map<string, Check>();
+  /** The same checks by {@link slotOf}; one per (ID, endpoint), so both maps have the same size. */
+  private readonly bySlot = new Map<string, Check>();
 
   constructor(core: NodeCore) {
     this.core = core;
@@ -50,35 +78,64 @@ export class PendingAdds {
   offer(entry: RouteEntry, origin: AdmitOrigin): void {
     const core = this.core;
     if (entry.addresses.length === 0 || core.isSelf(entry)) return;
-    const idHex = toHex(entry.id);
-    if (core.locals.has(idHex) || this.byId.has(idHex)) return;
+    if (core.locals.has(toHex(entry.id))) return;
+    const slot = slotOf(entry);
+    if (this.bySlot.has(slot)) return;
     const cached = core.cache.get(entry.id);
     if (cached && sameAddresses(cached, entry)) return;
-    this.start(entry, idHex, origin, 'admit');
+    this.start(entry, slot, origin, 'admit');
   }
 
-  /** Probes a cached entry; no answer (or a denial) evicts it. */
-  probe(entry: RouteEntry): void {
-    const idHex = toHex(entry.id);
-    if (this.byId.has(idHex) || entry.addresses.length === 0) return;
-    this.start(entry, idHex, { via: 'other' }, 'probe');
+  /** Probes a cached entry at its own endpoint; no answer (or a denial) evicts it. */
+  probe(entry: RouteEntry): Check | undefined {
+    if (entry.addresses.length === 0) return undefined;
+    const slot = slotOf(entry);
+    if (this.bySlot.has(slot)) return undefined;
+    return this.start(entry, slot, { via: 'other' }, 'probe');
+  }
+
+  /**
+   * A verified `successor` would take the ID of the cached entry `cached`, which sits at another
+   * endpoint: probe `cached` and admit `successor` only if that probe fails (see the header). A
+   * check of `cached` already in flight takes the successor (the first one waits; later ones are
+   * dropped and may come again).
+   */
+  contest(
+    cached: RouteEntry,
+    successor: RouteEntry,
+    origin: AdmitOrigin,
+    proof: ValidatedRecord | undefined,
+  ): void {
+    const check =
+      cached.addresses.length === 0
+        ? undefined
+        : (this.bySlot.get(slotOf(cached)) ?? this.probe(cached));
+    if (check === undefined || check.successor !== undefined) {
+      this.core.stats.cacheAdmissionsRefused++;
+      bump(this.core.stats.dropped, 'entry-id-contested');
+      return;
+    }
+    check.successor = { entry: successor, origin, proof };
   }
 
   private start(
     entry: RouteEntry,
-    idHex: string,
+    slot: string,
     origin: AdmitOrigin,
     purpose: Check['purpose'],
-  ): void {
+  ): Check | undefined {
     const core = this.core;
     if (this.byMessage.size >= core.options.pendingAddsMax) {
       bump(core.stats.boundHits, 'pending-adds');
-      return;
+      return undefined;
     }
+    // Issue 10: per-source share of this table and a rate for unproven sources (probe-gate.ts).
+    const sourceKey = purpose === 'admit' ? core.admitCheck((k) => this.heldBy(k)) : undefined;
+    if (sourceKey === false) return undefined;
     const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
     const check: Check = {
       entry,
-      idHex,
+      slot,
       origin,
       purpose,
       nonce: needProof ? core.options.rng.bytes(16) : undefined,
@@ -86,10 +143,19 @@ export class PendingAdds {
       messageId: core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
+      sourceKey,
+      successor: undefined,
     };
     this.byMessage.set(check.messageId, check);
-    this.byId.set(idHex, check);
+    this.bySlot.set(slot, check);
     this.transmit(check);
+    return check;
+  }
+
+  private heldBy(sourceKey: string): number {
+    let held = 0;
+    for (const c of this.byMessage.values()) if (c.sourceKey === sourceKey) held++;
+    return held;
   }
 
   private transmit(check: Check): void {
@@ -119,7 +185,14 @@ export class PendingAdds {
       this.refuse(check, 'denied');
       return true;
     }
+    if (check.successor !== undefined) {
+      // The cached owner answered at its own endpoint: it keeps its ID.
+      check.successor = undefined;
+      core.stats.cacheAdmissionsRefused++;
+      bump(core.stats.dropped, 'entry-id-owner-alive');
+    }
     if (check.purpose === 'probe') return true;
+    let record: ValidatedRecord | undefined;
     if (check.nonce !== undefined) {
       const proof = buffer.validateCpa;
       const verdict = proof
@@ -151,8 +224,9 @@ export class PendingAdds {
         this.refuse(check, undefined);
         return true;
       }
+      record = verdict.record;
     }
-    core.admit(check.entry, check.origin);
+    core.admit(check.entry, check.origin, record);
     return true;
   }
 
@@ -181,15 +255,29 @@ export class PendingAdds {
 
   private end(check: Check): void {
     this.byMessage.delete(check.messageId);
-    this.byId.delete(check.idHex);
+    this.bySlot.delete(check.slot);
   }
 
+  /**
+   * A check failed. The entry it checked is dropped; a cached entry goes only if it sits at the
+   * endpoint that failed (core.evict checks), and then a waiting successor takes its place.
+   */
   private refuse(check: Check, evictAs: 'stale' | 'denied' | undefined): void {
     const core = this.core;
     if (check.purpose === 'admit') core.stats.cacheAdmissionsRefused++;
-    if (evictAs !== undefined && core.cache.has(check.entry.id))
-      core.evict(check.entry.id, evictAs);
+    const { entry, successor } = check;
+    if (evictAs !== undefined && core.cache.has(entry.id)) core.evict(entry.id, evictAs, check.to);
+    if (successor === undefined) return;
+    if (core.cache.has(entry.id)) {
+      core.stats.cacheAdmissionsRefused++;
+      bump(core.stats.dropped, 'entry-id-owner-alive');
+    } else core.admit(successor.entry, successor.origin, successor.proof);
   }
+}
+
+/** The table key of a check: ID hex and the endpoint the INQUIRE goes to. */
+function slotOf(entry: RouteEntry): string {
+  return `${toHex(entry.id)}@${endpointKey(entryEndpoint(entry))}`;
 }
 
 function sameAddresses(a: RouteEntry, b: RouteEntry): boolean {

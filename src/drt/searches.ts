@@ -10,10 +10,9 @@ import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import { Resolution, type ResolutionAction, resolutionSeedsWanted } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
-import { entryEndpoint } from '../resolve/walk.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AuthorityMessage, ReasonCode, ResolveCriteria, RouteEntry } from '../wire/types.js';
-import type { NodeCore } from './core.js';
+import { entryEndpoint, type NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump } from './stats.js';
@@ -239,9 +238,9 @@ export class Searches {
         return;
       case 'stale':
         // Only the entry's own endpoint failing is evidence against it: a forged (ID, endpoint)
-        // that failed leaves the genuine entry with that ID in place.
-        if (cachedAt(core, action.entry.id, entryEndpoint(action.entry)))
-          core.evict(action.entry.id, 'stale');
+        // that failed leaves the genuine entry with that ID in place (evict() checks the endpoint).
+        if (core.cache.has(action.entry.id))
+          core.evict(action.entry.id, 'stale', entryEndpoint(action.entry));
         return;
       case 'intermediate':
         if (search.purpose.kind === 'app') {
@@ -260,7 +259,7 @@ export class Searches {
         return;
       case 'result': {
         const record = action.proof as ValidatedRecord;
-        core.admit(action.entry, { via: 'other' });
+        core.admit(action.entry, { via: 'other' }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
         core.emit({

@@ -33,6 +33,34 @@ export interface ValidatedRecord {
   readonly revoke: boolean;
   /** Provider-specific evidence (e.g. the verified CPA). */
   readonly proof: unknown;
+  /**
+   * The public key that signed the record, when the key (ID) binds its owner so that only that
+   * key may sign for it: a revoke of an entry admitted with this record must carry the same
+   * owner key. Absent where anyone may sign for the key (the null provider, unsecured `0.` PNRP
+   * names): then any valid revoke is accepted, as the spec has it.
+   */
+  readonly ownerKey?: Uint8Array;
+  /**
+   * When the record stops being valid (wall-clock ms; a CPA's Not After). Every record of one
+   * publisher is signed with the same lifetime, so this orders its records by signing time: a
+   * revoke whose validity ends before that of the registration it would remove was signed before
+   * that registration, and is ignored as a replay. Absent: no ordering (any valid revoke counts).
+   */
+  readonly validUntilWallMs?: number;
+}
+
+/**
+ * What a revoke says about itself before any signature is checked (`peekRevoke`): enough to
+ * drop revokes for keys this node does not hold, by keys other than the owner's, or older than
+ * the registration, without paying for a verification. Never trusted on its own: a revoke that
+ * passes these checks is verified in full with `validateRecord`.
+ */
+export interface RevokeSummary {
+  readonly key: Key;
+  /** As {@link ValidatedRecord.ownerKey}. */
+  readonly ownerKey?: Uint8Array;
+  /** As {@link ValidatedRecord.validUntilWallMs}. */
+  readonly validUntilWallMs?: number;
 }
 
 /** Outcome of validating a remote proof. */
@@ -75,6 +103,12 @@ export interface SecurityProvider {
   secureRecord(record: KeyRecord, nowWallMs: number): Uint8Array;
   /** Validates a remote proof. */
   validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict;
+  /**
+   * Decodes a flooded revoke cheaply (no signature check): the key it names and, where the
+   * provider knows them, its owner key and validity. Undefined for bytes that are no revoke.
+   * Absent: every revoke is verified in full before the node can see which key it names.
+   */
+  peekRevoke?(bytes: Uint8Array): RevokeSummary | undefined;
   /** Credential sent when an INQUIRE sets the C flag, if the provider has one. */
   certChain?(key: Key): Uint8Array | undefined;
   /**
@@ -113,12 +147,12 @@ export interface SecurityProvider {
  *
  * What is signed (our decision; [MC-DRT] §2.2.2.3/.5/.8 name only the Validate Key of a LOOKUP or
  * INQUIRE and the IDList of a REQUEST): the whole message as `encodeMessage` writes it without its
- * security elements, header included. That covers the fields the spec names and also binds the
- * message type, message ID, target, nonce and flagged path, so a credential and signature seen on
- * the wire cannot be pasted onto another question to the same node (signing the Validate Key alone
- * would let anyone who overheard one LOOKUP to a node ask that node anything). An exact replay of
- * a captured message is still answered (the spec has no receiver challenge); it only repeats the
- * answer to the member's own question.
+ * security elements, header included, prefixed with the receiver's endpoint and the sender's wall
+ * clock (drt/membership.ts, which also carries both in the SIGNATURE element and refuses stale,
+ * misdirected and replayed signatures before calling `verify`). That covers the fields the spec
+ * names and also binds the message type, message ID, target, nonce and flagged path, so a
+ * credential and signature seen on the wire can be pasted neither onto another question nor onto
+ * the same question to another node or later.
  */
 export interface MembershipSecurity {
   /** GetSerializedCredential: the credential sent in every LOOKUP, INQUIRE and REQUEST. */
@@ -140,18 +174,24 @@ export interface MembershipInput {
   readonly data: Uint8Array;
   /** Wall-clock ms, for certificate validity. */
   readonly nowWallMs: number;
+  /** Monotonic ms, for verification budgets (absent: no budget). */
+  readonly nowMs?: number;
+  /** Endpoint key of the datagram's source, for per-source budgets (absent: no budget). */
+  readonly source?: string;
 }
 
 /**
  * Outcome of {@link MembershipSecurity.verify}. A refusal's `reason` is what the node counts in
  * `stats.dropped`: `'bad-credential'` (the credential is malformed, untrusted or expired) or
- * `'bad-signature'` (a valid credential, but its key did not sign these bytes); `detail` says more.
+ * `'bad-signature'` (a valid credential, but its key did not sign these bytes) or
+ * `'membership-throttled'` (a credential the provider has not verified yet, over the source's or
+ * the node's verification budget); `detail` says more.
  */
 export type MembershipVerdict =
   | { readonly ok: true; readonly peer?: unknown }
   | {
       readonly ok: false;
-      readonly reason: 'bad-credential' | 'bad-signature';
+      readonly reason: 'bad-credential' | 'bad-signature' | 'membership-throttled';
       readonly detail: string;
     };
 
@@ -186,6 +226,12 @@ export function nullSecurityProvider(): SecurityProvider {
         ? `app data is ${appData.length} bytes, at most ${KEY_RECORD_APP_DATA_MAX}`
         : undefined,
     secureRecord: (record) => encodeNullRecord(record),
+    // Null records carry no signature, so anyone may forge a revoke of any key: as with
+    // DrtCreateNullSecurityProvider, the null provider protects nothing (no owner, no ordering).
+    peekRevoke(bytes) {
+      const decoded = decodeNullRecord(bytes);
+      return decoded.ok && decoded.value.revoke ? { key: decoded.value.key } : undefined;
+    },
     validateRecord(bytes, expect) {
       const decoded = decodeNullRecord(bytes);
       if (!decoded.ok) return { ok: false, reason: 'malformed' };

@@ -7,7 +7,8 @@
  * and sends one FLOOD (D flag set) per ID. The flooded entries still pass the return-routability
  * check before they enter the cache. Deviation: the publisher advertises its own keys first, then
  * the cached IDs closest to the solicitor's key (random ones when it has none), which gives a
- * joiner its neighbourhood at once.
+ * joiner its neighbourhood at once. The conversations live in a `ConversationTable`: a new
+ * SOLICIT is never answered "busy" because spoofers filled it (conversation-table.ts).
  */
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
@@ -18,6 +19,7 @@ import type {
   RouteEntry,
   SolicitMessage,
 } from '../wire/types.js';
+import { ConversationTable } from './conversation-table.js';
 import type { NodeCore } from './core.js';
 import { bump } from './stats.js';
 
@@ -45,10 +47,16 @@ interface Conversation {
 export class Sync {
   private readonly core: NodeCore;
   private readonly solicitations = new Map<string, Solicitation>();
-  private readonly conversations = new Map<string, Conversation>();
+  private readonly conversations: ConversationTable<Conversation>;
 
   constructor(core: NodeCore) {
     this.core = core;
+    this.conversations = new ConversationTable(core.options.conversationsMax);
+  }
+
+  /** Open conversations (publisher side). */
+  get conversing(): number {
+    return this.conversations.size;
   }
 
   /** Open solicitations (joiner side). */
@@ -85,20 +93,17 @@ export class Sync {
     if (msg.routeEntry && !core.isSelf(msg.routeEntry))
       core.offer(msg.routeEntry, { via: 'other' });
     this.expire(core.nowMs());
-    let ids: Key[] = [];
-    const key = endpointKey(from);
-    if (this.conversations.size >= core.options.conversationsMax && !this.conversations.has(key)) {
-      bump(core.stats.boundHits, 'conversations'); // an empty ADVERTISE means "busy"
-    } else {
-      const advertised = this.pick(msg.routeEntry);
-      ids = advertised.map((e) => e.id);
-      this.conversations.set(key, {
-        from,
-        hashedNonce: msg.hashedNonce,
-        advertised,
-        expiresMs: core.nowMs() + core.options.conversationMs,
-      });
-    }
+    const advertised = this.pick(msg.routeEntry);
+    const ids: Key[] = advertised.map((e) => e.id);
+    const conversation: Conversation = {
+      from,
+      hashedNonce: msg.hashedNonce.slice(),
+      advertised,
+      expiresMs: core.nowMs() + core.options.conversationMs,
+    };
+    // Full: the oldest conversation of the busiest prefix made room (counted), never "busy".
+    if (this.conversations.set(endpointKey(from), from, conversation))
+      bump(core.stats.boundHits, 'conversations');
     core.send(from, {
       type: 'advertise',
       messageId: core.newMessageId(),
@@ -181,7 +186,7 @@ export class Sync {
   expire(nowMs: number): void {
     for (const [k, s] of this.solicitations)
       if (nowMs >= s.sentMs + SOLICIT_TIMEOUT_MS) this.solicitations.delete(k);
-    for (const [k, c] of this.conversations) if (nowMs >= c.expiresMs) this.conversations.delete(k);
+    this.conversations.expire(nowMs);
   }
 
   /** Earliest time `expire` has work. */

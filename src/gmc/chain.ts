@@ -7,12 +7,35 @@
  * version extension and the same peer name, every PNRP extension critical and no unknown
  * critical extension; roles issuable by the parent; classifiers delegated; all valid at the
  * injected wall-clock time. Never throws on remote bytes: the verdict carries a stable reason.
- * {@link CertificateCache} remembers parsed certificates and verified signatures (bounded), so
- * re-validating a chain already seen costs no parsing and no signature check.
+ *
+ * Decisions beyond the specifications (issue 11):
+ * - Cheap refusals first. Sizes are bounded before anything is read; with a pinned root given as
+ *   DER, certificate 0 is compared with it byte for byte before any certificate is parsed; then
+ *   certificates are parsed and checked one at a time, root first, and the walk stops at the first
+ *   failure, so a hostile chain costs at most one parse and one signature check past the last
+ *   certificate that was genuinely issued.
+ * - Names are bound to keys: a group peer name is `<authority>.<classifier>` and its authority must
+ *   be the hex SHA-1 of the root certificate's key, pinned root or not (`authority-mismatch`), as
+ *   `parseIdentityInfo` already demands of identity certificates. Without it, anyone could root a
+ *   chain of their own under another group's name.
+ * - Time fails closed: a `nowWallMs` that is not a finite number is refused (`bad-time`); with it
+ *   every comparison would be false and expired chains would pass.
+ * - Revocation: `expect.revoked` names revoked certificates by the hex SHA-256 of their DER (gmc/
+ *   revocation.ts); a chain holding one is refused (`revoked`), wherever it sits.
+ * {@link CertificateCache} remembers verified certificates (bounded, per backend, see its module).
  */
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { equalBytes } from '../util/bytes.js';
-import { type CertificateFacts, describeCertificate } from './certificate.js';
+import {
+  CERTIFICATE_BYTES_MAX,
+  type CertificateFacts,
+  describeCertificate,
+} from './certificate.js';
+import {
+  CertificateCache,
+  type CertificateCacheEntry,
+  certificateCacheKey,
+} from './certificate-cache.js';
 import { CERT_TYPE, GMC_LIMITS, type GmcRole, ISSUABLE_ROLES } from './constants.js';
 import { classifierAllowed, classifiersDelegated } from './delegation.js';
 
@@ -37,7 +60,25 @@ export type ChainFailure =
   | 'not-yet-valid'
   | 'expired'
   | 'peer-name-mismatch'
-  | 'wrong-key';
+  | 'wrong-key'
+  | 'bad-time'
+  | 'authority-mismatch'
+  | 'revoked';
+
+export { CertificateCache };
+
+/** Certificates revoked by the group, by hex SHA-256 of their DER (see gmc/revocation.ts). */
+export interface RevokedCertificates {
+  /** True when the certificate whose DER hashes to `id` (hex SHA-256) is revoked at `nowWallMs`. */
+  isRevoked(id: string, nowWallMs: number): boolean;
+}
+
+/**
+ * Certificates parsed by the chain validator since the process started (tests use it to show that
+ * a refusal came before parsing).
+ * @example const before = chainParseStats.certificates; validateChain(chain, expect);
+ */
+export const chainParseStats: { certificates: number } = { certificates: 0 };
 
 /** Outcome of {@link validateChain}. */
 export type ChainVerdict =
@@ -61,6 +102,11 @@ export interface ChainExpectation {
   readonly nowWallMs: number;
   /** The trusted root: its DER GRC or its raw 32-byte public key. */
   readonly root?: Uint8Array;
+  /**
+   * The SHA-1 of the root key (a PNRP BinaryAuthority): checked on certificate 0 before any other
+   * certificate is parsed (`authority-mismatch`).
+   */
+  readonly rootAuthority?: Uint8Array;
   /** The peer name every certificate must carry. */
   readonly peerName?: string;
   /** The raw public key the last certificate must hold. */
@@ -69,91 +115,12 @@ export interface ChainExpectation {
   readonly classifier?: string;
   readonly crypto?: CryptoBackend;
   readonly cache?: CertificateCache;
-}
-
-interface CacheEntry {
-  readonly facts: CertificateFacts | undefined;
-  readonly failure: string;
-  /** Hex of issuer keys whose signature over this certificate verified. */
-  readonly verifiedBy: Set<string>;
-}
-
-/**
- * A bounded memo of parsed certificates and verified signatures, keyed by the DER bytes.
- * @example const cache = new CertificateCache(); validateChain(chain, { nowWallMs, cache });
- */
-export class CertificateCache {
-  readonly entriesMax: number;
-  hits = 0;
-  misses = 0;
-  /** Entries dropped because the cache was full. */
-  evictions = 0;
-  private readonly entries = new Map<string, CacheEntry>();
-
-  constructor(entriesMax = 1024) {
-    if (!Number.isSafeInteger(entriesMax) || entriesMax < 1) {
-      throw new RangeError(
-        `CertificateCache: entriesMax must be a positive integer, got ${entriesMax}`,
-      );
-    }
-    this.entriesMax = entriesMax;
-  }
-
-  /** The cache entry of `der`, parsing it on a miss. */
-  lookup(der: Uint8Array): CacheEntry {
-    const key = keyOf(der);
-    const known = key === undefined ? undefined : this.entries.get(key);
-    if (known) {
-      this.hits++;
-      return known;
-    }
-    this.misses++;
-    const entry = parse(der);
-    if (key !== undefined) {
-      if (this.entries.size >= this.entriesMax) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-        this.evictions++;
-      }
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-}
-
-function keyOf(der: Uint8Array): string | undefined {
-  if (!(der instanceof Uint8Array) || der.length > 4096) return undefined;
-  let s = '';
-  for (let i = 0; i < der.length; i += 4096) {
-    s += String.fromCharCode(...der.subarray(i, i + 4096));
-  }
-  return s;
-}
-
-function parse(der: Uint8Array): CacheEntry {
-  const r = describeCertificate(der);
-  return r.ok
-    ? { facts: r.value.facts, failure: '', verifiedBy: new Set() }
-    : { facts: undefined, failure: `${r.error.code}: ${r.error.detail}`, verifiedBy: new Set() };
+  /** Revoked certificates; a chain holding one is refused (`revoked`). */
+  readonly revoked?: RevokedCertificates;
 }
 
 function refuse(reason: ChainFailure, detail: string): ChainVerdict {
   return { ok: false, reason, detail };
-}
-
-function hexKey(key: Uint8Array): string {
-  let s = '';
-  for (const b of key) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-function signedBy(entry: CacheEntry, issuerKey: Uint8Array, crypto: CryptoBackend): boolean {
-  const facts = entry.facts!;
-  const id = hexKey(issuerKey);
-  if (entry.verifiedBy.has(id)) return true;
-  const good = crypto.ed25519Verify(facts.signature, facts.tbs, issuerKey);
-  if (good) entry.verifiedBy.add(id);
-  return good;
 }
 
 /** Extension checks that do not depend on the parent. */
@@ -195,6 +162,8 @@ function checkValidity(
   index: number,
   nowWallMs: number,
 ): ChainVerdict | undefined {
+  if (typeof nowWallMs !== 'number' || !Number.isFinite(nowWallMs))
+    return refuse('bad-time', `the time ${String(nowWallMs)} is not a finite number`);
   if (nowWallMs < c.notBeforeMs)
     return refuse('not-yet-valid', `certificate ${index} starts at ${c.notBeforeMs}`);
   if (nowWallMs > c.notAfterMs)
@@ -202,22 +171,104 @@ function checkValidity(
   return undefined;
 }
 
+function hexKey(key: Uint8Array): string {
+  let s = '';
+  for (const b of key) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** A parsed certificate, from the cache or freshly read (not stored until it verifies). */
+interface Read {
+  readonly key: string | undefined;
+  readonly entry: CertificateCacheEntry | undefined;
+  readonly failure: string;
+}
+
+function read(der: Uint8Array, crypto: CryptoBackend, cache: CertificateCache | undefined): Read {
+  const hash = crypto.sha256(der);
+  const key = cache ? certificateCacheKey(hash, crypto) : undefined;
+  const known = key !== undefined ? cache!.find(key) : undefined;
+  if (known) return { key, entry: known, failure: '' };
+  chainParseStats.certificates++;
+  const r = describeCertificate(der);
+  if (!r.ok) return { key, entry: undefined, failure: `${r.error.code}: ${r.error.detail}` };
+  const id = hexKey(hash);
+  return {
+    key,
+    entry: { facts: r.value.facts, id, verifiedBy: new Set(), pinned: false },
+    failure: '',
+  };
+}
+
+/** Did `issuerKey` sign this certificate? Remembers a good answer in the cache. */
+function signedBy(
+  read: Read,
+  issuerKey: Uint8Array,
+  crypto: CryptoBackend,
+  cache: CertificateCache | undefined,
+  pinned: boolean,
+): boolean {
+  const entry = read.entry!;
+  const issuer = hexKey(issuerKey);
+  const good =
+    entry.verifiedBy.has(issuer) ||
+    crypto.ed25519Verify(entry.facts.signature, entry.facts.tbs, issuerKey);
+  if (good && cache && read.key !== undefined) cache.remember(read.key, entry, issuer, pinned);
+  return good;
+}
+
+/** The authority of a group peer name (`<authority>.<classifier>`), lower case. */
+function authorityOfName(peerName: string): string {
+  const dot = peerName.indexOf('.');
+  return (dot < 0 ? peerName : peerName.slice(0, dot)).toLowerCase();
+}
+
+/** Cheap checks before any certificate is parsed. */
+function precheck(
+  chain: readonly Uint8Array[],
+  expect: ChainExpectation,
+): ChainVerdict | undefined {
+  const now = expect?.nowWallMs;
+  if (typeof now !== 'number' || !Number.isFinite(now))
+    return refuse('bad-time', `the time ${String(now)} is not a finite number`);
+  if (!Array.isArray(chain)) return refuse('malformed', 'chain is not an array');
+  if (chain.length === 0) return refuse('empty-chain', 'no certificate');
+  if (chain.length > GMC_LIMITS.chainCertificatesMax) {
+    return refuse(
+      'chain-too-long',
+      `${chain.length} certificates, at most ${GMC_LIMITS.chainCertificatesMax}`,
+    );
+  }
+  for (let i = 0; i < chain.length; i++) {
+    const der = chain[i];
+    if (!(der instanceof Uint8Array) || der.length === 0 || der.length > CERTIFICATE_BYTES_MAX)
+      return refuse('malformed', `certificate ${i} is not 1..${CERTIFICATE_BYTES_MAX} bytes`);
+  }
+  // A pinned root given as DER: certificate 0 must be those very bytes, before anything is parsed.
+  if (expect.root !== undefined && expect.root.length !== 32 && !equalBytes(chain[0]!, expect.root))
+    return refuse('foreign-root', 'the chain starts at another root');
+  return undefined;
+}
+
+/** Root checks: self-issued, self-signed, the pinned key, and the name's authority. */
 function checkRoot(
-  root: CertificateFacts,
+  r: Read,
   expect: ChainExpectation,
   crypto: CryptoBackend,
-  entry: CacheEntry,
-) {
-  if (!equalBytes(root.issuerDer, root.subjectDer) || !signedBy(entry, root.publicKey, crypto)) {
-    return !equalBytes(root.issuerDer, root.subjectDer)
-      ? refuse('not-root', 'first certificate is not self-issued')
-      : refuse('bad-signature', 'first certificate is not self-signed');
-  }
-  if (expect.root !== undefined) {
-    const trusted = expect.root.length === 32 ? root.publicKey : root.der;
-    if (!equalBytes(trusted, expect.root))
-      return refuse('foreign-root', 'the chain starts at another root');
-  }
+  pinned: boolean,
+): ChainVerdict | undefined {
+  const root = r.entry!.facts;
+  if (!equalBytes(root.issuerDer, root.subjectDer))
+    return refuse('not-root', 'first certificate is not self-issued');
+  if (expect.root?.length === 32 && !equalBytes(root.publicKey, expect.root))
+    return refuse('foreign-root', 'the chain starts at another root');
+  if (
+    expect.rootAuthority !== undefined &&
+    !equalBytes(crypto.sha1(root.publicKey), expect.rootAuthority)
+  )
+    return refuse('authority-mismatch', 'the root key does not hash to the authority named');
+  if (!signedBy(r, root.publicKey, crypto, expect.cache, pinned))
+    return refuse('bad-signature', 'first certificate is not self-signed');
   return undefined;
 }
 
@@ -231,79 +282,85 @@ export function validateChain(
   chain: readonly Uint8Array[],
   expect: ChainExpectation,
 ): ChainVerdict {
+  const early = precheck(chain, expect);
+  if (early) return early;
   const crypto = expect.crypto ?? nobleCrypto;
-  if (!Array.isArray(chain)) return refuse('malformed', 'chain is not an array');
-  if (chain.length === 0) return refuse('empty-chain', 'no certificate');
-  if (chain.length > GMC_LIMITS.chainCertificatesMax) {
-    return refuse(
-      'chain-too-long',
-      `${chain.length} certificates, at most ${GMC_LIMITS.chainCertificatesMax}`,
-    );
-  }
-  const entries: CacheEntry[] = [];
+  const pinned = expect.root !== undefined;
+  const now = expect.nowWallMs;
+  let peerName: string | undefined;
+  let rootAuthority = '';
+  let roles: readonly GmcRole[] = ['admin'];
+  let classifiers: readonly string[] | undefined;
+  let notAfterMs = Number.POSITIVE_INFINITY;
+  let previous: CertificateFacts | undefined;
+  let root: CertificateFacts | undefined;
   for (let i = 0; i < chain.length; i++) {
-    const entry = expect.cache ? expect.cache.lookup(chain[i]!) : parse(chain[i]!);
-    if (!entry.facts) {
-      const reason = entry.failure.startsWith('unsupported-algorithm')
+    const r = read(chain[i]!, crypto, expect.cache);
+    if (!r.entry) {
+      const reason = r.failure.startsWith('unsupported-algorithm')
         ? 'unsupported-algorithm'
         : 'malformed';
-      return refuse(reason, `certificate ${i}: ${entry.failure}`);
+      return refuse(reason, `certificate ${i}: ${r.failure}`);
     }
-    const own = checkOwnExtensions(entry.facts, i, i === chain.length - 1);
+    const c = r.entry.facts;
+    const own = checkOwnExtensions(c, i, i === chain.length - 1);
     if (own) return own;
-    entries.push(entry);
-  }
-  const root = entries[0]!.facts!;
-  const rootProblem = checkRoot(root, expect, crypto, entries[0]!);
-  if (rootProblem) return rootProblem;
-  const peerName =
-    root.extensions.peerName ?? entries[entries.length - 1]!.facts!.extensions.peerName!;
-  let roles: readonly GmcRole[] = ['admin'];
-  let classifiers: readonly string[] | undefined = root.extensions.classifiers;
-  let notAfterMs = root.notAfterMs;
-  for (let i = 0; i < entries.length; i++) {
-    const c = entries[i]!.facts!;
     // Authenticity first: who issued this certificate and did they sign it.
-    if (i > 0) {
-      const parent = entries[i - 1]!.facts!;
-      if (!equalBytes(c.issuerDer, parent.subjectDer)) {
+    if (i === 0) {
+      const bad = checkRoot(r, expect, crypto, pinned);
+      if (bad) return bad;
+      root = c;
+      rootAuthority = hexKey(crypto.sha1(c.publicKey));
+      classifiers = c.extensions.classifiers;
+    } else {
+      if (!equalBytes(c.issuerDer, previous!.subjectDer)) {
         return refuse(
           'wrong-issuer',
-          `certificate ${i} names issuer ${c.issuer}, not ${parent.subject}`,
+          `certificate ${i} names issuer ${c.issuer}, not ${previous!.subject}`,
         );
       }
-      if (!signedBy(entries[i]!, parent.publicKey, crypto)) {
+      if (!signedBy(r, previous!.publicKey, crypto, expect.cache, pinned))
         return refuse('bad-signature', `certificate ${i} is not signed by certificate ${i - 1}`);
-      }
     }
-    const timing = checkValidity(c, i, expect.nowWallMs);
+    if (expect.revoked?.isRevoked(r.entry.id, now))
+      return refuse('revoked', `certificate ${i} is revoked`);
+    const timing = checkValidity(c, i, now);
     if (timing) return timing;
     notAfterMs = Math.min(notAfterMs, c.notAfterMs);
-    if (c.extensions.peerName !== undefined && c.extensions.peerName !== peerName) {
-      return refuse(
-        'peer-name-mismatch',
-        `certificate ${i} names ${c.extensions.peerName}, not ${peerName}`,
-      );
+    const name = c.extensions.peerName;
+    if (name !== undefined) {
+      if (peerName === undefined) {
+        if (authorityOfName(name) !== rootAuthority) {
+          return refuse(
+            'authority-mismatch',
+            `peer name ${name} is not under the root key's authority ${rootAuthority}`,
+          );
+        }
+        peerName = name;
+      } else if (name !== peerName) {
+        return refuse('peer-name-mismatch', `certificate ${i} names ${name}, not ${peerName}`);
+      }
     }
+    previous = c;
     if (i === 0) continue;
-    const own = c.extensions.roles!;
-    const issuable = own.every((r) => roles.some((p) => ISSUABLE_ROLES[p].includes(r)));
+    const granted = c.extensions.roles!;
+    const issuable = granted.every((g) => roles.some((p) => ISSUABLE_ROLES[p].includes(g)));
     if (!issuable)
       return refuse(
         'role-escalation',
-        `certificate ${i} (${own.join(',')}) exceeds its issuer's roles (${roles.join(',')})`,
+        `certificate ${i} (${granted.join(',')}) exceeds its issuer's roles (${roles.join(',')})`,
       );
     const list = c.extensions.classifiers!;
-    if (!own.every((r) => classifiersDelegated(classifiers, r, list))) {
+    if (!granted.every((g) => classifiersDelegated(classifiers, g, list))) {
       return refuse(
         'classifier-escalation',
         `certificate ${i} classifiers [${list.join(', ')}] not delegated`,
       );
     }
-    roles = own;
+    roles = granted;
     classifiers = list;
   }
-  const leaf = entries[entries.length - 1]!.facts!;
+  const leaf = previous!;
   if (expect.peerName !== undefined && expect.peerName !== peerName) {
     return refuse('peer-name-mismatch', `the chain is for ${peerName}, not ${expect.peerName}`);
   }
@@ -316,5 +373,21 @@ export function validateChain(
       `the chain does not cover classifier ${expect.classifier}`,
     );
   }
-  return { ok: true, peerName, roles, classifiers: classifiers ?? [], leaf, root, notAfterMs };
+  return {
+    ok: true,
+    peerName: peerName!,
+    roles,
+    classifiers: classifiers ?? [],
+    leaf,
+    root: root!,
+    notAfterMs,
+  };
+}
+
+/**
+ * Hex SHA-256 of a certificate's DER: the name a revocation gives it.
+ * @example createRevocation({ ..., certificateId: certificateIdOf(chain.at(-1)!) })
+ */
+export function certificateIdOf(der: Uint8Array, crypto: CryptoBackend = nobleCrypto): string {
+  return hexKey(crypto.sha256(der));
 }

@@ -147,6 +147,17 @@ export function universalStringText(content: Uint8Array): string {
 }
 
 /**
+ * True when a TLV's length is encoded in the fewest bytes (DER, X.690 §10.1).
+ * @example isMinimalDer(readDer(bytes)) // false for 0x04 0x81 0x01 0x00
+ */
+export function isMinimalDer(node: DerNode): boolean {
+  const header = node.encoded.length - node.content.length;
+  const n = node.content.length;
+  const expected = n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6;
+  return header === expected;
+}
+
+/**
  * The DER TBSCertificate of a DER certificate (the span its signature covers) and the raw
  * signature bits. Use inside `decodeWith`.
  * @example const { tbs, signature } = certificateParts(der);
@@ -162,6 +173,20 @@ export function certificateParts(der: Uint8Array): {
     fail('der', 'certificate is not SEQUENCE { tbs, algorithm, BIT STRING }');
   }
   if (bits.content[0] !== 0) fail('der', 'signature BIT STRING has unused bits');
+  // Canonical outside the signed span too (issue 11): one certificate, one byte string, so caches
+  // keyed by the DER cannot be flooded with re-encoded copies of one genuine certificate.
+  if (![outer, tbs, algorithm, bits].every(isMinimalDer)) fail('der', 'non-minimal DER length');
+  if (
+    algorithm.content.length >= 5 &&
+    algorithm.content[0] === 0x06 &&
+    algorithm.content[1] === 0x03 &&
+    algorithm.content[2] === 0x2b &&
+    algorithm.content[3] === 0x65 &&
+    algorithm.content[4] === 0x70 &&
+    (algorithm.content.length !== 5 || bits.content.length !== 65)
+  ) {
+    fail('der', 'Ed25519 AlgorithmIdentifier with parameters, or a signature not 64 bytes');
+  }
   return { tbs: tbs.encoded, signature: bits.content.subarray(1) };
 }
 

@@ -9,11 +9,17 @@
  * PublicKeyLength (u16 LE) | Reserved (u8) | AlgId | AlgParams | PublicKey`, with AlgId the ASCII
  * OID text "1.3.101.112" and a NUL, no parameters and the raw 32-byte key.
  *
- * Receivers see the same credential bytes in every message from one member, so a credential's
- * chain verdict is memoized by SHA-256 of the bytes (bounded, oldest out first): a hit costs one
- * hash and one signature check, no PKCS#7 parsing and no chain walk. A memoized good verdict is
- * reused while the wall clock stays between the time it was reached and the chain's earliest
- * notAfter; a refusal for any other reason than time is final.
+ * Cheap refusals first (issue 11, item 1): the credential's size is bounded; the PKCS#7 envelope
+ * is walked without parsing any certificate; certificate 0 is compared with the pinned root byte
+ * for byte (a chain under a foreign root costs microseconds, whatever its length); then the
+ * verdict memo is consulted, keyed by a digest of the certificates (`chainDigest`), never by the
+ * malleable envelope. Only good verdicts are memoized, least recently used out first, so hostile
+ * credentials, which never verify, cannot evict a member's verdict; a hit costs one hash and one
+ * signature check. A miss spends one token of the source's and the node's verification budget
+ * (gmc/verify-budget.ts; refused: `membership-throttled`) before the chain is parsed and checked
+ * one certificate at a time. A memoized verdict is reused while the wall clock stays between the
+ * time it was reached and the chain's earliest notAfter, and while none of its certificates is in
+ * the revocation list (gmc/revocation.ts).
  */
 import type { MembershipSecurity, MembershipVerdict } from '../drt/security-provider.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
@@ -21,9 +27,22 @@ import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Result } from '../util/result.js';
-import { type CertificateCache, type ChainVerdict, validateChain } from './chain.js';
-import { CHAIN_BYTES_MAX, decodeChainPkcs7, encodeChainPkcs7 } from './chain-codec.js';
+import {
+  type CertificateCache,
+  type ChainVerdict,
+  certificateIdOf,
+  type RevokedCertificates,
+  validateChain,
+} from './chain.js';
+import {
+  CHAIN_BYTES_MAX,
+  chainDigest,
+  decodeChainPkcs7,
+  encodeChainPkcs7,
+  firstCertificatePkcs7,
+} from './chain-codec.js';
 import type { GmcCredential } from './issue.js';
+import { VerifyBudget, type VerifyBudgetOptions } from './verify-budget.js';
 
 const ED25519_ALG_ID = new TextEncoder().encode('1.3.101.112\0');
 const ED25519_KEY_BYTES = 32;
@@ -71,6 +90,8 @@ export interface MembershipCounters {
   credentialMemoHits: number;
   /** Credentials decoded and validated. */
   credentialChecks: number;
+  /** Cold validations refused by the verification budget. */
+  throttled: number;
   /** Refusals by detail (`credential-<chain failure>`, `bad-signature`, ...). */
   readonly refusals: Record<string, number>;
 }
@@ -83,16 +104,20 @@ export interface DkspMembershipSettings {
   readonly cache: CertificateCache;
   /** Credential verdicts remembered. */
   readonly memoEntriesMax: number;
+  /** Revoked certificates to honour. */
+  readonly revoked?: RevokedCertificates;
+  /** Budgets of cold verifications. @default see VerifyBudget */
+  readonly budget?: VerifyBudgetOptions;
 }
 
 interface MemoEntry {
-  /** The chain verdict, or why the bytes are not a chain. */
-  readonly verdict: ChainVerdict;
+  /** A good chain verdict. */
+  readonly verdict: ChainVerdict & { readonly ok: true };
   /** Wall-clock ms the verdict was reached at. */
   readonly atWallMs: number;
+  /** Hex SHA-256 of each certificate, for revocation checks on a hit. */
+  readonly ids: readonly string[];
 }
-
-const TIME_FAILURES: ReadonlySet<string> = new Set(['not-yet-valid', 'expired']);
 
 /**
  * The membership hook of a DKSP, with its counters.
@@ -102,22 +127,24 @@ export function createDkspMembership(settings: DkspMembershipSettings): {
   membership: MembershipSecurity;
   counters: MembershipCounters;
 } {
-  const { root, credential, crypto, cache, memoEntriesMax } = settings;
+  const { root, credential, crypto, cache, memoEntriesMax, revoked } = settings;
   if (!Number.isSafeInteger(memoEntriesMax) || memoEntriesMax < 1) {
     throw new RangeError(`membership memo size must be a positive integer, got ${memoEntriesMax}`);
   }
   const serialized = encodeChainPkcs7(credential.chain);
   const keyIdentifier = encodeKeyIdentifier(credential.identity.publicKey);
+  const budget = new VerifyBudget(settings.budget);
   const counters: MembershipCounters = {
     accepted: 0,
     credentialMemoHits: 0,
     credentialChecks: 0,
+    throttled: 0,
     refusals: {},
   };
   const memo = new Map<string, MemoEntry>();
 
   const refuse = (
-    reason: 'bad-credential' | 'bad-signature',
+    reason: 'bad-credential' | 'bad-signature' | 'membership-throttled',
     detail: string,
     why: string,
   ): MembershipVerdict => {
@@ -125,29 +152,59 @@ export function createDkspMembership(settings: DkspMembershipSettings): {
     return { ok: false, reason, detail: `${detail}: ${why}` };
   };
 
-  const chainVerdict = (bytes: Uint8Array, nowWallMs: number): ChainVerdict => {
-    const h = crypto.sha256(bytes);
+  const fresh = (e: MemoEntry, nowWallMs: number): boolean =>
+    nowWallMs >= e.atWallMs &&
+    nowWallMs <= e.verdict.notAfterMs &&
+    !e.ids.some((id) => revoked?.isRevoked(id, nowWallMs));
+
+  /** The chain verdict of a credential, or a refusal. */
+  const chainVerdict = (
+    bytes: Uint8Array,
+    input: { nowWallMs: number; nowMs?: number; source?: string },
+  ): ChainVerdict | 'throttled' => {
+    const { nowWallMs } = input;
+    if (!Number.isFinite(nowWallMs)) {
+      return { ok: false, reason: 'bad-time', detail: `the time ${nowWallMs} is not finite` };
+    }
+    // Certificate 0 against the pinned root before anything else is read, parsed or hashed.
+    const first = firstCertificatePkcs7(bytes);
+    if (first.ok && !equalBytes(first.value[0]!, root)) {
+      return { ok: false, reason: 'foreign-root', detail: 'the chain starts at another root' };
+    }
+    const certs = decodeChainPkcs7(bytes);
+    if (!certs.ok) return { ok: false, reason: 'malformed', detail: certs.error.detail };
+    const h = chainDigest(certs.value, crypto);
     let id = '';
     for (let i = 0; i < 16; i++) id += String.fromCharCode(h[i]! | (h[i + 16]! << 8));
     const known = memo.get(id);
-    if (known !== undefined) {
-      const v = known.verdict;
-      const stillGood = v.ok && nowWallMs >= known.atWallMs && nowWallMs <= v.notAfterMs;
-      if (stillGood || (!v.ok && !TIME_FAILURES.has(v.reason))) {
-        counters.credentialMemoHits++;
-        return v;
-      }
+    if (known !== undefined && fresh(known, nowWallMs)) {
+      memo.delete(id);
+      memo.set(id, known);
+      counters.credentialMemoHits++;
+      return known.verdict;
+    }
+    if (input.nowMs !== undefined && input.source !== undefined) {
+      if (!budget.take(input.source, input.nowMs)) return 'throttled';
     }
     counters.credentialChecks++;
-    const chain = decodeChainPkcs7(bytes);
-    const verdict: ChainVerdict = chain.ok
-      ? validateChain(chain.value, { nowWallMs, root, crypto, cache })
-      : { ok: false, reason: 'malformed', detail: chain.error.detail };
+    const verdict = validateChain(certs.value, {
+      nowWallMs,
+      root,
+      crypto,
+      cache,
+      ...(revoked ? { revoked } : {}),
+    });
+    if (!verdict.ok) {
+      if (known !== undefined) memo.delete(id);
+      return verdict;
+    }
     if (known === undefined && memo.size >= memoEntriesMax) {
       const oldest = memo.keys().next().value;
       if (oldest !== undefined) memo.delete(oldest);
     }
-    memo.set(id, { verdict, atWallMs: nowWallMs });
+    const ids = certs.value.map((c) => certificateIdOf(c, crypto));
+    memo.delete(id);
+    memo.set(id, { verdict, atWallMs: nowWallMs, ids });
     return verdict;
   };
 
@@ -163,7 +220,11 @@ export function createDkspMembership(settings: DkspMembershipSettings): {
       ) {
         return refuse('bad-credential', 'credential-malformed', 'no usable credential bytes');
       }
-      const verdict = chainVerdict(input.credential, input.nowWallMs);
+      const verdict = chainVerdict(input.credential, input);
+      if (verdict === 'throttled') {
+        counters.throttled++;
+        return refuse('membership-throttled', 'credential-throttled', 'verification budget spent');
+      }
       if (!verdict.ok)
         return refuse('bad-credential', `credential-${verdict.reason}`, verdict.detail);
       const signer = verdict.leaf.publicKey;

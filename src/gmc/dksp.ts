@@ -8,7 +8,10 @@
  * accepts one only if the chain leads to the shared root, the key is the one derived from the
  * chain's last certificate and the signature and nonce hold. With `mode: 'membership'` it also
  * implements [MC-DRT] membership mode (gmc/dksp-membership.ts): only nodes holding a chain under
- * the root get answers to their LOOKUP, INQUIRE and REQUEST messages.
+ * the root get answers to their LOOKUP, INQUIRE and REQUEST messages. Every check honours the
+ * provider's `revocations` (gmc/revocation.ts): a member revoked by an admin gets neither answers
+ * (membership mode) nor accepted records, as soon as the record reaches this provider through
+ * `addRevocation` (members pass `revocations.records()` to each other: one propagation interval).
  *
  * Record layout (ours; [MC-DRT]'s Derived-Key CPA uses RSA): magic "DKS1" (u32 BE) | key (32) |
  * nonce (16) | revoke (u8) | endpoint count (u8) + count x (port u16 BE, address 16) | app data
@@ -28,6 +31,8 @@ import { CertificateCache, type ChainVerdict, validateChain } from './chain.js';
 import { GMC_LIMITS } from './constants.js';
 import { createDkspMembership, type MembershipCounters } from './dksp-membership.js';
 import type { GmcCredential } from './issue.js';
+import { type RevocationAddResult, RevocationList } from './revocation.js';
+import type { VerifyBudgetOptions } from './verify-budget.js';
 
 const DKSP_MAGIC = 0x444b5331; // "DKS1"
 const CERT_BYTES_MAX = 4096;
@@ -64,6 +69,13 @@ export interface DerivedKeySecurityProviderOptions {
   readonly mode?: 'resolve' | 'membership';
   /** Credential verdicts the membership mode remembers. @default 1024 */
   readonly membershipMemoEntriesMax?: number;
+  /** Budgets of cold chain verifications in membership mode. @default see VerifyBudget */
+  readonly membershipBudget?: VerifyBudgetOptions;
+  /**
+   * The group's revocations (gmc/revocation.ts), possibly shared with other consumers on this
+   * node. @default a new empty list under `root`
+   */
+  readonly revocations?: RevocationList;
 }
 
 /** A DKSP with counters for reports. */
@@ -77,6 +89,13 @@ export interface DerivedKeySecurityProvider extends SecurityProvider {
   readonly refusals: Readonly<Record<string, number>>;
   /** Membership-mode counters; undefined in resolve mode. */
   readonly membershipCounters: MembershipCounters | undefined;
+  /** The revocations every check of this provider honours. */
+  readonly revocations: RevocationList;
+  /**
+   * Adds a revocation record received from an admin or another member (verified; never throws on
+   * remote bytes). Members pass `revocations.records()` on to spread them.
+   */
+  addRevocation(record: Uint8Array, nowWallMs: number): RevocationAddResult;
 }
 
 interface DecodedRecord {
@@ -155,6 +174,8 @@ export function derivedKeySecurityProvider(
   const crypto = options.crypto ?? nobleCrypto;
   const cache = options.cache ?? new CertificateCache(options.cacheEntriesMax ?? 1024);
   const { problem, key: derivedKey } = ownProblem(options, crypto, cache);
+  const revocations =
+    options.revocations ?? new RevocationList({ root: options.root, crypto, cache });
   const refusals: Record<string, number> = {};
   const refuse = (reason: string): RecordVerdict => {
     refusals[reason] = (refusals[reason] ?? 0) + 1;
@@ -173,6 +194,8 @@ export function derivedKeySecurityProvider(
           crypto,
           cache,
           memoEntriesMax: options.membershipMemoEntriesMax ?? 1024,
+          revoked: revocations,
+          ...(options.membershipBudget ? { budget: options.membershipBudget } : {}),
         })
       : undefined;
   return {
@@ -182,6 +205,8 @@ export function derivedKeySecurityProvider(
     cache,
     refusals,
     membershipCounters: member?.counters,
+    revocations,
+    addRevocation: (record, nowWallMs) => revocations.add(record, nowWallMs),
     ...(member ? { membership: member.membership } : {}),
     checkRegistration(key, appData) {
       if (problem !== undefined) return `no valid certificate (${problem})`;
@@ -212,6 +237,7 @@ export function derivedKeySecurityProvider(
         root: options.root,
         crypto,
         cache,
+        revoked: revocations,
       });
       if (!verdict.ok) return refuse(`chain-${verdict.reason}`);
       if (!equalBytes(crypto.sha256(verdict.leaf.spki), r.key)) return refuse('key-not-derived');

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './certificate.js';
+export * from './certificate-cache.js';
 export * from './chain.js';
 export * from './chain-codec.js';
 export * from './constants.js';
@@ -8,7 +9,11 @@ export * from './dksp.js';
 export * from './dksp-membership.js';
 export * from './extensions.js';
 export * from './invitation.js';
+export * from './invitation-password.js';
 export * from './issue.js';
 export * from './participant.js';
 export * from './password.js';
+export * from './password-strong.js';
+export * from './revocation.js';
+export * from './verify-budget.js';
 export { x509ShimInstalled } from './x509.js';

@@ -24,9 +24,16 @@
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import { equalBytes } from '../util/bytes.js';
-import { CertificateCache, validateChain } from './chain.js';
-import { decodeChainPkcs7 } from './chain-codec.js';
-import type { GmcCredential, Group } from './issue.js';
+import {
+  CertificateCache,
+  type ChainVerdict,
+  certificateIdOf,
+  type RevokedCertificates,
+  validateChain,
+} from './chain.js';
+import { chainDigest, decodeChainPkcs7 } from './chain-codec.js';
+import { classifierAllowed } from './delegation.js';
+import type { Group } from './issue.js';
 
 /** The classifier every member publishes under the group's authority. */
 export const PARTICIPANT_CLASSIFIER = 'participant';
@@ -45,8 +52,10 @@ export interface GmcAuthorityVerifierOptions {
   readonly crypto?: CryptoBackend;
   /** Parsed certificates and verified signatures, shared or not. @default a new one of 1024 */
   readonly cache?: CertificateCache;
-  /** Decoded PKCS#7 chains remembered by SHA-256 of their bytes. @default 256 */
+  /** Good chain verdicts remembered, by a digest of the certificates. @default 256 */
   readonly memoEntriesMax?: number;
+  /** Revoked certificates (gmc/revocation.ts): a chain holding one is refused (`revoked`). */
+  readonly revoked?: RevokedCertificates;
 }
 
 /** A verifier with its counters. */
@@ -75,42 +84,65 @@ export function gmcAuthorityVerifier(
   if (!Number.isSafeInteger(memoEntriesMax) || memoEntriesMax < 1) {
     throw new RangeError(`memoEntriesMax must be a positive integer, got ${memoEntriesMax}`);
   }
-  const memo = new Map<string, Uint8Array[] | undefined>();
+  // Good chain verdicts by a digest of the certificates (never the malleable envelope).
+  const memo = new Map<
+    string,
+    { verdict: ChainVerdict & { ok: true }; atWallMs: number; ids: string[] }
+  >();
   const counters = { accepted: 0, memoHits: 0, refused: {} as Record<string, number> };
   const refuse = (reason: string) => {
     counters.refused[reason] = (counters.refused[reason] ?? 0) + 1;
     return { ok: false, reason } as const;
   };
-  const decode = (bytes: Uint8Array): Uint8Array[] | undefined => {
-    const h = crypto.sha256(bytes);
+  const chainVerdict = (chain: Uint8Array[], authority: Uint8Array, nowWallMs: number) => {
+    const h = chainDigest(chain, crypto);
     let id = '';
     for (let i = 0; i < 16; i++) id += String.fromCharCode(h[i]! | (h[i + 16]! << 8));
-    if (memo.has(id)) {
+    const known = memo.get(id);
+    if (
+      known !== undefined &&
+      nowWallMs >= known.atWallMs &&
+      nowWallMs <= known.verdict.notAfterMs &&
+      equalBytes(crypto.sha1(known.verdict.root.publicKey), authority) &&
+      !known.ids.some((c) => options.revoked?.isRevoked(c, nowWallMs))
+    ) {
       counters.memoHits++;
-      return memo.get(id);
+      memo.delete(id);
+      memo.set(id, known);
+      return known.verdict;
     }
-    const r = decodeChainPkcs7(bytes);
+    memo.delete(id);
+    // The CPA's BinaryAuthority names the root: certificate 0 is checked against it first.
+    const verdict = validateChain(chain, {
+      nowWallMs,
+      rootAuthority: authority,
+      crypto,
+      cache,
+      ...(options.revoked ? { revoked: options.revoked } : {}),
+    });
+    if (!verdict.ok) return verdict;
     if (memo.size >= memoEntriesMax) {
       const oldest = memo.keys().next().value;
       if (oldest !== undefined) memo.delete(oldest);
     }
-    memo.set(id, r.ok ? r.value : undefined);
-    return r.ok ? r.value : undefined;
+    memo.set(id, {
+      verdict,
+      atWallMs: nowWallMs,
+      ids: chain.map((c) => certificateIdOf(c, crypto)),
+    });
+    return verdict;
   };
   const verify: AuthorityVerifier = (d) => {
-    const chain = decode(d.certChain);
-    if (chain === undefined) return refuse('malformed');
-    const verdict = validateChain(chain, {
-      nowWallMs: d.nowWallMs,
-      publicKey: d.publicKey,
-      classifier: d.classifier,
-      crypto,
-      cache,
-    });
-    if (!verdict.ok) return refuse(verdict.reason);
-    if (!equalBytes(crypto.sha1(verdict.root.publicKey), d.binaryAuthority)) {
-      return refuse('authority-not-root');
-    }
+    const chain = decodeChainPkcs7(d.certChain);
+    if (!chain.ok) return refuse('malformed');
+    const verdict = chainVerdict(chain.value, d.binaryAuthority, d.nowWallMs);
+    if (!verdict.ok)
+      return refuse(
+        verdict.reason === 'authority-mismatch' ? 'authority-not-root' : verdict.reason,
+      );
+    if (!equalBytes(d.publicKey, verdict.leaf.publicKey)) return refuse('wrong-key');
+    if (!classifierAllowed(verdict.classifiers, d.classifier))
+      return refuse('classifier-not-allowed');
     counters.accepted++;
     return { ok: true };
   };

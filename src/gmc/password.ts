@@ -6,6 +6,12 @@
  * as 'a' + nibble. A joiner proves the password by SHA-1 over the hash string and its own peer
  * name, each UTF-16LE with a NUL ([MS-PPSEC] Password message; the character encoding of that
  * input is our reading [inferred]). Hashes come from the `CryptoBackend`.
+ *
+ * Kept for interoperability only: it is weak. The salt is a constant, so one dictionary serves
+ * every group; a guess costs two SHA-1 runs, so a captured proof (or an invitation's group and a
+ * joiner's peer name) lets an attacker test hundreds of thousands of passwords per second per
+ * core; the proof carries no nonce and names no group, so it can be replayed to the group and a
+ * fake group can collect it. Groups that need not interoperate use gmc/password-strong.ts.
  */
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { concatBytes, utf16leEncode } from '../util/bytes.js';

@@ -18,17 +18,27 @@
  *   provides one for GMC chains). Such a CPA passes every other `verifyCpa` check. A publisher
  *   attaches its chain to a name with `setCertChain`; resolvers with a verifier set the INQUIRE's
  *   C flag to ask for it. Without a verifier nothing changes: such CPAs stay `authority-mismatch`.
+ * - tells the node who owns a validated CPA and until when it is valid (`ownerKey`,
+ *   `validUntilWallMs`), and decodes flooded revokes without checking their signature
+ *   (`peekRevoke`), so the node verifies only revokes of entries it holds, signed by the key that
+ *   registered them and not older than that registration (drt/flooding.ts). Secured names bind
+ *   their key (the authority is SHA-1 of it), so their CPAs carry `ownerKey`. Unsecured `0.`
+ *   names do not: anyone may sign a CPA for them ([MS-PNRP] §3.1.5.7 checks no authority), so
+ *   anyone may also revoke them; that is the spec's behaviour and it stays.
  */
 
 import { CPA_LIFETIME_MS } from '../cpa/constants.js';
+import { decodeCpa } from '../cpa/decode.js';
 import type { ExtendedPayload, ExtendedPayloadData } from '../cpa/extended-payload.js';
 import { createExtendedPayload, verifyExtendedPayload } from '../cpa/extended-payload-verify.js';
+import { unixMsFromFiletime } from '../cpa/filetime.js';
 import type { AppEndpoint, Cpa } from '../cpa/model.js';
 import { createCpa } from '../cpa/sign.js';
 import { type AuthorityVerifier, pnrpIdOfCpa, verifyCpa } from '../cpa/verify.js';
 import type {
   RecordExpectation,
   RecordVerdict,
+  RevokeSummary,
   SecurityProvider,
 } from '../drt/security-provider.js';
 import {
@@ -234,7 +244,21 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
         endpoints: cpa.serviceEndpoints,
         revoke: cpa.revoke,
         proof,
+        ...(cpa.secured ? { ownerKey: cpa.publicKey } : {}),
+        validUntilWallMs: unixMsFromFiletime(cpa.notAfterFiletime),
       },
+    };
+  }
+
+  // The cheap half of a revoke check: syntax and hashes only, no signature (see the header).
+  function peekRevoke(bytes: Uint8Array): RevokeSummary | undefined {
+    const decoded = decodeCpa(bytes);
+    if (!decoded.ok || !decoded.value.revoke) return undefined;
+    const cpa = decoded.value;
+    return {
+      key: pnrpIdOfCpa(cpa, crypto),
+      ...(cpa.secured ? { ownerKey: cpa.publicKey } : {}),
+      validUntilWallMs: unixMsFromFiletime(cpa.notAfterFiletime),
     };
   }
 
@@ -297,6 +321,7 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
       ).encoded;
     },
     validateRecord,
+    peekRevoke,
     authorityExtras(key, wantExtendedPayload, nonce, nowWallMs) {
       const reg = regs.get(toHex(key));
       if (!reg) return {};

@@ -5,8 +5,10 @@
  * leave the buffer, disagree on Size, exceed 37,348 bytes or start off a 1,188-byte boundary.
  * Sans-I/O: the caller passes `nowMs` and calls `expire(nowMs)` (or just keeps adding); contexts
  * live `expireAfterMs` (a hop's 2 s budget by default) and the spec's "discard when the LOOKUP or
- * INQUIRE times out" is `discard(messageId, sourceKey)`. Bounded by `contextsMax` and `bytesMax`;
- * every refusal is counted by reason in `stats`.
+ * INQUIRE times out" is `discard(messageId, sourceKey)`. Bounded by `contextsMax` and `bytesMax`,
+ * and per source by `contextsPerSourceMax` (issue 10: one source sending fragments under many
+ * message IDs held every slot; a DrtNode also refuses fragments that answer no LOOKUP or INQUIRE
+ * it sent, before they reach this class); every refusal is counted by reason in `stats`.
  */
 import { type DecodeError, err } from '../util/result.js';
 import { decodeAuthorityBuffer } from './authority-buffer.js';
@@ -24,6 +26,12 @@ export interface AuthorityReassemblerOptions {
    * @default 64
    */
   readonly contextsMax?: number;
+  /**
+   * Reassemblies in progress from one source at once (a source key, as passed to `add`); a
+   * fragment that would start one more from that source is refused as `source-full`.
+   * @default 8
+   */
+  readonly contextsPerSourceMax?: number;
   /**
    * Total buffer bytes reserved by the contexts in progress (each reserves its full Size).
    * @default 1_048_576
@@ -49,6 +57,7 @@ export type ReassemblyRejectCode =
   | 'size-mismatch'
   | 'inconsistent'
   | 'contexts-full'
+  | 'source-full'
   | 'bytes-full'
   | 'undecodable';
 
@@ -65,6 +74,7 @@ export const REASSEMBLY_REJECT_CODES: readonly ReassemblyRejectCode[] = [
   'size-mismatch',
   'inconsistent',
   'contexts-full',
+  'source-full',
   'bytes-full',
   'undecodable',
 ];
@@ -118,15 +128,23 @@ const PENDING: ReassemblyResult = { type: 'pending' };
  */
 export class AuthorityReassembler {
   readonly contextsMax: number;
+  readonly contextsPerSourceMax: number;
   readonly bytesMax: number;
   readonly expireAfterMs: number;
   readonly stats: ReassemblerStats;
   private readonly contexts = new Map<string, Context>();
+  /** Contexts in progress per source key. */
+  private readonly perSource = new Map<string, number>();
   private bytesReserved = 0;
   private lastNowMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: AuthorityReassemblerOptions = {}) {
     this.contextsMax = positiveInteger(options.contextsMax, 64, 'contextsMax');
+    this.contextsPerSourceMax = positiveInteger(
+      options.contextsPerSourceMax,
+      8,
+      'contextsPerSourceMax',
+    );
     this.bytesMax = positiveInteger(options.bytesMax, 1_048_576, 'bytesMax');
     const expire = options.expireAfterMs ?? 2000;
     if (typeof expire !== 'number' || !Number.isFinite(expire) || expire <= 0) {
@@ -181,6 +199,10 @@ export class AuthorityReassembler {
       if (this.contexts.size >= this.contextsMax) {
         return this.reject('contexts-full', `${this.contextsMax} reassemblies in progress`);
       }
+      const held = this.perSource.get(sourceKey) ?? 0;
+      if (held >= this.contextsPerSourceMax) {
+        return this.reject('source-full', `${held} reassemblies in progress from this source`);
+      }
       if (this.bytesReserved + size > this.bytesMax) {
         return this.reject('bytes-full', `${size} more bytes would pass bytesMax ${this.bytesMax}`);
       }
@@ -197,6 +219,7 @@ export class AuthorityReassembler {
         expiresAtMs: nowMs + this.expireAfterMs,
       };
       this.contexts.set(key, ctx);
+      this.perSource.set(sourceKey, held + 1);
       this.bytesReserved += size;
     } else if (ctx.size !== size) {
       return this.reject('size-mismatch', `Size ${size}, earlier fragments said ${ctx.size}`);
@@ -295,6 +318,9 @@ export class AuthorityReassembler {
 
   private remove(key: string, ctx: Context): void {
     this.contexts.delete(key);
+    const held = (this.perSource.get(ctx.sourceKey) ?? 1) - 1;
+    if (held > 0) this.perSource.set(ctx.sourceKey, held);
+    else this.perSource.delete(ctx.sourceKey);
     this.bytesReserved -= ctx.size;
   }
 

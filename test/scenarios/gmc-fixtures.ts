@@ -22,6 +22,8 @@ export function seedBytes(seed: number, label: string, index: number): Uint8Arra
 export interface GroupCloudFixture {
   /** The group root certificate (DER) every member's provider trusts. */
   readonly root: Uint8Array;
+  /** The group itself (its root credential signs revocations). */
+  readonly group: Group;
   readonly credentials: readonly GmcCredential[];
   /** The root certificate of the foreign group. */
   readonly foreignRoot: Uint8Array;
@@ -50,6 +52,7 @@ export async function makeGroupCloudFixture(
   });
   return {
     root: group.root.chain[0]!,
+    group,
     credentials,
     foreignRoot: foreign.root.chain[0]!,
     foreigner: await memberOf(foreign, createIdentity(seedBytes(seed, 'intruder', 0))),

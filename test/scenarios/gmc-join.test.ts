@@ -8,6 +8,7 @@
  * (any instance, up to five), and authenticates mutually with the publishers it found. Resolvers
  * refuse the outsider's CPA (its chain's root is not the name's authority), so it is never found;
  * met directly, it is refused by GroupAuthSession, and trying to join it is refused by a member.
+ * Each successful authentication ends with the same session key on both sides (issue 11).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeCrypto } from '../../src/adapters/node/node-crypto.js';
@@ -31,6 +32,7 @@ import { gmcAuthorityVerifier, participantPeerName } from '../../src/gmc/partici
 import { endpointKey } from '../../src/keys/endpoint.js';
 import { createIdentity, type Identity } from '../../src/keys/identity.js';
 import { PnrpCloud, type PnrpMember } from '../../src/sim/pnrp-cloud.js';
+import { equalBytes } from '../../src/util/bytes.js';
 import { seededRng } from '../../src/util/rng.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 21);
@@ -77,7 +79,12 @@ function authenticate(joiner: GmcCredential, member: GmcCredential, rngLabel: st
       }
     }
   }
-  return { joiner: a.state, member: b.state, ends };
+  // Authenticated both ways: one session key, derived on each side from the handshake.
+  const sameKey =
+    a.keys !== undefined &&
+    b.keys !== undefined &&
+    equalBytes(a.keys.sessionKey, b.keys.sessionKey);
+  return { joiner: a.state, member: b.state, ends, sameKey };
 }
 
 beforeAll(async () => {
@@ -201,6 +208,7 @@ describe(`join (seed ${SEED}, ${MEMBERS} members, 1 outsider, ${OTHERS} other no
     for (const [i, credential] of found.entries()) {
       const result = authenticate(joiner, credential!, `found-${i}`);
       expect([i, result.joiner, result.member]).toEqual([i, 'authenticated', 'authenticated']);
+      expect(result.sameKey).toBe(true);
     }
     // The outsider was never found, so meet it directly: the newcomer refuses it.
     const withOutsider = authenticate(joiner, outsider, 'outsider-as-member');
@@ -211,6 +219,7 @@ describe(`join (seed ${SEED}, ${MEMBERS} members, 1 outsider, ${OTHERS} other no
     // 5. The outsider trying to join through a member is refused.
     const refused = authenticate(outsider, members[3]!, 'outsider-as-joiner');
     expect([refused.joiner, refused.member]).toEqual(['failed', 'failed']);
+    expect(refused.sameKey).toBe(false);
     expect(refused.ends).toContainEqual(
       expect.objectContaining({ type: 'failed', reason: 'chain-foreign-root' }),
     );

@@ -7,12 +7,21 @@
  * credential and signature on its own messages, and one whose signatures are tampered with. Each
  * tries to join (its REQUESTs are dropped: no FLOOD, an empty cache) and, handed member addresses
  * out of band, to search (its LOOKUPs and INQUIREs are dropped: every search fails); the members'
- * drop counters say why. Certificates are issued before the simulation (issuance is async).
+ * drop counters say why. Then a member's genuine LOOKUP, captured, is replayed to every member:
+ * each refuses it (`replayed` at its receiver, `wrong-receiver` elsewhere, `stale-signature` once
+ * the window has passed); and a member revoked by the group root is shut out (its questions
+ * dropped, its record refused) once the revocation has reached the members (one propagation: the
+ * record handed to each provider). Certificates are issued before the simulation (async).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeCrypto } from '../../src/adapters/node/node-crypto.js';
-import { membershipSignedBytes } from '../../src/drt/membership.js';
+import {
+  MEMBERSHIP_FRESHNESS,
+  membershipSignedBytes,
+  withMembership,
+} from '../../src/drt/membership.js';
 import type { DrtNode } from '../../src/drt/node.js';
+import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
 import {
   type MembershipSecurity,
   nullSecurityProvider,
@@ -20,23 +29,34 @@ import {
 } from '../../src/drt/security-provider.js';
 import {
   CertificateCache,
+  createRevocation,
   type DerivedKeySecurityProvider,
   derivedKeySecurityProvider,
   encodeChainPkcs7,
   encodeKeyIdentifier,
   type GmcCredential,
+  type Group,
 } from '../../src/gmc/index.js';
 import { memoizeVerify } from '../../src/keys/crypto-backend.js';
 import type { Key } from '../../src/keys/key256.js';
 import { type CloudMember, DrtCloud } from '../../src/sim/drt-cloud.js';
 import { seededRng } from '../../src/util/rng.js';
-import type { RouteEntry } from '../../src/wire/types.js';
+import { encodeMessage } from '../../src/wire/index.js';
+import type { LookupMessage, RouteEntry } from '../../src/wire/types.js';
 import { makeGroupCloudFixture, seedBytes } from './gmc-fixtures.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 11);
 const PINNED = process.env.PNRP_SEED === undefined;
 const MEMBERS = 200;
-const DROP_REASONS = ['unauthenticated', 'bad-credential', 'bad-signature'] as const;
+const DROP_REASONS = [
+  'unauthenticated',
+  'bad-credential',
+  'bad-signature',
+  'replayed',
+  'wrong-receiver',
+  'stale-signature',
+  'membership-throttled',
+] as const;
 type DropReason = (typeof DROP_REASONS)[number];
 
 const seedOf = (label: string, index: number): Uint8Array => seedBytes(SEED, label, index);
@@ -63,12 +83,16 @@ const EXPECTED_REASON: Record<IntruderKind, DropReason> = {
 
 describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.length} non-members)`, () => {
   let root: Uint8Array;
+  let group: Group;
   let credentials: readonly GmcCredential[];
   let foreignRoot: Uint8Array;
   let foreigner: GmcCredential;
 
   beforeAll(async () => {
-    ({ root, credentials, foreignRoot, foreigner } = await makeGroupCloudFixture(SEED, MEMBERS));
+    ({ root, group, credentials, foreignRoot, foreigner } = await makeGroupCloudFixture(
+      SEED,
+      MEMBERS,
+    ));
   });
 
   it('members resolve each other as in resolve mode; non-members cannot join or search', () => {
@@ -112,7 +136,10 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
         validateId: seedOf('validate', 0),
         flaggedPath: [{ address: new Uint8Array(16).fill(3), port: 3540 }],
       };
-      return memberProvider(3).membership!.sign(membershipSignedBytes(lookup));
+      const to = { address: new Uint8Array(16).fill(4), port: 3540 };
+      return memberProvider(3).membership!.sign(
+        membershipSignedBytes(lookup, to, DEFAULT_WALL_CLOCK_MS),
+      );
     };
     const intruderProvider = (kind: IntruderKind): SecurityProvider => {
       switch (kind) {
@@ -156,7 +183,9 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
     };
     const intruders: SecurityProvider[] = INTRUDERS.map(intruderProvider);
     const providerOf = (index: number): SecurityProvider =>
-      index < MEMBERS ? memberProvider(index) : intruders[index - MEMBERS]!;
+      index < MEMBERS
+        ? memberProvider(index)
+        : (intruders[index - MEMBERS] ?? nullSecurityProvider());
     const keyOf = (index: number): Key => {
       const p = providerOf(index);
       return 'derivedKey' in p
@@ -185,7 +214,8 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
     expect(report.resolves).toBe(500);
     expect(report.failures).toEqual({});
     expect(report.successRate).toBe(1);
-    expect(drops()).toEqual({ unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 0 });
+    // No honest message is refused: none throttled, none taken for a replay or a stale one.
+    expect(drops()).toEqual(Object.fromEntries(DROP_REASONS.map((r) => [r, 0])));
     const accepted = members.reduce((n, p) => n + p.membershipCounters!.accepted, 0);
     const hits = members.reduce((n, p) => n + p.membershipCounters!.credentialMemoHits, 0);
     const checks = members.reduce((n, p) => n + p.membershipCounters!.credentialChecks, 0);
@@ -239,7 +269,16 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
         joined: { cache: 0, status: 'alone' },
         found: 0,
         failures: { 'not-found': notFound, alone: 5 - notFound },
-        dropped: { unauthenticated: 0, 'bad-credential': 0, 'bad-signature': 0, ...dropped },
+        dropped: {
+          unauthenticated: 0,
+          'bad-credential': 0,
+          'bad-signature': 0,
+          replayed: 0,
+          'wrong-receiver': 0,
+          'stale-signature': 0,
+          'membership-throttled': 0,
+          ...dropped,
+        },
       });
       expect(outcome).toEqual({
         'no-credential': shutOut(3, { unauthenticated: 58 }),
@@ -254,5 +293,83 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
     // After all that, members still resolve each other.
     const again = cloud.runSearches(100);
     expect(again.successRate).toBe(1);
-  }, 240_000);
+
+    // A member's genuine LOOKUP to another member, captured on the wire and replayed.
+    const asker = cloud.members[3]!;
+    const receiver = cloud.members[7]!;
+    const wallNow = (): number =>
+      cloud.sim.call(asker.handle, (_n, now) => now) + DEFAULT_WALL_CLOCK_MS;
+    const question: LookupMessage = {
+      type: 'lookup',
+      messageId: 0x5150,
+      version: { major: 6, minor: 101 },
+      controls: {
+        acceptAny: false,
+        precision: 0,
+        resolveCriteria: 'none',
+        reasonCode: 'app-request',
+      },
+      target: cloud.members[40]!.key,
+      validateId: asker.key,
+      flaggedPath: [asker.handle.endpoint],
+    };
+    const wire = encodeMessage(
+      withMembership(question, memberProvider(3).membership!, receiver.handle.endpoint, wallNow()),
+    );
+    const answered = () => memberNodes.reduce((n, node) => n + node.stats.lookupsAnswered, 0);
+    const deliver = (m: CloudMember, from: CloudMember) =>
+      cloud.sim.call(m.handle, (n, now) => n.handleDatagram(now, from.handle.endpoint, wire));
+    const genuineBefore = answered();
+    deliver(receiver, asker);
+    expect(answered() - genuineBefore, 'the genuine LOOKUP is answered').toBe(1);
+    const eavesdropper = cloud.join();
+    eavesdropper.live = false;
+    const replayBefore = { answered: answered(), dropped: drops() };
+    for (const m of cloud.members.slice(0, MEMBERS)) deliver(m, eavesdropper);
+    // No virtual time has passed: every count below is the replay's alone.
+    expect(answered() - replayBefore.answered, 'no member answers the replay').toBe(0);
+    const replayDelta: Record<string, number> = {};
+    for (const reason of DROP_REASONS) {
+      const d = drops()[reason]! - replayBefore.dropped[reason]!;
+      if (d > 0) replayDelta[reason] = d;
+    }
+    expect(replayDelta).toEqual({ replayed: 1, 'wrong-receiver': MEMBERS - 1 });
+    // Once the window has passed, the receiver refuses it as stale (its replay set forgot it).
+    cloud.sim.runFor(MEMBERSHIP_FRESHNESS.windowMs + 1_000);
+    const receiverNode = nodeOf(receiver);
+    const stale = receiverNode.stats.dropped['stale-signature'] ?? 0;
+    const receiverAnswered = receiverNode.stats.lookupsAnswered;
+    deliver(receiver, eavesdropper);
+    expect(receiverNode.stats.dropped['stale-signature']).toBe(stale + 1);
+    expect(receiverNode.stats.lookupsAnswered).toBe(receiverAnswered);
+    cloud.fail(eavesdropper);
+
+    // Revocation: the root revokes member 9; the record reaches every member's provider.
+    const revokedMember = cloud.members[9]!;
+    const target = cloud.members[60]!.key;
+    expect(cloud.searchOnce(revokedMember, target).results.length).toBeGreaterThan(0);
+    const record = createRevocation({
+      admin: group.root,
+      certificate: credentials[9]!.chain.at(-1)!,
+      nowWallMs: wallNow(),
+    });
+    for (const p of members) expect(p.addRevocation(record, wallNow()).ok).toBe(true);
+    revokedMember.live = false; // neither a searcher nor a target of runSearches
+    const revokedBefore = drops()['bad-credential']!;
+    const revokedOutcomes = [60, 80, 120].map((i) =>
+      cloud.searchOnce(revokedMember, cloud.members[i]!.key),
+    );
+    expect(revokedOutcomes.map((o) => o.results.length)).toEqual([0, 0, 0]);
+    expect(drops()['bad-credential']! - revokedBefore).toBeGreaterThan(0);
+    const refusedRevoked = members.reduce(
+      (n, p) => n + (p.membershipCounters!.refusals['credential-revoked'] ?? 0),
+      0,
+    );
+    expect(refusedRevoked).toBeGreaterThan(0);
+    // Nobody resolves the revoked member's key any more (its AUTHORITY proof is refused).
+    const toRevoked = cloud.searchOnce(cloud.members[20]!, revokedMember.key);
+    expect(toRevoked.results).toEqual([]);
+    // The others still resolve each other.
+    expect(cloud.runSearches(50).successRate).toBe(1);
+  }, 600_000);
 });

@@ -1,14 +1,16 @@
 /**
  * The [MC-DRT] membership-mode hook of the security provider, with a toy provider (credential =
  * a fixed token, signature = SHA-256 of a shared secret and the data): a node with the hook signs
- * every LOOKUP, INQUIRE and REQUEST it sends over the message without its security elements, and
- * drops unanswered, counting why, those that arrive unsigned, with a foreign credential or with a
- * bad signature; a node without the hook neither signs nor checks (resolve mode, as before).
+ * every LOOKUP, INQUIRE and REQUEST it sends over the message without its security elements, bound
+ * to the receiver and its wall clock, and drops unanswered, counting why, those that arrive
+ * unsigned, with a foreign credential, with a bad signature, for another receiver, outside the
+ * time window or a second time; a node without the hook neither signs nor checks (resolve mode).
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '../../../src/drt/events.js';
-import { membershipSignedBytes } from '../../../src/drt/membership.js';
+import { MEMBERSHIP_FRESHNESS, membershipSignedBytes } from '../../../src/drt/membership.js';
 import { DrtNode } from '../../../src/drt/node.js';
+import { DEFAULT_WALL_CLOCK_MS } from '../../../src/drt/options.js';
 import type { Output } from '../../../src/drt/sans-io.js';
 import {
   type MembershipSecurity,
@@ -18,6 +20,7 @@ import {
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
 import { parseEndpoint } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
+import { ByteWriter } from '../../../src/util/byte-writer.js';
 import { equalBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { decodeMessage, encodeMessage } from '../../../src/wire/index.js';
@@ -106,15 +109,30 @@ const request: RequestMessage = {
   ids: [keyFromBigInt(5000n)],
 };
 
+const WALL = DEFAULT_WALL_CLOCK_MS;
+
+/** The SIGNATURE element: time | receiver | provider signature (drt/membership.ts). */
+function element(signature: Uint8Array, to = A, at = WALL): Uint8Array {
+  return new ByteWriter()
+    .u32be(Math.floor(at / 0x100000000))
+    .u32be(at % 0x100000000)
+    .bytes(to.address)
+    .u16be(to.port)
+    .bytes(signature)
+    .finish();
+}
+
 function signed<M extends LookupMessage | InquireMessage | RequestMessage>(
   m: M,
-  overrides: { credential?: Uint8Array; signature?: Uint8Array } = {},
+  overrides: { credential?: Uint8Array; signature?: Uint8Array; to?: typeof A; at?: number } = {},
 ): M {
+  const to = overrides.to ?? A;
+  const at = overrides.at ?? WALL;
   return {
     ...m,
     security: {
       credential: overrides.credential ?? TOKEN,
-      signature: overrides.signature ?? toySign(membershipSignedBytes(m)),
+      signature: element(overrides.signature ?? toySign(membershipSignedBytes(m, to, at)), to, at),
     },
   };
 }
@@ -134,7 +152,7 @@ describe('membership mode (SECURE_MEMBERSHIP) in DrtNode', () => {
       expect(m.security).toBeDefined();
       expect(m.security!.credential).toEqual(TOKEN);
       expect(m.security!.keyIdentifier).toEqual(new Uint8Array([1, 2, 3]));
-      expect(m.security!.signature).toEqual(toySign(membershipSignedBytes(m)));
+      expect(m.security!.signature).toEqual(element(toySign(membershipSignedBytes(m, B, WALL)), B));
     }
   });
 
@@ -149,7 +167,7 @@ describe('membership mode (SECURE_MEMBERSHIP) in DrtNode', () => {
       n.handleDatagram(t++, B, encodeMessage(signed(m, { signature: new Uint8Array(32) })));
       // A genuine signature of another message (here: another message ID) does not carry over.
       const other = { ...m, messageId: m.messageId + 1000 };
-      const replayed = signed(m, { signature: toySign(membershipSignedBytes(other)) });
+      const replayed = signed(m, { signature: toySign(membershipSignedBytes(other, A, WALL)) });
       n.handleDatagram(t++, B, encodeMessage(replayed));
     }
     expect(transmits(n)).toEqual([]);
@@ -199,10 +217,45 @@ describe('membership mode (SECURE_MEMBERSHIP) in DrtNode', () => {
     for (const m of sent) expect(m.security).toBeUndefined();
   });
 
-  it('the signed bytes leave out only the security elements', () => {
+  it('the signed bytes are a prefix (tag, receiver, time) and the message without its security elements', () => {
     const plain = encodeMessage(lookup);
-    expect(membershipSignedBytes(lookup)).toEqual(plain);
-    expect(membershipSignedBytes(signed(lookup))).toEqual(plain);
-    expect(membershipSignedBytes(signed(request))).toEqual(encodeMessage(request));
+    const bytes = membershipSignedBytes(lookup, A, WALL);
+    expect(bytes.subarray(8 + 26)).toEqual(plain);
+    expect(bytes.subarray(8, 24)).toEqual(A.address);
+    expect(membershipSignedBytes(signed(lookup), A, WALL)).toEqual(bytes);
+    expect(membershipSignedBytes(lookup, B, WALL)).not.toEqual(bytes);
+    expect(membershipSignedBytes(lookup, A, WALL + 1)).not.toEqual(bytes);
+    expect(membershipSignedBytes(signed(request), A, WALL).subarray(34)).toEqual(
+      encodeMessage(request),
+    );
+  });
+
+  it('refuses a genuine signature replayed, made for another receiver, or outside the window', () => {
+    const membership = toyMembership();
+    const n = makeNode({ ...nullSecurityProvider(), membership });
+    transmits(n);
+    let t = 1;
+    // Each of the three, once, is answered; the same bytes again are refused as replayed.
+    for (const m of [lookup, inquire, request]) {
+      const good = encodeMessage(signed(m));
+      n.handleDatagram(t++, B, good);
+      n.handleDatagram(t++, B, good);
+      // Signed (validly) for node B, replayed to A.
+      n.handleDatagram(t++, B, encodeMessage(signed(m, { to: B })));
+      // Signed too long ago and too far ahead.
+      const window = MEMBERSHIP_FRESHNESS.windowMs;
+      n.handleDatagram(t++, B, encodeMessage(signed(m, { at: WALL - window - 1 })));
+      n.handleDatagram(t++, B, encodeMessage(signed(m, { at: WALL + window + 1 })));
+    }
+    expect(n.stats.dropped).toEqual({
+      replayed: 3,
+      'wrong-receiver': 3,
+      'stale-signature': 6,
+      // The one accepted REQUEST passed membership; it then fails as any unsolicited REQUEST.
+      'bad-request-nonce': 1,
+    });
+    expect(n.stats.received).toEqual({ lookup: 1, inquire: 1, request: 1 });
+    // Refused before the provider was asked: only the three genuine first copies were verified.
+    expect(membership.checks).toBe(3);
   });
 });

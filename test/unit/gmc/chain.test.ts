@@ -69,15 +69,19 @@ describe('validateChain() accepts well-formed chains', () => {
 });
 
 describe('CertificateCache', () => {
-  it('stays within entriesMax, counts evictions, and remembers a tampered signature as bad', () => {
+  it('stays within entriesMax, counts evictions, and never stores a tampered certificate', () => {
+    // Unpinned chains use the open tier: at most half of entriesMax (here 1).
     const cache = new CertificateCache(2);
     expect(reasonOf(validateChain(f.member.chain, { nowWallMs: NOW, cache }))).toBe('ok');
-    expect(cache.evictions).toBe(2);
+    expect(cache.evictions).toBe(3);
+    expect(cache.size).toBe(1);
     const leaf = f.member.chain[3]!.slice();
     leaf[leaf.length - 1]! ^= 0x01;
     const bad = [...f.member.chain.slice(0, 3), leaf];
     expect(reasonOf(validateChain(bad, { nowWallMs: NOW, cache }))).toBe('bad-signature');
     expect(reasonOf(validateChain(bad, { nowWallMs: NOW, cache }))).toBe('bad-signature');
+    // The tampered leaf never entered: what is cached is the last certificate that verified.
+    expect(cache.size).toBe(1);
     expect(() => new CertificateCache(0)).toThrow(RangeError);
   });
 });

@@ -3,13 +3,22 @@ import { encodeBase64 } from '../../../src/gmc/chain-codec.js';
 import {
   acceptInvitation,
   createInvitation,
-  createPasswordInvitation,
   exportIdentity,
   invitationIsFor,
   parseIdentityInfo,
   parseInvitation,
 } from '../../../src/gmc/invitation.js';
+import {
+  createPasswordInvitation,
+  openPasswordInvitation,
+} from '../../../src/gmc/invitation-password.js';
 import { createGroup, issueGmc } from '../../../src/gmc/issue.js';
+import { passwordHashString } from '../../../src/gmc/password.js';
+import {
+  createKdfParams,
+  derivePasswordSecret,
+  type PasswordSecret,
+} from '../../../src/gmc/password-strong.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { type Fixture, identityOf, makeFixture, NOW, T0 } from './fixtures.js';
 
@@ -61,6 +70,7 @@ describe('invitations', () => {
       groupPeerName: f.group.properties.peerName,
       groupFriendlyName: 'Chat <room>',
       scope: 'link-local',
+      interoperable: true,
     });
     const r = parseInvitation(xml);
     expect(r.ok && r.value).toMatchObject({
@@ -126,6 +136,155 @@ describe('invitations', () => {
     ];
     for (const [xml, code] of cases)
       expect([xml.slice(0, 40), codeOf(parseInvitation(xml))]).toEqual([xml.slice(0, 40), code]);
+  });
+});
+
+describe('GMC invitations: the inviter signs the cloud fields', () => {
+  const signed = () =>
+    createInvitation({
+      chain: f.member.chain,
+      cloudName: 'Global_',
+      cloudFlags: 1,
+      inviter: f.inviter.identity,
+    });
+  const accept = (xml: string, requireAuthenticatedCloud = false) => {
+    const r = parseInvitation(xml);
+    if (!r.ok) throw new Error(r.error.detail);
+    const v = acceptInvitation(r.value, {
+      publicKey: f.member.identity.publicKey,
+      nowWallMs: NOW,
+      root: f.group.root.chain[0]!,
+      requireAuthenticatedCloud,
+    });
+    return v.ok ? (v.cloudAuthenticated ? 'authenticated' : 'unauthenticated') : v.reason;
+  };
+
+  it('a signed invitation authenticates CLOUDNAME, SCOPE and CLOUDFLAGS; an unsigned one does not', () => {
+    expect(accept(signed())).toBe('authenticated');
+    expect(accept(signed(), true)).toBe('authenticated');
+    const unsigned = createInvitation({ chain: f.member.chain });
+    expect(accept(unsigned)).toBe('unauthenticated');
+    expect(accept(unsigned, true)).toBe('cloud-unauthenticated');
+  });
+
+  it('a tampered cloud field, or a signature moved to another invitation, is refused', async () => {
+    const good = signed();
+    for (const tampered of [
+      good.replace('<CLOUDNAME>Global_<', '<CLOUDNAME>Evil_<'),
+      good.replace('<SCOPE>global<', '<SCOPE>link-local<'),
+      good.replace('<CLOUDFLAGS>1<', '<CLOUDFLAGS>0<'),
+    ])
+      expect(accept(tampered)).toBe('bad-cloud-signature');
+    // Another invitee of the same inviter and cloud: the signature covers the invitee's certificate.
+    const other = await issueGmc({
+      issuer: f.inviter,
+      subjectPublicKey: identityOf(51).publicKey,
+      role: 'member',
+      nowWallMs: T0,
+    });
+    const sig = /<CLOUDSIGNATURE[^>]*>([^<]*)</.exec(good)![1]!;
+    const moved = createInvitation({
+      chain: other,
+      cloudName: 'Global_',
+      cloudFlags: 1,
+      inviter: f.inviter.identity,
+    }).replace(/(<CLOUDSIGNATURE[^>]*>)[^<]*/, `$1${sig}`);
+    const r = parseInvitation(moved);
+    const v = r.ok
+      ? acceptInvitation(r.value, { publicKey: identityOf(51).publicKey, nowWallMs: NOW })
+      : undefined;
+    expect(v?.ok ? 'ok' : v?.reason).toBe('bad-cloud-signature');
+  });
+
+  it('only the issuer of the last certificate may sign', () => {
+    expect(() => createInvitation({ chain: f.member.chain, inviter: f.admin.identity })).toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('password invitations: strong by default, interoperable on request', () => {
+  const group = () => f.group.properties.peerName;
+  let secret: PasswordSecret;
+  const strong = () =>
+    createPasswordInvitation({
+      groupPeerName: group(),
+      groupFriendlyName: 'Chat',
+      cloudName: 'Global_',
+      secret,
+    });
+  const open = (xml: string, password = 'correct horse', interoperable = false) => {
+    const r = parseInvitation(xml);
+    if (!r.ok) return r.error.code;
+    const o = openPasswordInvitation(r.value, password, { interoperable });
+    return o.ok
+      ? o.value.authenticated
+        ? 'authenticated'
+        : 'opened-unauthenticated'
+      : o.error.code;
+  };
+  beforeAll(() => {
+    secret = derivePasswordSecret(
+      'correct horse',
+      group(),
+      createKdfParams(seededRng(5), { logN: 15 }),
+    );
+  });
+
+  it('opens with the password: every field authenticated, the same secret as the group', () => {
+    const r = parseInvitation(strong());
+    if (!r.ok || r.value.type !== 'password') throw new Error('no strong invitation');
+    expect(r.value.kdf?.logN).toBe(15);
+    const o = openPasswordInvitation(r.value, 'correct horse');
+    expect(o.ok && o.value.mode).toBe('strong');
+    expect(o.ok && o.value.mode === 'strong' && o.value.secret.key).toEqual(secret.key);
+    expect(o.ok && o.value.groupPeerName).toBe(group());
+    expect(open(strong(), 'wrong horse')).toBe('bad-mac');
+  }, 20_000);
+
+  it('refuses a tampered group peer name, cloud, scope, flags, friendly name, cost or salt', () => {
+    const good = strong();
+    const fakeGroup = `${'e'.repeat(40)}.chat`;
+    const cases = [
+      good.replace(group(), fakeGroup),
+      good.replace('<CLOUDNAME>Global_<', '<CLOUDNAME>Evil_<'),
+      good.replace('<SCOPE>global<', '<SCOPE>site-local<'),
+      good.replace('<CLOUDFLAGS>0<', '<CLOUDFLAGS>1<'),
+      good.replace('>Chat<', '>Chat2<'),
+      good.replace('ln=15', 'ln=16'),
+      good.replace(/(<PASSWORDSALT[^>]*>)./, (_all, tag: string) => `${tag}A`),
+    ];
+    for (const xml of cases) {
+      expect(xml).not.toBe(good);
+      expect(open(xml)).toBe('bad-mac');
+    }
+  }, 60_000);
+
+  it('a stripped (downgraded) invitation is not acted on unless interoperability is asked for', () => {
+    const stripped = strong().replace(/<PASSWORDKDF>.*<\/INVITATIONMAC>/, '');
+    expect(open(stripped)).toBe('unauthenticated');
+    const interop = createPasswordInvitation({
+      groupPeerName: group(),
+      groupFriendlyName: 'Chat',
+      interoperable: true,
+    });
+    expect(open(interop)).toBe('unauthenticated');
+    expect(open(interop, 'correct horse', true)).toBe('opened-unauthenticated');
+    const r = parseInvitation(interop);
+    const o = r.ok ? openPasswordInvitation(r.value, 'pw', { interoperable: true }) : undefined;
+    expect(o?.ok && o.value.mode === 'interoperable' && o.value.hashString).toBe(
+      passwordHashString('pw'),
+    );
+    expect(() =>
+      createPasswordInvitation({ groupPeerName: group(), groupFriendlyName: 'x' } as never),
+    ).toThrow(TypeError);
+  });
+
+  it('incomplete or out-of-bounds strong elements are refused at parse time (bad-kdf)', () => {
+    const good = strong();
+    expect(open(good.replace(/<INVITATIONMAC.*<\/INVITATIONMAC>/, ''))).toBe('bad-kdf');
+    expect(open(good.replace('ln=15', 'ln=8'))).toBe('bad-kdf');
+    expect(open(good.replace('ln=15', 'ln=30'))).toBe('bad-kdf');
   });
 });
 

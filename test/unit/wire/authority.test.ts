@@ -188,6 +188,25 @@ describe('AuthorityReassembler', () => {
     expect(reassembler.stats.rejected['contexts-full']).toBe(1);
   });
 
+  it('gives each source at most contextsPerSourceMax contexts, leaving room for others', () => {
+    const reassembler = new AuthorityReassembler({ contextsMax: 6, contextsPerSourceMax: 4 });
+    for (let id = 1; id <= 4; id++)
+      expect(reassembler.add(0, 'flooder', fragment(2000, 0, 1188, id)).type).toBe('pending');
+    for (let id = 5; id <= 50; id++) {
+      expect(reassembler.add(0, 'flooder', fragment(2000, 0, 1188, id))).toMatchObject({
+        error: { code: 'source-full' },
+      });
+    }
+    expect(reassembler.stats.rejected['source-full']).toBe(46);
+    // An honest source still gets a context and completes.
+    const [a, b] = fragmentsOf(authorityOfSize(2000));
+    expect(reassembler.add(0, 'honest', a!).type).toBe('pending');
+    expect(reassembler.add(0, 'honest', b!).type).toBe('complete');
+    // Expiry gives the flooder its share back.
+    reassembler.expire(5000);
+    expect(reassembler.add(5000, 'flooder', fragment(2000, 0, 1188, 99)).type).toBe('pending');
+  });
+
   it('refuses a new context that would pass bytesMax', () => {
     const reassembler = new AuthorityReassembler({ bytesMax: 5000 });
     expect(reassembler.add(0, 'p', fragment(2500, 0, 1188, 1)).type).toBe('pending');

@@ -1,0 +1,56 @@
+/**
+ * @module util/token-bucket
+ * A token bucket on injected time (sans-I/O: the caller passes `nowMs`, no clock is read). Used to
+ * bound rates the network could otherwise drive: probes triggered by unsolicited route entries,
+ * signatures per source, and the like. Starts full. Time going backwards refills nothing.
+ */
+
+/** Options of a {@link TokenBucket}. */
+export interface TokenBucketOptions {
+  /** Tokens added per second (> 0, finite). */
+  readonly ratePerSecond: number;
+  /** Most tokens held at once, also the initial fill (>= 1, finite). */
+  readonly burst: number;
+}
+
+/** A token bucket refilled continuously from the `nowMs` each call passes in. */
+export class TokenBucket {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  private tokens: number;
+  private lastMs: number | undefined;
+
+  constructor(options: TokenBucketOptions) {
+    const { ratePerSecond, burst } = options;
+    if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0)
+      throw new RangeError(`ratePerSecond must be a positive finite number, got ${ratePerSecond}`);
+    if (!Number.isFinite(burst) || burst < 1)
+      throw new RangeError(`burst must be a finite number >= 1, got ${burst}`);
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+    this.tokens = burst;
+  }
+
+  private refill(nowMs: number): void {
+    if (this.lastMs !== undefined && nowMs > this.lastMs)
+      this.tokens = Math.min(
+        this.burst,
+        this.tokens + ((nowMs - this.lastMs) * this.ratePerSecond) / 1000,
+      );
+    if (this.lastMs === undefined || nowMs > this.lastMs) this.lastMs = nowMs;
+  }
+
+  /** Takes `n` tokens if the bucket holds them at `nowMs`; false (and takes none) otherwise. */
+  take(nowMs: number, n = 1): boolean {
+    this.refill(nowMs);
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+
+  /** Tokens available at `nowMs` (refills as a side effect). */
+  available(nowMs: number): number {
+    this.refill(nowMs);
+    return this.tokens;
+  }
+}
