@@ -27,6 +27,7 @@ commands:
   trace <peer-name> (--bootstrap HOST:PORT | --sim)
                                           print a resolve's route hop by hop
   sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
+      [--malicious F --attack forged-referral|hijack|drop|eclipse] [--secured]
                                           simulate a DRT cloud and measure resolves
 `;
 

@@ -1,35 +1,47 @@
 /**
  * @module cli/sim-command
- * `pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]`: builds a
- * simulated DRT cloud through real joins, runs the scenario (DESIGN.md §7: the Windows 7 DRT
- * team's stable and churn simulations) and prints a readable summary with the traceroute of one
- * resolve, or one JSON object with `--json`. `npm start` runs it with 2,000 nodes.
+ * `pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--malicious F
+ * --attack KIND] [--secured] [--json]`: builds a simulated DRT cloud through real joins, runs the
+ * scenario (DESIGN.md §7: the Windows 7 DRT team's stable and churn simulations, which they also
+ * ran with nodes behaving maliciously) and prints a readable summary with the traceroute of one
+ * resolve, or one JSON object with `--json`. With `--malicious`, that share of the members are
+ * colluding attackers (`sim/adversaries`), honest while the cloud is built and armed before the
+ * scenario; the figures are those of searches started by honest nodes for honest nodes' keys,
+ * and traffic is split between honest nodes and attackers. `npm start` runs it with 2,000 nodes.
  */
-import { parseArgs } from 'node:util';
+import { nodeCrypto } from '../adapters/node/node-crypto.js';
+import { memoizeVerify } from '../keys/crypto-backend.js';
 import { formatTrace } from '../pnrp/trace-format.js';
-import { DrtCloud, type SearchReport } from '../sim/drt-cloud.js';
+import { drtAttack } from '../sim/attack-setup.js';
+import { DrtCloud, type DrtCloudOptions, type SearchReport } from '../sim/drt-cloud.js';
+import { signedKeyCloud } from '../sim/signed-key-provider.js';
 import { toHex } from '../util/bytes.js';
-import { UsageError } from './usage-error.js';
+import { parseSimArgs, type SimArgs } from './sim-options.js';
 
-/** Help text of `pnrp sim`. */
-export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
-
-Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
-summary with the traceroute of one resolve.
-  --nodes N        nodes (default 2000)
-  --seed S         seed (default 1); same seed, same run
-  --scenario       stable (default), or churn: 20% vanish, 10% leave, 10% join while searching
-  --searches K     searches to measure (default 5000)
-  --json           print one JSON object
-`;
+export { SIM_USAGE } from './sim-options.js';
 
 /** Runs the `sim` subcommand. */
 export function runSimCommand(args: string[]): number {
-  const opts = parse(args);
+  const opts = parseSimArgs(args);
   const started = performance.now();
-  const cloud = new DrtCloud({ seed: opts.seed });
+  const attack =
+    opts.malicious > 0 ? drtAttack({ kind: opts.attack, fraction: opts.malicious }) : undefined;
+  const options: DrtCloudOptions = {
+    seed: opts.seed,
+    ...(opts.secured
+      ? signedKeyCloud({
+          seed: opts.seed,
+          crypto: memoizeVerify(nodeCrypto, { entriesMax: 65_536 }),
+        })
+      : {}),
+    ...(attack ? attack.options : {}),
+  };
+  const cloud = new DrtCloud(options);
+  if (attack?.from === 'build') attack.arm(cloud.sim);
   cloud.build(opts.nodes);
   const builtMs = performance.now() - started;
+  if (attack?.from === 'scenario') attack.arm(cloud.sim);
+  const sentBefore = cloud.datagramsSentByRole();
   const report: SearchReport =
     opts.scenario === 'churn'
       ? cloud.runChurn({
@@ -39,15 +51,17 @@ export function runSimCommand(args: string[]): number {
           joinFraction: 0.1,
         })
       : cloud.runSearches(opts.searches);
-  const from = cloud.pick();
-  let to = cloud.pick();
-  while (to === from && cloud.members.length > 1) to = cloud.pick();
+  const sentAfter = cloud.datagramsSentByRole();
+  const from = cloud.pickHonest();
+  let to = cloud.pickHonest();
+  while (to === from && cloud.members.length > 1) to = cloud.pickHonest();
   const sample = cloud.searchOnce(from, to.key);
   const wallMs = performance.now() - started;
   const summary = {
     nodes: opts.nodes,
     seed: opts.seed,
     scenario: opts.scenario,
+    provider: opts.secured ? 'signed-key' : 'null',
     resolves: report.resolves,
     successRate: report.successRate,
     avgHops: round(report.avgHops),
@@ -58,6 +72,23 @@ export function runSimCommand(args: string[]): number {
     messagesPerResolve: round(report.messagesPerResolve),
     messages: cloud.sim.stats.datagramsDelivered,
     failures: report.failures,
+    ...(attack
+      ? {
+          attack: {
+            kind: opts.attack,
+            malicious: opts.malicious,
+            armedFrom: attack.from,
+            attackers: cloud.members.filter((m) => m.adversary).length,
+            honest: cloud.members.filter((m) => !m.adversary).length,
+            /** Datagrams sent during the scenario, by honest nodes and by attackers. */
+            datagramsSent: {
+              honest: sentAfter.honest - sentBefore.honest,
+              attackers: sentAfter.adversary - sentBefore.adversary,
+            },
+            actions: { ...attack.colluders.counters },
+          },
+        }
+      : {}),
     virtualSeconds: round(cloud.sim.nowMs / 1000),
     wallSeconds: round(wallMs / 1000),
     traceHash: cloud.sim.traceHash,
@@ -67,14 +98,16 @@ export function runSimCommand(args: string[]): number {
     return 0;
   }
   const pct = (report.successRate * 100).toFixed(3);
+  const who = attack ? 'honest ' : '';
   process.stdout.write(
     [
-      `Simulated DRT cloud: ${opts.nodes} nodes, scenario ${opts.scenario}, seed ${opts.seed}`,
+      `Simulated DRT cloud: ${opts.nodes} nodes, scenario ${opts.scenario}, seed ${opts.seed}${opts.secured ? ', signed-key provider' : ''}`,
+      ...attackLines(opts, summary.attack),
       `  built through real joins in ${round(builtMs / 1000)} s wall time`,
-      `  resolves: ${report.resolves}, succeeded ${pct}%`,
+      `  ${who}resolves: ${report.resolves}, succeeded ${pct}%${failureText(report.failures)}`,
       `  hops (nodes asked to route): avg ${round(report.avgHops)}, p50 ${report.p50Hops}, p95 ${report.p95Hops}, max ${report.maxHops}`,
       `  nodes contacted incl. the owner's proof: avg ${round(report.avgContacts)}`,
-      `  messages per resolve: ${round(report.messagesPerResolve)}; datagrams delivered in all: ${summary.messages}`,
+      `  messages per ${who}resolve: ${round(report.messagesPerResolve)}; datagrams delivered in all: ${summary.messages}`,
       `  virtual time ${summary.virtualSeconds} s, wall time ${summary.wallSeconds} s, trace hash ${summary.traceHash}`,
       '',
       `Traceroute of one resolve: node ${from.handle.index} -> key ${toHex(to.key).slice(0, 16)}...`,
@@ -85,52 +118,35 @@ export function runSimCommand(args: string[]): number {
   return 0;
 }
 
+function attackLines(
+  opts: SimArgs,
+  attack:
+    | {
+        attackers: number;
+        honest: number;
+        armedFrom: string;
+        datagramsSent: { honest: number; attackers: number };
+        actions: Record<string, number>;
+      }
+    | undefined,
+): string[] {
+  if (!attack) return [];
+  const actions = Object.entries(attack.actions)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `  attack ${opts.attack}: ${attack.attackers} colluding attackers (${round(opts.malicious * 100)}%), ${attack.honest} honest nodes; armed from the ${attack.armedFrom === 'build' ? 'first join' : 'end of the build'}`,
+    `  datagrams sent during the scenario: honest nodes ${attack.datagramsSent.honest}, attackers ${attack.datagramsSent.attackers}`,
+    `  attackers' actions: ${actions || 'none'}`,
+  ];
+}
+
+function failureText(failures: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(failures).map(([k, v]) => `${k} ${v}`);
+  return parts.length ? ` (failed: ${parts.join(', ')})` : '';
+}
+
 function round(v: number): number {
   return Math.round(v * 100) / 100;
-}
-
-interface SimArgs {
-  nodes: number;
-  seed: number;
-  scenario: 'stable' | 'churn';
-  searches: number;
-  json: boolean;
-}
-
-function parse(args: string[]): SimArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        nodes: { type: 'string' },
-        seed: { type: 'string' },
-        scenario: { type: 'string' },
-        searches: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const int = (name: string, dflt: number, min: number, max: number): number => {
-    const raw = values[name];
-    const v = raw === undefined ? dflt : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new UsageError(`--${name} must be an integer in ${min}..${max}`);
-    }
-    return v;
-  };
-  const scenario = (values.scenario as string | undefined) ?? 'stable';
-  if (scenario !== 'stable' && scenario !== 'churn') {
-    throw new UsageError('--scenario must be stable or churn');
-  }
-  return {
-    nodes: int('nodes', 2000, 2, 200_000),
-    seed: int('seed', 1, 0, Number.MAX_SAFE_INTEGER),
-    scenario,
-    searches: int('searches', 5000, 1, 10_000_000),
-    json: values.json === true,
-  };
 }

@@ -9,6 +9,7 @@ import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport } from '../adapters/node/udp-transport.js';
 import { createPeer } from '../peer/create-peer.js';
 import { PnrpError } from '../peer/error.js';
+import { emptyResolutionStats } from '../resolve/resolution.js';
 import type { LookupArgs, LookupWhere } from './lookup-options.js';
 import type { LookupOutcome } from './lookup-output.js';
 import { UsageError } from './usage-error.js';
@@ -83,7 +84,7 @@ function alone(args: LookupArgs): LookupOutcome {
     results: [],
     failure: 'alone',
     path: [],
-    stats: { lookups: 0, inquires: 0, retransmits: 0, usefulHops: 0, suspicious: 0, timeouts: 0 },
+    stats: emptyResolutionStats(),
     traceText: `Tracing route to ${args.peerName}\n  (no node of cloud ${args.cloud} answered the bootstrap)`,
   };
 }

@@ -21,7 +21,7 @@
 import { RouteCache } from '../cache/index.js';
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
-import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
+import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
@@ -502,14 +502,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
         },
       });
     }
-    const stats = {
-      lookups: 0,
-      inquires: 0,
-      retransmits: 0,
-      usefulHops: 0,
-      suspicious: 0,
-      timeouts: 0,
-    };
+    const stats = emptyResolutionStats();
     this.emit({ type: 'search-done', searchId, results: local ? 1 : 0, failure, path: [], stats });
     return searchId;
   }

@@ -7,7 +7,8 @@
  * new entry as best match) or maintenance gap fills; `searchesMax` bounds them all.
  */
 import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
-import { Resolution, type ResolutionAction } from '../resolve/resolution.js';
+import type { Key } from '../keys/key256.js';
+import { Resolution, type ResolutionAction, resolutionSeedsWanted } from '../resolve/resolution.js';
 import type { SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type {
@@ -104,7 +105,12 @@ export class Searches {
       bump(core.stats.boundHits, 'searches');
       return undefined;
     }
-    const initialHops = entryHops ?? core.cache.closest(spec.target, 4, (e) => !core.isSelf(e));
+    // The 4 closest seed the first walk; the rest are the reserve of the alternative walks.
+    const initialHops =
+      entryHops ??
+      core.cache.closest(spec.target, resolutionSeedsWanted(core.options.resolution), (e) => {
+        return !core.isSelf(e);
+      });
     const resolution = new Resolution({
       spec,
       startMs: core.nowMs(),
@@ -176,11 +182,25 @@ export class Searches {
     if (awaiting?.kind === 'lookup') {
       const { flags, routeEntry } = msg.buffer;
       search.resolution.onLookupReply(now, { flags, routeEntry });
-      if (!flags.notRegistered && !core.cache.wouldBeInLeafSet(awaiting.entry.id)) {
-        // The hop just confirmed it publishes its key at this address (no N flag).
+      if (
+        !flags.notRegistered &&
+        !core.cache.wouldBeInLeafSet(awaiting.entry.id) &&
+        !cachedElsewhere(core, awaiting.entry.id, from)
+      ) {
+        // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
+        // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
+        // under someone else's ID would otherwise replace the genuine entry.
         core.admit(awaiting.entry, { via: 'other' });
       }
-      if (routeEntry && !core.isSelf(routeEntry)) core.offer(routeEntry, { via: 'other' });
+      // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
+      if (
+        routeEntry &&
+        routeEntry.addresses.length > 0 &&
+        !core.isSelf(routeEntry) &&
+        !cachedElsewhere(core, routeEntry.id, entryEndpoint(routeEntry))
+      ) {
+        core.offer(routeEntry, { via: 'other' });
+      }
     } else if (awaiting?.kind === 'inquire') {
       search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
     }
@@ -286,6 +306,8 @@ export class Searches {
         this.request(search, action);
         return;
       case 'stale':
+        // Only the entry's own endpoint failing is evidence against it: a forged (ID, endpoint)
+        // that failed leaves the genuine entry with that ID in place (evict() checks the endpoint).
         if (core.cache.has(action.entry.id))
           core.evict(action.entry.id, 'stale', entryEndpoint(action.entry));
         return;
@@ -424,4 +446,20 @@ export class Searches {
     }
     this.onDone(search.purpose, action.results);
   }
+}
+
+/** True when the cache holds `id` and its entry is reached at `endpoint` (its first address). */
+function cachedAt(core: NodeCore, id: Key, endpoint: Endpoint): boolean {
+  const cached = core.cache.get(id);
+  return (
+    cached !== undefined &&
+    cached.port === endpoint.port &&
+    cached.addresses.length > 0 &&
+    equalBytes(cached.addresses[0]!, endpoint.address)
+  );
+}
+
+/** True when the cache holds `id` at an endpoint other than `endpoint`. */
+function cachedElsewhere(core: NodeCore, id: Key, endpoint: Endpoint): boolean {
+  return core.cache.has(id) && !cachedAt(core, id, endpoint);
 }

@@ -22,10 +22,21 @@ import type { SearchOptions } from '../resolve/search-spec.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import type { RouteEntry } from '../wire/types.js';
-import type { NetworkOptions } from './network.js';
-import type { SimNodeHandle } from './node-table.js';
 
+export type {
+  CloudMember,
+  CloudNodeInfo,
+  DrtCloudOptions,
+  SearchOutcome,
+} from './drt-cloud-types.js';
 export type { ChurnScenarioOptions, ChurnTally, SearchReport } from './search-report.js';
+
+import type {
+  CloudMember,
+  CloudNodeInfo,
+  DrtCloudOptions,
+  SearchOutcome,
+} from './drt-cloud-types.js';
 
 import {
   type ChurnScenarioOptions,
@@ -35,51 +46,6 @@ import {
   summarize,
 } from './search-report.js';
 import { Simulation } from './simulation.js';
-
-/** Options of a simulated cloud. */
-export interface DrtCloudOptions {
-  readonly seed: number | string;
-  readonly network?: NetworkOptions;
-  /** Virtual ms between two joins while building. @default 20 */
-  readonly joinIntervalMs?: number;
-  /** Virtual ms to let the cloud settle after the last join. @default 30000 */
-  readonly settleMs?: number;
-  /** Bootstrap endpoints handed to a joining node (random live members). @default 3 */
-  readonly bootstrapFanout?: number;
-  /** Extra DrtNode options for every node. */
-  readonly node?: Partial<
-    Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>
-  >;
-  /** Per-node extra options (e.g. a security provider holding that node's credential). */
-  readonly nodeOptions?: (
-    index: number,
-  ) => Partial<Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>>;
-  /** The key node `index` registers. @default 32 random bytes from the cloud's key stream */
-  readonly keyOf?: (index: number) => Key;
-  /** Receives every node's trace lines with the node's index (debugging only). */
-  readonly trace?: (nodeIndex: number, line: string) => void;
-}
-
-/** One node of the cloud and the key it publishes. */
-export interface CloudMember {
-  readonly handle: SimNodeHandle<DrtNode>;
-  readonly key: Key;
-  /** False once it left or failed. */
-  live: boolean;
-}
-
-/** What one search produced. */
-export interface SearchOutcome {
-  readonly results: readonly SearchResult[];
-  readonly failure: string | undefined;
-  readonly path: readonly PathHop[];
-  readonly stats: ResolutionStats;
-  /** Distinct nodes asked to route (LOOKUP), answered or not: the resolve's hops. */
-  readonly hops: number;
-  /** Distinct nodes contacted, including the owner's INQUIRE (the extra traceroute hop). */
-  readonly contacts: number;
-  readonly messages: number;
-}
 
 interface PendingSearch {
   readonly results: SearchResult[];
@@ -132,28 +98,71 @@ export class DrtCloud {
     for (let i = 0; i < Math.min(fanout, live.length); i++) {
       seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
     }
-    const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
-    const handle = this.sim.addNode(
-      (ctx) =>
-        new DrtNode({
-          ...this.options.node,
-          ...this.options.nodeOptions?.(ctx.index),
-          rng: ctx.rng,
-          wallClock: ctx.wallClock,
-          localEndpoints: [ctx.endpoint],
-          bootstrap: staticBootstrap(seeds),
-          ...(this.options.trace
-            ? { trace: (line: string) => this.options.trace?.(ctx.index, line) }
-            : {}),
-        }),
-    );
+    const memberIndex = this.members.length;
+    const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+    const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
+    const handle = this.sim.addNode((ctx) => {
+      const options: Partial<DrtNodeOptions> = {
+        ...this.options.node,
+        ...this.options.nodeOptions?.(ctx.index),
+      };
+      const node = new DrtNode({
+        ...options,
+        rng: ctx.rng,
+        wallClock: ctx.wallClock,
+        localEndpoints: [ctx.endpoint],
+        bootstrap: staticBootstrap(seeds),
+        ...(this.options.trace
+          ? { trace: (line: string) => this.options.trace?.(ctx.index, line) }
+          : {}),
+      });
+      return this.wrap(node, { memberIndex, key, adversary, ctx, options });
+    });
     this.sim.call(handle, (node, now) => {
       node.registerKey(now, key);
       node.start(now);
     });
-    const member: CloudMember = { handle, key, live: true };
+    const member: CloudMember = { handle, key, adversary, live: true };
     this.members.push(member);
     return member;
+  }
+
+  private wrap(node: DrtNode, info: CloudNodeInfo): DrtNode {
+    const wrapNode = this.options.wrapNode;
+    if (wrapNode === undefined) return node;
+    const wrapped = wrapNode(node, info);
+    if (typeof wrapped !== 'object' || wrapped === null) {
+      throw new TypeError('wrapNode must return a node');
+    }
+    return wrapped;
+  }
+
+  /** Live members planted as adversaries. */
+  adversaries(): CloudMember[] {
+    return this.members.filter((m) => m.adversary && m.live && m.handle.alive);
+  }
+
+  /** Live honest members. */
+  honest(): CloudMember[] {
+    return this.members.filter((m) => !m.adversary && m.live && m.handle.alive);
+  }
+
+  /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
+  pickHonest(): CloudMember {
+    const honest = this.honest();
+    if (honest.length === 0) throw new RangeError('the cloud has no live honest member');
+    return honest[this.pickRng.nextInt(honest.length)]!;
+  }
+
+  /** Datagrams sent so far by honest members and by adversaries (all incarnations). */
+  datagramsSentByRole(): { honest: number; adversary: number } {
+    let honest = 0;
+    let adversary = 0;
+    for (const m of this.members) {
+      if (m.adversary) adversary += m.handle.datagramsSent;
+      else honest += m.handle.datagramsSent;
+    }
+    return { honest, adversary };
   }
 
   /** Joins `count` nodes one after another, then lets the cloud settle. */
@@ -175,18 +184,21 @@ export class DrtCloud {
   buildWarm(count: number, perLevel = 20): void {
     const start = this.members.length;
     for (let i = 0; i < count; i++) {
-      const key = this.options.keyOf?.(this.members.length) ?? this.keyRng.bytes(32);
-      const handle = this.sim.addNode(
-        (ctx) =>
-          new DrtNode({
-            ...this.nodeOptionsFor(ctx.index),
-            rng: ctx.rng,
-            wallClock: ctx.wallClock,
-            localEndpoints: [ctx.endpoint],
-          }),
-      );
+      const memberIndex = this.members.length;
+      const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+      const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
+      const handle = this.sim.addNode((ctx) => {
+        const options = this.nodeOptionsFor(ctx.index);
+        const node = new DrtNode({
+          ...options,
+          rng: ctx.rng,
+          wallClock: ctx.wallClock,
+          localEndpoints: [ctx.endpoint],
+        });
+        return this.wrap(node, { memberIndex, key, adversary, ctx, options });
+      });
       this.sim.call(handle, (node, now) => node.registerKey(now, key));
-      this.members.push({ handle, key, live: true });
+      this.members.push({ handle, key, adversary, live: true });
     }
     const all = this.members.slice(start);
     const entries: RouteEntry[] = all.map((m) => ({
@@ -283,27 +295,35 @@ export class DrtCloud {
     let successes = 0;
     let messages = 0;
     const failures: Record<string, number> = {};
+    const planted = this.members.some((m) => m.adversary);
     for (let done = 0; done < count; ) {
       const n = Math.min(batch, count - done);
-      const started: { token: string; target: Key }[] = [];
+      const started: { token: string; target: Key; owner: Endpoint }[] = [];
       for (let i = 0; i < n; i++) {
-        const from = this.pick();
-        let to = this.pick();
-        while (to === from && this.members.length > 1) to = this.pick();
-        started.push({ token: this.startSearch(from, to.key), target: to.key });
+        const from = this.pickHonest();
+        let to = this.pickHonest();
+        while (to === from && this.members.length > 1) to = this.pickHonest();
+        started.push({
+          token: this.startSearch(from, to.key),
+          target: to.key,
+          owner: to.handle.endpoint,
+        });
       }
       this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
         maxTimeMs: 40_000,
       });
       for (const s of started) {
         const out = this.outcome(s.token);
-        const found = out?.results.some((r) => equalBytes(r.key, s.target)) ?? false;
+        const exact = out?.results.filter((r) => equalBytes(r.key, s.target)) ?? [];
+        const found = planted
+          ? exact.some((r) => endpointKey(r.endpoint) === endpointKey(s.owner))
+          : exact.length > 0;
         if (found && out) {
           successes++;
           hops.push(out.hops);
           contacts += out.contacts;
         } else {
-          const why = out?.failure ?? 'unfinished';
+          const why = exact.length > 0 ? 'hijacked' : (out?.failure ?? 'unfinished');
           failures[why] = (failures[why] ?? 0) + 1;
         }
         messages += out?.messages ?? 0;

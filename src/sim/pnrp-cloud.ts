@@ -26,6 +26,7 @@ import type { Rng } from '../util/rng.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
+import type { SimNodeContext } from './types.js';
 
 /**
  * Options of a simulated PNRP cloud.
@@ -50,6 +51,30 @@ export interface PnrpCloudOptions {
   readonly drt?: CloudDrtOptions;
   /** Every node accepts CPAs whose authority this verifier's chains delegate. */
   readonly authorityVerifier?: AuthorityVerifier;
+  /**
+   * Which members are adversaries (by member index, in join order). `runResolves` starts only
+   * on honest members and resolves only honest members' names; with any adversary planted, a
+   * resolve counts as a success only when a result names the owner's PNRP endpoint (one naming
+   * another endpoint is counted as failure `'hijacked'`).
+   * @default none
+   */
+  readonly adversaryOf?: (memberIndex: number) => boolean;
+  /**
+   * Wraps (or replaces) each member's node before the simulator drives it, e.g. with
+   * `interceptNode` or an attack of `sim/adversaries`. Return `node` to keep it as it is.
+   * @default the node itself
+   */
+  readonly wrapNode?: (node: PnrpNode, info: PnrpNodeInfo) => PnrpNode;
+}
+
+/** What `wrapNode` learns about the member whose node it wraps. */
+export interface PnrpNodeInfo {
+  readonly memberIndex: number;
+  readonly adversary: boolean;
+  readonly identity: Identity;
+  readonly peerName: string;
+  /** The simulator's context of the node (endpoint, its rng, wall clock). */
+  readonly ctx: SimNodeContext;
 }
 
 /**
@@ -81,6 +106,8 @@ export interface PnrpMember {
   readonly handle: SimNodeHandle<PnrpNode>;
   readonly identity: Identity;
   readonly registration: Registration;
+  /** True for a member planted by `adversaryOf`. */
+  readonly adversary: boolean;
   live: boolean;
 }
 
@@ -160,6 +187,34 @@ export class PnrpCloud {
     return live[this.pickRng.nextInt(live.length)]!;
   }
 
+  /** Live members planted as adversaries. */
+  adversaries(): PnrpMember[] {
+    return this.members.filter((m) => m.adversary && m.live && m.handle.alive);
+  }
+
+  /** Live honest members. */
+  honest(): PnrpMember[] {
+    return this.members.filter((m) => !m.adversary && m.live && m.handle.alive);
+  }
+
+  /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
+  pickHonest(): PnrpMember {
+    const honest = this.honest();
+    if (honest.length === 0) throw new RangeError('the cloud has no live honest member');
+    return honest[this.pickRng.nextInt(honest.length)]!;
+  }
+
+  /** Datagrams sent so far by honest members and by adversaries (all incarnations). */
+  datagramsSentByRole(): { honest: number; adversary: number } {
+    let honest = 0;
+    let adversary = 0;
+    for (const m of this.members) {
+      if (m.adversary) adversary += m.handle.datagramsSent;
+      else honest += m.handle.datagramsSent;
+    }
+    return { honest, adversary };
+  }
+
   /** Bootstrap endpoints from random live members. */
   seeds(): Endpoint[] {
     const live = this.live();
@@ -180,9 +235,10 @@ export class PnrpCloud {
     const peerName =
       options.peerName ??
       `${secured ? identity.authority : '0'}.${options.classifier ?? `member-${index}`}`;
+    const adversary = this.options.adversaryOf?.(index) ?? false;
     const handle = this.sim.addNode(
-      (ctx) =>
-        new PnrpNode({
+      (ctx) => {
+        const node = new PnrpNode({
           rng: ctx.rng,
           wallClock: ctx.wallClock,
           ...(this.options.crypto ? { crypto: this.options.crypto } : {}),
@@ -197,7 +253,15 @@ export class PnrpCloud {
               ...(this.options.drt ? { drt: this.options.drt } : {}),
             },
           ],
-        }),
+        });
+        const wrapNode = this.options.wrapNode;
+        if (wrapNode === undefined) return node;
+        const wrapped = wrapNode(node, { memberIndex: index, adversary, identity, peerName, ctx });
+        if (typeof wrapped !== 'object' || wrapped === null) {
+          throw new TypeError('wrapNode must return a node');
+        }
+        return wrapped;
+      },
       options.wallClockSkewMs !== undefined ? { wallClockSkewMs: options.wallClockSkewMs } : {},
     );
     const registration = this.sim.call(handle, (node, now) => {
@@ -213,7 +277,7 @@ export class PnrpCloud {
       node.start(now);
       return reg;
     });
-    const member: PnrpMember = { handle, identity, registration, live: true };
+    const member: PnrpMember = { handle, identity, registration, adversary, live: true };
     this.members.push(member);
     return member;
   }
@@ -298,26 +362,32 @@ export class PnrpCloud {
     let messages = 0;
     const failures: Record<string, number> = {};
     const before = this.work();
+    const planted = this.members.some((m) => m.adversary);
     for (let done = 0; done < count; ) {
       const n = Math.min(batch, count - done);
-      const started: { token: string; pnrpId: Uint8Array }[] = [];
+      const started: { token: string; owner: string }[] = [];
       for (let i = 0; i < n; i++) {
-        const from = this.pick();
-        let to = this.pick();
-        while (to === from && this.members.length > 1) to = this.pick();
+        const from = this.pickHonest();
+        let to = this.pickHonest();
+        while (to === from && this.members.length > 1) to = this.pickHonest();
         const token = this.startResolve(from, to.registration.peerName, options);
-        started.push({ token, pnrpId: to.registration.pnrpId });
+        started.push({ token, owner: endpointKey(to.handle.endpoint) });
       }
       this.sim.runUntil(() => started.every((s) => this.pending.get(s.token)?.done), {
         maxTimeMs: 40_000,
       });
       for (const s of started) {
         const out = this.outcome(s.token);
-        if (out && out.failure === undefined && out.results.length > 0) {
+        const genuine =
+          !planted ||
+          (out?.results.some((r) => r.pnrpEndpoints.some((ep) => endpointKey(ep) === s.owner)) ??
+            false);
+        if (out && out.failure === undefined && out.results.length > 0 && genuine) {
           successes++;
           hops.push(out.hops);
         } else {
-          const why = out?.failure ?? 'unfinished';
+          const hijacked = out !== undefined && out.results.length > 0 && !genuine;
+          const why = hijacked ? 'hijacked' : (out?.failure ?? 'unfinished');
           failures[why] = (failures[why] ?? 0) + 1;
         }
         messages += out?.messages ?? 0;

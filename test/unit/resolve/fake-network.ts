@@ -94,6 +94,12 @@ export interface FakeNode {
   alive?: boolean;
   /** Always set the L flag. @default false */
   suspicious?: boolean;
+  /**
+   * A colluding forger (issue 10): answers every LOOKUP with the target's exact ID at its own
+   * endpoint, and an INQUIRE about a key it does not own with an N flag (`refuse`) or with a
+   * proof the security provider refuses (`bad-proof`). @default undefined (honest)
+   */
+  forges?: 'refuse' | 'bad-proof';
 }
 
 /** Nodes answering LOOKUP/INQUIRE by the [MS-PNRP] responder rules. Counts what it answered. */
@@ -116,6 +122,9 @@ export class FakeNetwork {
     const node = this.nodes.get(endpointKey(action.endpoint));
     if (!node || node.alive === false) return undefined;
     this.lookupsAnswered.push(name(node.endpoint));
+    if (node.forges) {
+      return { flags: NO_FLAGS, routeEntry: FakeNetwork.entryOf(node, target) };
+    }
     const t = keyToBigInt(target);
     const dist = (key: Key): bigint => distanceBig(keyToBigInt(key), t);
     const validate = keyToBigInt(action.hop.id);
@@ -156,6 +165,7 @@ export class FakeNetwork {
     if (!node || node.alive === false) return undefined;
     const wanted = keyToBigInt(action.candidate.id);
     if (!node.keys.some((key) => keyToBigInt(key) === wanted)) {
+      if (node.forges === 'bad-proof') return { ok: false, reason: 'bad-signature' };
       return { ok: false, reason: 'not-registered' };
     }
     return { ok: true, proof: `proof:${wanted.toString(16)}` };

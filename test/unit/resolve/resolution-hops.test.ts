@@ -117,17 +117,22 @@ describe('resolve: retransmission and unreachable hops', () => {
       usefulHops: 0,
       suspicious: 0,
       timeouts: 1,
+      paths: 1,
+      refusedProofs: 0,
+      contradictions: 0,
+      liars: 0,
     });
   });
 
-  it('resolve: never asks an unreachable key again, even when another hop refers to it', () => {
+  it('resolve: never asks an unreachable (key, endpoint) again, but asks the key at another endpoint', () => {
     const a = entry(T + 10n, 11);
     const b = entry(T + 20n, 12);
     const r = resolution({ initialHops: [a, b] });
     let asked = 0;
     const run = drive(r, (action) => {
       if (action.type !== 'lookup' || action.endpoint.address[15] === 11) return undefined;
-      // b refers to a's key (at another address) the first time, then has nothing.
+      // b refers to a's key at another address the first time, then has nothing. That is
+      // another route entry (issue 10): a's silence says nothing about it, so it is asked.
       asked++;
       return {
         afterMs: 10,
@@ -142,9 +147,11 @@ describe('resolve: retransmission and unreachable hops', () => {
       'wait 2000',
       'stale 10.0.0.11:3540',
       'lookup 10.0.0.12:3540',
+      'lookup 10.0.0.21:3540',
       'lookup 10.0.0.12:3540',
       'done 0 not-found',
     ]);
+    expect(r.stats.contradictions).toBe(1);
   });
 
   it('resolve: ends with failure "timeout" at start + timeoutMs, clipping waits to it', () => {
@@ -267,7 +274,7 @@ describe('resolve: dead ends, loops and refusals', () => {
     expect(r.stats.lookups).toBe(3);
   });
 
-  it('resolve: an N reply records BAD_VALIDATE_ID, yields stale, and the key is never asked again', () => {
+  it('resolve: an N reply records BAD_VALIDATE_ID, yields stale, and that (key, endpoint) is never asked again', () => {
     const a = entry(T + 10n, 11);
     const b = entry(T + 20n, 12);
     const r = resolution({ initialHops: [a, b] });
@@ -285,16 +292,24 @@ describe('resolve: dead ends, loops and refusals', () => {
       endpoint: ep(12),
       flaggedPath: [SELF, ep(11)],
     });
-    // b refers to a's key at a new address: it is pushed but skipped; b is asked again instead.
+    // b refers to a's key at a new address: another route entry (issue 10), so it is asked; the
+    // N reply of 10.0.0.11 said nothing about 10.0.0.21.
     r.onLookupReply(20, { flags: NO_FLAGS, routeEntry: entry(T + 10n, 21) });
     expect(r.poll(20)).toMatchObject({
       type: 'lookup',
-      endpoint: ep(12),
+      endpoint: ep(21),
       flaggedPath: [SELF, ep(11), ep(12)],
     });
     r.onLookupReply(30, deadEnd);
-    expect(r.poll(30)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
-    expect(r.stats).toMatchObject({ lookups: 3, usefulHops: 3 });
+    // b again, with a longer flagged path; then a, at 10.0.0.11, is never asked again.
+    expect(r.poll(30)).toMatchObject({
+      type: 'lookup',
+      endpoint: ep(12),
+      flaggedPath: [SELF, ep(11), ep(12), ep(21)],
+    });
+    r.onLookupReply(40, deadEnd);
+    expect(r.poll(40)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(r.stats).toMatchObject({ lookups: 4, usefulHops: 4 });
   });
 
   it('resolve: a B reply records TOO_BUSY and REJECTED and its route entry is not followed', () => {
@@ -353,6 +368,10 @@ describe('resolve: path records', () => {
       usefulHops: 2,
       suspicious: 1,
       timeouts: 0,
+      paths: 1,
+      refusedProofs: 0,
+      contradictions: 0,
+      liars: 0,
     });
   });
 
@@ -362,15 +381,14 @@ describe('resolve: path records', () => {
     r.onInquireReply(40, { ok: false, reason: 'bad-signature' });
     expect(r.path[0]).toMatchObject({ flags: 0x82, rttMs: 40, nearness: 256 });
     expect(r.poll(40)).toMatchObject({ type: 'lookup', endpoint: ep(21) });
-    // Same key, other address: the failed candidate is not inquired again.
+    // Same key, other address: another candidate (issue 10), so the refusal at 10.0.0.20 does
+    // not keep it from being inquired, and it proves the key.
     r.onLookupReply(50, { flags: NO_FLAGS, routeEntry: entry(T, 22) });
-    expect(r.poll(50)).toMatchObject({
-      type: 'lookup',
-      endpoint: ep(21),
-      flaggedPath: [SELF, ep(21)],
-    });
-    r.onLookupReply(60, deadEnd);
-    expect(r.poll(60)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(r.poll(50)).toMatchObject({ type: 'inquire', endpoint: ep(22) });
+    r.onInquireReply(60, { ok: true, proof: 'p' });
+    expect(r.poll(60)).toEqual({ type: 'result', entry: entry(T, 22), proof: 'p' });
+    expect(r.poll(60)).toEqual({ type: 'done', results: 1, failure: undefined });
+    expect(r.stats).toMatchObject({ refusedProofs: 1, contradictions: 1, paths: 1 });
 
     // A silent owner gets two full attempts (each with one retransmission) before it is stale.
     const silent = resolution({ initialHops: [entry(T, 20)] });

@@ -85,25 +85,38 @@ describe('resolve: exact search', () => {
     });
   });
 
-  it('resolve: after a failed INQUIRE it goes on walking; "not-registered" also yields stale', () => {
-    for (const reason of ['bad-signature', 'not-registered']) {
-      const a = entry(T + 1000n, 11);
-      const t = entry(T, 20);
-      const r = resolution({ initialHops: [a] });
-      expect(r.poll(0)).toMatchObject({ type: 'lookup', endpoint: ep(11) });
-      r.onLookupReply(10, { flags: NO_FLAGS, routeEntry: t });
-      expect(r.poll(10)).toMatchObject({ type: 'inquire', endpoint: ep(20) });
-      r.onInquireReply(20, { ok: false, reason });
-      if (reason === 'not-registered') expect(r.poll(20)).toEqual({ type: 'stale', entry: t });
-      // Not the candidate again: the walk goes on with the hop that was re-pushed.
-      expect(r.poll(20)).toMatchObject({
-        type: 'lookup',
-        endpoint: ep(11),
-        flaggedPath: [SELF, ep(11)],
-      });
-      r.onLookupReply(30, { flags: NO_FLAGS });
-      expect(r.poll(30)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
-    }
+  it('resolve: after an N-refused INQUIRE it goes on walking with the refused endpoint flagged, and yields stale', () => {
+    const a = entry(T + 1000n, 11);
+    const t = entry(T, 20);
+    const r = resolution({ initialHops: [a] });
+    expect(r.poll(0)).toMatchObject({ type: 'lookup', endpoint: ep(11) });
+    r.onLookupReply(10, { flags: NO_FLAGS, routeEntry: t });
+    expect(r.poll(10)).toMatchObject({ type: 'inquire', endpoint: ep(20) });
+    r.onInquireReply(20, { ok: false, reason: 'not-registered' });
+    expect(r.poll(20)).toEqual({ type: 'stale', entry: t });
+    // Not the candidate again: the walk goes on with the hop that was re-pushed (a stale entry
+    // blames nobody), and the flagged path now names the endpoint that refused (issue 10).
+    expect(r.poll(20)).toMatchObject({
+      type: 'lookup',
+      endpoint: ep(11),
+      flaggedPath: [SELF, ep(11), ep(20)],
+    });
+    r.onLookupReply(30, { flags: NO_FLAGS });
+    expect(r.poll(30)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(r.stats).toMatchObject({ refusedProofs: 1, liars: 0 });
+  });
+
+  it('resolve: a proof refused without an N flag brands the endpoint and the hop that named it liars', () => {
+    const a = entry(T + 1000n, 11);
+    const t = entry(T, 20);
+    const r = resolution({ initialHops: [a] });
+    expect(r.poll(0)).toMatchObject({ type: 'lookup', endpoint: ep(11) });
+    r.onLookupReply(10, { flags: NO_FLAGS, routeEntry: t });
+    expect(r.poll(10)).toMatchObject({ type: 'inquire', endpoint: ep(20) });
+    r.onInquireReply(20, { ok: false, reason: 'bad-signature' });
+    // The hop was re-pushed, but a liar is never asked again; no reserve: the search ends.
+    expect(r.poll(20)).toEqual({ type: 'done', results: 0, failure: 'not-found' });
+    expect(r.stats).toMatchObject({ refusedProofs: 1, liars: 2, lookups: 1 });
   });
 
   it('resolve: ends "not-found" when the key does not exist in a 50-node cloud', () => {

@@ -1,0 +1,86 @@
+/**
+ * @module sim/drt-cloud-types
+ * The shapes of `DrtCloud` (sim/drt-cloud): its options, what `wrapNode` learns about a member,
+ * a member, and the outcome of one search.
+ */
+import type { SearchResult } from '../drt/events.js';
+import type { DrtNode } from '../drt/node.js';
+import type { DrtNodeOptions } from '../drt/options.js';
+import type { Key } from '../keys/key256.js';
+import type { PathHop } from '../resolve/path.js';
+import type { ResolutionStats } from '../resolve/resolution.js';
+import type { NetworkOptions } from './network.js';
+import type { SimNodeHandle } from './node-table.js';
+import type { SimNodeContext } from './types.js';
+
+/** Options of a simulated cloud. */
+export interface DrtCloudOptions {
+  readonly seed: number | string;
+  readonly network?: NetworkOptions;
+  /** Virtual ms between two joins while building. @default 20 */
+  readonly joinIntervalMs?: number;
+  /** Virtual ms to let the cloud settle after the last join. @default 30000 */
+  readonly settleMs?: number;
+  /** Bootstrap endpoints handed to a joining node (random live members). @default 3 */
+  readonly bootstrapFanout?: number;
+  /** Extra DrtNode options for every node. */
+  readonly node?: Partial<
+    Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>
+  >;
+  /** Per-node extra options (e.g. a security provider holding that node's credential). */
+  readonly nodeOptions?: (
+    index: number,
+  ) => Partial<Omit<DrtNodeOptions, 'rng' | 'localEndpoints' | 'wallClock' | 'bootstrap'>>;
+  /** The key node `index` registers. @default 32 random bytes from the cloud's key stream */
+  readonly keyOf?: (index: number) => Key;
+  /** Receives every node's trace lines with the node's index (debugging only). */
+  readonly trace?: (nodeIndex: number, line: string) => void;
+  /**
+   * Which members are adversaries (by member index, in join order). Searches of `runSearches`
+   * and `runChurn` start only on honest members and target only honest members' keys; with any
+   * adversary planted, a search counts as a success only when a result names the owner's own
+   * endpoint (a result at another endpoint is counted as failure `'hijacked'`).
+   * @default none
+   */
+  readonly adversaryOf?: (memberIndex: number) => boolean;
+  /**
+   * Wraps (or replaces) each member's node before the simulator drives it, e.g. with
+   * `interceptNode` or an attack of `sim/adversaries`. Return `node` to keep it as it is.
+   * @default the node itself
+   */
+  readonly wrapNode?: (node: DrtNode, info: CloudNodeInfo) => DrtNode;
+}
+
+/** What `wrapNode` learns about the member whose node it wraps. */
+export interface CloudNodeInfo {
+  readonly memberIndex: number;
+  readonly key: Key;
+  readonly adversary: boolean;
+  /** The simulator's context of the node (endpoint, its rng, wall clock). */
+  readonly ctx: SimNodeContext;
+  /** The DrtNode options the node was built with (its security provider among them). */
+  readonly options: Partial<DrtNodeOptions>;
+}
+
+/** One node of the cloud and the key it publishes. */
+export interface CloudMember {
+  readonly handle: SimNodeHandle<DrtNode>;
+  readonly key: Key;
+  /** True for a member planted by `adversaryOf`. */
+  readonly adversary: boolean;
+  /** False once it left or failed. */
+  live: boolean;
+}
+
+/** What one search produced. */
+export interface SearchOutcome {
+  readonly results: readonly SearchResult[];
+  readonly failure: string | undefined;
+  readonly path: readonly PathHop[];
+  readonly stats: ResolutionStats;
+  /** Distinct nodes asked to route (LOOKUP), answered or not: the resolve's hops. */
+  readonly hops: number;
+  /** Distinct nodes contacted, including the owner's INQUIRE (the extra traceroute hop). */
+  readonly contacts: number;
+  readonly messages: number;
+}
