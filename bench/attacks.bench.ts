@@ -113,8 +113,8 @@ for (const cloudKind of clouds) {
     for (const kind of kinds) {
       for (const share of shares) {
         // Every attack's 0% row is the same cloud: build it once.
-        const m =
-          share === 0 ? (baseline ??= measure(nodes, kind, 0)) : measure(nodes, kind, share);
+        if (share === 0 && baseline === undefined) baseline = measure(nodes, kind, 0);
+        const m = share === 0 && baseline ? baseline : measure(nodes, kind, share);
         const extra = baseline ? m.messagesPerResolve - baseline.messagesPerResolve : 0;
         rows.push([
           label,
