@@ -66,7 +66,6 @@ export async function udpLookup(
       failure: trace.results.length > 0 ? undefined : (trace.failure ?? 'not-found'),
       path: trace.path,
       stats: trace.stats,
-      traceText: trace.text,
     };
   } catch (e) {
     if (e instanceof PnrpError && e.code.startsWith('INVALID')) throw new UsageError(e.message);
@@ -84,6 +83,6 @@ function alone(args: LookupArgs): LookupOutcome {
     failure: 'alone',
     path: [],
     stats: { lookups: 0, inquires: 0, retransmits: 0, usefulHops: 0, suspicious: 0, timeouts: 0 },
-    traceText: `Tracing route to ${args.peerName}\n  (no node of cloud ${args.cloud} answered the bootstrap)`,
+    note: `no node of cloud ${args.cloud} answered the bootstrap`,
   };
 }
