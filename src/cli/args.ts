@@ -75,7 +75,7 @@ function unknownOptionText(rawName: string, options: OptionSpecs): string {
   const typed = rawName.replace(/^-+/, '');
   const names = Object.keys(options);
   const close = rawName.startsWith('--')
-    ? names.filter((n) => n.startsWith(typed) || typed.startsWith(n))
+    ? names.filter((n) => n.startsWith(typed) || typed.startsWith(n) || editDistance(n, typed) <= 2)
     : [];
   const hint =
     close.length > 0
@@ -86,6 +86,20 @@ function unknownOptionText(rawName: string, options: OptionSpecs): string {
   return `unknown option ${rawName}${hint}`;
 }
 
+/** Levenshtein distance, for "did you mean" (option names are short). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + cost));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
 /**
  * Our words for an error `node:util` `parseArgs` threw, by its code (or, for a message some
  * command wrapped without the code, by the message's shape), naming the option when known.
@@ -94,7 +108,7 @@ function unknownOptionText(rawName: string, options: OptionSpecs): string {
 export function parseArgsErrorText(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
-  const option = /'(-[^' ]*)(?:, (--[^' ]+))?/.exec(message);
+  const option = /'(-[^' ,]*)(?:, (--[^' ]+))?/.exec(message);
   const name = option === null ? 'an option' : (option[2] ?? option[1]);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || /^Unknown option '/.test(message))
     return `unknown option ${name}`;
