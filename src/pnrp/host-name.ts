@@ -15,6 +15,9 @@
  * given (RFC 3492 §5 mixed-case annotation is not applied), as `punycode.js` does. Host names
  * come back with the classifier NFC-normalized, like every peer name (keys/peer-name.ts).
  */
+// Types of punycode.js (it ships none), for every program that compiles this file; TypeScript
+// 5.5+ does not copy this directive into the emitted host-name.d.ts.
+/// <reference path="./punycode-js.d.ts" />
 import punycode from 'punycode.js';
 import { parsePeerName } from '../keys/peer-name.js';
 
