@@ -6,7 +6,7 @@
  */
 import { toHex } from '../util/bytes.js';
 import { parseCommandLine, stringOption } from './args.js';
-import { IdentityFileError, loadIdentity, saveNewIdentity } from './identity-file.js';
+import { loadIdentity, saveNewIdentity } from './identity-file.js';
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp identity`. */
@@ -19,6 +19,8 @@ export const IDENTITY_USAGE = `usage: pnrp identity new --out FILE [--force] [--
          --force      replace an existing FILE
   show   check FILE and print its authority and public key
   --json print one JSON object
+exit code 1 when FILE cannot be read or written (or is not a valid identity file), 2 on a usage
+error
 `;
 
 /** Runs `pnrp identity ...`; returns the exit code. */
@@ -71,13 +73,8 @@ function identityShow(args: string[]): number {
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0)
     throw new UsageError('expected exactly one identity file, e.g. pnrp identity show me.json');
-  let identity: ReturnType<typeof loadIdentity>;
-  try {
-    identity = loadIdentity(file);
-  } catch (e) {
-    if (e instanceof IdentityFileError) throw new UsageError(e.message);
-    throw e;
-  }
+  // A file that cannot be read or is not an identity is a failure (exit 1), not a usage error.
+  const identity = loadIdentity(file);
   if (values.json === true) {
     const doc = { file, authority: identity.authority, publicKey: toHex(identity.publicKey) };
     process.stdout.write(`${JSON.stringify(doc)}\n`);

@@ -5,7 +5,13 @@
  * 1 when not found, timed out or alone, with a message on stderr saying which.
  */
 import { parseLookupArgs } from './lookup-options.js';
-import { failureText, type LookupOutcome, outcomeJson, outcomeLines } from './lookup-output.js';
+import {
+  failureText,
+  type LookupOutcome,
+  outcomeJson,
+  outcomeLines,
+  traceText,
+} from './lookup-output.js';
 import { simLookup } from './sim-lookup.js';
 import { udpLookup } from './udp-lookup.js';
 
@@ -30,7 +36,7 @@ export async function runLookup(command: 'resolve' | 'trace', args: string[]): P
   if (parsed.json) {
     process.stdout.write(`${JSON.stringify(outcomeJson(outcome, command, extra))}\n`);
   } else {
-    if (command === 'trace') lines.push(outcome.traceText, '');
+    if (command === 'trace') lines.push(traceText(outcome), '');
     if (outcome.failure === undefined) lines.push(...outcomeLines(outcome));
     process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   }

@@ -10,6 +10,7 @@ import { fromHex } from '../util/bytes.js';
 import type { ResolveCriteria } from '../wire/types.js';
 import {
   bootstrapEndpoints,
+  cloudOption,
   intOption,
   listOption,
   type OptionSpecs,
@@ -151,7 +152,7 @@ export function parseLookupArgs(command: string, args: string[]): LookupArgs {
   }
   return {
     peerName,
-    cloud: stringOption(values, 'cloud') ?? 'Global_',
+    cloud: cloudOption(values),
     where,
     resolve,
     json: values.json === true,

@@ -5,7 +5,7 @@
  * and print nothing that depends on wall time, so a simulated run prints the same bytes every time.
  */
 import { endpointKey, formatEndpoint } from '../keys/endpoint.js';
-import { hopStatus } from '../pnrp/trace-format.js';
+import { formatHop, hopStatus, traceHops } from '../pnrp/trace-format.js';
 import type { PnrpResolveResult, ResolveFailure } from '../pnrp/types.js';
 import { ADDRESS_FLAGS, describeAddressFlags, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
@@ -19,8 +19,20 @@ export interface LookupOutcome {
   readonly failure: ResolveFailure | undefined;
   readonly path: readonly PathHop[];
   readonly stats: ResolutionStats;
-  /** The netsh-style traceroute text. */
-  readonly traceText: string;
+  /** Why the path is empty, when no resolve ran (e.g. no node answered the bootstrap). */
+  readonly note?: string;
+}
+
+/**
+ * The netsh-style traceroute: a heading, then one line per hop of `traceHops(outcome.path)`,
+ * the same list `trace --json` prints as `path`.
+ * @example traceText(outcome).split('\n').length - 1 === outcomeJson(outcome, 'trace', {}).path.length
+ */
+export function traceText(outcome: LookupOutcome): string {
+  const lines = [`Tracing route to ${outcome.peerName}`];
+  lines.push(...traceHops(outcome.path).map((hop) => `  ${formatHop(hop)}`));
+  if (outcome.note !== undefined) lines.push(`  (${outcome.note})`);
+  return lines.join('\n');
 }
 
 /** The PnrpError code of each failure, as `resolve()` rejects with it. */
@@ -136,7 +148,10 @@ export function hopJson(hop: PathHop): Record<string, unknown> {
   };
 }
 
-/** The JSON document of a lookup; `trace` adds the path and the traceroute text. */
+/**
+ * The JSON document of a lookup; `trace` adds the path (one entry per line of the traceroute,
+ * both from `traceHops`) and the traceroute text.
+ */
 export function outcomeJson(
   outcome: LookupOutcome,
   command: 'resolve' | 'trace',
@@ -154,8 +169,9 @@ export function outcomeJson(
     ...extra,
   };
   if (command === 'trace') {
-    doc.path = outcome.path.map(hopJson);
-    doc.text = outcome.traceText;
+    doc.path = traceHops(outcome.path).map(hopJson);
+    doc.text = traceText(outcome);
+    if (outcome.note !== undefined) doc.note = outcome.note;
   }
   return doc;
 }

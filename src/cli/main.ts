@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `pnrp` command: dispatches to one subcommand per file. Exit code 0 on success, 1 on a
- * runtime failure (or a name not found), 2 on a usage error; errors go to stderr as one readable
- * line. `pnrp <command> --help` prints the command's help.
+ * The `pnrp` command: dispatches to one subcommand per file. `pnrp <command> --help` prints the
+ * command's help, `pnrp --version` the package version. Errors go to stderr as one readable line.
+ *
+ * Exit codes (a decision the commands share, see {@link EXIT_CODES_HELP}):
+ * - 0: success;
+ * - 1: a failure while running: a name not found, a timeout, a file that cannot be read or
+ *   written or is not a valid identity file, a port in use;
+ * - 2: a usage error: an unknown or repeated option, a missing or malformed value, a bad peer
+ *   name, contradictory options. Every usage error is found before any side effect (no socket
+ *   bound, no file written) and is printed in our words, never `parseArgs`'s.
  */
-import { wantsHelp } from './args.js';
+import { readFileSync } from 'node:fs';
+import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
 import { NODE_USAGE, runNodeCommand } from './node-command.js';
@@ -14,7 +22,13 @@ import { runSimCommand, SIM_USAGE } from './sim-command.js';
 import { runTraceCommand, TRACE_USAGE } from './trace-command.js';
 import { UsageError } from './usage-error.js';
 
+/** The exit-code lines every help ends with. */
+const EXIT_CODES_HELP = `exit codes: 0 success; 1 failure (not found, timed out, a file that cannot be read or
+written, a port in use); 2 usage error (bad option or value), reported before anything runs
+`;
+
 const USAGE = `usage: pnrp <command> [options]    (pnrp <command> --help for its options)
+       pnrp --version
 
 commands:
   id <peer-name>                          the P2P ID, PNRP ID and resolve target as JSON
@@ -29,6 +43,41 @@ commands:
   sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
       [--malicious F --attack forged-referral|hijack|drop|eclipse] [--secured]
                                           simulate a DRT cloud and measure resolves
+  version                                 print the version of pnrp (also --version)
+
+every command takes --json to print JSON instead of text.
+${EXIT_CODES_HELP}`;
+
+/**
+ * The version in the package.json beside the code: `../../package.json` from both
+ * `src/cli/main.ts` and `dist/cli/main.js`, read at run time so the built file needs no copy.
+ */
+function packageVersion(): string {
+  try {
+    const doc: unknown = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    );
+    const version = (doc as { version?: unknown } | null)?.version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function runVersion(args: string[]): number {
+  const { values, positionals } = parseCommandLine(args, { json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const json = values.json === true;
+  const version = packageVersion();
+  process.stdout.write(
+    json ? `${JSON.stringify({ name: 'pnrp', version })}\n` : `pnrp ${version}\n`,
+  );
+  return 0;
+}
+
+const VERSION_USAGE = `usage: pnrp version [--json]    (or pnrp --version)
+
+Prints the version of pnrp.
 `;
 
 type Command = (args: string[]) => Promise<number> | number;
@@ -40,17 +89,26 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
   trace: { run: runTraceCommand, usage: TRACE_USAGE },
   sim: { run: runSimCommand, usage: SIM_USAGE },
+  version: { run: runVersion, usage: VERSION_USAGE },
 };
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
-    return name === undefined ? 2 : 0;
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(USAGE);
+    return 2;
   }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const name = first === '--version' || first === '-V' ? 'version' : first;
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    process.stderr.write(`pnrp: unknown command "${name}"\n\n${USAGE}`);
+    const what = name.startsWith('-')
+      ? `unknown option ${name} before the command`
+      : `unknown command "${name}"`;
+    process.stderr.write(`pnrp: ${what}\n\n${USAGE}`);
     return 2;
   }
   if (wantsHelp(rest)) {
@@ -61,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`pnrp ${name}: ${e.message}\n(see pnrp ${name} --help)\n`);
+      process.stderr.write(`pnrp ${name}: ${ourUsageText(e.message)}\n(see pnrp ${name} --help)\n`);
       return 2;
     }
     process.stderr.write(`pnrp ${name}: ${e instanceof Error ? e.message : String(e)}\n`);

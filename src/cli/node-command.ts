@@ -18,6 +18,7 @@ import type { Peer } from '../peer/types.js';
 import { toHex, utf8Encode } from '../util/bytes.js';
 import {
   bootstrapEndpoints,
+  cloudOption,
   intOption,
   listOption,
   parseCommandLine,
@@ -106,7 +107,7 @@ function parse(args: string[]): NodeArgs {
     port,
     host: stringOption(values, 'host'),
     advertise,
-    cloud: stringOption(values, 'cloud') ?? 'Global_',
+    cloud: cloudOption(values),
     bootstrap: bootstrapEndpoints(listOption(values, 'bootstrap')),
     register,
     identity,

@@ -10,15 +10,18 @@ import { IdentityFileError, loadIdentity } from './identity-file.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * The identity of `--identity FILE`, or undefined when absent.
- * @throws UsageError naming the file and the problem.
+ * The identity of `--identity FILE`, or undefined when absent. An empty FILE is a usage error
+ * (exit 2); a file that cannot be read or is not a valid identity file is a failure (exit 1),
+ * as for every file the CLI reads or writes.
+ * @throws UsageError for an empty FILE; IdentityFileError naming the file and the problem.
  */
 export function identityOption(file: string | undefined): Identity | undefined {
   if (file === undefined) return undefined;
+  if (file === '') throw new UsageError('--identity needs a file name');
   try {
     return loadIdentity(file);
   } catch (e) {
-    if (e instanceof IdentityFileError) throw new UsageError(`--identity: ${e.message}`);
+    if (e instanceof IdentityFileError) throw new IdentityFileError(`--identity: ${e.message}`);
     throw e;
   }
 }

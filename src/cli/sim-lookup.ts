@@ -5,7 +5,6 @@
  * Everything comes from the seed, so the same command prints the same output every time.
  */
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
-import { formatTrace } from '../pnrp/trace-format.js';
 import type { ResolveFailure } from '../pnrp/types.js';
 import { PnrpCloud, type PnrpMember } from '../sim/pnrp-cloud.js';
 import type { LookupArgs, LookupWhere } from './lookup-options.js';
@@ -57,7 +56,6 @@ export function simLookup(
           : ((out.failure as ResolveFailure | undefined) ?? 'not-found'),
       path: out.path,
       stats: out.stats,
-      traceText: formatTrace(out.path, { heading: `Tracing route to ${args.peerName}` }),
     },
     sim: {
       nodes: where.nodes,

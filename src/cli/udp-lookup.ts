@@ -67,7 +67,6 @@ export async function udpLookup(
       failure: trace.results.length > 0 ? undefined : (trace.failure ?? 'not-found'),
       path: trace.path,
       stats: trace.stats,
-      traceText: trace.text,
     };
   } catch (e) {
     if (e instanceof PnrpError && e.code.startsWith('INVALID')) throw new UsageError(e.message);
@@ -85,6 +84,6 @@ function alone(args: LookupArgs): LookupOutcome {
     failure: 'alone',
     path: [],
     stats: emptyResolutionStats(),
-    traceText: `Tracing route to ${args.peerName}\n  (no node of cloud ${args.cloud} answered the bootstrap)`,
+    note: `no node of cloud ${args.cloud} answered the bootstrap`,
   };
 }

@@ -2,7 +2,8 @@
  * @module keys/ids
  * P2P IDs, service locations, PNRP IDs and resolve targets ([MS-PNRP] §1.3.1.2, §3.1.4.4), with
  * the byte-level choices of DESIGN.md §5:
- * - classifier bytes: UTF-16LE code units, no terminator; ClassifierHash = SHA-1 of them;
+ * - classifier bytes: UTF-16LE code units of the NFC-normalized classifier, no terminator;
+ *   ClassifierHash = SHA-1 of them (NFC: a decision recorded in keys/peer-name.ts);
  * - BinaryAuthority: 20 zero bytes for `0`, else the 40 hex digits decoded in order;
  * - P2P ID: first 16 bytes of SHA-1(ClassifierHash ‖ BinaryAuthority ‖ ClassifierHash ‖ "PNRP");
  * - PNRP ID: P2P ID ‖ service location (64-bit prefix ‖ 64-bit random suffix);
@@ -39,7 +40,9 @@ export function binaryAuthorityOf(name: string | PeerName): Uint8Array {
 }
 
 /**
- * SHA-1 of the classifier's UTF-16LE code units (no terminator).
+ * SHA-1 of the classifier's UTF-16LE code units (no terminator), after NFC normalization as
+ * `parsePeerName` does, so `classifierHashOf('cafe\u0301')` equals `classifierHashOf('caf\u00e9')`.
+ * The empty classifier hashes to SHA-1 of no bytes (a CPA without a ClassifierHash).
  * @example classifierHashOf('chat')
  */
 export function classifierHashOf(
@@ -47,7 +50,7 @@ export function classifierHashOf(
   crypto: CryptoBackend = nobleCrypto,
 ): Uint8Array {
   if (typeof classifier !== 'string') throw new TypeError('classifier must be a string');
-  return crypto.sha1(utf16leEncode(classifier));
+  return crypto.sha1(utf16leEncode(classifier.normalize('NFC')));
 }
 
 /**

@@ -4,16 +4,41 @@
  * PeerHostNameToPeerName; the P2P team's "PNRP and pnrp.net" note, reference §1.1):
  * `classifier.authority.pnrp.net`, the authority prefixed with `p` when it starts with a digit,
  * the `p0` authority dropped for unsecured names (`0.test` → `test.pnrp.net`), and every label
- * of the classifier with non-ASCII characters punycoded (`xn--`, RFC 3492).
+ * of the classifier with non-ASCII characters punycoded (`xn--`, RFC 3492) by the maintained
+ * `punycode.js` package (pure JS, no `node:` import, so the core still bundles for browsers).
  *
  * Decisions: case is kept in both directions (peer names are case-sensitive); a classifier must
  * split into non-empty labels of at most 63 octets once encoded. Reading back, the label before
  * `pnrp.net` is the authority when it is 40 hex digits (after an optional `p`), so an unsecured
  * classifier whose last label is 40 hex digits, or an ASCII label starting with `xn--`, does not
- * round-trip (the Windows API has the same ambiguity).
+ * round-trip (the Windows API has the same ambiguity). Case of basic code points is kept as
+ * given (RFC 3492 §5 mixed-case annotation is not applied), as `punycode.js` does. Host names
+ * come back with the classifier NFC-normalized, like every peer name (keys/peer-name.ts).
  */
+// Types of punycode.js (it ships none), for every program that compiles this file; TypeScript
+// 5.5+ does not copy this directive into the emitted host-name.d.ts.
+/// <reference path="./punycode-js.d.ts" />
+import punycode from 'punycode.js';
 import { parsePeerName } from '../keys/peer-name.js';
-import { punycodeDecode, punycodeEncode } from './punycode.js';
+
+/** Punycode of one label, without the `xn--` prefix. */
+function punycodeEncode(label: string): string {
+  return punycode.encode(label);
+}
+
+/**
+ * The Unicode text of a Punycode label (no `xn--`), or undefined when malformed, including a
+ * label that decodes to a lone surrogate (not a Unicode scalar value): remote text never throws.
+ */
+function punycodeDecode(ascii: string): string | undefined {
+  let text: string;
+  try {
+    text = punycode.decode(ascii);
+  } catch {
+    return undefined;
+  }
+  return /\p{Cs}/u.test(text) ? undefined : text;
+}
 
 /**
  * The DNS suffix of peer host names.

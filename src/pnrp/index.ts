@@ -8,7 +8,6 @@ export * from './cloud-names.js';
 export * from './cpa-security-provider.js';
 export * from './host-name.js';
 export * from './pnrp-node.js';
-export * from './punycode.js';
 export * from './registration.js';
 export * from './resolve-criteria.js';
 export * from './stats.js';

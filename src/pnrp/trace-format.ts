@@ -51,30 +51,35 @@ export function formatHop(hop: PathHop): string {
 }
 
 /**
- * The whole trace, one line per hop, in path order.
- * @example console.log(formatTrace(done.path, { heading: 'Tracing route to 0.test' }))
+ * The hops a trace shows, in order: one per path hop, plus the owner's "found" hop before its
+ * INQUIRE when no LOOKUP reached the owner (printed with the referring hop's RTT). Text and JSON
+ * render this one list, so they always show the same hops.
+ * @example traceHops(done.path).map(formatHop)
  */
-export function formatTrace(path: readonly PathHop[], options: FormatTraceOptions = {}): string {
-  const indent = options.indent ?? '  ';
-  const lines: string[] = [];
+export function traceHops(path: readonly PathHop[]): PathHop[] {
+  const hops: PathHop[] = [];
   const asked = new Set<string>();
   let previous: PathHop | undefined;
   for (const hop of path) {
     const where = endpointKey(hop.endpoint);
     const inquire = (hop.flags & ADDRESS_FLAGS.inquire) !== 0;
     if (inquire && !asked.has(where)) {
-      const found: PathHop = {
-        ...hop,
-        flags: ADDRESS_FLAGS.accepted,
-        deadEnd: false,
-        rttMs: previous?.rttMs,
-      };
-      lines.push(indent + formatHop(found));
+      hops.push({ ...hop, flags: ADDRESS_FLAGS.accepted, deadEnd: false, rttMs: previous?.rttMs });
     }
     if (!inquire) asked.add(where);
-    lines.push(indent + formatHop(hop));
+    hops.push(hop);
     previous = hop;
   }
+  return hops;
+}
+
+/**
+ * The whole trace, one line per hop of {@link traceHops}, in path order.
+ * @example console.log(formatTrace(done.path, { heading: 'Tracing route to 0.test' }))
+ */
+export function formatTrace(path: readonly PathHop[], options: FormatTraceOptions = {}): string {
+  const indent = options.indent ?? '  ';
+  const lines = traceHops(path).map((hop) => indent + formatHop(hop));
   if (options.heading !== undefined) lines.unshift(options.heading);
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ describe('pnrp id', () => {
   it('prints a clear error and exits non-zero for a bad peer name', () => {
     const r = pnrp('id', 'NoDot');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/invalid peer name: .*no "\."/);
+    expect(r.stderr).toMatch(/invalid peer name "NoDot": .*no "\."/);
     expect(r.stdout).toBe('');
   });
 

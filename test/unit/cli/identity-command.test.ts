@@ -79,7 +79,7 @@ describe('pnrp identity new', () => {
       ['identity', 'new', '--out'],
       ['identity', 'new', '--out', join(dir, 'x.json'), 'extra'],
       ['identity', 'show'],
-      ['identity', 'show', join(dir, 'missing.json')],
+      ['identity', 'new', '--out', ''],
     ];
     const runs = await Promise.all(misuses.map((args) => pnrpAsync(...args)));
     runs.forEach((r, i) => {
@@ -87,6 +87,10 @@ describe('pnrp identity new', () => {
       expect(r.stderr).toMatch(/^pnrp identity: /);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
+    // A file that cannot be read is a failure (1), like a file that cannot be written.
+    const missing = await pnrpAsync('identity', 'show', join(dir, 'missing.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^pnrp identity: cannot read identity file .*: no such file\n$/);
     const commands = ['identity', 'node', 'resolve', 'trace', 'id', 'sim'];
     const helps = await Promise.all(commands.map((c) => pnrpAsync(c, '--help')));
     helps.forEach((r, i) => {

@@ -83,7 +83,13 @@ describe(`pnrp resolve/trace --sim (seed ${SEED})`, () => {
     const doc = JSON.parse(json.stdout);
     expect(doc).toMatchObject({ command: 'trace', found: true, mode: 'sim' });
     expect(doc.text.split('\n').slice(1)).toEqual(hops);
-    expect(doc.path.length).toBe(hops.length - 1);
+    // One hop list renders both: as many path entries as hop lines, the same hop on each.
+    expect(doc.path.length).toBe(hops.length);
+    doc.path.forEach((hop: { endpoint: string; status: string }, i: number) => {
+      expect(hops[i]!.startsWith(`  ${hop.endpoint}, `)).toBe(true);
+      expect(hops[i]!.endsWith(`, ${hop.status}`)).toBe(true);
+    });
+    expect(doc.path.at(-2)).toMatchObject({ status: 'Accepted' });
     expect(doc.path.at(-1)).toMatchObject({
       status: 'Accepted (Inquire)',
       flags: expect.arrayContaining(['accepted', 'inquire']),

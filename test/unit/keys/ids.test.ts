@@ -3,6 +3,7 @@ import {
   authorityOf,
   binaryAuthorityOf,
   classifierHashOf,
+  p2pIdFromHashes,
   p2pIdOf,
   pnrpIdOf,
   resolveTargetOf,
@@ -15,8 +16,20 @@ import vectors from '../../vectors/ids.json' with { type: 'json' };
 
 describe('peer-name IDs (known answers from test/vectors/make-id-vectors.py)', () => {
   for (const v of vectors.names) {
+    const classifier = v.peerName.slice(v.peerName.indexOf('.') + 1);
+    if (classifier === '') {
+      // `0.` is refused as a peer name; its hashes stay the known answer for a CPA that carries
+      // no ClassifierHash (hashed as the empty classifier).
+      it(`refuses ${JSON.stringify(v.peerName)} as a name but keeps its hashes`, () => {
+        expect(toHex(classifierHashOf(''))).toBe(v.classifierHash);
+        const p2p = p2pIdFromHashes(fromHex(v.binaryAuthority), classifierHashOf(''));
+        expect(toHex(p2p)).toBe(v.p2pId);
+        expect(toHex(pnrpIdOf(p2p, fromHex(v.serviceLocation)))).toBe(v.pnrpId);
+        expect(() => p2pIdOf(v.peerName)).toThrow(RangeError);
+      });
+      continue;
+    }
     it(`computes the IDs of ${JSON.stringify(v.peerName)}`, () => {
-      const classifier = v.peerName.slice(v.peerName.indexOf('.') + 1);
       expect(toHex(classifierHashOf(classifier))).toBe(v.classifierHash);
       expect(toHex(binaryAuthorityOf(v.peerName))).toBe(v.binaryAuthority);
       expect(toHex(p2pIdOf(v.peerName))).toBe(v.p2pId);
@@ -32,6 +45,30 @@ describe('peer-name IDs (known answers from test/vectors/make-id-vectors.py)', (
       expect(authorityOf(fromHex(a.publicKey))).toBe(a.authority);
     });
   }
+});
+
+describe('Unicode normalization (NFC before hashing)', () => {
+  const nfc = '0.caf\u00e9';
+  const nfd = '0.cafe\u0301';
+
+  it('gives one P2P ID, PNRP ID and resolve target for "café" in NFC and NFD', () => {
+    expect(nfd).not.toBe(nfc);
+    const sl = fromHex('11'.repeat(16));
+    expect(toHex(p2pIdOf(nfd))).toBe(toHex(p2pIdOf(nfc)));
+    expect(toHex(pnrpIdOf(nfd, sl))).toBe(toHex(pnrpIdOf(nfc, sl)));
+    expect(toHex(resolveTargetOf(nfd))).toBe(toHex(resolveTargetOf(nfc)));
+  });
+
+  it('classifierHashOf() normalizes too, so the two-step P2P ID agrees with p2pIdOf()', () => {
+    expect(toHex(classifierHashOf('cafe\u0301'))).toBe(toHex(classifierHashOf('caf\u00e9')));
+    const twoStep = p2pIdFromHashes(binaryAuthorityOf(nfd), classifierHashOf('cafe\u0301'));
+    expect(toHex(twoStep)).toBe(toHex(p2pIdOf(nfc)));
+  });
+
+  it('matches the independent known answer of "0.café-☕" when typed in NFD', () => {
+    const v = vectors.names.find((n) => n.peerName === '0.caf\u00e9-\u2615')!;
+    expect(toHex(p2pIdOf(v.peerName.normalize('NFD')))).toBe(v.p2pId);
+  });
 });
 
 describe('service locations', () => {

@@ -19,9 +19,25 @@ describe('parsePeerName()', () => {
     expect(name.classifier).toBe('a.b.c');
   });
 
-  it('accepts an empty classifier and one of exactly 149 code units', () => {
-    expect(parsePeerName('0.').classifier).toBe('');
+  it('accepts a classifier of exactly 149 code units', () => {
     expect(parsePeerName(`0.${'x'.repeat(149)}`).classifier).toHaveLength(149);
+  });
+
+  it('refuses an empty classifier with a RangeError that says so', () => {
+    expect(() => parsePeerName('0.')).toThrow(RangeError);
+    expect(() => parsePeerName('0.')).toThrow(/empty classifier/);
+    expect(() => parsePeerName(`${'ab'.repeat(20)}.`)).toThrow(/empty classifier/);
+    expect(() => formatPeerName('0', '')).toThrow(RangeError);
+  });
+
+  it('normalizes the classifier to NFC: NFD input gives the NFC name', () => {
+    const nfd = parsePeerName('0.cafe\u0301');
+    expect(nfd.classifier).toBe('caf\u00e9');
+    expect(nfd.text).toBe('0.caf\u00e9');
+    expect(parsePeerName('0.caf\u00e9')).toEqual(nfd);
+    // Hangul jamo compose into one syllable: the length bound applies after normalization.
+    const jamo = '\u1100\u1161'.repeat(100); // 200 code units in NFD, 100 in NFC
+    expect(parsePeerName(`0.${jamo}`).classifier).toHaveLength(100);
   });
 
   it('counts UTF-16 code units, so 75 astral characters (150 units) are refused', () => {

@@ -1,8 +1,12 @@
+import punycode from 'punycode.js';
 import { describe, expect, it } from 'vitest';
 import { hostNameToPeerName, peerNameToHostName } from '../../../src/pnrp/host-name.js';
-import { punycodeDecode, punycodeEncode } from '../../../src/pnrp/punycode.js';
 
 // RFC 3492 §7.1 sample strings (the ones without mixed-case annotations) and the classic bücher.
+// The maintained punycode.js package replaced the hand-written src/pnrp/punycode.ts.
+const punycodeEncode = punycode.encode;
+const punycodeDecode = punycode.decode;
+
 const RFC3492: [string, string][] = [
   [
     '\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F',
@@ -41,10 +45,12 @@ describe('punycode (RFC 3492)', () => {
       expect(punycodeDecode(ascii)).toBe(unicode);
     });
   }
-  it('punycodeDecode() refuses invalid digits and truncated input', () => {
-    expect(punycodeDecode('abc-!!')).toBeUndefined();
-    expect(punycodeDecode('bcher-kv')).toBeUndefined();
-    expect(punycodeDecode('\u00E9-abc')).toBeUndefined();
+  it('hostNameToPeerName() refuses invalid digits, truncated input and lone surrogates', () => {
+    expect(hostNameToPeerName('xn--abc-!!.pnrp.net')).toBeUndefined();
+    expect(hostNameToPeerName('xn--bcher-kv.pnrp.net')).toBeUndefined();
+    expect(hostNameToPeerName('xn--\u00E9-abc.pnrp.net')).toBeUndefined();
+    expect(hostNameToPeerName(`xn--${punycodeEncode('a\uD800b')}.pnrp.net`)).toBeUndefined();
+    expect(hostNameToPeerName('xn--bcher-kva.pnrp.net')).toBe('0.b\u00FCcher');
   });
 });
 
