@@ -132,7 +132,8 @@ for (const cloudKind of clouds) {
           Math.round(m.buildS),
           Math.round(m.runS),
         ]);
-        console.log(`  done: ${label} ${nodes} ${kind} ${share}`);
+        // Each row as it comes: a long run that is stopped still leaves its figures.
+        console.log(`  done: ${rows[rows.length - 1]!.join(' | ')}`);
       }
     }
   }
