@@ -282,10 +282,10 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
       });
       expect(outcome).toEqual({
         'no-credential': shutOut(3, { unauthenticated: 58 }),
-        'garbage-credential': shutOut(3, { 'bad-credential': 62 }),
+        'garbage-credential': shutOut(3, { 'bad-credential': 60 }),
         'foreign-root': shutOut(3, { 'bad-credential': 60 }),
         'stolen-credential': shutOut(3, { 'bad-signature': 58 }),
-        'replayed-signature': shutOut(3, { 'bad-signature': 63 }),
+        'replayed-signature': shutOut(3, { 'bad-signature': 65 }),
         'tampered-signature': shutOut(4, { 'bad-signature': 62 }),
       });
     }
