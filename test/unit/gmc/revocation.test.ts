@@ -4,12 +4,14 @@
  * verdicts included), DKSP records and the participant authority verifier.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GroupAuthSession } from '../../../src/gmc/auth.js';
 import { type ChainVerdict, certificateIdOf, validateChain } from '../../../src/gmc/chain.js';
 import { encodeChainPkcs7 } from '../../../src/gmc/chain-codec.js';
 import { derivedKeySecurityProvider } from '../../../src/gmc/dksp.js';
 import { gmcAuthorityVerifier } from '../../../src/gmc/participant.js';
 import { createRevocation, RevocationList } from '../../../src/gmc/revocation.js';
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
+import { seededRng } from '../../../src/util/rng.js';
 import { credentialOf, type Fixture, makeFixture, makeOutsider, NOW, T0 } from './fixtures.js';
 
 let f: Fixture;
@@ -194,5 +196,52 @@ describe('every check honours a revocation', () => {
       ok: false,
       reason: 'authority-not-root',
     });
+  });
+});
+
+describe('mutual authentication honours a revocation', () => {
+  /** Runs a joiner (`f.member`) against a member (`f.admin`) holding `revoked`; returns the states. */
+  function authenticate(revoked: RevocationList): string[] {
+    const make = (side: 'joiner' | 'member', credential: typeof f.member) =>
+      new GroupAuthSession({
+        side,
+        credential,
+        root,
+        rng: seededRng(5).fork(side),
+        ...(side === 'member' ? { revoked } : {}),
+      });
+    const joiner = make('joiner', f.member);
+    const member = make('member', f.admin);
+    joiner.start(NOW);
+    for (let round = 0; round < 10; round++) {
+      let moved = false;
+      for (const [from, to] of [
+        [joiner, member],
+        [member, joiner],
+      ] as const) {
+        for (let out = from.poll(); out.type !== 'idle'; out = from.poll()) {
+          moved = true;
+          if (out.type === 'send') to.handleMessage(NOW, out.payload);
+        }
+      }
+      if (!moved) break;
+    }
+    return [joiner.state, member.state];
+  }
+
+  it('a member holding the revocation refuses the revoked joiner; before it, both authenticate', () => {
+    const list = new RevocationList({ root });
+    expect(authenticate(list)).toEqual(['authenticated', 'authenticated']);
+    list.add(
+      createRevocation({
+        admin: f.group.root,
+        certificate: leafOf(f.member.chain),
+        nowWallMs: NOW,
+      }),
+      NOW,
+    );
+    const [joinerState, memberState] = authenticate(list);
+    expect(memberState).toBe('failed');
+    expect(joinerState).not.toBe('authenticated');
   });
 });
