@@ -37,7 +37,7 @@ import type {
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
-
+import { datagramsSentByRole, liveOfRole } from './member-roles.js';
 import {
   type ChurnScenarioOptions,
   type ChurnTally,
@@ -139,12 +139,12 @@ export class DrtCloud {
 
   /** Live members planted as adversaries. */
   adversaries(): CloudMember[] {
-    return this.members.filter((m) => m.adversary && m.live && m.handle.alive);
+    return liveOfRole(this.members, true);
   }
 
   /** Live honest members. */
   honest(): CloudMember[] {
-    return this.members.filter((m) => !m.adversary && m.live && m.handle.alive);
+    return liveOfRole(this.members, false);
   }
 
   /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
@@ -156,13 +156,7 @@ export class DrtCloud {
 
   /** Datagrams sent so far by honest members and by adversaries (all incarnations). */
   datagramsSentByRole(): { honest: number; adversary: number } {
-    let honest = 0;
-    let adversary = 0;
-    for (const m of this.members) {
-      if (m.adversary) adversary += m.handle.datagramsSent;
-      else honest += m.handle.datagramsSent;
-    }
-    return { honest, adversary };
+    return datagramsSentByRole(this.members);
   }
 
   /** Joins `count` nodes one after another, then lets the cloud settle. */

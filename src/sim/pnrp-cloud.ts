@@ -23,6 +23,7 @@ import type {
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { Rng } from '../util/rng.js';
+import { datagramsSentByRole, liveOfRole } from './member-roles.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
@@ -189,12 +190,12 @@ export class PnrpCloud {
 
   /** Live members planted as adversaries. */
   adversaries(): PnrpMember[] {
-    return this.members.filter((m) => m.adversary && m.live && m.handle.alive);
+    return liveOfRole(this.members, true);
   }
 
   /** Live honest members. */
   honest(): PnrpMember[] {
-    return this.members.filter((m) => !m.adversary && m.live && m.handle.alive);
+    return liveOfRole(this.members, false);
   }
 
   /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
@@ -206,13 +207,7 @@ export class PnrpCloud {
 
   /** Datagrams sent so far by honest members and by adversaries (all incarnations). */
   datagramsSentByRole(): { honest: number; adversary: number } {
-    let honest = 0;
-    let adversary = 0;
-    for (const m of this.members) {
-      if (m.adversary) adversary += m.handle.datagramsSent;
-      else honest += m.handle.datagramsSent;
-    }
-    return { honest, adversary };
+    return datagramsSentByRole(this.members);
   }
 
   /** Bootstrap endpoints from random live members. */
