@@ -19,10 +19,12 @@
  *   a peer that knows this layout verifies (our profile is already not Windows': Ed25519 GMCs).
  * - A receiver refuses a signature made for another endpoint than one of its `localEndpoints`
  *   (`wrong-receiver`; a node behind a NAT must list its public endpoint), a time more than
- *   `MEMBERSHIP_FRESHNESS.windowMs` from its own wall clock either way (`stale-signature`), and a
- *   signature it has already accepted (`replayed`). The replay set holds accepted signatures until
- *   they leave the window, bounded: when full the oldest leaves and the node stops accepting any
- *   time at or before it, so eviction can tighten the window but never reopen a replay.
+ *   `MEMBERSHIP_FRESHNESS.windowMs` behind its own wall clock or more than 2 s ahead of it
+ *   (`stale-signature`), and a signature it has already accepted (`replayed`). The replay set
+ *   holds accepted signatures until they leave the window, bounded: when full the one with the
+ *   earliest time leaves and the node stops accepting any time at or before it, so eviction can
+ *   tighten the window but never reopen a replay (and, with the 2 s cap, a fast clock cannot
+ *   lift that floor above honest members' times).
  * All these checks run before the provider's (costly) ones, and only signatures the provider
  * accepted enter the replay set, so non-members cannot fill it.
  */
@@ -45,6 +47,9 @@ export const MEMBERSHIP_FRESHNESS = {
   /** Accepted signatures remembered against replay. */
   replayEntriesMax: 4096,
 } as const;
+
+/** How far ahead of the receiver's clock a signature's time may be. */
+const FUTURE_SKEW_MS = 2_000;
 
 const TAG = new TextEncoder().encode('MCDRTFS1');
 /** Time (8) and receiver endpoint (18) before the provider's signature in the SIGNATURE element. */
@@ -132,25 +137,44 @@ export class MembershipReplayGuard {
     return this.seen.size;
   }
 
-  /** Why a signature made at `signedAtMs` cannot be accepted now, or undefined. */
+  /**
+   * Why a signature made at `signedAtMs` cannot be accepted now, or undefined. A signature may be
+   * up to `windowMs` old but at most `FUTURE_SKEW_MS` ahead: the eviction floor is an accepted
+   * signature's time, so a sender whose clock ran far ahead must not be able to lift the floor
+   * above honest members' times and lock them out.
+   */
   refusal(id: string, signedAtMs: number, nowWallMs: number): string | undefined {
     if (!Number.isFinite(nowWallMs)) return 'stale-signature';
-    if (Math.abs(nowWallMs - signedAtMs) > this.windowMs || signedAtMs <= this.floorMs)
+    if (
+      nowWallMs - signedAtMs > this.windowMs ||
+      signedAtMs - nowWallMs > FUTURE_SKEW_MS ||
+      signedAtMs <= this.floorMs
+    )
       return 'stale-signature';
     if (this.seen.has(id)) return 'replayed';
     return undefined;
   }
 
-  /** Records an accepted signature. */
+  /**
+   * Records an accepted signature. When the set is full, signatures past the window leave first,
+   * then the one with the earliest time (not the earliest inserted), and no time at or before it
+   * is accepted again: the floor rises only as slowly as the oldest accepted time.
+   */
   remember(id: string, signedAtMs: number, nowWallMs: number): void {
-    for (const [old, at] of this.seen) {
-      if (at >= nowWallMs - this.windowMs) break;
-      this.seen.delete(old);
+    if (this.seen.size >= this.entriesMax) {
+      for (const [old, at] of this.seen) if (at < nowWallMs - this.windowMs) this.seen.delete(old);
     }
     while (this.seen.size >= this.entriesMax) {
-      const [old, at] = this.seen.entries().next().value!;
-      this.seen.delete(old);
-      this.floorMs = Math.max(this.floorMs, at);
+      let oldest: string | undefined;
+      let oldestAt = Number.POSITIVE_INFINITY;
+      for (const [key, at] of this.seen) {
+        if (at < oldestAt) {
+          oldest = key;
+          oldestAt = at;
+        }
+      }
+      this.seen.delete(oldest!);
+      this.floorMs = Math.max(this.floorMs, oldestAt);
       this.evictions++;
     }
     this.seen.set(id, signedAtMs);

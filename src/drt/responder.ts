@@ -135,7 +135,12 @@ export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessag
   } else if (asksMuch && !core.proofs.isProven(now, from)) {
     core.stats.addressChallenges++;
     buffer = BUSY; // prove your address: repeat with our cookie (the message ID) as yours
-  } else if (msg.flags.wantCpa && !core.signing.take(now, from)) {
+  } else if (
+    (msg.flags.wantCpa || msg.flags.wantExtendedPayload) &&
+    !core.signing.take(now, from)
+  ) {
+    // A (a fresh CPA) and X (an extended payload signed for the nonce) both cost a signature:
+    // either one spends a token, so asking for X alone does not get around the budget.
     buffer = BUSY; // throttled: counted in boundHits signing-source / signing-node
     throttled = true;
   } else {

@@ -128,4 +128,34 @@ describe('the signing budget in DrtNode', () => {
     expect(answers(n)[0]!.buffer.validateCpa).toBeDefined();
     expect(signed).toBe(6);
   });
+
+  it('an INQUIRE asking only for the extended payload (X) spends a signing token too', () => {
+    const n = new DrtNode({
+      rng: seededRng(2),
+      localEndpoints: [A],
+      sourceSignatureBurst: 2,
+      sourceSignaturesPerSecond: 1,
+    });
+    n.registerKey(0, KEY);
+    answers(n);
+    const inquire = (id: number): Uint8Array =>
+      encodeMessage({
+        type: 'inquire',
+        messageId: id,
+        version: { major: 6, minor: 101 },
+        flags: { wantCpa: false, wantExtendedPayload: true, wantCertChain: false },
+        validateId: KEY,
+      } satisfies InquireMessage);
+    const ep = sources[0]!;
+    n.handleDatagram(1, ep, inquire(7));
+    const [challenge] = answers(n);
+    n.handleDatagram(1, ep, inquire(challenge!.messageId)); // proven; one token spent
+    expect(answers(n)[0]!.buffer.flags.busy).toBe(false);
+    const busy = [10, 11].map((id) => {
+      n.handleDatagram(2, ep, inquire(id));
+      return answers(n)[0]!.buffer.flags.busy;
+    });
+    expect(busy).toEqual([false, true]);
+    expect(n.stats.boundHits['signing-source']).toBe(1);
+  });
 });

@@ -8,7 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '../../../src/drt/events.js';
-import { MEMBERSHIP_FRESHNESS, membershipSignedBytes } from '../../../src/drt/membership.js';
+import {
+  MEMBERSHIP_FRESHNESS,
+  MembershipReplayGuard,
+  membershipSignedBytes,
+} from '../../../src/drt/membership.js';
 import { DrtNode } from '../../../src/drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../../../src/drt/options.js';
 import type { Output } from '../../../src/drt/sans-io.js';
@@ -260,5 +264,27 @@ describe('membership mode (SECURE_MEMBERSHIP) in DrtNode', () => {
     expect(n.stats.received).toEqual({ lookup: 1, inquire: 1, request: 1 });
     // Refused before the provider was asked: only the three genuine first copies were verified.
     expect(membership.checks).toBe(3);
+  });
+});
+
+describe('MembershipReplayGuard', () => {
+  it('a sender whose clock runs ahead cannot lift the floor more than 2 s above the clock', () => {
+    const guard = new MembershipReplayGuard(30_000, 8);
+    const now = 1_000_000;
+    // A clock 29 s ahead is refused outright (at most 2 s ahead is accepted).
+    expect(guard.refusal('fast', now + 29_000, now)).toBe('stale-signature');
+    // Twice the set's size of signatures up to 2 s ahead: the floor rises to at most now + 2 s ...
+    for (let i = 0; i < 16; i++) {
+      expect(guard.refusal(`ahead-${i}`, now + 1_000 + 60 * i, now)).toBeUndefined();
+      guard.remember(`ahead-${i}`, now + 1_000 + 60 * i, now);
+    }
+    expect([guard.size, guard.evictions]).toEqual([8, 8]);
+    // ... so an honest member signing 2 s later is accepted (a 29 s floor locked it out for 29 s),
+    expect(guard.refusal('honest', now + 2_001, now + 2_001)).toBeUndefined();
+    guard.remember('honest', now + 2_001, now + 2_001);
+    // and evictions take the earliest time first: the honest signature stays held.
+    expect(guard.refusal('honest', now + 2_001, now + 2_001)).toBe('replayed');
+    // A replay of an evicted signature stays refused (at or below the floor).
+    expect(guard.refusal('ahead-0', now + 1_000, now + 2_001)).toBe('stale-signature');
   });
 });
