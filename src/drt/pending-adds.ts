@@ -58,6 +58,8 @@ interface Check {
   echoes: number;
   /** Offered by a datagram from `to` itself: its INQUIREs pay from that source's credit. */
   readonly charged: boolean;
+  /** A send of this check was refused (no credit): its silence is no evidence against anyone. */
+  sendRefused: boolean;
 }
 
 // The [MS-PNRP] message timers every exchange shares: retransmit after 1 s, give up at 2 s.
@@ -154,6 +156,7 @@ export class PendingAdds {
       successor: undefined,
       echoes: 0,
       charged: source !== undefined && endpointsEqual(source, to),
+      sendRefused: false,
     };
     this.byMessage.set(check.messageId, check);
     this.bySlot.set(slot, check);
@@ -169,7 +172,7 @@ export class PendingAdds {
 
   private transmit(check: Check): void {
     const wantCpa = check.nonce !== undefined;
-    this.core.send(
+    const sent = this.core.send(
       check.to,
       {
         type: 'inquire',
@@ -181,6 +184,7 @@ export class PendingAdds {
       },
       { charged: check.charged },
     );
+    if (!sent) check.sendRefused = true;
   }
 
   /** Handles an AUTHORITY if it answers one of our checks; returns false otherwise. */
@@ -269,7 +273,9 @@ export class PendingAdds {
     for (const check of [...this.byMessage.values()]) {
       if (nowMs >= check.firstSentMs + TIMEOUT_MS) {
         this.end(check);
-        this.refuse(check, 'stale');
+        // An INQUIRE (or its retransmit) that the anti-amplification credit held back proves
+        // nothing by going unanswered: drop the check, evict nobody.
+        this.refuse(check, check.sendRefused ? undefined : 'stale');
       } else if (!check.retransmitted && nowMs >= check.firstSentMs + RETRANSMIT_MS) {
         check.retransmitted = true;
         this.core.stats.retransmits++;

@@ -25,7 +25,7 @@ import { ByteWriter } from '../util/byte-writer.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { describeCertificate } from './certificate.js';
 import type { CertificateCache } from './certificate-cache.js';
-import { type RevokedCertificates, validateChain } from './chain.js';
+import { certificateIdOf, type RevokedCertificates, validateChain } from './chain.js';
 import { GMC_LIMITS } from './constants.js';
 import type { GmcCredential } from './issue.js';
 
@@ -184,6 +184,10 @@ export class RevocationList implements RevokedCertificates {
     });
     if (!verdict.ok) return refuse(`signer-${verdict.reason}`);
     if (!verdict.roles.includes('admin')) return refuse('not-admin');
+    // The root, and the certificates that make the signer an admin, are not the signer's to
+    // revoke: such a record would cut off every chain (its own included) until the root expires.
+    if (r.chain.some((der) => certificateIdOf(der, this.crypto) === id))
+      return refuse('revokes-own-chain');
     if (!this.crypto.ed25519Verify(r.signature, r.signed, verdict.leaf.publicKey))
       return refuse('bad-signature');
     const revocation: Revocation = {

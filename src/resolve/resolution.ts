@@ -236,7 +236,9 @@ export class Resolution {
     const referrer = candidate?.referrer;
     const namedItself =
       referrer !== undefined && endpointKey(referrer) === endpointKey(out.endpoint);
-    if (verdict.reason !== 'not-registered' || namedItself) {
+    // A throttled owner (B flag under our own ID, drt/budget.ts) is busy, not lying: nobody is
+    // branded, so draining an owner's signing budget cannot get honest hops excluded.
+    if (verdict.reason !== 'busy' && (verdict.reason !== 'not-registered' || namedItself)) {
       // It claimed the ID (no N flag) without a valid proof, or named itself as the owner and
       // then denied it: a liar. Whoever named a liar as the owner vouched for the lie.
       this.brand(out.endpoint, out.walk);

@@ -199,6 +199,19 @@ describe('every check honours a revocation', () => {
   });
 });
 
+describe('what an admin may not revoke', () => {
+  it("refuses a record naming the root or a certificate of the signer's own chain", () => {
+    const list = new RevocationList({ root });
+    for (const certificate of [root, leafOf(f.admin.chain)]) {
+      const record = createRevocation({ admin: f.admin, certificate, nowWallMs: NOW });
+      expect(list.add(record, NOW)).toEqual({ ok: false, reason: 'revokes-own-chain' });
+    }
+    expect(reasonOf(validateChain(f.member.chain, { nowWallMs: NOW, root, revoked: list }))).toBe(
+      'ok',
+    );
+  });
+});
+
 describe('mutual authentication honours a revocation', () => {
   /** Runs a joiner (`f.member`) against a member (`f.admin`) holding `revoked`; returns the states. */
   function authenticate(revoked: RevocationList): string[] {
