@@ -14,51 +14,8 @@
  * its other candidates; a pending-add check gives the entry up without evicting anything.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { TokenBucket } from '../util/token-bucket.js';
 import { bump } from './stats.js';
-
-/** A token bucket on injected milliseconds. */
-export class TokenBucket {
-  private tokens: number;
-  private lastMs: number;
-  private readonly burst: number;
-  private readonly perSecond: number;
-
-  constructor(burst: number, perSecond: number, nowMs: number) {
-    this.burst = burst;
-    this.perSecond = perSecond;
-    this.tokens = burst;
-    this.lastMs = nowMs;
-  }
-
-  /** Tokens available at `nowMs` (refilled, not taken). */
-  available(nowMs: number): number {
-    this.refill(nowMs);
-    return this.tokens;
-  }
-
-  /** Takes one token if there is one. */
-  take(nowMs: number): boolean {
-    this.refill(nowMs);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  /** Gives back a token taken in vain (capped at the burst). */
-  refund(): void {
-    this.tokens = Math.min(this.burst, this.tokens + 1);
-  }
-
-  private refill(nowMs: number): void {
-    if (nowMs > this.lastMs) {
-      this.tokens = Math.min(
-        this.burst,
-        this.tokens + ((nowMs - this.lastMs) * this.perSecond) / 1000,
-      );
-      this.lastMs = nowMs;
-    }
-  }
-}
 
 /** Sizes of the signing budget (validated by `resolveDrtOptions`). */
 export interface SigningLimits {
@@ -84,7 +41,10 @@ export class SigningBudget {
   /** Takes one signature for `from`; false (counted) when either bucket is empty. */
   take(nowMs: number, from: Endpoint): boolean {
     const l = this.limits;
-    this.node ??= new TokenBucket(l.signatureBurst, l.signaturesPerSecond, nowMs);
+    this.node ??= new TokenBucket({
+      ratePerSecond: l.signaturesPerSecond,
+      burst: l.signatureBurst,
+    });
     const key = endpointKey(from);
     let source = this.sources.get(key);
     if (source) {
@@ -94,7 +54,10 @@ export class SigningBudget {
         this.sources.delete(this.sources.keys().next().value as string);
         bump(this.boundHits, 'signing-sources');
       }
-      source = new TokenBucket(l.sourceSignatureBurst, l.sourceSignaturesPerSecond, nowMs);
+      source = new TokenBucket({
+        ratePerSecond: l.sourceSignaturesPerSecond,
+        burst: l.sourceSignatureBurst,
+      });
     }
     this.sources.set(key, source);
     if (!source.take(nowMs)) {

@@ -53,4 +53,9 @@ export class TokenBucket {
     this.refill(nowMs);
     return this.tokens;
   }
+
+  /** Gives back `n` tokens taken in vain (capped at the burst). */
+  refund(n = 1): void {
+    this.tokens = Math.min(this.burst, this.tokens + n);
+  }
 }

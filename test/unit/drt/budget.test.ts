@@ -4,7 +4,7 @@
  * AUTHORITY under its own message ID and no signature is made.
  */
 import { describe, expect, it } from 'vitest';
-import { SigningBudget, TokenBucket } from '../../../src/drt/budget.js';
+import { SigningBudget } from '../../../src/drt/budget.js';
 import type { NodeEvent } from '../../../src/drt/events.js';
 import { DrtNode } from '../../../src/drt/node.js';
 import type { Output } from '../../../src/drt/sans-io.js';
@@ -18,17 +18,6 @@ import type { AuthorityMessage, InquireMessage } from '../../../src/wire/types.j
 const A = parseEndpoint('[2001:db8::a]:3540');
 const sources = [1, 2, 3, 4].map((i) => parseEndpoint(`[2001:db8::${i}0]:4000`));
 const KEY = keyFromBigInt(1000n);
-
-describe('TokenBucket', () => {
-  it('gives its burst, then refills at its rate on the injected clock', () => {
-    const b = new TokenBucket(3, 2, 0);
-    expect([b.take(0), b.take(0), b.take(0), b.take(0)]).toEqual([true, true, true, false]);
-    expect(b.take(499)).toBe(false);
-    expect(b.take(500)).toBe(true);
-    expect(b.take(500)).toBe(false);
-    expect(b.available(100_000)).toBe(3);
-  });
-});
 
 describe('SigningBudget', () => {
   const limits = {

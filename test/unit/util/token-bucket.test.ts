@@ -45,4 +45,12 @@ describe('TokenBucket', () => {
       ),
     );
   });
+  it('refund() gives back tokens taken in vain, never above the burst', () => {
+    const b = new TokenBucket({ ratePerSecond: 1, burst: 2 });
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual([true, true, false]);
+    b.refund();
+    expect(b.available(0)).toBe(1);
+    b.refund(5);
+    expect(b.available(0)).toBe(2);
+  });
 });
