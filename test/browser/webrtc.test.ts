@@ -76,7 +76,12 @@ const TYPES: Record<string, string> = {
 
 /** Serves /dist, /node_modules/@noble, /node_modules/punycode.js and /test/browser; nothing else. */
 function serve(): Promise<Server> {
-  const allowed = ['/dist/', '/node_modules/@noble/', '/node_modules/punycode.js/', '/test/browser/'];
+  const allowed = [
+    '/dist/',
+    '/node_modules/@noble/',
+    '/node_modules/punycode.js/',
+    '/test/browser/',
+  ];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname === '/' ? '/test/browser/index.html' : normalize(url.pathname);
