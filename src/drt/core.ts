@@ -43,10 +43,8 @@ export interface EntryCredential {
   readonly validUntilWallMs: number | undefined;
 }
 
-/** The endpoint a route entry is contacted at: its first address and its port. */
-export function entryEndpoint(entry: RouteEntry): Endpoint {
-  return { address: entry.addresses[0]!, port: entry.port };
-}
+/** The endpoint a route entry is contacted at (defined once, beside the resolver's walks). */
+export { entryEndpoint } from '../resolve/walk.js';
 
 /** What the parts of a node may use. */
 export interface NodeCore {
