@@ -1,0 +1,109 @@
+/**
+ * @module sans-io
+ * The one sans-I/O contract every node type implements (docs/design.md §2): `DrtNode`,
+ * `PnrpNode`, and the layers built on them. A node is a synchronous state machine fed with
+ * `handle*` calls and drained with `poll()` until it yields `{ type: 'timeout' }`. It never reads
+ * a clock, sets a timer, draws its own randomness or touches a socket.
+ *
+ * Everything that drives a node (`runNode()`, the simulator, a composite node such as
+ * `PnrpNode` draining its clouds' DRTs) drains it with {@link drainNode}, which is bounded: a
+ * node that yields more than `maxOutputs` outputs without a timeout is a bug and throws.
+ */
+import type { Endpoint } from './keys/endpoint.js';
+
+/** A datagram to send. `from` names the local endpoint to send from (nodes with several). */
+export interface Transmit {
+  readonly type: 'transmit';
+  readonly to: Endpoint;
+  readonly payload: Uint8Array;
+  readonly from?: Endpoint;
+}
+
+/** One unit of work handed back by `poll()`. */
+export type Output<E> =
+  | Transmit
+  | { readonly type: 'event'; readonly event: E }
+  /** Always the last output of a drain: call `handleTimeout` at `atMs` (`Infinity`: no timer). */
+  | { readonly type: 'timeout'; readonly atMs: number };
+
+/** The shape every sans-I/O node has; the simulator and `runNode()` drive exactly this. */
+export interface SansIoNode<E> {
+  /**
+   * Feeds one received datagram. Never throws on bad bytes: drops and counts them. `localEndpoint`
+   * is where it arrived, for nodes with several (a PnrpNode in several clouds); others ignore it.
+   */
+  handleDatagram(
+    nowMs: number,
+    from: Endpoint,
+    payload: Uint8Array,
+    localEndpoint?: Endpoint,
+  ): void;
+  /** Lets timers fire. Idempotent; spurious calls do nothing. */
+  handleTimeout(nowMs: number): void;
+  /** Next output; keep calling until it returns `{ type: 'timeout' }`. */
+  poll(): Output<E>;
+}
+
+/** Wall-clock time (ms since the Unix epoch), injected for certificate and CPA validity. */
+export interface WallClock {
+  nowMs(): number;
+}
+
+/**
+ * Outputs waiting for `poll()`: FIFO, emptied in O(1) per item, its array reused once drained.
+ * @example queue.push({ type: 'event', event }); const next = queue.shift() ?? { type: 'timeout', atMs };
+ */
+export class OutputQueue<E> {
+  private readonly items: Output<E>[] = [];
+  private head = 0;
+
+  push(output: Output<E>): void {
+    this.items.push(output);
+  }
+
+  /** The oldest output, or undefined when none is waiting. */
+  shift(): Output<E> | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const out = this.items[this.head++]!;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    }
+    return out;
+  }
+}
+
+/** Where {@link drainNode} routes a node's outputs. */
+export interface DrainSink<E> {
+  transmit(out: Transmit): void;
+  event(event: E): void;
+  /**
+   * Checked before each `poll()`; `false` stops the drain early (the node was crashed or
+   * replaced by a listener mid-drain). Then {@link drainNode} returns `undefined`.
+   */
+  readonly live?: () => boolean;
+}
+
+/** How many outputs one drain may yield before the node is declared stuck. */
+export const DRAIN_OUTPUTS_MAX = 1_000_000;
+
+/**
+ * Drains `node` until it yields its timeout, routing transmits and events to `sink`, and returns
+ * the time the node wants `handleTimeout` (`Infinity`: none), or `undefined` when `sink.live`
+ * stopped it. Throws when `maxOutputs` outputs pass without a timeout (a node in a loop).
+ */
+export function drainNode<E>(
+  node: SansIoNode<E>,
+  sink: DrainSink<E>,
+  maxOutputs: number = DRAIN_OUTPUTS_MAX,
+): number | undefined {
+  for (let n = 0; n < maxOutputs; n++) {
+    if (sink.live && !sink.live()) return undefined;
+    const out = node.poll();
+    if (out.type === 'transmit') sink.transmit(out);
+    else if (out.type === 'event') sink.event(out.event);
+    else if (out.type === 'timeout') return out.atMs;
+    else throw new TypeError('a node returned an output of unknown type');
+  }
+  throw new Error(`a node yielded ${maxOutputs} outputs without a timeout`);
+}
