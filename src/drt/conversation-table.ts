@@ -1,18 +1,21 @@
 /**
  * @module drt/conversation-table
  * The publisher's SOLICIT conversations ([MS-PNRP] §3.2.5.3: remembered for 15 s so the REQUEST
- * can be checked), made safe against spoofed SOLICITs (issue 10 item 4). Design decisions:
- * - A new SOLICIT always gets a conversation. The spec's "busy" (an empty ADVERTISE) is never
- *   answered just because the table is full: a full table evicts instead. Every conversation in
- *   the table is unproven (a REQUEST ends it), so the oldest ones are the ones to go.
+ * can be checked), made safe against SOLICIT floods (issue 10 item 4). Design decisions:
+ * - Only proven solicitors get a conversation (sync.ts): an unproven SOLICIT is answered with a
+ *   20-byte ACK carrying our cookie and opens nothing, so a spoofer that cannot receive at the
+ *   source address it forges holds no row at all.
+ * - A proven SOLICIT always gets a conversation. The spec's "busy" (an empty ADVERTISE) is never
+ *   answered just because the table is full: a full table evicts instead. A REQUEST ends a
+ *   conversation, so the oldest ones still waiting are the ones to go.
  * - The victim is the oldest conversation of the source *prefix* holding the most (max-min
- *   fairness; IPv4 by /24, IPv6 and everything else by /64). A spoofer confined to a few
- *   prefixes therefore holds at most its fair share and never evicts a joiner from another prefix
- *   while it holds more than that joiner's prefix.
- * - A spoofer free to forge any source address defeats any grouping; against it the bound is the
- *   table size: at R spoofed SOLICITs per second a genuine conversation lives at least
- *   `conversationsMax / R` seconds (1024 / 1000 s at the defaults), far longer than the round trip
- *   a joiner needs to send its REQUEST.
+ *   fairness; IPv4 by /24, IPv6 and everything else by /64). Hosts that can prove many addresses
+ *   in a few prefixes therefore hold at most their fair share and never evict a joiner from
+ *   another prefix while they hold more than that joiner's prefix.
+ * - Against proven sources spread over many prefixes the bound is the table size: at R proven
+ *   SOLICITs per second a genuine conversation lives at least `conversationsMax / R` seconds
+ *   (1024 / 1000 s at the defaults), far longer than the round trip a joiner needs to send its
+ *   REQUEST.
  * Map order is insertion order and entries are re-inserted on replacement, so with one lifetime
  * for all the head expires first.
  */
