@@ -12,6 +12,7 @@ export * from './keys/index.js';
 export * from './peer.js';
 export * from './pnrp/index.js';
 export * from './resolve/index.js';
+export type { Output, SansIoNode, WallClock } from './sans-io.js';
 export * from './transport-adapter.js';
 export * from './util/bytes.js';
 export type { DecodeError, Result } from './util/result.js';

@@ -17,8 +17,9 @@
  * Errors of a transport's `send` never reach the core: they are counted in
  * {@link RunningNodeStats.sendErrors}.
  */
-import type { Output, SansIoNode } from './drt/sans-io.js';
+
 import { type Endpoint, endpointKey } from './keys/endpoint.js';
+import type { Output, SansIoNode } from './sans-io.js';
 
 /** Receives what a transport delivers; given to {@link DatagramTransport.attach}. */
 export interface TransportSink {

@@ -4,7 +4,7 @@
  * adapter layer because the sans-I/O core may not read clocks (DESIGN.md §2); simulations inject
  * their own, skewed per node.
  */
-import type { WallClock } from '../drt/sans-io.js';
+import type { WallClock } from '../sans-io.js';
 
 /**
  * `Date.now()`: milliseconds since the Unix epoch.

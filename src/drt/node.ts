@@ -23,6 +23,7 @@ import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js'
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
+import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
@@ -45,13 +46,11 @@ import {
   withMembership,
 } from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
-import { OutputQueue } from './output-queue.js';
 import { OutstandingRequests } from './outstanding.js';
 import { PendingAdds } from './pending-adds.js';
 import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
-import type { Output, SansIoNode } from './sans-io.js';
 import { Searches } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';

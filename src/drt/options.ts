@@ -6,10 +6,10 @@
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { assertEndpoint, type Endpoint, PORT_RESERVED_MAX } from '../keys/endpoint.js';
 import type { ResolutionLimits } from '../resolve/resolution.js';
+import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { ProtocolVersion } from '../wire/types.js';
 import { type BootstrapProvider, staticBootstrap } from './bootstrap-provider.js';
-import type { WallClock } from './sans-io.js';
 import { nullSecurityProvider, type SecurityProvider } from './security-provider.js';
 
 /** Options of a DrtNode. */

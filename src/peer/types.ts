@@ -5,7 +5,6 @@
  */
 import type { BootstrapProvider } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
-import type { WallClock } from '../drt/sans-io.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
@@ -21,6 +20,7 @@ import type {
   ResolveOptions,
 } from '../pnrp/types.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
+import type { WallClock } from '../sans-io.js';
 import type { DatagramTransport, RunningNodeStats, Timers } from '../transport-adapter.js';
 import type { Rng } from '../util/rng.js';
 import type { PeerEventMap } from './peer-events.js';

@@ -7,9 +7,9 @@
  */
 import { staticBootstrap } from '../drt/bootstrap-provider.js';
 import { DrtNode } from '../drt/node.js';
-import type { WallClock } from '../drt/sans-io.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import { PNRP_VERSION } from '../wire/types.js';

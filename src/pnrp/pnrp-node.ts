@@ -17,8 +17,6 @@
 import type { NodeEvent } from '../drt/events.js';
 import type { DrtNode } from '../drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../drt/options.js';
-import { OutputQueue } from '../drt/output-queue.js';
-import type { Output, SansIoNode, WallClock } from '../drt/sans-io.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { createIdentity, type Identity } from '../keys/identity.js';
@@ -26,6 +24,7 @@ import { p2pIdOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
+import { type Output, OutputQueue, type SansIoNode, type WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import {
   type Cloud,

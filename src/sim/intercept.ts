@@ -11,8 +11,9 @@
  * are replaced and whose other members are the real node's (methods bound to it). A subclass
  * would tie the wrapper to one node class; a separate object would not have the node's type.
  */
-import type { Output, SansIoNode } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { Output, SansIoNode } from '../sans-io.js';
 
 /**
  * Where an interceptor queues datagrams of its own (sent before the node's next output).

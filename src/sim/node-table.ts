@@ -6,8 +6,9 @@
  * churn can pick a random live node in O(1). {@link SimNodeHandle} is the caller's view of one
  * row; it holds no state of its own beyond its index and endpoint.
  */
-import type { WallClock } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 
 /**
  * Status codes stored in {@link NodeTable.status}.

@@ -6,8 +6,9 @@
  * bound, delivery, trace hash, drops by reason). Events are typed records, never closures,
  * except for `schedule`d functions.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { SansIoNode } from '../sans-io.js';
 import { type Rng, seededRng } from '../util/rng.js';
 import { EventQueue } from './event-queue.js';
 import { NetworkModel } from './network.js';

@@ -5,8 +5,9 @@
  * caller-chosen endpoints live in a `Map` keyed by `endpointKey`), which are alive, partition
  * groups and wall-clock skew. Event processing lives in `simulation.ts`.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+
 import { assertEndpoint, type Endpoint, endpointKey } from '../keys/endpoint.js';
+import type { SansIoNode } from '../sans-io.js';
 import { type NodeTable, SimNodeHandle } from './node-table.js';
 import { isSimAddress, SIM_PORT, simEndpointIndex, writeSimAddress } from './sim-endpoints.js';
 import type { AddNodeOptions } from './types.js';

@@ -15,7 +15,7 @@
  * same script give the same hash. This file is the public surface; the event loop and datagram
  * path are in `sim-engine.ts`, membership and partitions in `sim-roster.ts`.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+import type { SansIoNode } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions, NetworkSettings } from './network.js';
 import { NODE_STATUS, SimNodeHandle } from './node-table.js';

@@ -3,8 +3,9 @@
  * Shapes shared by the simulator's files: options, the context handed to a node factory, stop
  * conditions and results of a run, statistics and trace records. No code lives here.
  */
-import type { WallClock } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions } from './network.js';
 
