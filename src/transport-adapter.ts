@@ -19,7 +19,7 @@
  */
 
 import { type Endpoint, endpointKey } from './keys/endpoint.js';
-import type { Output, SansIoNode } from './sans-io.js';
+import { type DrainSink, drainNode, type SansIoNode } from './sans-io.js';
 
 /** Receives what a transport delivers; given to {@link DatagramTransport.attach}. */
 export interface TransportSink {
@@ -227,17 +227,24 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     this.drain();
   }
 
-  /** Polls until the timeout output; a listener may stop the node or issue commands meanwhile. */
+  /**
+   * Drains the node (bounded, `drainNode`); a listener may stop the node or issue commands
+   * meanwhile. What a stopped node still had queued is discarded.
+   */
   private drain(): void {
-    for (;;) {
-      const out = this.node.poll() as Output<EventOf<N>>;
-      if (out.type === 'timeout') return this.rearm(out.atMs);
-      if (this.stoppedValue) continue; // discard what a stopped node still had queued
-      if (out.type === 'transmit')
-        this.send(out.to, out.payload, (out as { from?: Endpoint }).from);
-      else this.deliver(out.event);
-    }
+    this.rearm(
+      drainNode(this.node as SansIoNode<EventOf<N>>, this.sink) ?? Number.POSITIVE_INFINITY,
+    );
   }
+
+  private readonly sink: DrainSink<EventOf<N>> = {
+    transmit: (out) => {
+      if (!this.stoppedValue) this.send(out.to, out.payload, out.from);
+    },
+    event: (event) => {
+      if (!this.stoppedValue) this.deliver(event);
+    },
+  };
 
   private send(to: Endpoint, payload: Uint8Array, from: Endpoint | undefined): void {
     this.stats.datagramsSent++;

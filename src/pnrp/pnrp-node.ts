@@ -7,7 +7,8 @@
  * 4.0) with its own cache, its own local endpoints and its own {@link cpaSecurityProvider}, so
  * messages never cross clouds: a datagram is handled by the cloud that owns the local endpoint it
  * arrived on (`handleDatagram`'s optional `localEndpoint`; a single-cloud node needs none), and
- * every transmit says which cloud and local endpoint it leaves from (`from`, `cloud`).
+ * every transmit names the local endpoint it leaves from (`from`, the standard optional field of
+ * the sans-I/O contract, always set here).
  * Peer names become PNRP IDs (P2P ID ‖ service location); `register` publishes one, `resolve`
  * maps the resolve criteria to a DRT search range and reports only instances whose owner answered
  * an INQUIRE with a CPA signed for the fresh nonce that verified (and, when asked, a verified
@@ -24,7 +25,14 @@ import { p2pIdOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
-import { type Output, OutputQueue, type SansIoNode, type WallClock } from '../sans-io.js';
+import {
+  type DrainSink,
+  drainNode,
+  type Output,
+  OutputQueue,
+  type SansIoNode,
+  type WallClock,
+} from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import {
   type Cloud,
@@ -69,15 +77,6 @@ export interface PnrpNodeOptions {
 }
 
 /**
- * A transmit of a PnrpNode also names the cloud and the local endpoint it leaves from.
- * @example const t = out as PnrpTransmit; socketOf(t.from).send(t.payload, t.to);
- */
-export type PnrpTransmit = Extract<Output<PnrpEvent>, { type: 'transmit' }> & {
-  readonly from: Endpoint;
-  readonly cloud: string;
-};
-
-/**
  * A PNRP node in one or more clouds. See the module header.
  * @example
  * const node = new PnrpNode({ rng: seededRng(1), clouds: [{ name: 'Global_', localEndpoints: [ep], bootstrap }] });
@@ -88,6 +87,8 @@ export type PnrpTransmit = Extract<Output<PnrpEvent>, { type: 'transmit' }> & {
  */
 export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly clouds = new Map<string, Cloud>();
+  /** Where each cloud's DRT is drained to (one sink per cloud, made once). */
+  private readonly sinks = new Map<Cloud, DrainSink<NodeEvent>>();
   private readonly byEndpoint = new Map<string, Cloud>();
   private readonly firstCloud: Cloud;
   private readonly rng: Rng;
@@ -137,6 +138,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
       this.byEndpoint.set(key, cloud);
     }
     this.clouds.set(config.name, cloud);
+    this.sinks.set(cloud, this.sinkOf(cloud));
   }
 
   /** Names of the clouds this node is in. */
@@ -388,26 +390,25 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     }
   }
 
+  /** Drains a cloud's DRT (bounded, `drainNode`) into our queue and notes its next timer. */
   private drain(cloud: Cloud): void {
-    const from = cloud.localEndpoints[0]!;
-    for (let o = cloud.drt.poll(); ; o = cloud.drt.poll()) {
-      if (o.type === 'timeout') {
-        cloud.timerAtMs = o.atMs;
-        break;
-      }
-      if (o.type === 'transmit') {
-        const t: PnrpTransmit = {
-          type: 'transmit',
-          to: o.to,
-          payload: o.payload,
-          from,
-          cloud: cloud.name,
-        };
-        this.outputs.push(t);
-      } else this.onEvent(cloud, o.event);
-    }
+    const atMs = drainNode(cloud.drt, this.sinks.get(cloud)!);
+    cloud.timerAtMs = atMs ?? Number.POSITIVE_INFINITY;
     const s = cloud.drt.stats;
     cloud.meter.sample(this.nowMsValue, s.bytesReceived, s.bytesSent);
+  }
+
+  /** Where a cloud's DRT outputs go: transmits leave from the cloud's endpoint, events to `onEvent`. */
+  private sinkOf(cloud: Cloud): DrainSink<NodeEvent> {
+    const from = cloud.localEndpoints[0]!;
+    return {
+      transmit: (out) =>
+        this.outputs.push(
+          out.from ? out : { type: 'transmit', to: out.to, payload: out.payload, from },
+        ),
+      event: (event) => this.onEvent(cloud, event),
+      name: `cloud ${cloud.name}`,
+    };
   }
 
   private onEvent(cloud: Cloud, event: NodeEvent): void {

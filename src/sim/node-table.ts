@@ -56,6 +56,11 @@ export class NodeTable {
   /** Indices of up nodes, dense, in no meaningful order. */
   liveList: Int32Array = new Int32Array(0);
   liveCount = 0;
+  /**
+   * Every endpoint of the nodes that have several (`addNode({ endpoints })`), primary first;
+   * others are absent and have only their handle's `endpoint`.
+   */
+  readonly endpoints: Map<number, readonly Endpoint[]> = new Map();
 
   /**
    * Appends an up node and returns its index.
@@ -142,6 +147,14 @@ export class SimNodeHandle<N> {
     this.table = table;
     this.index = index;
     this.endpoint = endpoint;
+  }
+
+  /**
+   * All the node's endpoints, `endpoint` first (several only when `addNode` got `endpoints`).
+   * @example sim.handle(0).endpoints.map(formatEndpoint)
+   */
+  get endpoints(): readonly Endpoint[] {
+    return this.table.endpoints.get(this.index) ?? [this.endpoint];
   }
 
   /**
