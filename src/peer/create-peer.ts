@@ -13,6 +13,7 @@ import type { DrtStatus, SearchResult } from '../drt/events.js';
 import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
+import type { VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { PnrpEvent, RegistrationEndpoint } from '../pnrp/types.js';
 import { realTimers, systemRng, systemWallClock } from '../runtime.js';
@@ -217,7 +218,10 @@ class PeerImpl implements Peer, RegistrationHost {
     });
   }
 
-  search(target: Key, options: PeerSearchOptions = {}): AsyncIterableIterator<SearchResult> {
+  search(
+    target: Key,
+    options: PeerSearchOptions = {},
+  ): AsyncIterableIterator<SearchResult<VerifiedRegistration>> {
     const { signal, cloud: cloudOption, ...search } = options;
     const cloud = cloudOption ?? this.clouds[0]!;
     return new SearchIterator(

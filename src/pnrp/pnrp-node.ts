@@ -41,7 +41,11 @@ import {
   type PendingResolve,
   resolveResultOf,
 } from './cloud.js';
-import type { AuthorityVerifier, CpaSecurityProvider } from './cpa-security-provider.js';
+import type {
+  AuthorityVerifier,
+  CpaSecurityProvider,
+  VerifiedRegistration,
+} from './cpa-security-provider.js';
 import { Publisher } from './publisher.js';
 import { searchForCriteria } from './resolve-criteria.js';
 import { mergeCounts, type PnrpCloudStats, type PnrpStats } from './stats.js';
@@ -88,7 +92,7 @@ export interface PnrpNodeOptions {
 export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly clouds = new Map<string, Cloud>();
   /** Where each cloud's DRT is drained to (one sink per cloud, made once). */
-  private readonly sinks = new Map<Cloud, DrainSink<NodeEvent>>();
+  private readonly sinks = new Map<Cloud, DrainSink<NodeEvent<VerifiedRegistration>>>();
   private readonly byEndpoint = new Map<string, Cloud>();
   private readonly firstCloud: Cloud;
   private readonly rng: Rng;
@@ -152,7 +156,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   /** The DRT instance of a cloud (read it; do not drive it directly). */
-  drtOf(cloud: string): DrtNode {
+  drtOf(cloud: string): DrtNode<VerifiedRegistration> {
     return this.cloud(cloud).drt;
   }
 
@@ -399,7 +403,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   /** Where a cloud's DRT outputs go: transmits leave from the cloud's endpoint, events to `onEvent`. */
-  private sinkOf(cloud: Cloud): DrainSink<NodeEvent> {
+  private sinkOf(cloud: Cloud): DrainSink<NodeEvent<VerifiedRegistration>> {
     const from = cloud.localEndpoints[0]!;
     return {
       transmit: (out) =>
@@ -411,7 +415,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     };
   }
 
-  private onEvent(cloud: Cloud, event: NodeEvent): void {
+  private onEvent(cloud: Cloud, event: NodeEvent<VerifiedRegistration>): void {
     if (event.type === 'search-result' || event.type === 'search-done') {
       const key = `${cloud.name}:${event.type === 'search-result' ? event.result.searchId : event.searchId}`;
       const pending = this.resolves.get(key);
@@ -445,7 +449,11 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     this.outputs.push({ type: 'event', event: { type: 'cloud', cloud: cloud.name, event } });
   }
 
-  private onResult(pending: PendingResolve, type: string, proof: unknown): void {
+  private onResult(
+    pending: PendingResolve,
+    type: string,
+    proof: VerifiedRegistration | undefined,
+  ): void {
     const result = resolveResultOf(pending, type, proof);
     if (!result) return;
     pending.results++;
