@@ -21,12 +21,12 @@
  */
 import { staticBootstrap } from '../src/drt/bootstrap-provider.js';
 import { DrtNode } from '../src/drt/node.js';
-import type { Output, SansIoNode } from '../src/drt/sans-io.js';
 import { nobleCrypto } from '../src/keys/crypto-backend.js';
 import { type Endpoint, endpointsEqual, parseEndpoint } from '../src/keys/endpoint.js';
 import { createIdentity } from '../src/keys/identity.js';
 import { type Key, keyFromBigInt } from '../src/keys/key256.js';
 import { PnrpNode } from '../src/pnrp/pnrp-node.js';
+import type { Output, SansIoNode } from '../src/sans-io.js';
 import { DrtCloud } from '../src/sim/drt-cloud.js';
 import { seededRng } from '../src/util/rng.js';
 import { decodeMessage, encodeDatagrams, type Message } from '../src/wire/index.js';

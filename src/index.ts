@@ -3,15 +3,16 @@
  * TypeScript. This entry is the sans-I/O core; it imports nothing from `node:` and never pulls in
  * X.509 code. See README.md for the run loop and the determinism contract. Re-exports only.
  */
-export * from './adapters/system-clock.js';
-export * from './adapters/system-rng.js';
 export * from './cache/index.js';
 export * from './cpa/index.js';
 export * from './drt/index.js';
 export * from './keys/index.js';
+export * from './memory-network.js';
 export * from './peer.js';
 export * from './pnrp/index.js';
 export * from './resolve/index.js';
+export * from './runtime.js';
+export type { Output, SansIoNode, WallClock } from './sans-io.js';
 export * from './transport-adapter.js';
 export * from './util/bytes.js';
 export type { DecodeError, Result } from './util/result.js';

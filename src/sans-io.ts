@@ -82,6 +82,8 @@ export interface DrainSink<E> {
    * replaced by a listener mid-drain). Then {@link drainNode} returns `undefined`.
    */
   readonly live?: () => boolean;
+  /** How the error of a stuck drain names the node (e.g. `node 3`). @default 'a node' */
+  readonly name?: string;
 }
 
 /** How many outputs one drain may yield before the node is declared stuck. */
@@ -90,12 +92,15 @@ export const DRAIN_OUTPUTS_MAX = 1_000_000;
 /**
  * Drains `node` until it yields its timeout, routing transmits and events to `sink`, and returns
  * the time the node wants `handleTimeout` (`Infinity`: none), or `undefined` when `sink.live`
- * stopped it. Throws when `maxOutputs` outputs pass without a timeout (a node in a loop).
+ * stopped it. Throws when `maxOutputs` outputs pass without a timeout (a node in a loop); the
+ * error names the node (`sink.name`) and the limit (`limitName`, the option that set it).
+ * @example const atMs = drainNode(node, { transmit: send, event: deliver }) ?? Infinity;
  */
 export function drainNode<E>(
   node: SansIoNode<E>,
   sink: DrainSink<E>,
   maxOutputs: number = DRAIN_OUTPUTS_MAX,
+  limitName = 'maxOutputs',
 ): number | undefined {
   for (let n = 0; n < maxOutputs; n++) {
     if (sink.live && !sink.live()) return undefined;
@@ -103,7 +108,9 @@ export function drainNode<E>(
     if (out.type === 'transmit') sink.transmit(out);
     else if (out.type === 'event') sink.event(out.event);
     else if (out.type === 'timeout') return out.atMs;
-    else throw new TypeError('a node returned an output of unknown type');
+    else throw new TypeError(`${sink.name ?? 'a node'} returned an output of unknown type`);
   }
-  throw new Error(`a node yielded ${maxOutputs} outputs without a timeout`);
+  throw new Error(
+    `${sink.name ?? 'a node'} yielded ${maxOutputs} outputs without a timeout (${limitName})`,
+  );
 }

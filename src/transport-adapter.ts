@@ -5,20 +5,25 @@
  * - {@link DatagramTransport}: anything that moves datagrams (UDP, WebRTC data channels, an
  *   in-memory hub). Send bytes to an {@link Endpoint}, hand received bytes and their source to the
  *   attached {@link TransportSink}, report the local endpoints, close.
- * - {@link Timers}: a monotonic clock and one-shot timers at absolute times. {@link realTimers}
- *   uses `performance.now()` and `setTimeout`; tests pass their own.
+ * - {@link Timers}: a monotonic clock and one-shot timers at absolute times. `realTimers()`
+ *   (runtime.ts, the real-world defaults) uses `performance.now()` and `setTimeout`; tests pass
+ *   their own.
  * - {@link runNode}: the canonical loop. Every datagram and every timer firing becomes exactly one
  *   `handle*` call, followed by a drain of `poll()`: transmits go to the transport, events to
  *   `onEvent`, and the final `{ type: 'timeout', atMs }` re-arms the node's single timer
  *   (`Infinity`: none). Application commands (`registerKey`, `search`, ...) go through
  *   {@link RunningNode.command}, which drains afterwards the same way.
  *
- * A transport is about a page of code: see {@link createMemoryNetwork} for a complete one.
+ * A transport is about a page of code: see `createMemoryNetwork` (memory-network.ts) for a
+ * complete one. This file reads no clock and sets no timer itself: `runNode`'s default timers
+ * come from runtime.ts.
  * Errors of a transport's `send` never reach the core: they are counted in
  * {@link RunningNodeStats.sendErrors}.
  */
-import type { Output, SansIoNode } from './drt/sans-io.js';
-import { type Endpoint, endpointKey } from './keys/endpoint.js';
+
+import type { Endpoint } from './keys/endpoint.js';
+import { realTimers } from './runtime.js';
+import { type DrainSink, drainNode, type SansIoNode } from './sans-io.js';
 
 /** Receives what a transport delivers; given to {@link DatagramTransport.attach}. */
 export interface TransportSink {
@@ -73,25 +78,6 @@ export interface Timers {
   nowMs(): number;
   /** Calls `fire` once, at or after `atMs` (a finite time of `nowMs()`'s clock). */
   arm(atMs: number, fire: () => void): TimerHandle;
-}
-
-/** Longest delay `setTimeout` accepts (about 24.8 days); longer timers fire early and re-arm. */
-const SET_TIMEOUT_MAX_MS = 0x7fff_ffff;
-
-/**
- * Real time: `performance.now()` and `setTimeout`. A timer that fires a little early is harmless:
- * `handleTimeout` ignores spurious calls and `runNode` re-arms.
- * @example const running = runNode(node, transport, realTimers());
- */
-export function realTimers(): Timers {
-  return {
-    nowMs: () => performance.now(),
-    arm(atMs, fire) {
-      const delay = Math.min(SET_TIMEOUT_MAX_MS, Math.max(0, Math.ceil(atMs - performance.now())));
-      const id = setTimeout(fire, delay);
-      return { cancel: () => clearTimeout(id) };
-    },
-  };
 }
 
 /** The event type a sans-I/O node emits. */
@@ -226,17 +212,24 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     this.drain();
   }
 
-  /** Polls until the timeout output; a listener may stop the node or issue commands meanwhile. */
+  /**
+   * Drains the node (bounded, `drainNode`); a listener may stop the node or issue commands
+   * meanwhile. What a stopped node still had queued is discarded.
+   */
   private drain(): void {
-    for (;;) {
-      const out = this.node.poll() as Output<EventOf<N>>;
-      if (out.type === 'timeout') return this.rearm(out.atMs);
-      if (this.stoppedValue) continue; // discard what a stopped node still had queued
-      if (out.type === 'transmit')
-        this.send(out.to, out.payload, (out as { from?: Endpoint }).from);
-      else this.deliver(out.event);
-    }
+    this.rearm(
+      drainNode(this.node as SansIoNode<EventOf<N>>, this.sink) ?? Number.POSITIVE_INFINITY,
+    );
   }
+
+  private readonly sink: DrainSink<EventOf<N>> = {
+    transmit: (out) => {
+      if (!this.stoppedValue) this.send(out.to, out.payload, out.from);
+    },
+    event: (event) => {
+      if (!this.stoppedValue) this.deliver(event);
+    },
+  };
 
   private send(to: Endpoint, payload: Uint8Array, from: Endpoint | undefined): void {
     this.stats.datagramsSent++;
@@ -277,84 +270,4 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     this.timer = undefined;
     this.timerAtMs = Number.POSITIVE_INFINITY;
   }
-}
-
-/** Options of {@link createMemoryNetwork}. */
-export interface MemoryNetworkOptions {
-  /** UDP-style port every synthetic endpoint uses (must be > 1024). @default 3540 */
-  readonly port?: number;
-}
-
-/** Counters of a memory network. */
-export interface MemoryNetworkStats {
-  /** Datagrams handed to a live, attached transport. */
-  delivered: number;
-  /** Datagrams to an unknown or closed endpoint, or to a transport with no sink attached. */
-  undeliverable: number;
-}
-
-/** An in-memory datagram hub for tests: every transport it creates can reach every other. */
-export interface MemoryNetwork {
-  readonly stats: MemoryNetworkStats;
-  /** A new transport at the next synthetic endpoint `fd00::<n>` (unique-local addresses). */
-  createTransport(): DatagramTransport;
-}
-
-/**
- * An in-memory network. Delivery is asynchronous (one microtask per datagram), loss-free and in
- * order; payloads are copied. Use it to run real nodes through {@link runNode} in one process.
- * @example
- * const net = createMemoryNetwork();
- * const a = net.createTransport(), b = net.createTransport();
- * b.attach({ datagram: (from, bytes) => console.log(from, bytes), sendError: () => {} });
- * a.send(b.localEndpoints()[0]!, new Uint8Array([1, 2, 3]));
- */
-export function createMemoryNetwork(options: MemoryNetworkOptions = {}): MemoryNetwork {
-  const port = options.port ?? 3540;
-  if (!Number.isInteger(port) || port <= 1024 || port > 0xffff)
-    throw new RangeError(
-      `createMemoryNetwork: port must be an integer in 1025..65535, got ${port}`,
-    );
-  const stats: MemoryNetworkStats = { delivered: 0, undeliverable: 0 };
-  const sinks = new Map<string, TransportSink | undefined>();
-  let count = 0;
-  return {
-    stats,
-    createTransport() {
-      const n = ++count;
-      if (n > 0xffff_ffff) throw new RangeError('createMemoryNetwork: out of addresses');
-      const address = new Uint8Array(16);
-      address[0] = 0xfd;
-      new DataView(address.buffer).setUint32(12, n);
-      const self: Endpoint = { address, port };
-      const selfKey = endpointKey(self);
-      sinks.set(selfKey, undefined);
-      let closed = false;
-      return {
-        send(to, payload) {
-          if (closed) throw new Error('memory transport is closed');
-          const copy = payload.slice();
-          const toKey = endpointKey(to);
-          queueMicrotask(() => {
-            const sink = sinks.get(toKey);
-            if (sink === undefined) {
-              stats.undeliverable++;
-              return;
-            }
-            stats.delivered++;
-            sink.datagram({ address: address.slice(), port }, copy);
-          });
-        },
-        attach(sink) {
-          if (!closed) sinks.set(selfKey, sink);
-        },
-        localEndpoints: () => [{ address: address.slice(), port }],
-        close() {
-          closed = true;
-          sinks.delete(selfKey);
-          return Promise.resolve();
-        },
-      };
-    },
-  };
 }

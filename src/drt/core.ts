@@ -46,9 +46,9 @@ export interface EntryCredential {
 /** The endpoint a route entry is contacted at (defined once, beside the resolver's walks). */
 export { entryEndpoint } from '../resolve/walk.js';
 
-/** What the parts of a node may use. */
-export interface NodeCore {
-  readonly options: ResolvedDrtOptions;
+/** What the parts of a node may use; `P` is the security provider's evidence type. */
+export interface NodeCore<P = unknown> {
+  readonly options: ResolvedDrtOptions<P>;
   readonly cache: RouteCache;
   readonly stats: DrtStats;
   readonly locals: ReadonlyMap<string, LocalRegistration>;
@@ -75,7 +75,7 @@ export interface NodeCore {
   send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean;
   /** Source of the datagram being handled, or undefined in a timer or command. */
   currentSource(): Endpoint | undefined;
-  emit(event: NodeEvent): void;
+  emit(event: NodeEvent<P>): void;
   /**
    * Puts a checked entry in the cache, emits leaf-set events and floods as the spec says.
    * `proof` is the verified record that admitted it, if any: the owner key and validity it names

@@ -15,8 +15,8 @@ export type DrtStatus = 'active' | 'alone' | 'no-network' | 'faulted';
 /** How a search result matched (DRT_MATCH_TYPE). */
 export type MatchType = 'exact' | 'near' | 'intermediate';
 
-/** One search result. */
-export interface SearchResult {
+/** One search result; `P` is the security provider's evidence type. */
+export interface SearchResult<P = unknown> {
   readonly searchId: number;
   readonly type: MatchType;
   readonly key: Key;
@@ -24,15 +24,18 @@ export interface SearchResult {
   readonly appData: Uint8Array;
   /** Where the key's owner answers. */
   readonly endpoint: Endpoint;
-  /** What the security provider extracted from the proof (a verified CPA, for PNRP). */
-  readonly proof: unknown;
+  /**
+   * What the security provider extracted from the proof (a verified CPA, for PNRP); undefined
+   * for intermediate results and for a local match, which no INQUIRE proved.
+   */
+  readonly proof: P | undefined;
 }
 
 /** Why a search ended without (enough) results. */
 export type SearchFailure = 'not-found' | 'timeout' | 'cancelled' | 'busy' | 'alone';
 
-/** Every event a node emits. */
-export type NodeEvent =
+/** Every event a node emits; `P` is its security provider's evidence type. */
+export type NodeEvent<P = unknown> =
   | {
       readonly type: 'status-changed';
       readonly status: DrtStatus;
@@ -51,7 +54,7 @@ export type NodeEvent =
       /** `resolvable`: the registration walk reached other nodes; `unresolvable`: it reached nobody. */
       readonly state: 'resolvable' | 'unresolvable';
     }
-  | { readonly type: 'search-result'; readonly result: SearchResult }
+  | { readonly type: 'search-result'; readonly result: SearchResult<P> }
   | {
       readonly type: 'search-done';
       readonly searchId: number;

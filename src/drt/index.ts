@@ -4,6 +4,5 @@ export * from './events.js';
 export * from './key-record-codec.js';
 export * from './node.js';
 export * from './options.js';
-export * from './sans-io.js';
 export * from './security-provider.js';
 export * from './stats.js';

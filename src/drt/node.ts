@@ -23,6 +23,7 @@ import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js'
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
+import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
@@ -45,13 +46,11 @@ import {
   withMembership,
 } from './membership.js';
 import { type DrtNodeOptions, type ResolvedDrtOptions, resolveDrtOptions } from './options.js';
-import { OutputQueue } from './output-queue.js';
 import { OutstandingRequests } from './outstanding.js';
 import { PendingAdds } from './pending-adds.js';
 import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
-import type { Output, SansIoNode } from './sans-io.js';
 import { Searches } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
@@ -86,32 +85,33 @@ const JOIN_SETTLE_MS = 2000;
 const OUTSTANDING_MAX = 4096;
 
 /**
- * A DRT node. See the module header.
+ * A DRT node. See the module header. `P` is the evidence type of its security provider, which
+ * its search results carry as `proof` (inferred from `options.security`).
  * @example
  * const node = new DrtNode({ rng: seededRng(1), localEndpoints: [ep], bootstrap: staticBootstrap([seed]) });
  * node.registerKey(0, key); node.start(0);
  * for (let o = node.poll(); o.type !== 'timeout'; o = node.poll()) handle(o);
  */
-export class DrtNode implements SansIoNode<NodeEvent> {
+export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   readonly stats: DrtStats = createDrtStats();
-  private readonly options: ResolvedDrtOptions;
+  private readonly options: ResolvedDrtOptions<P>;
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
   private readonly selfEndpointKeys: Set<string>;
   /** Membership mode: accepted signatures, refused if seen again (drt/membership.ts). */
   private readonly membershipGuard = new MembershipReplayGuard();
-  private readonly outputs = new OutputQueue<NodeEvent>();
+  private readonly outputs = new OutputQueue<NodeEvent<P>>();
   private readonly reassembler: AuthorityReassembler;
   private readonly outstanding: OutstandingRequests;
   private readonly probeGate: ProbeGate;
-  private readonly searches: Searches;
+  private readonly searches: Searches<P>;
   private readonly pendingAdds: PendingAdds;
   private readonly floods: Floods;
   private readonly registrations: Registrations;
   private readonly sync: Sync;
   private readonly proofs: AddressProofs;
   private readonly signing: SigningBudget;
-  private readonly core: NodeCore;
+  private readonly core: NodeCore<P>;
   /**
    * Owner key and validity of cached entries admitted with a proof, for judging their revokes.
    * Keyed by the cached RouteEntry object (the cache holds entries by reference), so an entry
@@ -127,7 +127,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   /** Source of the datagram being dispatched (pending-add checks toward it pay from its credit). */
   private source: Endpoint | undefined;
 
-  constructor(options: DrtNodeOptions) {
+  constructor(options: DrtNodeOptions<P>) {
     this.options = resolveDrtOptions(options);
     const o = this.options;
     this.routeCache = new RouteCache({
@@ -375,7 +375,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     }
   }
 
-  poll(): Output<NodeEvent> {
+  poll(): Output<NodeEvent<P>> {
     return this.outputs.shift() ?? { type: 'timeout', atMs: this.nextTimerMs() };
   }
 
@@ -452,7 +452,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.emit({ type: 'status-changed', status, bootstrapEndpoints });
   }
 
-  private emit(event: NodeEvent): void {
+  private emit(event: NodeEvent<P>): void {
     this.outputs.push({ type: 'event', event });
   }
 
@@ -507,7 +507,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     return searchId;
   }
 
-  private makeCore(): NodeCore {
+  private makeCore(): NodeCore<P> {
     return {
       options: this.options,
       cache: this.routeCache,

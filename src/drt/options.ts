@@ -6,14 +6,14 @@
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { assertEndpoint, type Endpoint, PORT_RESERVED_MAX } from '../keys/endpoint.js';
 import type { ResolutionLimits } from '../resolve/resolution.js';
+import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { ProtocolVersion } from '../wire/types.js';
 import { type BootstrapProvider, staticBootstrap } from './bootstrap-provider.js';
-import type { WallClock } from './sans-io.js';
 import { nullSecurityProvider, type SecurityProvider } from './security-provider.js';
 
-/** Options of a DrtNode. */
-export interface DrtNodeOptions {
+/** Options of a DrtNode; `P` is the evidence type of its security provider. */
+export interface DrtNodeOptions<P = unknown> {
   /** Injected randomness (message IDs, nonces, random cache replacement). */
   readonly rng: Rng;
   /** Addresses this node answers on: 1..4 endpoints sharing one port > 1024. */
@@ -23,7 +23,7 @@ export interface DrtNodeOptions {
   /** @default nobleCrypto */
   readonly crypto?: CryptoBackend;
   /** @default nullSecurityProvider() */
-  readonly security?: SecurityProvider;
+  readonly security?: SecurityProvider<P>;
   /** @default staticBootstrap([]) */
   readonly bootstrap?: BootstrapProvider;
   /** Header version of this DRT instance. @default { major: 6, minor: 101 } (the DRT SDK sample's) */
@@ -100,8 +100,14 @@ export interface DrtNodeOptions {
   readonly trace?: (line: string) => void;
 }
 
-/** Options with every default filled in. */
-export type ResolvedDrtOptions = Required<Omit<DrtNodeOptions, 'trace' | 'resolution'>> & {
+/**
+ * Options with every default filled in. The security provider is the caller's or the null one,
+ * whose records carry `undefined` evidence.
+ */
+export type ResolvedDrtOptions<P = unknown> = Required<
+  Omit<DrtNodeOptions<P>, 'trace' | 'resolution' | 'security'>
+> & {
+  readonly security: SecurityProvider<P | undefined>;
   readonly resolution: Partial<ResolutionLimits>;
   readonly trace: ((line: string) => void) | undefined;
 };
@@ -157,7 +163,7 @@ function resolveCounts(o: DrtNodeOptions): Record<CountOption, number> {
  * Fills defaults and validates once; throws `TypeError`/`RangeError` on misuse.
  * @example resolveDrtOptions({ rng, localEndpoints: [ep] })
  */
-export function resolveDrtOptions(o: DrtNodeOptions): ResolvedDrtOptions {
+export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDrtOptions<P> {
   if (typeof o !== 'object' || o === null) throw new TypeError('DrtNode options must be an object');
   if (typeof o.rng?.nextU32 !== 'function') throw new TypeError('options.rng must be an Rng');
   if (

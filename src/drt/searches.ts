@@ -31,10 +31,11 @@ export type SearchPurpose =
   | { readonly kind: 'split-detection'; readonly keyHex: string }
   | { readonly kind: 'fill'; readonly precisionBits: number };
 
-interface Search {
+interface Search<P> {
   readonly id: number;
   readonly purpose: SearchPurpose;
-  readonly resolution: Resolution;
+  /** A valid INQUIRE answer carries the provider's validated record. */
+  readonly resolution: Resolution<ValidatedRecord<P | undefined>>;
   messageId: number;
   nonce: Uint8Array | undefined;
   /** The last INQUIRE set the X flag. */
@@ -62,15 +63,15 @@ const ECHO_RETRY_MS = 400;
 /** Called when a search ends (registration walks use it). */
 export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
 
-/** All resolutions in flight. */
-export class Searches {
-  private readonly core: NodeCore;
+/** All resolutions in flight; `P` is the security provider's evidence type. */
+export class Searches<P = unknown> {
+  private readonly core: NodeCore<P>;
   private readonly onDone: SearchDoneHook;
-  private readonly byId = new Map<number, Search>();
-  private readonly byMessage = new Map<number, Search>();
+  private readonly byId = new Map<number, Search<P>>();
+  private readonly byMessage = new Map<number, Search<P>>();
   private nextId = 1;
 
-  constructor(core: NodeCore, onDone: SearchDoneHook) {
+  constructor(core: NodeCore<P>, onDone: SearchDoneHook) {
     this.core = core;
     this.onDone = onDone;
   }
@@ -111,7 +112,7 @@ export class Searches {
       core.cache.closest(spec.target, resolutionSeedsWanted(core.options.resolution), (e) => {
         return !core.isSelf(e);
       });
-    const resolution = new Resolution({
+    const resolution = new Resolution<ValidatedRecord<P | undefined>>({
       spec,
       startMs: core.nowMs(),
       initialHops,
@@ -120,7 +121,7 @@ export class Searches {
       limits: core.options.resolution,
       ...(initialBestMatch ? { initialBestMatch } : {}),
     });
-    const search: Search = {
+    const search: Search<P> = {
       id: this.nextId++,
       purpose,
       resolution,
@@ -213,7 +214,7 @@ export class Searches {
    * with its message ID (the cookie) as ours. At most ECHOES_MAX times per request; a B after
    * that is a refusal (the answerer's signing budget is spent). Returns true when repeated.
    */
-  private echo(search: Search, cookie: number): boolean {
+  private echo(search: Search<P>, cookie: number): boolean {
     const last = search.lastRequest;
     if (search.echoes >= ECHOES_MAX || !last || !search.expectFrom) return false;
     const core = this.core;
@@ -231,7 +232,7 @@ export class Searches {
     return true;
   }
 
-  private judge(search: Search, entry: RouteEntry, msg: AuthorityMessage) {
+  private judge(search: Search<P>, entry: RouteEntry, msg: AuthorityMessage) {
     const core = this.core;
     const { buffer } = msg;
     if (buffer.flags.notRegistered) return { ok: false, reason: 'not-registered' } as const;
@@ -281,7 +282,7 @@ export class Searches {
     return at;
   }
 
-  private pump(search: Search): void {
+  private pump(search: Search<P>): void {
     const core = this.core;
     for (;;) {
       const action = search.resolution.poll(core.nowMs());
@@ -298,7 +299,10 @@ export class Searches {
     }
   }
 
-  private act(search: Search, action: Exclude<ResolutionAction, { type: 'wait' | 'done' }>): void {
+  private act(
+    search: Search<P>,
+    action: Exclude<ResolutionAction<ValidatedRecord<P | undefined>>, { type: 'wait' | 'done' }>,
+  ): void {
     const core = this.core;
     switch (action.type) {
       case 'lookup':
@@ -327,7 +331,7 @@ export class Searches {
         }
         return;
       case 'result': {
-        const record = action.proof as ValidatedRecord;
+        const record = action.proof;
         core.admit(action.entry, { via: 'other' }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
@@ -348,8 +352,11 @@ export class Searches {
   }
 
   private request(
-    search: Search,
-    action: Extract<ResolutionAction, { type: 'lookup' | 'inquire' }>,
+    search: Search<P>,
+    action: Extract<
+      ResolutionAction<ValidatedRecord<P | undefined>>,
+      { type: 'lookup' | 'inquire' }
+    >,
   ): void {
     const core = this.core;
     if (action.retransmit) core.stats.retransmits++;
@@ -397,12 +404,12 @@ export class Searches {
     });
   }
 
-  private sendRequest(search: Search, to: Endpoint, message: Message): void {
+  private sendRequest(search: Search<P>, to: Endpoint, message: Message): void {
     search.lastRequest = message;
     this.core.send(to, message);
   }
 
-  private controlsFor(search: Search): {
+  private controlsFor(search: Search<P>): {
     criteria: ResolveCriteria;
     precision: number;
     reason: ReasonCode;
@@ -424,7 +431,10 @@ export class Searches {
     };
   }
 
-  private finish(search: Search, action: Extract<ResolutionAction, { type: 'done' }>): void {
+  private finish(
+    search: Search<P>,
+    action: Extract<ResolutionAction<ValidatedRecord<P | undefined>>, { type: 'done' }>,
+  ): void {
     const core = this.core;
     core.options.trace?.(
       `search ${search.purpose.kind} ${toHex(search.resolution.spec.target).slice(0, 8)} done results=${action.results} failure=${action.failure} path=${search.resolution.path.map((h) => `${toHex(h.key).slice(0, 8)}/${h.flags.toString(16)}${h.deadEnd ? 'D' : ''}`).join(' ')}`,

@@ -25,14 +25,17 @@ export interface KeyRecord {
   readonly revoke: boolean;
 }
 
-/** What a resolver learns from a valid proof. */
-export interface ValidatedRecord {
+/**
+ * What a resolver learns from a valid proof; `P` is the provider's evidence (a verified CPA for
+ * PNRP, `undefined` for the null provider), typed so that no reader has to cast it.
+ */
+export interface ValidatedRecord<P = unknown> {
   readonly key: Key;
   readonly appData: Uint8Array;
   readonly endpoints: readonly Endpoint[];
   readonly revoke: boolean;
   /** Provider-specific evidence (e.g. the verified CPA). */
-  readonly proof: unknown;
+  readonly proof: P;
   /**
    * The public key that signed the record, when the key (ID) binds its owner so that only that
    * key may sign for it: a revoke of an entry admitted with this record must carry the same
@@ -64,8 +67,8 @@ export interface RevokeSummary {
 }
 
 /** Outcome of validating a remote proof. */
-export type RecordVerdict =
-  | { readonly ok: true; readonly record: ValidatedRecord }
+export type RecordVerdict<P = unknown> =
+  | { readonly ok: true; readonly record: ValidatedRecord<P> }
   | { readonly ok: false; readonly reason: string };
 
 /** What a resolver expects a proof to show. */
@@ -90,8 +93,12 @@ export interface AuthorityExtras {
   readonly certChain?: Uint8Array;
 }
 
-/** The pluggable security of a DRT instance. All methods are synchronous and never throw on remote input. */
-export interface SecurityProvider {
+/**
+ * The pluggable security of a DRT instance. All methods are synchronous and never throw on remote
+ * input. `P` is the evidence its valid proofs carry (`ValidatedRecord.proof`), which reaches
+ * search results typed as `P`.
+ */
+export interface SecurityProvider<P = unknown> {
   /** Short name for reports. */
   readonly name: string;
   /**
@@ -102,7 +109,7 @@ export interface SecurityProvider {
   /** Packs the proof for an INQUIRE answer or a revoke flood. */
   secureRecord(record: KeyRecord, nowWallMs: number): Uint8Array;
   /** Validates a remote proof. */
-  validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict;
+  validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict<P>;
   /**
    * Decodes a flooded revoke cheaply (no signature check): the key it names and, where the
    * provider knows them, its owner key and validity. Undefined for bytes that are no revoke.
@@ -218,7 +225,7 @@ function decodeNullRecord(bytes: Uint8Array) {
  * that names the expected key and nonce is accepted.
  * @example new DrtNode({ security: nullSecurityProvider(), ... })
  */
-export function nullSecurityProvider(): SecurityProvider {
+export function nullSecurityProvider(): SecurityProvider<undefined> {
   return {
     name: 'null',
     checkRegistration: (_key, appData) =>

@@ -8,19 +8,18 @@
  * transports are closed and every listener on a caller's `AbortSignal` is removed.
  */
 
-import { systemWallClock } from '../adapters/system-clock.js';
-import { systemRng } from '../adapters/system-rng.js';
 import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
 import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
+import type { VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { PnrpEvent, RegistrationEndpoint } from '../pnrp/types.js';
+import { realTimers, systemRng, systemWallClock } from '../runtime.js';
 import {
   type DatagramTransport,
   type RunningNode,
-  realTimers,
   runNode,
   type Timers,
 } from '../transport-adapter.js';
@@ -219,7 +218,10 @@ class PeerImpl implements Peer, RegistrationHost {
     });
   }
 
-  search(target: Key, options: PeerSearchOptions = {}): AsyncIterableIterator<SearchResult> {
+  search(
+    target: Key,
+    options: PeerSearchOptions = {},
+  ): AsyncIterableIterator<SearchResult<VerifiedRegistration>> {
     const { signal, cloud: cloudOption, ...search } = options;
     const cloud = cloudOption ?? this.clouds[0]!;
     return new SearchIterator(

@@ -7,6 +7,7 @@
 import type { DrtStatus, NodeEvent } from '../drt/events.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
+import type { VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import { toHex } from '../util/bytes.js';
 import { PnrpError } from './error.js';
 import type { RegistrationState } from './peer-registration.js';
@@ -43,7 +44,7 @@ type Listener = (event: never) => void;
 /** Listener bookkeeping of one peer. */
 export class PeerEvents {
   private readonly listeners = new Map<keyof PeerEventMap, Set<Listener>>();
-  private readonly searches = new Map<string, SearchSink>();
+  private readonly searches = new Map<string, SearchSink<VerifiedRegistration>>();
   private readonly closers = new Set<() => void>();
 
   on<K extends keyof PeerEventMap>(
@@ -79,7 +80,7 @@ export class PeerEvents {
     };
   }
 
-  trackSearch(cloud: string, searchId: number, sink: SearchSink): void {
+  trackSearch(cloud: string, searchId: number, sink: SearchSink<VerifiedRegistration>): void {
     this.searches.set(`${cloud}:${searchId}`, sink);
   }
 
@@ -88,7 +89,7 @@ export class PeerEvents {
   }
 
   /** Routes one DRT event of a cloud. */
-  dispatch(cloud: string, event: NodeEvent): void {
+  dispatch(cloud: string, event: NodeEvent<VerifiedRegistration>): void {
     switch (event.type) {
       case 'search-result':
         return this.searches.get(`${cloud}:${event.result.searchId}`)?.result(event.result);

@@ -10,9 +10,9 @@
 import type { SearchFailure, SearchResult } from '../drt/events.js';
 import { abortError, asPnrpError, failureError, PnrpError } from './error.js';
 
-/** What the search reports to its iterator. */
-export interface SearchSink {
-  result(result: SearchResult): void;
+/** What the search reports to its iterator; `P` is the proof type of its results. */
+export interface SearchSink<P = unknown> {
+  result(result: SearchResult<P>): void;
   done(failure: SearchFailure | undefined, results: number): void;
   /** Ends the iteration with `error` (the peer closed). */
   abort(error: unknown): void;
@@ -28,8 +28,8 @@ export interface SearchControl {
   release(): void;
 }
 
-type Waiter = {
-  resolve: (r: IteratorResult<SearchResult>) => void;
+type Waiter<P> = {
+  resolve: (r: IteratorResult<SearchResult<P>>) => void;
   reject: (e: unknown) => void;
 };
 
@@ -37,27 +37,27 @@ type Waiter = {
  * Iterator over one search's results. Built by `Peer.search`.
  * @example for await (const r of peer.search(key, { maxEndpoints: 5 })) console.log(r.type, r.endpoint);
  */
-export class SearchIterator implements AsyncIterableIterator<SearchResult> {
-  private readonly queue: SearchResult[] = [];
+export class SearchIterator<P = unknown> implements AsyncIterableIterator<SearchResult<P>> {
+  private readonly queue: SearchResult<P>[] = [];
   private control: SearchControl | undefined;
   private started = false;
   private ended = false;
   private failure: unknown;
-  private waiter: Waiter | undefined;
+  private waiter: Waiter<P> | undefined;
   private awaitingContinue = false;
   private readonly onAbort = (): void => this.abort();
 
   constructor(
-    private readonly begin: (sink: SearchSink) => SearchControl,
+    private readonly begin: (sink: SearchSink<P>) => SearchControl,
     private readonly what: string,
     private readonly signal: AbortSignal | undefined,
   ) {}
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<SearchResult> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<SearchResult<P>> {
     return this;
   }
 
-  next(): Promise<IteratorResult<SearchResult>> {
+  next(): Promise<IteratorResult<SearchResult<P>>> {
     if (!this.started) this.start();
     for (;;) {
       const value = this.queue.shift();
@@ -84,7 +84,7 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
     });
   }
 
-  return(): Promise<IteratorResult<SearchResult>> {
+  return(): Promise<IteratorResult<SearchResult<P>>> {
     if (!this.ended) {
       // End first: the cancel answers at once with a `cancelled` done that must not win.
       const control = this.control;
@@ -99,7 +99,7 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
   private start(): void {
     this.started = true;
     if (this.signal?.aborted) return this.finish(abortError(this.signal));
-    const sink: SearchSink = {
+    const sink: SearchSink<P> = {
       result: (r) => this.push(r),
       done: (failure, results) => {
         if (this.ended) return;
@@ -118,7 +118,7 @@ export class SearchIterator implements AsyncIterableIterator<SearchResult> {
     else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  private push(result: SearchResult): void {
+  private push(result: SearchResult<P>): void {
     if (this.ended) return;
     const waiter = this.waiter;
     if (!waiter) {

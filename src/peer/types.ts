@@ -5,13 +5,12 @@
  */
 import type { BootstrapProvider } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
-import type { WallClock } from '../drt/sans-io.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
 import type { CacheSnapshot } from '../pnrp/cache-snapshot.js';
-import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
+import type { AuthorityVerifier, VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import type { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { PnrpStats } from '../pnrp/stats.js';
 import type {
@@ -21,6 +20,7 @@ import type {
   ResolveOptions,
 } from '../pnrp/types.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
+import type { WallClock } from '../sans-io.js';
 import type { DatagramTransport, RunningNodeStats, Timers } from '../transport-adapter.js';
 import type { Rng } from '../util/rng.js';
 import type { PeerEventMap } from './peer-events.js';
@@ -133,7 +133,10 @@ export interface Peer {
   /** Resolves and reports the path hop by hop; a failed resolve still resolves, with `failure`. */
   trace(peerName: string, options?: PeerResolveOptions): Promise<PeerTrace>;
   /** A raw DRT search (keys are PNRP IDs) as an async iterable; starts at the first pull. */
-  search(target: Key, options?: PeerSearchOptions): AsyncIterableIterator<SearchResult>;
+  search(
+    target: Key,
+    options?: PeerSearchOptions,
+  ): AsyncIterableIterator<SearchResult<VerifiedRegistration>>;
   /** Listens to an event; returns the function that stops listening. */
   on<K extends keyof PeerEventMap>(type: K, listener: (event: PeerEventMap[K]) => void): () => void;
   /** The cache endpoints of a cloud, for `cacheSnapshotBootstrap` after a restart. */

@@ -7,9 +7,9 @@
  */
 import { staticBootstrap } from '../drt/bootstrap-provider.js';
 import { DrtNode } from '../drt/node.js';
-import type { WallClock } from '../drt/sans-io.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import { PNRP_VERSION } from '../wire/types.js';
@@ -28,7 +28,7 @@ import type { PnrpCloudConfig, PnrpResolveResult } from './types.js';
  */
 export interface Cloud {
   readonly name: string;
-  readonly drt: DrtNode;
+  readonly drt: DrtNode<VerifiedRegistration>;
   readonly security: CpaSecurityProvider;
   readonly localEndpoints: readonly Endpoint[];
   readonly meter: RateMeter;
@@ -135,10 +135,9 @@ export interface PendingResolve {
 export function resolveResultOf(
   pending: PendingResolve,
   type: string,
-  proof: unknown,
+  verified: VerifiedRegistration | undefined,
 ): PnrpResolveResult | undefined {
   if (type === 'intermediate') return undefined;
-  const verified = proof as VerifiedRegistration | undefined;
   if (!verified?.cpa || !equalBytes(verified.pnrpId.subarray(0, 16), pending.p2pId)) {
     return undefined;
   }

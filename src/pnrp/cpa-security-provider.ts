@@ -83,7 +83,7 @@ export interface CpaRegistration {
 
 /**
  * The proof of a validated CPA, as a DRT search result's `proof`.
- * @example const { cpa, extendedPayload } = searchResult.proof as VerifiedRegistration;
+ * @example const verified: VerifiedRegistration | undefined = searchResult.proof; // typed, no cast
  */
 export interface VerifiedRegistration {
   readonly cpa: Cpa;
@@ -124,7 +124,7 @@ export interface CpaProviderCounters {
  * The CPA provider: a DRT `SecurityProvider` plus the registrations it signs for.
  * @example const security: CpaSecurityProvider = cpaSecurityProvider(); security.crypto.verifyMisses;
  */
-export interface CpaSecurityProvider extends SecurityProvider {
+export interface CpaSecurityProvider extends SecurityProvider<VerifiedRegistration> {
   readonly counters: CpaProviderCounters;
   /** The memoizing crypto backend (its `verifyMisses` count real signature checks). */
   readonly crypto: MemoizedCryptoBackend;
@@ -179,12 +179,15 @@ export function cpaSecurityProvider(options: CpaSecurityProviderOptions = {}): C
     rejected: {},
   };
   const notAfter = (nowWallMs: number): number => Math.floor(nowWallMs) + lifetimeMs;
-  const refuse = (reason: string): RecordVerdict => {
+  const refuse = (reason: string): RecordVerdict<VerifiedRegistration> => {
     bump(counters.rejected, reason);
     return { ok: false, reason };
   };
 
-  function validateRecord(bytes: Uint8Array, expect: RecordExpectation): RecordVerdict {
+  function validateRecord(
+    bytes: Uint8Array,
+    expect: RecordExpectation,
+  ): RecordVerdict<VerifiedRegistration> {
     counters.validations++;
     const extras = expect.authority ?? {};
     const verdict = verifyCpa(

@@ -7,7 +7,8 @@
  * 4.0) with its own cache, its own local endpoints and its own {@link cpaSecurityProvider}, so
  * messages never cross clouds: a datagram is handled by the cloud that owns the local endpoint it
  * arrived on (`handleDatagram`'s optional `localEndpoint`; a single-cloud node needs none), and
- * every transmit says which cloud and local endpoint it leaves from (`from`, `cloud`).
+ * every transmit names the local endpoint it leaves from (`from`, the standard optional field of
+ * the sans-I/O contract, always set here).
  * Peer names become PNRP IDs (P2P ID ‖ service location); `register` publishes one, `resolve`
  * maps the resolve criteria to a DRT search range and reports only instances whose owner answered
  * an INQUIRE with a CPA signed for the fresh nonce that verified (and, when asked, a verified
@@ -17,8 +18,6 @@
 import type { NodeEvent } from '../drt/events.js';
 import type { DrtNode } from '../drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../drt/options.js';
-import { OutputQueue } from '../drt/output-queue.js';
-import type { Output, SansIoNode, WallClock } from '../drt/sans-io.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { createIdentity, type Identity } from '../keys/identity.js';
@@ -26,6 +25,14 @@ import { p2pIdOf } from '../keys/ids.js';
 import type { Key } from '../keys/key256.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
+import {
+  type DrainSink,
+  drainNode,
+  type Output,
+  OutputQueue,
+  type SansIoNode,
+  type WallClock,
+} from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import {
   type Cloud,
@@ -34,7 +41,11 @@ import {
   type PendingResolve,
   resolveResultOf,
 } from './cloud.js';
-import type { AuthorityVerifier, CpaSecurityProvider } from './cpa-security-provider.js';
+import type {
+  AuthorityVerifier,
+  CpaSecurityProvider,
+  VerifiedRegistration,
+} from './cpa-security-provider.js';
 import { Publisher } from './publisher.js';
 import { searchForCriteria } from './resolve-criteria.js';
 import { mergeCounts, type PnrpCloudStats, type PnrpStats } from './stats.js';
@@ -70,15 +81,6 @@ export interface PnrpNodeOptions {
 }
 
 /**
- * A transmit of a PnrpNode also names the cloud and the local endpoint it leaves from.
- * @example const t = out as PnrpTransmit; socketOf(t.from).send(t.payload, t.to);
- */
-export type PnrpTransmit = Extract<Output<PnrpEvent>, { type: 'transmit' }> & {
-  readonly from: Endpoint;
-  readonly cloud: string;
-};
-
-/**
  * A PNRP node in one or more clouds. See the module header.
  * @example
  * const node = new PnrpNode({ rng: seededRng(1), clouds: [{ name: 'Global_', localEndpoints: [ep], bootstrap }] });
@@ -89,6 +91,8 @@ export type PnrpTransmit = Extract<Output<PnrpEvent>, { type: 'transmit' }> & {
  */
 export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly clouds = new Map<string, Cloud>();
+  /** Where each cloud's DRT is drained to (one sink per cloud, made once). */
+  private readonly sinks = new Map<Cloud, DrainSink<NodeEvent<VerifiedRegistration>>>();
   private readonly byEndpoint = new Map<string, Cloud>();
   private readonly firstCloud: Cloud;
   private readonly rng: Rng;
@@ -138,6 +142,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
       this.byEndpoint.set(key, cloud);
     }
     this.clouds.set(config.name, cloud);
+    this.sinks.set(cloud, this.sinkOf(cloud));
   }
 
   /** Names of the clouds this node is in. */
@@ -151,7 +156,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   /** The DRT instance of a cloud (read it; do not drive it directly). */
-  drtOf(cloud: string): DrtNode {
+  drtOf(cloud: string): DrtNode<VerifiedRegistration> {
     return this.cloud(cloud).drt;
   }
 
@@ -389,29 +394,28 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     }
   }
 
+  /** Drains a cloud's DRT (bounded, `drainNode`) into our queue and notes its next timer. */
   private drain(cloud: Cloud): void {
-    const from = cloud.localEndpoints[0]!;
-    for (let o = cloud.drt.poll(); ; o = cloud.drt.poll()) {
-      if (o.type === 'timeout') {
-        cloud.timerAtMs = o.atMs;
-        break;
-      }
-      if (o.type === 'transmit') {
-        const t: PnrpTransmit = {
-          type: 'transmit',
-          to: o.to,
-          payload: o.payload,
-          from,
-          cloud: cloud.name,
-        };
-        this.outputs.push(t);
-      } else this.onEvent(cloud, o.event);
-    }
+    const atMs = drainNode(cloud.drt, this.sinks.get(cloud)!);
+    cloud.timerAtMs = atMs ?? Number.POSITIVE_INFINITY;
     const s = cloud.drt.stats;
     cloud.meter.sample(this.nowMsValue, s.bytesReceived, s.bytesSent);
   }
 
-  private onEvent(cloud: Cloud, event: NodeEvent): void {
+  /** Where a cloud's DRT outputs go: transmits leave from the cloud's endpoint, events to `onEvent`. */
+  private sinkOf(cloud: Cloud): DrainSink<NodeEvent<VerifiedRegistration>> {
+    const from = cloud.localEndpoints[0]!;
+    return {
+      transmit: (out) =>
+        this.outputs.push(
+          out.from ? out : { type: 'transmit', to: out.to, payload: out.payload, from },
+        ),
+      event: (event) => this.onEvent(cloud, event),
+      name: `cloud ${cloud.name}`,
+    };
+  }
+
+  private onEvent(cloud: Cloud, event: NodeEvent<VerifiedRegistration>): void {
     if (event.type === 'search-result' || event.type === 'search-done') {
       const key = `${cloud.name}:${event.type === 'search-result' ? event.result.searchId : event.searchId}`;
       const pending = this.resolves.get(key);
@@ -445,7 +449,11 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     this.outputs.push({ type: 'event', event: { type: 'cloud', cloud: cloud.name, event } });
   }
 
-  private onResult(pending: PendingResolve, type: string, proof: unknown): void {
+  private onResult(
+    pending: PendingResolve,
+    type: string,
+    proof: VerifiedRegistration | undefined,
+  ): void {
     const result = resolveResultOf(pending, type, proof);
     if (!result) return;
     pending.results++;

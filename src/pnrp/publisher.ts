@@ -7,10 +7,11 @@
  * the new one; unregistering floods a revoke CPA. A CPA is signed afresh for every INQUIRE, so a
  * live registration never serves an expired one and needs no re-signing timer.
  */
-import type { WallClock } from '../drt/sans-io.js';
+
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Identity } from '../keys/identity.js';
 import { parsePeerName } from '../keys/peer-name.js';
+import type { WallClock } from '../sans-io.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import type { Cloud } from './cloud.js';

@@ -19,6 +19,7 @@ import type { Key } from '../keys/key256.js';
 import type { PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { ResolveCriteria } from '../wire/types.js';
+import type { VerifiedRegistration } from './cpa-security-provider.js';
 
 /**
  * DRT options a cloud may tune (the rest PnrpNode sets).
@@ -168,4 +169,8 @@ export type PnrpEvent =
       readonly stats: ResolutionStats;
     }
   /** Other DRT events of a cloud (status, leaf set, registration state). */
-  | { readonly type: 'cloud'; readonly cloud: string; readonly event: NodeEvent };
+  | {
+      readonly type: 'cloud';
+      readonly cloud: string;
+      readonly event: NodeEvent<VerifiedRegistration>;
+    };

@@ -82,8 +82,11 @@ export interface ResolutionInit {
 /** Why a resolution ended without (enough) results. */
 export type ResolutionFailure = 'not-found' | 'timeout' | 'cancelled';
 
-/** What the owner of a resolution must do next. */
-export type ResolutionAction =
+/**
+ * What the owner of a resolution must do next. `P` is what a valid INQUIRE answer carries (the
+ * {@link InquireVerdict} proof), handed back in `result`.
+ */
+export type ResolutionAction<P = unknown> =
   | {
       readonly type: 'lookup';
       readonly hop: RouteEntry;
@@ -108,7 +111,7 @@ export type ResolutionAction =
   | { readonly type: 'stale'; readonly entry: RouteEntry }
   /** Iterative searches: a hop answered; wait for `continue()` before going on. */
   | { readonly type: 'intermediate'; readonly hop: RouteEntry }
-  | { readonly type: 'result'; readonly entry: RouteEntry; readonly proof: unknown }
+  | { readonly type: 'result'; readonly entry: RouteEntry; readonly proof: P }
   | { readonly type: 'wait'; readonly untilMs: number }
   | {
       readonly type: 'done';
@@ -117,8 +120,8 @@ export type ResolutionAction =
     };
 
 /** The answer to an INQUIRE, as judged by the owner's security provider. */
-export type InquireVerdict =
-  | { readonly ok: true; readonly proof: unknown }
+export type InquireVerdict<P = unknown> =
+  | { readonly ok: true; readonly proof: P }
   | { readonly ok: false; readonly reason: string };
 
 /** Counters of one resolution (all walks together). */

@@ -78,7 +78,7 @@ interface Outstanding {
  * const r = new Resolution({ spec, startMs: now, initialHops: cache.closest(target, 16), selfEndpoints });
  * for (let a = r.poll(now); a.type !== 'wait' && a.type !== 'done'; a = r.poll(now)) send(a);
  */
-export class Resolution {
+export class Resolution<P = unknown> {
   readonly spec: SearchSpec;
   readonly path: PathHop[] = [];
   readonly stats: ResolutionStats = emptyResolutionStats();
@@ -93,7 +93,7 @@ export class Resolution {
   /** Hops that referred us to themselves under an ID they then refused to prove. */
   private readonly liars = new Map<string, Endpoint>();
   private readonly candidates: Candidates;
-  private readonly queue: ResolutionAction[] = [];
+  private readonly queue: ResolutionAction<P>[] = [];
   private readonly bestMatch: RouteEntry | undefined;
   private readonly acceptAny: boolean;
   /** The resolver's own cache is small: follow entries even when they are not closer (§3.1.5.6.1). */
@@ -101,7 +101,7 @@ export class Resolution {
   private outstanding: Outstanding | undefined;
   private paused = false;
   private results = 0;
-  private finished: ResolutionAction | undefined;
+  private finished: ResolutionAction<P> | undefined;
 
   constructor(init: ResolutionInit) {
     this.spec = init.spec;
@@ -134,7 +134,7 @@ export class Resolution {
   }
 
   /** Next action at `nowMs`. Call repeatedly until it returns `wait` or `done`. */
-  poll(nowMs: number): ResolutionAction {
+  poll(nowMs: number): ResolutionAction<P> {
     const queued = this.queue.shift();
     if (queued) return queued;
     if (this.finished) return this.finished;
@@ -217,7 +217,7 @@ export class Resolution {
   }
 
   /** Feeds the verdict on the AUTHORITY answering the outstanding INQUIRE. */
-  onInquireReply(nowMs: number, verdict: InquireVerdict): void {
+  onInquireReply(nowMs: number, verdict: InquireVerdict<P>): void {
     const out = this.outstanding;
     if (out?.kind !== 'inquire' || this.finished) return;
     this.outstanding = undefined;
@@ -250,7 +250,7 @@ export class Resolution {
     }
   }
 
-  private pollOutstanding(nowMs: number, out: Outstanding): ResolutionAction {
+  private pollOutstanding(nowMs: number, out: Outstanding): ResolutionAction<P> {
     if (nowMs >= out.firstSentMs + this.limits.hopTimeoutMs) {
       this.outstanding = undefined;
       this.stats.timeouts++;
@@ -285,7 +285,7 @@ export class Resolution {
     return { type: 'wait', untilMs: Math.min(next, this.deadlineMs) };
   }
 
-  private step(nowMs: number): ResolutionAction {
+  private step(nowMs: number): ResolutionAction<P> {
     for (;;) {
       if (this.results >= this.spec.count) return this.finish(undefined);
       if (this.spec.firstMatch) {
@@ -364,7 +364,7 @@ export class Resolution {
     }
   }
 
-  private send(kind: 'lookup' | 'inquire', entry: RouteEntry, nowMs: number): ResolutionAction {
+  private send(kind: 'lookup' | 'inquire', entry: RouteEntry, nowMs: number): ResolutionAction<P> {
     const walk = this.walks[this.walks.length - 1]!;
     const endpoint = entryEndpoint(entry);
     const out: Outstanding = {
@@ -385,7 +385,7 @@ export class Resolution {
     return this.request(out, false);
   }
 
-  private request(out: Outstanding, retransmit: boolean): ResolutionAction {
+  private request(out: Outstanding, retransmit: boolean): ResolutionAction<P> {
     if (out.kind === 'inquire') {
       return { type: 'inquire', candidate: out.entry, endpoint: out.endpoint, retransmit };
     }
@@ -400,7 +400,7 @@ export class Resolution {
     };
   }
 
-  private finish(failure: ResolutionFailure | undefined): ResolutionAction {
+  private finish(failure: ResolutionFailure | undefined): ResolutionAction<P> {
     this.outstanding = undefined;
     this.finished = { type: 'done', results: this.results, failure };
     return this.finished;

@@ -7,7 +7,7 @@
  * `'<label>:pick'`, so a schedule is a pure function of the seed and the run. Each process is
  * scheduled lazily, one pending event at a time, so a long window costs no memory up front.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+import type { SansIoNode } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { SimNodeHandle } from './node-table.js';
 import type { Simulation } from './simulation.js';

@@ -11,8 +11,9 @@
  * are replaced and whose other members are the real node's (methods bound to it). A subclass
  * would tie the wrapper to one node class; a separate object would not have the node's type.
  */
-import type { Output, SansIoNode } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { Output, SansIoNode } from '../sans-io.js';
 
 /**
  * Where an interceptor queues datagrams of its own (sent before the node's next output).
@@ -42,6 +43,8 @@ export interface Interceptor {
 interface Queued {
   readonly to: Endpoint;
   readonly payload: Uint8Array;
+  /** The local endpoint the node's own transmit named; none for the interceptor's datagrams. */
+  readonly from: Endpoint | undefined;
 }
 
 /**
@@ -61,7 +64,7 @@ export function interceptNode<N extends SansIoNode<unknown>>(
   let nowMs = Number.NEGATIVE_INFINITY;
   const outbox: InterceptOutbox = {
     send: (to, payload) => {
-      queue.push({ to, payload });
+      queue.push({ to, payload, from: undefined });
     },
   };
   const handleDatagram = (
@@ -86,12 +89,14 @@ export function interceptNode<N extends SansIoNode<unknown>>(
           queue.length = 0;
           head = 0;
         }
-        return { type: 'transmit', to: q.to, payload: q.payload };
+        return q.from === undefined
+          ? { type: 'transmit', to: q.to, payload: q.payload }
+          : { type: 'transmit', to: q.to, payload: q.payload, from: q.from };
       }
       const out = inner.poll();
       if (out.type !== 'transmit' || interceptor.onTransmit === undefined) return out;
       const sent = interceptor.onTransmit(nowMs, out.to, out.payload);
-      for (const payload of sent) queue.push({ to: out.to, payload });
+      for (const payload of sent) queue.push({ to: out.to, payload, from: out.from });
     }
   };
   const bound = new Map<PropertyKey, unknown>();

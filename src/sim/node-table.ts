@@ -6,8 +6,9 @@
  * churn can pick a random live node in O(1). {@link SimNodeHandle} is the caller's view of one
  * row; it holds no state of its own beyond its index and endpoint.
  */
-import type { WallClock } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 
 /**
  * Status codes stored in {@link NodeTable.status}.
@@ -55,6 +56,11 @@ export class NodeTable {
   /** Indices of up nodes, dense, in no meaningful order. */
   liveList: Int32Array = new Int32Array(0);
   liveCount = 0;
+  /**
+   * Every endpoint of the nodes that have several (`addNode({ endpoints })`), primary first;
+   * others are absent and have only their handle's `endpoint`.
+   */
+  readonly endpoints: Map<number, readonly Endpoint[]> = new Map();
 
   /**
    * Appends an up node and returns its index.
@@ -141,6 +147,14 @@ export class SimNodeHandle<N> {
     this.table = table;
     this.index = index;
     this.endpoint = endpoint;
+  }
+
+  /**
+   * All the node's endpoints, `endpoint` first (several only when `addNode` got `endpoints`).
+   * @example sim.handle(0).endpoints.map(formatEndpoint)
+   */
+  get endpoints(): readonly Endpoint[] {
+    return this.table.endpoints.get(this.index) ?? [this.endpoint];
   }
 
   /**

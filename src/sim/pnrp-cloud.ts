@@ -5,7 +5,8 @@
  * unsecured (`0.`); resolves go by name and are measured: success, hops (distinct nodes asked to
  * route, the owner's INQUIRE apart), messages (requests incl. retransmissions + answers), and the
  * signing and Ed25519 verification work of the whole cloud per resolve (memo misses: real work).
- * The simulator hands a node one endpoint, so simulated members are in a single cloud.
+ * Members here are in a single cloud; the simulator also runs a `PnrpNode` in several clouds
+ * (`addNode({ endpoints })`, one endpoint per cloud).
  */
 import { staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { CryptoBackend } from '../keys/crypto-backend.js';

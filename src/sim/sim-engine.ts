@@ -6,8 +6,9 @@
  * bound, delivery, trace hash, drops by reason). Events are typed records, never closures,
  * except for `schedule`d functions.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
-import type { Endpoint } from '../keys/endpoint.js';
+
+import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
+import { type DrainSink, drainNode, type SansIoNode } from '../sans-io.js';
 import { type Rng, seededRng } from '../util/rng.js';
 import { EventQueue } from './event-queue.js';
 import { NetworkModel } from './network.js';
@@ -22,6 +23,8 @@ const KIND_DELIVER = 1;
 const KIND_TIMER = 2;
 /** A function given to `schedule`. */
 const KIND_CALL = 3;
+/** A delivery record holds `index + slot * SLOT_UNIT`: the node and which of its endpoints. */
+const SLOT_UNIT = 0x1_0000_0000;
 
 type AnyNode = SansIoNode<unknown>;
 
@@ -61,6 +64,9 @@ export class SimEngine<E> extends SimRoster<E> {
   private bytesDelivered = 0;
   private inFlight = 0;
   private inFlightPeak = 0;
+  /** The node being drained (see `drain`) and its index. */
+  private drainingIndex = -1;
+  private drainingNode: AnyNode | undefined;
   private readonly dropped: Record<DropReason, number> = {
     loss: 0,
     partition: 0,
@@ -118,12 +124,13 @@ export class SimEngine<E> extends SimRoster<E> {
     factory: NodeFactory<N>,
     index: number,
     incarnation: number,
-    endpoint: Endpoint,
+    endpoints: readonly Endpoint[],
   ): N {
     if (typeof factory !== 'function') throw new TypeError('node factory must be a function');
     const label = incarnation === 0 ? `node:${index}` : `node:${index}:restart:${incarnation}`;
     const node = factory({
-      endpoint,
+      endpoint: endpoints[0]!,
+      endpoints,
       rng: this.root.fork(label),
       wallClock: new NodeWallClock(this, this.table, index),
       nowMs: this.now,
@@ -166,22 +173,42 @@ export class SimEngine<E> extends SimRoster<E> {
     }
   }
 
-  /** Drains node `i` until `timeout`, routing each output; re-arms its timer. */
+  /**
+   * Drains node `i` with `drainNode` (bounded by `drainOutputsMax`), routing each output, and
+   * re-arms its timer. A listener may crash or restart the node mid-drain (`live` then stops the
+   * drain) or drain another node (`sim.call`): the node being drained is saved and restored.
+   */
   protected drain(i: number, node: AnyNode): void {
-    const t = this.table;
-    const max = this.settings.drainOutputsMax;
-    for (let n = 0; n < max; n++) {
-      // A listener may have crashed or restarted this node mid-drain: stop serving the old one.
-      if (t.nodes[i] !== node || t.status[i] !== NODE_STATUS.up) return;
-      const out = node.poll();
-      if (out.type === 'transmit') this.transmit(i, out.to, out.payload);
-      else if (out.type === 'event') this.emit(i, out.event as E);
-      else if (out.type === 'timeout') {
-        this.arm(i, out.atMs);
-        return;
-      } else throw new TypeError(`node ${i} returned an output of unknown type`);
+    const outerIndex = this.drainingIndex;
+    const outerNode = this.drainingNode;
+    this.drainingIndex = i;
+    this.drainingNode = node;
+    try {
+      const max = this.settings.drainOutputsMax;
+      const atMs = drainNode(node, this.drainSink, max, 'drainOutputsMax');
+      if (atMs !== undefined) this.arm(i, atMs);
+    } finally {
+      this.drainingIndex = outerIndex;
+      this.drainingNode = outerNode;
     }
-    throw new Error(`node ${i} yielded ${max} outputs without a timeout (drainOutputsMax)`);
+  }
+
+  /** The sink of every drain; it routes to the node being drained (one object, no allocation). */
+  private readonly drainSink: DrainSink<E> = this.makeDrainSink();
+
+  private makeDrainSink(): DrainSink<E> {
+    const engine = this;
+    return {
+      transmit: (out) => engine.transmit(engine.drainingIndex, out.to, out.payload, out.from),
+      event: (event) => engine.emit(engine.drainingIndex, event),
+      // A listener may have crashed or restarted this node mid-drain: stop serving the old one.
+      live: () =>
+        engine.table.nodes[engine.drainingIndex] === engine.drainingNode &&
+        engine.table.status[engine.drainingIndex] === NODE_STATUS.up,
+      get name() {
+        return `node ${engine.drainingIndex}`;
+      },
+    };
   }
 
   private fireTimer(i: number, generation: number): void {
@@ -217,30 +244,62 @@ export class SimEngine<E> extends SimRoster<E> {
     for (const listener of listeners) listener(handle, event, this.now);
   }
 
-  private transmit(from: number, to: Endpoint, payload: Uint8Array): void {
+  /**
+   * Sends a transmit of node `from`. A node with several endpoints sends from the one its
+   * transmit names (`out.from`; none: its first); one with a single endpoint ignores `from`, as
+   * a transport with one endpoint does. Which endpoint of sender and receiver a datagram uses
+   * travels in its queue record as `index + slot * 2^32` (slot 0 for single-endpoint nodes).
+   */
+  private transmit(from: number, to: Endpoint, payload: Uint8Array, via?: Endpoint): void {
     const t = this.table;
     this.datagramsSent++;
     this.bytesSent += payload.length;
     t.sent[from]!++;
     if (this.settings.copyPayloads) payload = payload.slice();
-    const toIndex = this.indexOf(to);
+    let fromCode = from;
+    let toCode = this.indexOf(to);
+    const toIndex = toCode;
+    if (t.endpoints.size > 0) {
+      if (via !== undefined) fromCode += this.slotOf(from, via, true) * SLOT_UNIT;
+      if (toIndex >= 0) toCode += this.slotOf(toIndex, to, false) * SLOT_UNIT;
+    }
     if (toIndex < 0) {
-      this.drop('unknown-endpoint', from, toIndex, to, payload);
+      this.drop('unknown-endpoint', fromCode, toIndex, to, payload);
     } else if (this.partitioned && t.group[from] !== t.group[toIndex]) {
-      this.drop('partition', from, toIndex, to, payload);
+      this.drop('partition', fromCode, toIndex, to, payload);
     } else {
       const fate = this.net.sample(from, toIndex);
       if (fate.lost) {
-        this.drop('loss', from, toIndex, to, payload);
+        this.drop('loss', fromCode, toIndex, to, payload);
         return;
       }
       const duplicateDelayMs = fate.duplicateDelayMs;
-      this.enqueue(from, toIndex, fate.delayMs, to, payload);
+      this.enqueue(fromCode, toCode, fate.delayMs, to, payload);
       if (duplicateDelayMs >= 0) {
         this.datagramsDuplicated++;
-        this.enqueue(from, toIndex, duplicateDelayMs, to, payload);
+        this.enqueue(fromCode, toCode, duplicateDelayMs, to, payload);
       }
     }
+  }
+
+  /**
+   * Position of `endpoint` among node `i`'s endpoints (0 for a node with one). A node that names
+   * a `from` it does not own is a bug in the node: RangeError.
+   */
+  private slotOf(i: number, endpoint: Endpoint, sending: boolean): number {
+    const endpoints = this.table.endpoints.get(i);
+    if (endpoints === undefined) return 0;
+    for (let k = 0; k < endpoints.length; k++)
+      if (endpointsEqual(endpoints[k]!, endpoint)) return k;
+    if (sending) throw new RangeError(`node ${i} sent from an endpoint it does not own`);
+    return 0;
+  }
+
+  /** Node `code % 2^32`'s endpoint number `floor(code / 2^32)`. */
+  private endpointAt(code: number): Endpoint {
+    const i = code >>> 0;
+    if (i === code) return this.handles[i]!.endpoint;
+    return this.table.endpoints.get(i)![(code - i) / SLOT_UNIT]!;
   }
 
   private enqueue(
@@ -251,22 +310,24 @@ export class SimEngine<E> extends SimRoster<E> {
     payload: Uint8Array,
   ): void {
     if (this.inFlight >= this.settings.inFlightMax) {
-      this.drop('in-flight-max', from, to, ep, payload);
+      this.drop('in-flight-max', from, to >>> 0, ep, payload);
       return;
     }
     if (++this.inFlight > this.inFlightPeak) this.inFlightPeak = this.inFlight;
     this.queue.push(this.now + delayMs, KIND_DELIVER, to, from, payload);
   }
 
-  private deliver(to: number, from: number, payload: Uint8Array): void {
+  private deliver(toCode: number, fromCode: number, payload: Uint8Array): void {
     this.inFlight--;
     const t = this.table;
+    const to = toCode >>> 0;
+    const from = fromCode >>> 0;
     if (t.status[to] !== NODE_STATUS.up) {
-      this.drop('node-down', from, to, this.handles[to]!.endpoint, payload);
+      this.drop('node-down', fromCode, to, this.endpointAt(toCode), payload);
       return;
     }
     if (this.partitioned && t.group[from] !== t.group[to]) {
-      this.drop('partition', from, to, this.handles[to]!.endpoint, payload);
+      this.drop('partition', fromCode, to, this.endpointAt(toCode), payload);
       return;
     }
     this.datagramsDelivered++;
@@ -276,12 +337,17 @@ export class SimEngine<E> extends SimRoster<E> {
     h.f64(this.now);
     h.u32(from);
     h.u32(to);
+    if (fromCode !== from || toCode !== to) {
+      // Only nodes with several endpoints: which ones were used (single-endpoint runs hash as before).
+      h.u32((fromCode - from) / SLOT_UNIT);
+      h.u32((toCode - to) / SLOT_UNIT);
+    }
     h.u32(payload.length);
     h.bytes(payload);
-    const fromEndpoint = this.handles[from]!.endpoint;
+    const fromEndpoint = this.endpointAt(fromCode);
+    const toEndpoint = this.endpointAt(toCode);
     const trace = this.settings.trace;
     if (trace !== undefined) {
-      const toEndpoint = this.handles[to]!.endpoint;
       trace({
         type: 'deliver',
         nowMs: this.now,
@@ -292,14 +358,15 @@ export class SimEngine<E> extends SimRoster<E> {
         payload,
       });
     }
-    const node = t.nodes[to] as AnyNode;
-    node.handleDatagram(this.now, fromEndpoint, payload);
+    const node = t.nodes[to] as SansIoNode<E>;
+    node.handleDatagram(this.now, fromEndpoint, payload, toEndpoint);
     this.drain(to, node);
   }
 
+  /** Counts a dropped datagram; `fromCode` is the sender's index and endpoint slot. */
   private drop(
     reason: DropReason,
-    from: number,
+    fromCode: number,
     to: number,
     ep: Endpoint,
     payload: Uint8Array,
@@ -307,14 +374,13 @@ export class SimEngine<E> extends SimRoster<E> {
     this.dropped[reason]++;
     const trace = this.settings.trace;
     if (trace === undefined) return;
-    const fromEndpoint = this.handles[from]!.endpoint;
     trace({
       type: 'drop',
       reason,
       nowMs: this.now,
-      fromIndex: from,
+      fromIndex: fromCode >>> 0,
       toIndex: to,
-      from: fromEndpoint,
+      from: this.endpointAt(fromCode),
       to: ep,
       payload,
     });

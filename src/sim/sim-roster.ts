@@ -2,11 +2,12 @@
  * @module sim/sim-roster
  * The membership half of the simulator, the base class of `Simulation`: which nodes exist,
  * their endpoints (synthetic `2001:db8::<index + 1>` port 3540, decoded without a map; only
- * caller-chosen endpoints live in a `Map` keyed by `endpointKey`), which are alive, partition
- * groups and wall-clock skew. Event processing lives in `simulation.ts`.
+ * caller-chosen endpoints live in a `Map` keyed by `endpointKey`; a node may have several, e.g.
+ * a `PnrpNode` in several clouds), which are alive, partition groups and wall-clock skew. Event processing lives in `simulation.ts`.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+
 import { assertEndpoint, type Endpoint, endpointKey } from '../keys/endpoint.js';
+import type { SansIoNode } from '../sans-io.js';
 import { type NodeTable, SimNodeHandle } from './node-table.js';
 import { isSimAddress, SIM_PORT, simEndpointIndex, writeSimAddress } from './sim-endpoints.js';
 import type { AddNodeOptions } from './types.js';
@@ -18,6 +19,8 @@ const ADDRESSES_PER_BUFFER = 1024;
 interface Reservation {
   readonly index: number;
   readonly endpoint: Endpoint;
+  /** Every caller-chosen endpoint (`endpoint` first); undefined for a synthetic endpoint. */
+  readonly custom: readonly Endpoint[] | undefined;
   readonly skewMs: number;
 }
 
@@ -142,19 +145,36 @@ export class SimRoster<E> {
     if (index >= this.nodesMax) throw new RangeError(`nodesMax (${this.nodesMax}) reached`);
     const skewMs = options.wallClockSkewMs ?? 0;
     if (!Number.isFinite(skewMs)) throw new RangeError(`wallClockSkewMs must be finite`);
-    const custom = options.endpoint;
-    if (custom === undefined) return { index, endpoint: this.syntheticEndpoint(index), skewMs };
-    assertEndpoint(custom, 'addNode endpoint');
-    if (custom.port === SIM_PORT && isSimAddress(custom.address)) {
-      throw new RangeError(
-        'addNode endpoint: 2001:db8::/96 port 3540 is reserved for the simulator',
-      );
+    if (options.endpoint !== undefined && options.endpoints !== undefined) {
+      throw new TypeError('addNode takes endpoint or endpoints, not both');
     }
-    if (this.customEndpoints.has(endpointKey(custom))) {
-      throw new RangeError('addNode endpoint is already used by another node');
+    let custom: readonly Endpoint[] | undefined;
+    if (options.endpoint !== undefined) custom = [options.endpoint];
+    else if (options.endpoints !== undefined) {
+      if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
+        throw new RangeError('addNode endpoints must be a non-empty array');
+      }
+      custom = options.endpoints;
     }
-    const endpoint = { address: custom.address.slice(), port: custom.port };
-    return { index, endpoint, skewMs };
+    if (custom === undefined) {
+      return { index, endpoint: this.syntheticEndpoint(index), custom, skewMs };
+    }
+    const keys = new Set<string>();
+    const copies = custom.map((ep, k) => {
+      assertEndpoint(ep, `addNode endpoint ${k}`);
+      if (ep.port === SIM_PORT && isSimAddress(ep.address)) {
+        throw new RangeError(
+          'addNode endpoint: 2001:db8::/96 port 3540 is reserved for the simulator',
+        );
+      }
+      const key = endpointKey(ep);
+      if (this.customEndpoints.has(key) || keys.has(key)) {
+        throw new RangeError('addNode endpoint is already used by another node');
+      }
+      keys.add(key);
+      return { address: ep.address.slice(), port: ep.port };
+    });
+    return { index, endpoint: copies[0]!, custom: copies, skewMs };
   }
 
   /** `simEndpoint(index)`, with the address packed into a shared buffer (saves ~130 B/node). */
@@ -169,17 +189,27 @@ export class SimRoster<E> {
     return { address, port: SIM_PORT };
   }
 
-  /** Records a built node under its reserved index. */
+  /**
+   * Records a built node under its reserved index, with its caller-chosen endpoints (all of
+   * them route to it; a node with several also gets them in `table.endpoints`).
+   */
   protected commit(
     handle: SimNodeHandle<unknown>,
     node: unknown,
-    custom: boolean,
+    custom: readonly Endpoint[] | undefined,
     skewMs: number,
   ): void {
-    const i = this.table.add(node, custom);
+    const i = this.table.add(node, custom !== undefined);
     this.table.skewMs[i] = skewMs;
     this.handles.push(handle as SimNodeHandle<SansIoNode<E>>);
-    if (custom) this.customEndpoints.set(endpointKey(handle.endpoint), i);
+    if (custom === undefined) return;
+    for (const ep of custom) this.customEndpoints.set(endpointKey(ep), i);
+    if (custom.length > 1) this.table.endpoints.set(i, custom);
+  }
+
+  /** All endpoints of node `i`, its primary endpoint first. */
+  protected endpointsOf(i: number): readonly Endpoint[] {
+    return this.table.endpoints.get(i) ?? [this.handles[i]!.endpoint];
   }
 
   /** Index of a handle of this simulation; `TypeError` for a foreign handle. */

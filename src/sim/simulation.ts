@@ -15,7 +15,7 @@
  * same script give the same hash. This file is the public surface; the event loop and datagram
  * path are in `sim-engine.ts`, membership and partitions in `sim-roster.ts`.
  */
-import type { SansIoNode } from '../drt/sans-io.js';
+import type { SansIoNode } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions, NetworkSettings } from './network.js';
 import { NODE_STATUS, SimNodeHandle } from './node-table.js';
@@ -131,10 +131,10 @@ export class Simulation<E = unknown> extends SimEngine<E> {
     factory: NodeFactory<N>,
     options: AddNodeOptions = {},
   ): SimNodeHandle<N> {
-    const { index, endpoint, skewMs } = this.reserve(options);
+    const { index, endpoint, custom, skewMs } = this.reserve(options);
     const handle = new SimNodeHandle<N>(this.table, index, endpoint);
-    const node = this.build(factory, index, 0, endpoint);
-    this.commit(handle, node, options.endpoint !== undefined, skewMs);
+    const node = this.build(factory, index, 0, custom ?? [endpoint]);
+    this.commit(handle, node, custom, skewMs);
     this.drain(index, node);
     return handle;
   }
@@ -195,7 +195,7 @@ export class Simulation<E = unknown> extends SimEngine<E> {
     const i = this.own(handle);
     const t = this.table;
     if (t.status[i] === NODE_STATUS.removed) throw new Error(`sim.restart: node ${i} was removed`);
-    const node = this.build(factory, i, t.incarnation[i]! + 1, handle.endpoint);
+    const node = this.build(factory, i, t.incarnation[i]! + 1, this.endpointsOf(i));
     if (t.status[i] === NODE_STATUS.up) t.markDown(i, NODE_STATUS.crashed);
     t.incarnation[i]!++;
     t.nodes[i] = node;

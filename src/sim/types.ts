@@ -3,8 +3,9 @@
  * Shapes shared by the simulator's files: options, the context handed to a node factory, stop
  * conditions and results of a run, statistics and trace records. No code lives here.
  */
-import type { WallClock } from '../drt/sans-io.js';
+
 import type { Endpoint } from '../keys/endpoint.js';
+import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions } from './network.js';
 
@@ -88,6 +89,12 @@ export interface SimulationOptions {
 export interface SimNodeContext {
   /** The node's endpoint (synthetic unless given to `addNode`). Do not mutate. */
   readonly endpoint: Endpoint;
+  /**
+   * All the node's endpoints, `endpoint` first: several when `addNode` got `endpoints` (a node in
+   * several clouds). Datagrams to any of them reach the node with that one as `localEndpoint`;
+   * a transmit's `from` picks the one it leaves from. Do not mutate.
+   */
+  readonly endpoints: readonly Endpoint[];
   /** The node's own stream: `fork('node:<index>')`; `'node:<index>:restart:<n>'` after restarts. */
   readonly rng: Rng;
   /** Wall clock: start + virtual time + this node's skew. */
@@ -116,6 +123,13 @@ export interface AddNodeOptions {
    * @default the synthetic endpoint `[2001:db8::<index + 1>]:3540`
    */
   readonly endpoint?: Endpoint;
+  /**
+   * Several caller-chosen endpoints for one node (e.g. a `PnrpNode` in several clouds), each
+   * unique and outside `2001:db8::/96` port 3540; the first is the handle's `endpoint`. Not
+   * together with `endpoint`.
+   * @default one endpoint (`endpoint`)
+   */
+  readonly endpoints?: readonly Endpoint[];
   /** Offset added to this node's wall clock. @default 0 */
   readonly wallClockSkewMs?: number;
 }

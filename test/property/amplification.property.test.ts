@@ -14,7 +14,6 @@ import type { NodeEvent } from '../../src/drt/events.js';
 import { withMembership } from '../../src/drt/membership.js';
 import { DrtNode } from '../../src/drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../../src/drt/options.js';
-import type { Output } from '../../src/drt/sans-io.js';
 import {
   type MembershipSecurity,
   nullSecurityProvider,
@@ -23,6 +22,7 @@ import {
 import { nobleCrypto } from '../../src/keys/crypto-backend.js';
 import { type Endpoint, endpointsEqual, parseEndpoint } from '../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../src/keys/key256.js';
+import type { Output } from '../../src/sans-io.js';
 import { seededRng } from '../../src/util/rng.js';
 import { encodeDatagrams, type Message, type RouteEntry } from '../../src/wire/index.js';
 import type { InquireMessage, LookupMessage, RequestMessage } from '../../src/wire/types.js';

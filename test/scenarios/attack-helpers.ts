@@ -3,9 +3,9 @@
  * attacker at its own address) and the spoofed route entries they carry.
  */
 import type { NodeEvent } from '../../src/drt/events.js';
-import type { Output, SansIoNode } from '../../src/drt/sans-io.js';
 import { nullSecurityProvider } from '../../src/drt/security-provider.js';
 import { type Endpoint, parseEndpoint } from '../../src/keys/endpoint.js';
+import type { Output, SansIoNode } from '../../src/sans-io.js';
 import { decodeMessage, encodeDatagrams } from '../../src/wire/index.js';
 import type { Message, RouteEntry } from '../../src/wire/types.js';
 

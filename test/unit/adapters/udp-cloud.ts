@@ -15,7 +15,8 @@ import type { DrtNodeOptions } from '../../../src/drt/options.js';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import type { Key } from '../../../src/keys/key256.js';
 import type { SearchOptions } from '../../../src/resolve/search-spec.js';
-import { type RunningNode, realTimers, runNode } from '../../../src/transport-adapter.js';
+import { realTimers } from '../../../src/runtime.js';
+import { type RunningNode, runNode } from '../../../src/transport-adapter.js';
 import type { Rng } from '../../../src/util/rng.js';
 
 /** One node of the cloud. */

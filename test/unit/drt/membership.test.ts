@@ -15,7 +15,6 @@ import {
 } from '../../../src/drt/membership.js';
 import { DrtNode } from '../../../src/drt/node.js';
 import { DEFAULT_WALL_CLOCK_MS } from '../../../src/drt/options.js';
-import type { Output } from '../../../src/drt/sans-io.js';
 import {
   type MembershipSecurity,
   nullSecurityProvider,
@@ -24,6 +23,7 @@ import {
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
 import { parseEndpoint } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
+import type { Output } from '../../../src/sans-io.js';
 import { ByteWriter } from '../../../src/util/byte-writer.js';
 import { equalBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { staticBootstrap } from '../../../src/drt/bootstrap-provider.js';
 import type { NodeEvent } from '../../../src/drt/events.js';
 import { DrtNode } from '../../../src/drt/node.js';
-import type { Output } from '../../../src/drt/sans-io.js';
 import { nullSecurityProvider } from '../../../src/drt/security-provider.js';
 import { type Endpoint, parseEndpoint } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
+import type { Output } from '../../../src/sans-io.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { decodeMessage, encodeMessage } from '../../../src/wire/index.js';
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { createIdentity } from '../../../src/keys/identity.js';
 import { addToKey } from '../../../src/keys/key256.js';
+import { createMemoryNetwork, type MemoryNetwork } from '../../../src/memory-network.js';
 import { createPeer, type Peer, PnrpError, peerNameBootstrap } from '../../../src/peer.js';
 import {
   cacheSnapshotBootstrap,
@@ -15,11 +16,7 @@ import {
   encodeCacheSnapshot,
 } from '../../../src/pnrp/cache-snapshot.js';
 import type { CloudDrtOptions } from '../../../src/pnrp/types.js';
-import {
-  createMemoryNetwork,
-  type DatagramTransport,
-  type MemoryNetwork,
-} from '../../../src/transport-adapter.js';
+import type { DatagramTransport } from '../../../src/transport-adapter.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { ManualTimers } from '../transport/manual-timers.js';
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Endpoint, formatEndpoint } from '../../../src/keys/endpoint.js';
+import { createMemoryNetwork } from '../../../src/memory-network.js';
 import { createPeer, type Peer, peerNameBootstrap } from '../../../src/peer.js';
-import { createMemoryNetwork } from '../../../src/transport-adapter.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { ManualTimers } from '../transport/manual-timers.js';
 

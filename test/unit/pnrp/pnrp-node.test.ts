@@ -5,8 +5,9 @@ import { type Endpoint, endpointKey, parseEndpoint } from '../../../src/keys/end
 import { createIdentity } from '../../../src/keys/identity.js';
 import { p2pIdOf } from '../../../src/keys/ids.js';
 import { cpaSecurityProvider } from '../../../src/pnrp/cpa-security-provider.js';
-import { PnrpNode, type PnrpTransmit } from '../../../src/pnrp/pnrp-node.js';
+import { PnrpNode } from '../../../src/pnrp/pnrp-node.js';
 import type { PnrpEvent } from '../../../src/pnrp/types.js';
+import type { Transmit } from '../../../src/sans-io.js';
 import { concatBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 
@@ -37,7 +38,7 @@ function pair() {
   for (const e of [a.g, a.l]) owner.set(endpointKey(e), nodes[0]);
   for (const e of [b.g, b.l]) owner.set(endpointKey(e), nodes[1]);
   const events: PnrpEvent[] = [];
-  const transmits: PnrpTransmit[] = [];
+  const transmits: Transmit[] = [];
   let now = 0;
   const pump = (untilMs: number) => {
     const queue: { at: number; to: Endpoint; from: Endpoint; payload: Uint8Array }[] = [];
@@ -46,9 +47,8 @@ function pair() {
         for (let o = n.poll(); o.type !== 'timeout'; o = n.poll()) {
           if (o.type === 'event') events.push(o.event);
           else {
-            const t = o as PnrpTransmit;
-            transmits.push(t);
-            queue.push({ at: now + 5, to: t.to, from: t.from, payload: t.payload });
+            transmits.push(o);
+            queue.push({ at: now + 5, to: o.to, from: o.from!, payload: o.payload });
           }
         }
       }
@@ -69,12 +69,12 @@ function pair() {
       } else for (const n of nodes) n.handleTimeout(now);
     }
   };
-  return { nodes, events, transmits, pump, now: () => now };
+  return { nodes, events, transmits, owner, pump, now: () => now };
 }
 
 describe('PnrpNode', () => {
   it('keeps clouds apart: a name registered in one cloud resolves there only', () => {
-    const { nodes, events, transmits, pump, now } = pair();
+    const { nodes, events, transmits, owner, pump, now } = pair();
     nodes[0].start(0);
     nodes[1].start(0);
     nodes[0].register(0, { peerName: '0.g0' });
@@ -86,11 +86,9 @@ describe('PnrpNode', () => {
     });
     pump(20_000);
     for (const t of transmits) {
-      // Every transmit leaves from an endpoint of the cloud it names.
-      expect(t.cloud === 'Global_' ? t.from.port : t.from.port).toBe(
-        t.cloud === 'Global_' ? 3540 : 3541,
-      );
-      expect(t.to.port).toBe(t.from.port);
+      // Every transmit names the node endpoint it leaves from, in the cloud of its destination.
+      expect(t.from && owner.has(endpointKey(t.from))).toBe(true);
+      expect(t.to.port).toBe(t.from!.port);
     }
     const inLink = nodes[1].resolve(now(), `${alice.authority}.link`, { cloud: 'LinkLocal_x' });
     const inGlobal = nodes[1].resolve(now(), `${alice.authority}.link`, { cloud: 'Global_' });
@@ -261,7 +259,7 @@ describe('PnrpNode extended payload on the wire', () => {
     const inquireFlags = () =>
       transmits
         .splice(0)
-        .filter((t) => t.cloud === 'Global_')
+        .filter((t) => t.from?.port === 3540)
         .map((t) => decodeMessage(t.payload))
         .flatMap((d) =>
           d.ok && d.value.type === 'inquire' ? [d.value.flags.wantExtendedPayload] : [],

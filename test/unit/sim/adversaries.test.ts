@@ -4,9 +4,9 @@
  * the cloud-level effect is in test/scenarios/attack-*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Output, SansIoNode } from '../../../src/drt/sans-io.js';
 import { type Endpoint, endpointKey } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
+import type { Output, SansIoNode } from '../../../src/sans-io.js';
 import {
   type AttackKind,
   Colluders,

@@ -3,8 +3,9 @@
  * PING datagram (first byte 1) with a PONG (first byte 2) carrying the same bytes, keeps any
  * number of labelled deadlines behind the single `timeout` output, and records every call.
  */
-import type { Output, SansIoNode } from '../../../src/drt/sans-io.js';
+
 import type { Endpoint } from '../../../src/keys/endpoint.js';
+import type { Output, SansIoNode } from '../../../src/sans-io.js';
 import type { SimNodeContext } from '../../../src/sim/index.js';
 
 export const PING = 1;

@@ -9,11 +9,11 @@ import { staticBootstrap } from '../../../src/drt/bootstrap-provider.js';
 import type { NodeEvent, SearchResult } from '../../../src/drt/events.js';
 import { DrtNode } from '../../../src/drt/node.js';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
+import { createMemoryNetwork } from '../../../src/memory-network.js';
+import { realTimers } from '../../../src/runtime.js';
 import {
-  createMemoryNetwork,
   type DatagramTransport,
   type RunningNode,
-  realTimers,
   runNode,
   type Timers,
 } from '../../../src/transport-adapter.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemRng } from '../../../src/adapters/system-rng.js';
+import { systemRng } from '../../../src/runtime.js';
 import { seededRng } from '../../../src/util/rng.js';
 
 describe('seededRng()', () => {
