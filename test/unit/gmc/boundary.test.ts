@@ -19,7 +19,9 @@ function filesUnder(dir: string): string[] {
 
 /** Static (`from`, side-effect) and dynamic (`import()`) specifiers of one source file. */
 function importsOf(path: string): string[] {
-  const code = readFileSync(path, 'utf8');
+  const code = readFileSync(path, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const patterns = [
     /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g,
     /^\s*import\s+['"]([^'"]+)['"]/gm,
