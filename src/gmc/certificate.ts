@@ -5,6 +5,8 @@
  * and issuer names, validity in ms and the PNRP extensions. Parsing goes through @peculiar/x509
  * and never throws: hostile bytes give `{ ok: false }`.
  */
+
+import type { X509Certificate } from '@peculiar/x509';
 import { decodeWith, fail } from '../util/byte-reader.js';
 import type { Result } from '../util/result.js';
 import { GMC_OID } from './constants.js';
@@ -62,7 +64,7 @@ export function describeCertificate(der: Uint8Array): Result<{ readonly facts: C
     if (!(der instanceof Uint8Array)) fail('malformed', 'certificate is not bytes');
     if (der.length > CERTIFICATE_BYTES_MAX) fail('malformed', `certificate of ${der.length} bytes`);
     const { tbs, signature } = certificateParts(der);
-    let cert: x509.X509Certificate;
+    let cert: X509Certificate;
     try {
       cert = new x509.X509Certificate(new Uint8Array(der));
     } catch (e) {

@@ -25,7 +25,7 @@
  * {@link CertificateCache} remembers verified certificates (bounded, per backend, see its module).
  */
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
-import { equalBytes } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import {
   CERTIFICATE_BYTES_MAX,
   type CertificateFacts,
@@ -171,12 +171,6 @@ function checkValidity(
   return undefined;
 }
 
-function hexKey(key: Uint8Array): string {
-  let s = '';
-  for (const b of key) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
 /** A parsed certificate, from the cache or freshly read (not stored until it verifies). */
 interface Read {
   readonly key: string | undefined;
@@ -192,7 +186,7 @@ function read(der: Uint8Array, crypto: CryptoBackend, cache: CertificateCache | 
   chainParseStats.certificates++;
   const r = describeCertificate(der);
   if (!r.ok) return { key, entry: undefined, failure: `${r.error.code}: ${r.error.detail}` };
-  const id = hexKey(hash);
+  const id = toHex(hash);
   return {
     key,
     entry: { facts: r.value.facts, id, verifiedBy: new Set(), pinned: false },
@@ -209,7 +203,7 @@ function signedBy(
   pinned: boolean,
 ): boolean {
   const entry = read.entry!;
-  const issuer = hexKey(issuerKey);
+  const issuer = toHex(issuerKey);
   const good =
     entry.verifiedBy.has(issuer) ||
     crypto.ed25519Verify(entry.facts.signature, entry.facts.tbs, issuerKey);
@@ -310,7 +304,7 @@ export function validateChain(
       const bad = checkRoot(r, expect, crypto, pinned);
       if (bad) return bad;
       root = c;
-      rootAuthority = hexKey(crypto.sha1(c.publicKey));
+      rootAuthority = toHex(crypto.sha1(c.publicKey));
       classifiers = c.extensions.classifiers;
     } else {
       if (!equalBytes(c.issuerDer, previous!.subjectDer)) {
@@ -389,5 +383,5 @@ export function validateChain(
  * @example createRevocation({ ..., certificateId: certificateIdOf(chain.at(-1)!) })
  */
 export function certificateIdOf(der: Uint8Array, crypto: CryptoBackend = nobleCrypto): string {
-  return hexKey(crypto.sha256(der));
+  return toHex(crypto.sha256(der));
 }

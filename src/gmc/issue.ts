@@ -8,6 +8,8 @@
  * WebCrypto (`crypto.subtle`, Ed25519), so issuance is async; the wall clock is a parameter.
  * Local misuse (a role or classifier the issuer may not delegate) throws `RangeError`.
  */
+
+import type { Extension } from '@peculiar/x509';
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { nobleCrypto } from '../keys/crypto-backend.js';
 import { authorityOf, createIdentity, type Identity } from '../keys/identity.js';
@@ -109,7 +111,7 @@ function msBytes(ms: number): Uint8Array {
   return out;
 }
 
-function toExtensions(raw: readonly RawExtension[]): x509.Extension[] {
+function toExtensions(raw: readonly RawExtension[]): Extension[] {
   return raw.map((e) => new x509.Extension(e.oid, e.critical, new Uint8Array(e.value)));
 }
 

@@ -1,63 +1,43 @@
 /**
  * @module util/bytes
  * Small byte helpers shared by every layer: hex conversion, concatenation, comparison, UTF-8 and
- * UTF-16 conversion. Hex parsing is for local input and throws (`TypeError`/`RangeError`).
+ * UTF-16 conversion. Hex, concatenation and UTF-8 encoding are @noble/hashes' maintained helpers
+ * (already a dependency of the core), kept under these names so callers need not change. Hex
+ * parsing is for local input and throws (`TypeError`/`RangeError`); UTF-8 decoding is for remote
+ * input and returns `undefined` instead of throwing.
  */
-
-const HEX = '0123456789abcdef';
+import {
+  bytesToHex,
+  hexToBytes,
+  concatBytes as nobleConcatBytes,
+  utf8ToBytes,
+} from '@noble/hashes/utils.js';
 
 /**
- * Lowercase hex of some bytes.
+ * Lowercase hex of some bytes (@noble/hashes' `bytesToHex`). Throws `TypeError` for a value that
+ * is not a Uint8Array.
  * @example toHex(new Uint8Array([1, 255])) // '01ff'
  */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    out += HEX[b >> 4]! + HEX[b & 15]!;
-  }
-  return out;
+  return bytesToHex(bytes);
 }
 
 /**
- * Bytes of a hex string (either case). Throws `TypeError` for a non-string and `RangeError` for
- * an odd length or a non-hex digit.
+ * Bytes of a hex string (either case; @noble/hashes' `hexToBytes`). Throws `TypeError` for a
+ * non-string and `RangeError` for an odd length or a non-hex digit. For local input: decoders of
+ * remote bytes check the digits first (or return a result) and never call it on unchecked text.
  * @example fromHex('01ff') // Uint8Array [1, 255]
  */
 export function fromHex(hex: string): Uint8Array {
-  if (typeof hex !== 'string') throw new TypeError('fromHex: expected a string');
-  if (hex.length % 2 !== 0) throw new RangeError(`fromHex: odd length ${hex.length}`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = hexDigit(hex.charCodeAt(2 * i));
-    const lo = hexDigit(hex.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) throw new RangeError(`fromHex: bad hex digit near offset ${2 * i}`);
-    out[i] = (hi << 4) | lo;
-  }
-  return out;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+  return hexToBytes(hex);
 }
 
 /**
- * Concatenates byte arrays into a new array.
+ * Concatenates byte arrays into a new array (@noble/hashes' `concatBytes`).
  * @example concatBytes(new Uint8Array([1]), new Uint8Array([2])) // [1, 2]
  */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return nobleConcatBytes(...parts);
 }
 
 /**
@@ -83,15 +63,14 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * UTF-8 bytes of a string.
+ * UTF-8 bytes of a string (@noble/hashes' `utf8ToBytes`; `TypeError` for a non-string).
  * @example utf8Encode('PNRP') // [0x50, 0x4e, 0x52, 0x50]
  */
 export function utf8Encode(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
+  return utf8ToBytes(text);
 }
 
 /**
