@@ -20,7 +20,6 @@
  * Errors of a transport's `send` never reach the core: they are counted in
  * {@link RunningNodeStats.sendErrors}.
  */
-
 import type { Endpoint } from './keys/endpoint.js';
 import { realTimers } from './runtime.js';
 import { type DrainSink, drainNode, type SansIoNode } from './sans-io.js';

@@ -4,7 +4,7 @@
  * {@link Rng}. {@link seededRng} is a deterministic xoshiro128** generator whose `fork(label)`
  * derives an independent stream from the seed and the label alone, so forking one stream per
  * simulated node never perturbs any other stream. The CSPRNG-backed default for real use is
- * `systemRng()` in `adapters/system-rng.ts` (the adapter layer may touch platform randomness).
+ * `systemRng()` in `runtime.ts` (the adapter layer may touch platform randomness).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Encode } from './bytes.js';
