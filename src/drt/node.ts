@@ -172,7 +172,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     return this.statusValue;
   }
 
-  /** The routing cache (read it; do not modify it). */
+  /**
+   * The routing cache (read it; do not modify it).
+   * @internal Tests and tools of this repository read it; not part of the package's API.
+   */
   get cache(): RouteCache {
     return this.routeCache;
   }
