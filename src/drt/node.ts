@@ -24,6 +24,7 @@ import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { equalBytes, toHex } from '../util/bytes.js';
+import { readable } from '../util/readable.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
 import { AddressProofs } from './address-proof.js';
@@ -456,6 +457,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   }
 
   private emit(event: NodeEvent): void {
+    if (event.type === 'search-result') readable(event.result);
     this.outputs.push({ type: 'event', event });
   }
 

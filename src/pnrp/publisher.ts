@@ -12,6 +12,7 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Identity } from '../keys/identity.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import { equalBytes } from '../util/bytes.js';
+import { readable } from '../util/readable.js';
 import type { Rng } from '../util/rng.js';
 import type { Cloud } from './cloud.js';
 import type { CpaRegistration } from './cpa-security-provider.js';
@@ -149,11 +150,11 @@ export class Publisher {
 
 function describe(local: LocalRegistration): Registration {
   const name = parsePeerName(local.options.peerName);
-  return {
+  return readable({
     id: local.id,
     peerName: name.text,
     cloud: local.cloud.name,
     pnrpId: local.pnrpId.slice(),
     secured: name.secured,
-  };
+  });
 }

@@ -19,6 +19,7 @@ import type { Endpoint } from '../keys/endpoint.js';
  * @example out.send(from, encodeMessage(reply))
  */
 export interface InterceptOutbox {
+  /** Sends `payload` to `to` as if the intercepted node had sent it. */
   send(to: Endpoint, payload: Uint8Array): void;
 }
 
