@@ -8,7 +8,7 @@
  * loop with its real-world defaults, security and bootstrap providers, and Certified Peer
  * Addresses. Internals stay importable from their own modules inside the repository only;
  * `test/unit/api/public-exports.test.ts` holds this list to a committed snapshot.
- * @packageDocumentation
+ * @module pnrp
  */
 
 export { systemWallClock } from './adapters/system-clock.js';

@@ -1,7 +1,7 @@
 /**
- * @module peer
  * The async facade (DESIGN.md §1): `createPeer` over `runNode()`, with Promises, AbortSignals,
  * async iterables and one error type, plus the peer-name bootstrap provider. Re-exports only.
+ * @module peer
  */
 export { combineTransports } from './peer/combine-transports.js';
 export { createPeer } from './peer/create-peer.js';

@@ -1,7 +1,8 @@
 /**
- * @module cache
  * The multi-level route cache with exact leaf sets ([MS-PNRP] §3.2.1.1): a pure data structure.
- * The node uses {@link RouteCache}; the helpers below it are exported for tests and tools.
+ * The node uses {@link RouteCache}; its options and result types come with it. Explicit named
+ * re-exports; internals (ring arithmetic, gap precision) stay in their modules.
+ * @module cache
  */
 export {
   type CacheAddResult,

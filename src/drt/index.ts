@@ -1,3 +1,9 @@
+/**
+ * The DRT layer ([MC-DRT]): the sans-I/O `DrtNode`, its options, events, counters, and the
+ * security and bootstrap provider interfaces. Explicit named re-exports for the rest of the
+ * repository; the package's API is `src/index.ts`.
+ * @module drt
+ */
 export { type BootstrapProvider, staticBootstrap } from './bootstrap-provider.js';
 export type { LocalRegistration } from './core.js';
 export type { DrtStatus, MatchType, NodeEvent, SearchFailure, SearchResult } from './events.js';

@@ -1,3 +1,9 @@
+/**
+ * `pnrp/gmc`: group membership certificates, invitations, mutual authentication and the
+ * derived-key security provider of [MS-PPGRH]/[MS-PPSEC] peer groups. This entry loads the X.509
+ * code; the core (`pnrp`) never does. Explicit named re-exports only.
+ * @module pnrp/gmc
+ */
 export {
   type AuthenticatedPeer,
   type AuthOutput,

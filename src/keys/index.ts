@@ -1,3 +1,8 @@
+/**
+ * Keys on the 256-bit ring, peer names, PNRP IDs, identities, endpoints and the crypto backend.
+ * Explicit named re-exports for the rest of the repository; the package's API is `src/index.ts`.
+ * @module keys
+ */
 export {
   type CryptoBackend,
   type MemoizedCryptoBackend,

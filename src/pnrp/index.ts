@@ -1,7 +1,7 @@
 /**
- * @module pnrp
  * PNRP on the DRT: peer names, clouds, CPA security, resolve criteria, traceroute format, host
  * names. Re-exports only.
+ * @module pnrp
  */
 export type { AuthorityDelegation, AuthorityVerifier } from '../cpa/verify.js';
 export {

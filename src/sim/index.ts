@@ -1,6 +1,6 @@
 /**
- * @module sim
  * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
+ * @module pnrp/sim
  */
 export {
   type AdversaryOptions,

@@ -1,7 +1,7 @@
 /**
- * @module wire
  * The MS-PNRP / MC-DRT message codec: model, encoders, decoder, AUTHORITY fragmentation and
  * reassembly. Re-exports only.
+ * @module wire
  */
 export { decodeMessage, encodeDatagrams, encodeMessage } from './codec.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './errors.js';

@@ -1,6 +1,7 @@
 /**
  * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`
  * and a {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
+ * @module pnrp/node
  */
 export {
   createNodeCrypto,

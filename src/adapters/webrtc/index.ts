@@ -1,7 +1,7 @@
 /**
- * @module adapters/webrtc
  * `pnrp/webrtc`: a {@link createWebRtcTransport | DatagramTransport over RTCDataChannels} for
  * browsers, and the mapping of peer ids to synthetic endpoints. Re-exports only; no `node:`.
+ * @module pnrp/webrtc
  */
 export {
   PEER_ID_LENGTH_MAX,
