@@ -137,6 +137,7 @@ export {
   type DrainSink,
   drainNode,
   type Output,
+  OutputQueue,
   type SansIoNode,
   type Transmit,
   type WallClock,

@@ -58,6 +58,7 @@ export class OutputQueue<E> {
   private readonly items: Output<E>[] = [];
   private head = 0;
 
+  /** Queues one output behind the others. */
   push(output: Output<E>): void {
     this.items.push(output);
   }
