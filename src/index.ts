@@ -3,17 +3,15 @@
  * TypeScript. This entry is the sans-I/O core; it imports nothing from `node:` and never pulls in
  * X.509 code. See README.md for the run loop and the determinism contract.
  *
- * The list below is the curated public API, grouped by what a user does with it: the async
- * facade (`createPeer`), names and endpoints, the sans-I/O nodes and their contract, the run
- * loop with its real-world defaults, security and bootstrap providers, and Certified Peer
- * Addresses. Internals stay importable from their own modules inside the repository only;
- * `test/unit/api/public-exports.test.ts` holds this list to a committed snapshot.
+ * The list below is the curated public API (sorted by defining module): the async facade
+ * (`createPeer`), names and endpoints, the sans-I/O nodes and their contract, the run loop with its
+ * real-world defaults, security and bootstrap providers, and Certified Peer Addresses, with every
+ * type their signatures use. Internals stay in their own modules, importable inside the
+ * repository only; `test/unit/api/public-exports.test.ts` holds this list to a committed snapshot.
  * @module pnrp
  */
-
 export { systemWallClock } from './adapters/system-clock.js';
 export { systemRng } from './adapters/system-rng.js';
-// Certified Peer Addresses and extended payloads.
 export { decodeCpa } from './cpa/decode.js';
 export { encodeCpa } from './cpa/encode.js';
 export type { ExtendedPayloadData } from './cpa/extended-payload.js';
@@ -30,7 +28,6 @@ export {
   pnrpIdOfCpa,
   verifyCpa,
 } from './cpa/verify.js';
-// Bootstrap providers.
 export { type BootstrapProvider, staticBootstrap } from './drt/bootstrap-provider.js';
 export type {
   DrtStatus,
@@ -39,10 +36,8 @@ export type {
   SearchFailure,
   SearchResult,
 } from './drt/events.js';
-// The DRT node.
 export { DrtNode } from './drt/node.js';
 export type { DrtNodeOptions } from './drt/options.js';
-// Security providers.
 export {
   type AuthorityExtras,
   type KeyRecord,
@@ -62,7 +57,6 @@ export {
   type MemoizedCryptoBackend,
   nobleCrypto,
 } from './keys/crypto-backend.js';
-// Names, IDs and endpoints.
 export {
   type Endpoint,
   endpointsEqual,
@@ -74,7 +68,6 @@ export { createIdentity, type Identity } from './keys/identity.js';
 export { pnrpIdOf } from './keys/ids.js';
 export { type Key, keyFromHex, keyToHex } from './keys/key256.js';
 export { formatPeerName, type PeerName, parsePeerName } from './keys/peer-name.js';
-// The async facade: one peer, Promises, AbortSignals, one error type.
 export { combineTransports } from './peer/combine-transports.js';
 export { createPeer } from './peer/create-peer.js';
 export { PnrpError, type PnrpErrorCode } from './peer/error.js';
@@ -115,7 +108,6 @@ export {
   cpaSecurityProvider,
 } from './pnrp/cpa-security-provider.js';
 export { hostNameToPeerName, peerNameToHostName } from './pnrp/host-name.js';
-// The PNRP node.
 export { PnrpNode, type PnrpNodeOptions } from './pnrp/pnrp-node.js';
 export type { PnrpCloudStats, PnrpPerformanceCounters, PnrpStats } from './pnrp/stats.js';
 export type {
@@ -132,7 +124,6 @@ export type {
 export type { PathHop } from './resolve/path.js';
 export type { ResolutionLimits, ResolutionStats } from './resolve/resolution-types.js';
 export type { SearchOptions } from './resolve/search-spec.js';
-// The sans-I/O contract every node implements.
 export {
   type DrainSink,
   drainNode,
@@ -142,7 +133,6 @@ export {
   type Transmit,
   type WallClock,
 } from './sans-io.js';
-// The run loop, transports, timers and the real-world defaults.
 export {
   createMemoryNetwork,
   type DatagramTransport,

@@ -95,7 +95,6 @@ export const DRAIN_OUTPUTS_MAX = 1_000_000;
  * Drains `node` until it yields its timeout, routing transmits and events to `sink`, and returns
  * the time the node wants `handleTimeout` (`Infinity`: none), or `undefined` when `sink.live`
  * stopped it. Throws when `maxOutputs` outputs pass without a timeout (a node in a loop).
- * @example const atMs = drainNode(node, { transmit: (t) => send(t.to, t.payload), event: onEvent });
  */
 export function drainNode<E>(
   node: SansIoNode<E>,
