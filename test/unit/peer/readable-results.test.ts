@@ -6,9 +6,9 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createMemoryNetwork } from '../../../src/index.js';
 import { type Endpoint, formatEndpoint, parseEndpoint } from '../../../src/keys/endpoint.js';
 import { createPeer, type Peer } from '../../../src/peer.js';
-import { createMemoryNetwork } from '../../../src/transport-adapter.js';
 import { toHex } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { ManualTimers } from '../transport/manual-timers.js';
