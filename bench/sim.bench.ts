@@ -9,7 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Endpoint } from '../src/keys/endpoint.js';
 import type { Output, SansIoNode } from '../src/sans-io.js';
-import { EventQueue, Simulation, simEndpoint } from '../src/sim/index.js';
+import { EventQueue } from '../src/sim/event-queue.js';
+import { Simulation, simEndpoint } from '../src/sim/index.js';
 import { seededRng } from '../src/util/rng.js';
 import { median, printTable } from './table.js';
 

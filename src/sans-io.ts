@@ -46,6 +46,7 @@ export interface SansIoNode<E> {
 
 /** Wall-clock time (ms since the Unix epoch), injected for certificate and CPA validity. */
 export interface WallClock {
+  /** Milliseconds since the Unix epoch. */
   nowMs(): number;
 }
 
@@ -57,6 +58,7 @@ export class OutputQueue<E> {
   private readonly items: Output<E>[] = [];
   private head = 0;
 
+  /** Queues one output behind the others. */
   push(output: Output<E>): void {
     this.items.push(output);
   }
@@ -75,7 +77,9 @@ export class OutputQueue<E> {
 
 /** Where {@link drainNode} routes a node's outputs. */
 export interface DrainSink<E> {
+  /** Sends one datagram the node produced. */
   transmit(out: Transmit): void;
+  /** Hands one event of the node to the application. */
   event(event: E): void;
   /**
    * Checked before each `poll()`; `false` stops the drain early (the node was crashed or

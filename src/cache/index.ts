@@ -1,11 +1,20 @@
 /**
- * @module cache
  * The multi-level route cache with exact leaf sets ([MS-PNRP] §3.2.1.1): a pure data structure.
- * The node uses {@link RouteCache}; the helpers below it are exported for tests and tools.
+ * The node uses {@link RouteCache}; its options and result types come with it. Explicit named
+ * re-exports; internals (ring arithmetic, gap precision) stay in their modules.
+ * @module cache
  */
-export { precisionForGap } from './cache-gaps.js';
-export * from './cache-options.js';
+export {
+  type CacheAddResult,
+  type CacheRemoveResult,
+  type LeafSetChange,
+  type LevelSummary,
+  type ResolvedCacheOptions,
+  ROUTE_CACHE_DEFAULTS,
+  type RouteCacheOptions,
+  type RouteCacheStats,
+  type SparseGap,
+} from './cache-options.js';
 export type { LeafSides } from './leaf-set.js';
-export { LEVEL_HALF_SPANS_BIG, LEVEL_INDEX_LIMIT } from './ring-bytes.js';
-export * from './route-cache.js';
+export { RouteCache } from './route-cache.js';
 export type { EntryFilter } from './sorted-entries.js';

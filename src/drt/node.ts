@@ -25,6 +25,7 @@ import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/reso
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
 import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
 import { equalBytes, toHex } from '../util/bytes.js';
+import { readable } from '../util/readable.js';
 import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
 import type { AuthorityMessage, Message, RouteEntry } from '../wire/types.js';
 import { AddressProofs } from './address-proof.js';
@@ -172,7 +173,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     return this.statusValue;
   }
 
-  /** The routing cache (read it; do not modify it). */
+  /**
+   * The routing cache (read it; do not modify it).
+   * @internal Tests and tools of this repository read it; not part of the package's API.
+   */
   get cache(): RouteCache {
     return this.routeCache;
   }
@@ -453,6 +457,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   }
 
   private emit(event: NodeEvent<P>): void {
+    if (event.type === 'search-result') readable(event.result);
     this.outputs.push({ type: 'event', event });
   }
 

@@ -1,19 +1,104 @@
-export * from './auth.js';
-export * from './certificate.js';
-export * from './certificate-cache.js';
-export * from './chain.js';
-export * from './chain-codec.js';
-export * from './constants.js';
-export * from './delegation.js';
-export * from './dksp.js';
-export * from './dksp-membership.js';
-export * from './extensions.js';
-export * from './invitation.js';
-export * from './invitation-password.js';
-export * from './issue.js';
-export * from './participant.js';
-export * from './password.js';
-export * from './password-strong.js';
-export * from './revocation.js';
-export * from './verify-budget.js';
+/**
+ * `pnrp/gmc`: group membership certificates, invitations, mutual authentication and the
+ * derived-key security provider of [MS-PPGRH]/[MS-PPSEC] peer groups. This entry loads the X.509
+ * code; the core (`pnrp`) never does. Explicit named re-exports only.
+ * @module pnrp/gmc
+ */
+export {
+  type AuthenticatedPeer,
+  type AuthOutput,
+  type AuthState,
+  type GroupAuthOptions,
+  GroupAuthSession,
+} from './auth.js';
+export type { AuthRole, SessionKeys } from './auth-keys.js';
+export { type CertificateFacts, describeCertificate } from './certificate.js';
+export { CertificateCache, type CertificateCacheEntry } from './certificate-cache.js';
+export {
+  type ChainExpectation,
+  type ChainFailure,
+  type ChainVerdict,
+  certificateIdOf,
+  type RevokedCertificates,
+  validateChain,
+} from './chain.js';
+export { chainDigest, decodeChainPkcs7, encodeChainPkcs7 } from './chain-codec.js';
+export { GMC_LIMITS, GMC_OID, type GmcRole, ISSUABLE_ROLES } from './constants.js';
+export {
+  type DerivedKeySecurityProvider,
+  type DerivedKeySecurityProviderOptions,
+  derivedKeyOf,
+  derivedKeySecurityProvider,
+} from './dksp.js';
+export {
+  createDkspMembership,
+  type DkspMembershipSettings,
+  type MembershipCounters,
+} from './dksp-membership.js';
+export {
+  decodePnrpExtensions,
+  encodePnrpExtensions,
+  type PnrpExtensions,
+  type RawExtension,
+} from './extensions.js';
+export {
+  acceptInvitation,
+  createInvitation,
+  exportIdentity,
+  type IdentityInfo,
+  type Invitation,
+  type InvitationCloud,
+  type InvitationScope,
+  type InvitationVerdict,
+  invitationIsFor,
+  parseIdentityInfo,
+  parseInvitation,
+} from './invitation.js';
+export {
+  createPasswordInvitation,
+  type OpenedPasswordInvitation,
+  openPasswordInvitation,
+  openPasswordInvitationAsync,
+  type PasswordInvitationFields,
+} from './invitation-password.js';
+export {
+  type CertificateTemplate,
+  type CreateGroupOptions,
+  createGroup,
+  type GmcCredential,
+  type Group,
+  type GroupProperties,
+  type IssueGmcOptions,
+  issueGmc,
+  signCertificate,
+} from './issue.js';
+export {
+  type GmcAuthorityVerifier,
+  type GmcAuthorityVerifierOptions,
+  gmcAuthorityVerifier,
+  PARTICIPANT_CLASSIFIER,
+  participantPeerName,
+} from './participant.js';
+export { passwordHashString, passwordProof } from './password.js';
+export {
+  createKdfParams,
+  derivePasswordSecret,
+  derivePasswordSecretAsync,
+  formatKdfParams,
+  PASSWORD_KDF_LIMITS,
+  type PasswordKdfParams,
+  type PasswordSecret,
+  parseKdfParams,
+  type StrongProofContext,
+  strongPasswordProof,
+  verifyStrongPasswordProof,
+} from './password-strong.js';
+export {
+  createRevocation,
+  type Revocation,
+  type RevocationAddResult,
+  RevocationList,
+  type RevocationListOptions,
+} from './revocation.js';
+export { VerifyBudget, type VerifyBudgetOptions } from './verify-budget.js';
 export { x509ShimInstalled } from './x509.js';

@@ -40,7 +40,7 @@ import { escapeXml } from './xml.js';
 type PasswordInvitation = Extract<Invitation, { type: 'password' }>;
 
 /** The fields a password invitation names, as a joiner reads them. */
-interface PasswordInvitationFields {
+export interface PasswordInvitationFields {
   readonly cloudName: string;
   readonly scope: InvitationScope;
   readonly cloudFlags: number;

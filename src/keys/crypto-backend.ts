@@ -13,7 +13,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 export interface CryptoBackend {
   /** Short name for reports, e.g. `'noble'` or `'node'`. */
   readonly name: string;
+  /** SHA-1 of `data` (20 bytes): peer-name authorities and the CPA's name hash. */
   sha1(data: Uint8Array): Uint8Array;
+  /** SHA-256 of `data` (32 bytes): PNRP IDs and classifier hashes. */
   sha256(data: Uint8Array): Uint8Array;
   /** The 32-byte Ed25519 public key of a 32-byte secret key. */
   ed25519PublicKey(secretKey: Uint8Array): Uint8Array;

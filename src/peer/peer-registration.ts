@@ -6,6 +6,7 @@
 import type { Key } from '../keys/key256.js';
 import type { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { Registration, RegistrationEndpoint } from '../pnrp/types.js';
+import { INSPECT_CUSTOM, readableValue } from '../util/readable.js';
 
 /** What a registration handle needs from its peer. */
 export interface RegistrationHost {
@@ -28,6 +29,7 @@ export class PeerRegistration implements Registration {
   private current: Registration;
   private gone = false;
 
+  /** @internal Made by the peer's `register()`. */
   constructor(
     private readonly host: RegistrationHost,
     registration: Registration,
@@ -59,7 +61,7 @@ export class PeerRegistration implements Registration {
     return this.stateValue;
   }
 
-  /** Called by the peer with the outcome of each registration walk of this name. */
+  /** @internal Called by the peer with the outcome of each registration walk of this name. */
   noteState(state: RegistrationState): void {
     this.stateValue = state;
   }
@@ -89,12 +91,36 @@ export class PeerRegistration implements Registration {
     });
   }
 
-  /** Undoes a registration whose `register()` call failed (aborted, closed). */
+  /** @internal Undoes a registration whose `register()` call failed (aborted, closed). */
   forget(): void {
     if (!this.active) return;
     this.gone = true;
     this.host.release(this);
     this.host.command((n, now) => n.unregister(now, this.id));
+  }
+
+  /**
+   * The registration's facts as plain data, the PNRP ID in hex (what `JSON.stringify` prints).
+   * @example JSON.stringify(reg) // {"id":1,"peerName":"0.printer","cloud":"Global_",...}
+   */
+  toJSON(): {
+    id: number;
+    peerName: string;
+    cloud: string;
+    pnrpId: string;
+    secured: boolean;
+    state: RegistrationState;
+    active: boolean;
+  } {
+    return {
+      id: this.id,
+      peerName: this.peerName,
+      cloud: this.cloud,
+      pnrpId: readableValue(this.pnrpId) as string,
+      secured: this.secured,
+      state: this.state,
+      active: this.active,
+    };
   }
 
   private attempt(fn: () => void): Promise<void> {
@@ -106,3 +132,16 @@ export class PeerRegistration implements Registration {
     }
   }
 }
+
+/** What `console.log` shows in Node.js: the `toJSON()` facts, not the handle's internals. */
+Object.defineProperty(PeerRegistration.prototype, INSPECT_CUSTOM, {
+  value(
+    this: PeerRegistration,
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): unknown {
+    const facts = this.toJSON();
+    return inspect ? `PeerRegistration ${inspect(facts, options)}` : facts;
+  },
+});

@@ -7,6 +7,7 @@ import { formatTrace } from '../pnrp/trace-format.js';
 import type { PnrpEvent, PnrpResolveResult, ResolveFailure } from '../pnrp/types.js';
 import type { PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
+import { readable } from '../util/readable.js';
 import { failureError, type PnrpError } from './error.js';
 
 /**
@@ -55,15 +56,17 @@ export class ResolveTracker {
     if (!tracked) return;
     this.pending.delete(event.resolveId);
     const what = `resolve of ${tracked.peerName}`;
-    tracked.done({
-      peerName: tracked.peerName,
-      results: tracked.results,
-      failure: event.failure,
-      error: event.failure === undefined ? undefined : failureError(event.failure, what),
-      path: event.path,
-      text: formatTrace(event.path, { heading: `Tracing route to ${tracked.peerName}` }),
-      stats: event.stats,
-    });
+    tracked.done(
+      readable({
+        peerName: tracked.peerName,
+        results: tracked.results,
+        failure: event.failure,
+        error: event.failure === undefined ? undefined : failureError(event.failure, what),
+        path: event.path,
+        text: formatTrace(event.path, { heading: `Tracing route to ${tracked.peerName}` }),
+        stats: event.stats,
+      }),
+    );
   }
 
   /** Forgets every resolve (their operations were failed with `CLOSED` already). */

@@ -141,6 +141,7 @@ export interface Peer {
   on<K extends keyof PeerEventMap>(type: K, listener: (event: PeerEventMap[K]) => void): () => void;
   /** The cache endpoints of a cloud, for `cacheSnapshotBootstrap` after a restart. */
   exportCache(cloud?: string): CacheSnapshot;
+  /** The node's counters and the run loop's, read now. */
   stats(): PeerStats;
   /** Unregisters everything (flooding revokes), rejects pending operations with `CLOSED`, stops. */
   close(): Promise<void>;

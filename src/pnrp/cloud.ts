@@ -11,6 +11,7 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { WallClock } from '../sans-io.js';
 import { equalBytes } from '../util/bytes.js';
+import { readable } from '../util/readable.js';
 import type { Rng } from '../util/rng.js';
 import { PNRP_VERSION } from '../wire/types.js';
 import {
@@ -142,7 +143,7 @@ export function resolveResultOf(
     return undefined;
   }
   const { cpa } = verified;
-  return {
+  return readable({
     resolveId: pending.id,
     cloud: pending.cloud.name,
     peerName: pending.peerName,
@@ -154,5 +155,5 @@ export function resolveResultOf(
     hasExtendedPayload: cpa.hasExtendedPayload,
     secured: cpa.secured,
     cpa,
-  };
+  });
 }

@@ -131,7 +131,9 @@ export interface CpaSecurityProvider extends SecurityProvider<VerifiedRegistrati
   readonly lifetimeMs: number;
   /** Adds or replaces the registration of `reg.pnrpId`. */
   setRegistration(reg: CpaRegistration): void;
+  /** Forgets the local registration of `pnrpId` (after unregister). */
   deleteRegistration(pnrpId: Key): void;
+  /** The local registration of `pnrpId`, if this node publishes it. */
   getRegistration(pnrpId: Key): CpaRegistration | undefined;
   /** Asks for extended payloads of IDs under this P2P ID (`delta` +1 / -1: a reference count). */
   wantExtendedPayloadsOf(p2pId: Uint8Array, delta: 1 | -1): void;

@@ -13,6 +13,7 @@ import type { Identity } from '../keys/identity.js';
 import { parsePeerName } from '../keys/peer-name.js';
 import type { WallClock } from '../sans-io.js';
 import { equalBytes } from '../util/bytes.js';
+import { readable } from '../util/readable.js';
 import type { Rng } from '../util/rng.js';
 import type { Cloud } from './cloud.js';
 import type { CpaRegistration } from './cpa-security-provider.js';
@@ -150,11 +151,11 @@ export class Publisher {
 
 function describe(local: LocalRegistration): Registration {
   const name = parsePeerName(local.options.peerName);
-  return {
+  return readable({
     id: local.id,
     peerName: name.text,
     cloud: local.cloud.name,
     pnrpId: local.pnrpId.slice(),
     secured: name.secured,
-  };
+  });
 }

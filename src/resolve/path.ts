@@ -29,7 +29,7 @@ export interface PathHop {
   readonly nearness: number;
   /** Round-trip time in ms; undefined when no answer came. */
   readonly rttMs: number | undefined;
-  /** Sum of {@link ADDRESS_FLAGS}. */
+  /** Sum of DRT_ADDRESS_FLAGS values (`describeAddressFlags` names them). */
   readonly flags: number;
   /** True when the hop answered but had nothing closer (the resolver backtracked). */
   readonly deadEnd: boolean;

@@ -56,14 +56,18 @@ export interface PlantedAttack<N, I> {
   readonly from: 'build' | 'scenario';
   /** Arms the attackers; `sim` tells which of them still run (dead ones are not referred to). */
   arm(sim: AliveLookup): void;
+  /** The cloud options that plant the attackers. */
   readonly options: {
+    /** True for the members that misbehave. */
     readonly adversaryOf: (memberIndex: number) => boolean;
+    /** Wraps an attacker's node in its misbehaviour. */
     readonly wrapNode: (node: N, info: I) => N;
   };
 }
 
 /** What `arm` needs of a simulation. */
 export interface AliveLookup {
+  /** The simulated node at `endpoint`, with whether it still runs. */
   handleOf(endpoint: Endpoint): { readonly alive: boolean } | undefined;
 }
 

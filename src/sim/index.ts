@@ -1,23 +1,73 @@
 /**
- * @module sim
  * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
+ * @module pnrp/sim
  */
-
-export * from './adversaries.js';
-export * from './attack-setup.js';
-export * from './churn.js';
-export * from './colluders.js';
-export * from './drt-cloud.js';
-export * from './event-queue.js';
-export * from './intercept.js';
-export * from './network.js';
-export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
-export * from './pnrp-cloud.js';
-export * from './search-report.js';
-export * from './signed-key-provider.js';
-export * from './sim-endpoints.js';
-export type { SimEventListener } from './sim-engine.js';
-export * from './simulation.js';
-export { WALL_CLOCK_START_DEFAULT_MS } from './simulation-options.js';
-export * from './trace-hash.js';
-export type * from './types.js';
+export {
+  type AdversaryOptions,
+  ATTACK_KINDS,
+  type AttackKind,
+  adversaryInterceptor,
+  plantAdversary,
+} from './adversaries.js';
+export {
+  type AliveLookup,
+  type AttackPlan,
+  drtAttack,
+  type PlantedAttack,
+  pnrpAttack,
+} from './attack-setup.js';
+export { type ChurnCounts, type ChurnOptions, scheduleChurn } from './churn.js';
+export { type AdversaryCounters, Colluders } from './colluders.js';
+export { DrtCloud } from './drt-cloud.js';
+export type {
+  CloudMember,
+  CloudNodeInfo,
+  DrtCloudOptions,
+  SearchOutcome,
+} from './drt-cloud-types.js';
+export { type InterceptOutbox, type Interceptor, interceptNode } from './intercept.js';
+export {
+  NETWORK_DEFAULTS,
+  NetworkModel,
+  type NetworkOptions,
+  type NetworkSettings,
+  type PacketFate,
+} from './network.js';
+export { NODE_STATUS, type NodeStatus, type NodeTable, SimNodeHandle } from './node-table.js';
+export {
+  PnrpCloud,
+  type PnrpCloudOptions,
+  type PnrpJoinOptions,
+  type PnrpMember,
+  type PnrpNodeInfo,
+  type PnrpResolveOutcome,
+  type PnrpResolveReport,
+} from './pnrp-cloud.js';
+export {
+  type ChurnScenarioOptions,
+  type ChurnTally,
+  type SearchReport,
+  summarize,
+} from './search-report.js';
+export {
+  type SignedKeySecurityProvider,
+  signedKeyCloud,
+  signedKeySecurityProvider,
+} from './signed-key-provider.js';
+export { SIM_PORT, simEndpoint, simEndpointIndex } from './sim-endpoints.js';
+export type { SimEngine, SimEventListener } from './sim-engine.js';
+export type { SimRoster } from './sim-roster.js';
+export { Simulation } from './simulation.js';
+export { type SimulationSettings, WALL_CLOCK_START_DEFAULT_MS } from './simulation-options.js';
+export { TraceHash } from './trace-hash.js';
+export type {
+  AddNodeOptions,
+  DropReason,
+  NodeFactory,
+  RunBounds,
+  RunResult,
+  SimNodeContext,
+  SimStats,
+  SimTraceRecord,
+  SimulationOptions,
+} from './types.js';

@@ -20,6 +20,7 @@ import type { Output, SansIoNode } from '../sans-io.js';
  * @example out.send(from, encodeMessage(reply))
  */
 export interface InterceptOutbox {
+  /** Sends `payload` to `to` as if the intercepted node had sent it. */
   send(to: Endpoint, payload: Uint8Array): void;
 }
 

@@ -72,6 +72,10 @@ export function mergeReports(reports: readonly SearchReport[]): SearchReport {
   };
 }
 
+/**
+ * The report of a run from its raw tallies: success rate, hop statistics, messages per resolve.
+ * @example summarize(tally.resolves, tally.successes, tally.hops, tally.messages, tally.failures)
+ */
 export function summarize(
   resolves: number,
   successes: number,

@@ -119,7 +119,9 @@ export function signedKeyCloud(options: {
   readonly seed: number | string;
   readonly crypto?: CryptoBackend;
 }): {
+  /** The node options of member `index`: its signed-key security provider. */
   readonly nodeOptions: (index: number) => { security: SecurityProvider; crypto?: CryptoBackend };
+  /** The key member `index` publishes. */
   readonly keyOf: (index: number) => Key;
   readonly providers: readonly SignedKeySecurityProvider[];
 } {

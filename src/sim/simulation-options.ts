@@ -22,6 +22,7 @@ export interface SimulationSettings {
   readonly nodesMax: number;
   readonly drainOutputsMax: number;
   readonly copyPayloads: boolean;
+  /** Called for every delivered or dropped datagram, when given. */
   readonly trace: ((record: SimTraceRecord) => void) | undefined;
 }
 

@@ -74,7 +74,17 @@ export const RESOLVE_CRITERIA_CODES = {
   'nearest64-peer-name': 0x04,
   'upper-bits': 0x08,
 } as const;
-export type ResolveCriteria = keyof typeof RESOLVE_CRITERIA_CODES;
+/**
+ * How a resolve picks instances ([MS-PNRP] §2.2.2.8 LOOKUP_CONTROLS resolve criteria), by name;
+ * the wire codes are `RESOLVE_CRITERIA_CODES`.
+ * @example const criteria: ResolveCriteria = 'nearest-peer-name';
+ */
+export type ResolveCriteria =
+  | 'none'
+  | 'any-peer-name'
+  | 'nearest-peer-name'
+  | 'nearest64-peer-name'
+  | 'upper-bits';
 
 /** Why a LOOKUP was sent (informational; the receiver ignores it). */
 export const REASON_CODES = {

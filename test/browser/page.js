@@ -12,18 +12,18 @@
  */
 import {
   createIdentity,
-  decodeMessage,
   encodeCpa,
-  endpointKey,
-  fromHex,
   PnrpNode,
   realTimers,
   runNode,
   seededRng,
   staticBootstrap,
-  toHex,
 } from 'pnrp';
 import { createWebRtcTransport, peerEndpoint } from 'pnrp/webrtc';
+// Internals this test reads, from their own modules (not part of the package's API).
+import { endpointKey } from '/dist/keys/endpoint.js';
+import { fromHex, toHex } from '/dist/util/bytes.js';
+import { decodeMessage } from '/dist/wire/codec.js';
 
 const CLOUD = 'Global_';
 /** Bytes before an AUTHORITY datagram's slice of the buffer: header, HEADER_ACKED, SPLIT_CONTROLS. */

@@ -18,14 +18,13 @@ import {
   decodeMessage,
   encodeDatagrams,
   type Message,
-  REASON_CODES,
-  RESOLVE_CRITERIA_CODES,
   type ReasonCode,
   type ResolveCriteria,
   type RouteEntry,
   type SecurityElements,
   WIRE_ERROR_CODES,
 } from '../../src/wire/index.js';
+import { REASON_CODES, RESOLVE_CRITERIA_CODES } from '../../src/wire/types.js';
 
 const seed = Number(process.env.PNRP_SEED ?? 20260611);
 const KNOWN_CODES = new Set<string>(WIRE_ERROR_CODES);

@@ -27,13 +27,13 @@ import {
   nullSecurityProvider,
   type SecurityProvider,
 } from '../../src/drt/security-provider.js';
+import { encodeKeyIdentifier } from '../../src/gmc/dksp-membership.js';
 import {
   CertificateCache,
   createRevocation,
   type DerivedKeySecurityProvider,
   derivedKeySecurityProvider,
   encodeChainPkcs7,
-  encodeKeyIdentifier,
   type GmcCredential,
   type Group,
 } from '../../src/gmc/index.js';

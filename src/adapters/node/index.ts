@@ -1,6 +1,18 @@
 /**
  * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`
  * and a {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
+ * @module pnrp/node
  */
-export * from './node-crypto.js';
-export * from './udp-transport.js';
+export {
+  createNodeCrypto,
+  type NodeCryptoBackend,
+  type NodeCryptoOptions,
+  nodeCrypto,
+} from './node-crypto.js';
+export {
+  createUdpTransport,
+  parseHostAddress,
+  type UdpTransport,
+  type UdpTransportOptions,
+  type UdpTransportStats,
+} from './udp-transport.js';

@@ -1,7 +1,19 @@
 /**
- * @module adapters/webrtc
  * `pnrp/webrtc`: a {@link createWebRtcTransport | DatagramTransport over RTCDataChannels} for
  * browsers, and the mapping of peer ids to synthetic endpoints. Re-exports only; no `node:`.
+ * @module pnrp/webrtc
  */
-export * from './peer-endpoint.js';
-export * from './webrtc-transport.js';
+export {
+  PEER_ID_LENGTH_MAX,
+  PeerEndpointMap,
+  peerEndpoint,
+  WEBRTC_PORT_DEFAULT,
+} from './peer-endpoint.js';
+export {
+  createWebRtcTransport,
+  type Signaller,
+  type SignalMessage,
+  type WebRtcTransport,
+  type WebRtcTransportOptions,
+  type WebRtcTransportStats,
+} from './webrtc-transport.js';

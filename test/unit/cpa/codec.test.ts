@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   CPA_FLAGS,
-  type Cpa,
-  createCpa,
-  decodeCpa,
   ED25519_ALG_ID,
-  encodeCpa,
   PUBLIC_KEY_FIELD_BYTES,
   SIGNATURE_FIELD_BYTES,
-} from '../../../src/cpa/index.js';
+} from '../../../src/cpa/constants.js';
+import { type Cpa, createCpa, decodeCpa, encodeCpa } from '../../../src/cpa/index.js';
 import { binaryAuthorityOf } from '../../../src/keys/index.js';
 import { toHex } from '../../../src/util/bytes.js';
 import {

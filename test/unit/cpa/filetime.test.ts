@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FILETIME_MAX,
-  FILETIME_UNIX_EPOCH,
-  filetimeFromUnixMs,
-  unixMsFromFiletime,
-} from '../../../src/cpa/index.js';
+import { FILETIME_MAX, FILETIME_UNIX_EPOCH } from '../../../src/cpa/filetime.js';
+import { filetimeFromUnixMs, unixMsFromFiletime } from '../../../src/cpa/index.js';
 
 describe('FILETIME', () => {
   it('filetimeFromUnixMs() counts 100 ns ticks from 1601-01-01', () => {

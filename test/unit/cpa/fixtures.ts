@@ -4,8 +4,8 @@
  */
 import type { AppEndpoint, Cpa, CreateCpaParams } from '../../../src/cpa/index.js';
 import { filetimeFromUnixMs } from '../../../src/cpa/index.js';
+import { classifierHashOf } from '../../../src/keys/ids.js';
 import {
-  classifierHashOf,
   createIdentity,
   type Endpoint,
   type Identity,

@@ -4,12 +4,12 @@
  * injected verifier judges the chain last, after the signature.
  */
 import { describe, expect, it } from 'vitest';
+import { encodeCpaSignedSpan } from '../../../src/cpa/encode.js';
 import {
   type AuthorityDelegation,
   type AuthorityVerifier,
   type CpaExpectations,
   createCpa,
-  encodeCpaSignedSpan,
   verifyCpa,
 } from '../../../src/cpa/index.js';
 import { nobleCrypto, pnrpIdOf } from '../../../src/keys/index.js';

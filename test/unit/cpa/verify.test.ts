@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { SIGNATURE_FIELD_BYTES } from '../../../src/cpa/constants.js';
+import { encodeCpaSignedSpan } from '../../../src/cpa/encode.js';
 import {
   CPA_REJECT_REASONS,
   type CpaExpectations,
   type CpaRejectReason,
   createCpa,
   encodeCpa,
-  encodeCpaSignedSpan,
   filetimeFromUnixMs,
   pnrpIdOfCpa,
-  SIGNATURE_FIELD_BYTES,
   verifyCpa,
 } from '../../../src/cpa/index.js';
 import { memoizeVerify, nobleCrypto, pnrpIdOf } from '../../../src/keys/index.js';

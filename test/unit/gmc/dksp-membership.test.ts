@@ -6,12 +6,11 @@
  * seen from a bounded memo.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeKeyIdentifier, encodeKeyIdentifier } from '../../../src/gmc/dksp-membership.js';
 import {
   decodeChainPkcs7,
-  decodeKeyIdentifier,
   derivedKeySecurityProvider,
   encodeChainPkcs7,
-  encodeKeyIdentifier,
 } from '../../../src/gmc/index.js';
 import { createGroup } from '../../../src/gmc/issue.js';
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { endpointKey } from '../../../src/keys/endpoint.js';
 import {
-  endpointKey,
   endpointsEqual,
   formatAddress,
   formatEndpoint,

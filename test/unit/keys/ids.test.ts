@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  authorityOf,
-  binaryAuthorityOf,
   classifierHashOf,
   p2pIdFromHashes,
+  serviceLocationPrefixOf,
+} from '../../../src/keys/ids.js';
+import {
+  authorityOf,
+  binaryAuthorityOf,
   p2pIdOf,
   pnrpIdOf,
   resolveTargetOf,
   serviceLocationOf,
-  serviceLocationPrefixOf,
 } from '../../../src/keys/index.js';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';

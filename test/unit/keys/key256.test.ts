@@ -1,21 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addToKey,
-  assertKey,
   clockwiseDistance,
   commonPrefixBits,
   compareDistance,
   compareKeys,
-  keyFromBigInt,
   keyFromHex,
   keyInRange,
-  keyToBigInt,
   keyToHex,
-  midpointOf,
-  RING_SIZE,
   ringDistance,
 } from '../../../src/keys/index.js';
+import {
+  addToKey,
+  assertKey,
+  keyFromBigInt,
+  keyToBigInt,
+  midpointOf,
+  RING_SIZE,
+} from '../../../src/keys/key256.js';
 
 const k = (n: bigint) => keyFromBigInt(n);
 const seed = Number(process.env.PNRP_SEED ?? 20261121);

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { type Endpoint, endpointKey } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
 import type { Output, SansIoNode } from '../../../src/sans-io.js';
+import { evenShare } from '../../../src/sim/attack-setup.js';
 import {
   type AttackKind,
   Colluders,
-  evenShare,
   interceptNode,
   plantAdversary,
   signedKeySecurityProvider,

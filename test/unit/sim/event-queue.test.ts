@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../../src/sim/index.js';
+import { EventQueue } from '../../../src/sim/event-queue.js';
 import { seededRng } from '../../../src/util/rng.js';
 
 function drain(q: EventQueue): [number, number, number, number, unknown][] {

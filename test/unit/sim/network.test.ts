@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NETWORK_DEFAULTS, NetworkModel, resolveNetworkOptions } from '../../../src/sim/index.js';
+import { NETWORK_DEFAULTS, NetworkModel } from '../../../src/sim/index.js';
+import { resolveNetworkOptions } from '../../../src/sim/network.js';
 import { seededRng } from '../../../src/util/rng.js';
 
 const SEED = Number(process.env.PNRP_SEED ?? 1);

@@ -3,8 +3,8 @@
  * plus encoder misuse. Hand-made bytes come from ./raw.ts (built from the spec layouts).
  */
 import { describe, expect, it } from 'vitest';
+import { decodeHeader } from '../../../src/wire/header.js';
 import {
-  decodeHeader,
   decodeMessage,
   encodeMessage,
   type Message,

@@ -15,13 +15,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAddress } from '../../../src/keys/endpoint.js';
 import { toHex } from '../../../src/util/bytes.js';
-import {
-  encodeAuthorityBuffer,
-  encodeDatagrams,
-  encodeMessage,
-  MESSAGE_TYPE_CODES,
-  type Message,
-} from '../../../src/wire/index.js';
+import { encodeAuthorityBuffer } from '../../../src/wire/authority-buffer.js';
+import { encodeDatagrams, encodeMessage, type Message } from '../../../src/wire/index.js';
+import { MESSAGE_TYPE_CODES } from '../../../src/wire/types.js';
 import vectors from '../../vectors/messages.json' with { type: 'json' };
 import { fromJsonModel, sampleMessages } from './fixtures.js';
 

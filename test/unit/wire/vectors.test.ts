@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 import {
+  decodeAuthorityBuffer,
+  encodeAuthorityBuffer,
+} from '../../../src/wire/authority-buffer.js';
+import {
   type AuthorityMessage,
   AuthorityReassembler,
-  decodeAuthorityBuffer,
   decodeMessage,
-  encodeAuthorityBuffer,
   encodeDatagrams,
   encodeMessage,
   type Message,
