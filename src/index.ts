@@ -58,7 +58,6 @@ export {
 } from './keys/crypto-backend.js';
 export {
   type Endpoint,
-  endpointKey,
   endpointsEqual,
   formatAddress,
   formatEndpoint,
