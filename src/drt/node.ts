@@ -164,12 +164,20 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.floods,
       () => this.statusValue === 'active',
     );
-    this.sync = new Sync(this.core);
+    this.sync = new Sync(this.core, (attempt) => {
+      if (this.routeCache.size > 0) return;
+      this.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
+    });
   }
 
   /** DRT_STATUS of the node. */
   get status(): DrtStatus {
     return this.statusValue;
+  }
+
+  /** True while a join attempt is under way (it ends with `status-changed` or `join-failed`). */
+  get joining(): boolean {
+    return this.sync.joining;
   }
 
   /** The routing cache (read it; do not modify it). */
@@ -235,7 +243,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       // proven (address-proof.ts) only once they answer us or echo a cookie.
       this.routeCache.add(entry);
     }
-    if (this.routeCache.size > 0) this.setStatus('active');
+    if (this.routeCache.size > 0) {
+      this.sync.joined();
+      this.setStatus('active');
+    }
     for (const reg of this.locals.values()) reg.resolvable = true;
   }
 
@@ -595,6 +606,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       }
     }
     if (this.statusValue !== 'active' && this.routeCache.size > 0) {
+      this.sync.joined();
       this.setStatus('active');
       // Give the joining conversation (SOLICIT .. FLOOD and their checks) one hop budget to land
       // before walking toward our own keys, so the walk starts from a useful cache.

@@ -81,6 +81,10 @@ class PeerImpl implements Peer, RegistrationHost {
   private readonly handles = new Set<PeerRegistration>();
   private readonly closeTransports: boolean;
   private closedValue = false;
+  /** Clouds whose last join attempt failed (an operation then solicits again). */
+  private readonly joinFailed = new Set<string>();
+  /** Bootstrap host-name lookups in flight, per cloud. */
+  private readonly hostLookups = new Map<string, number>();
 
   constructor(options: CreatePeerOptions) {
     if (typeof options !== 'object' || options === null)
@@ -114,6 +118,7 @@ class PeerImpl implements Peer, RegistrationHost {
         localEndpoints: transport.localEndpoints(),
         bootstrap: providerOf(c.bootstrap ?? options.bootstrap),
         ...(c.drt ? { drt: c.drt } : {}),
+        ...((c.seed ?? options.seed) ? { seed: true } : {}),
       };
     });
     this.transports = transports;
@@ -154,14 +159,35 @@ class PeerImpl implements Peer, RegistrationHost {
 
   whenActive(options: WhenActiveOptions = {}): Promise<void> {
     const cloud = options.cloud ?? this.clouds[0]!;
-    return this.operation(options.signal, options.timeoutMs ?? 30_000, (settle) => {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const refused = badTimeout(timeoutMs);
+    if (refused) return Promise.reject(refused);
+    return this.operation(options.signal, undefined, (settle) => {
       if (this.status(cloud) === 'active') {
         settle.resolve(undefined);
         return undefined;
       }
-      return this.events.on('status', (e) => {
+      // Failed attempts are retried (maintenance); at the deadline the last one says why.
+      let lastFailure: PnrpError | undefined;
+      const offStatus = this.events.on('status', (e) => {
         if (e.cloud === cloud && e.status === 'active') settle.resolve(undefined);
       });
+      const offFailed = this.events.on('join-failed', (e) => {
+        if (e.cloud === cloud) lastFailure = e.error;
+      });
+      const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => {
+        const why = lastFailure ? `: ${lastFailure.message}` : '';
+        settle.reject(
+          new PnrpError(lastFailure?.code ?? 'TIMEOUT', `not joined within ${timeoutMs} ms${why}`, {
+            endpoints: lastFailure?.endpoints ?? [],
+          }),
+        );
+      });
+      return () => {
+        offStatus();
+        offFailed();
+        timer.cancel();
+      };
     });
   }
 
@@ -173,7 +199,21 @@ class PeerImpl implements Peer, RegistrationHost {
     const { signal, timeoutMs = 30_000, ...register } = options;
     const refused = badTimeout(timeoutMs);
     if (refused) return Promise.reject(refused);
-    return this.operation(signal, undefined, (settle) => {
+    const cloud = register.cloud ?? this.clouds[0]!;
+    const deadlineMs = this.timers.nowMs() + timeoutMs;
+    return this.operation(signal, undefined, (settle) =>
+      this.afterJoin(cloud, deadlineMs, settle, () =>
+        this.startRegister(register, timeoutMs, settle),
+      ),
+    );
+  }
+
+  private startRegister(
+    register: Omit<PeerRegisterOptions, 'signal' | 'timeoutMs'>,
+    timeoutMs: number,
+    settle: Settle<PeerRegistration>,
+  ): (() => void) | undefined {
+    {
       const reg = this.command((n, now) => n.register(now, register));
       const handle = new PeerRegistration(this, reg);
       settle.onFail(() => handle.forget());
@@ -193,51 +233,134 @@ class PeerImpl implements Peer, RegistrationHost {
         offWalk();
         timer.cancel();
       };
-    });
+    }
   }
 
   resolve(peerName: string, options: PeerResolveOptions = {}): Promise<PnrpResolveResultList> {
     return this.trace(peerName, options).then((trace) => {
-      if (trace.failure !== undefined) throw trace.error;
-      return trace.results;
+      const [first, ...more] = trace.results;
+      if (trace.failure !== undefined || first === undefined)
+        throw trace.error ?? new PnrpError('NOT_FOUND', `resolve of ${peerName} found nothing`);
+      return [first, ...more];
     });
   }
 
   trace(peerName: string, options: PeerResolveOptions = {}): Promise<PeerTrace> {
     const { signal, ...resolve } = options;
-    return this.operation(signal, undefined, (settle) => {
-      let id = 0;
-      this.command((n, now) => {
-        id = n.resolve(now, peerName, resolve);
-        this.tracker.track(id, peerName, (trace) => settle.resolve(trace));
-      });
-      settle.onFail(() => {
-        this.tracker.forget(id);
-        if (!this.closedValue) this.command((n, now) => n.cancel(now, id));
-      });
-      return undefined;
+    const cloud = resolve.cloud ?? this.clouds[0]!;
+    const timeoutMs = resolve.timeoutMs ?? 30_000;
+    const deadlineMs = this.timers.nowMs() + timeoutMs;
+    return this.operation(signal, undefined, (settle) =>
+      this.afterJoin(cloud, deadlineMs, settle, () => {
+        // The join took part of the deadline: the resolve gets what is left.
+        const left = Math.max(1, deadlineMs - this.timers.nowMs());
+        let id = 0;
+        this.command((n, now) => {
+          id = n.resolve(now, peerName, { ...resolve, timeoutMs: Math.min(timeoutMs, left) });
+          this.tracker.track(id, peerName, (trace) => settle.resolve(trace));
+        });
+        settle.onFail(() => {
+          this.tracker.forget(id);
+          if (!this.closedValue) this.command((n, now) => n.cancel(now, id));
+        });
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Runs `begin` once `cloud` has joined (at once when it is active, or when it has no bootstrap
+   * node to join through: the first node of a cloud). While a join attempt is under way it waits,
+   * until `deadlineMs` (`TIMEOUT`); a failed attempt rejects with its error (`NO_BOOTSTRAP_ANSWER`
+   * or `ALONE`, naming the endpoints). After a failed attempt, an operation solicits again.
+   */
+  private afterJoin<T>(
+    cloud: string,
+    deadlineMs: number,
+    settle: Settle<T>,
+    begin: () => (() => void) | undefined,
+  ): (() => void) | undefined {
+    const drt = this.node.drtOf(cloud);
+    if (drt.status !== 'active' && !drt.joining && this.joinFailed.has(cloud))
+      this.command((n, now) => n.start(now, cloud));
+    if (drt.status === 'active' || !this.isJoining(cloud)) return begin();
+    let cleanup: (() => void) | undefined;
+    let waiting = true;
+    const stopWaiting = (): void => {
+      waiting = false;
+      offStatus();
+      offFailed();
+      timer.cancel();
+    };
+    const offStatus = this.events.on('status', (e) => {
+      if (e.cloud !== cloud || e.status !== 'active' || !waiting) return;
+      stopWaiting();
+      try {
+        cleanup = begin();
+      } catch (error) {
+        settle.reject(asPnrpError(error));
+      }
     });
+    const offFailed = this.events.on('join-failed', (e) => {
+      if (e.cloud !== cloud || !waiting) return;
+      stopWaiting();
+      settle.reject(e.error);
+    });
+    const timer = this.timers.arm(deadlineMs, () => {
+      if (!waiting) return;
+      stopWaiting();
+      settle.reject(new PnrpError('TIMEOUT', `still joining cloud ${cloud} at the deadline`));
+    });
+    return () => {
+      if (waiting) stopWaiting();
+      cleanup?.();
+    };
+  }
+
+  /** A join attempt of `cloud` is under way (or its bootstrap host names are being resolved). */
+  private isJoining(cloud: string): boolean {
+    return this.node.drtOf(cloud).joining || (this.hostLookups.get(cloud) ?? 0) > 0;
   }
 
   search(target: Key, options: PeerSearchOptions = {}): AsyncIterableIterator<SearchResult> {
     const { signal, cloud: cloudOption, ...search } = options;
     const cloud = cloudOption ?? this.clouds[0]!;
+    const deadlineMs = this.timers.nowMs() + (search.timeoutMs ?? 30_000);
     return new SearchIterator(
       (sink) => {
         if (this.closedValue) throw new PnrpError('CLOSED', 'the peer is closed');
         let id = 0;
-        this.command((n, now) => {
-          id = n.search(now, target, search, cloud);
-          this.events.trackSearch(cloud, id, sink);
-        });
+        let over = false;
+        const start = (): undefined => {
+          if (over) return undefined;
+          this.command((n, now) => {
+            id = n.search(now, target, search, cloud);
+            this.events.trackSearch(cloud, id, sink);
+          });
+          return undefined;
+        };
+        // Waiting for the join: its failure ends the iteration with the join's error.
+        const stopWaiting = this.afterJoin(
+          cloud,
+          deadlineMs,
+          { resolve: () => {}, reject: (e) => sink.abort(e), onFail: () => {} },
+          start,
+        );
         return {
           continue: () => {
-            if (!this.closedValue) this.command((n, now) => n.continueSearch(now, id, cloud));
+            if (!this.closedValue && id !== 0)
+              this.command((n, now) => n.continueSearch(now, id, cloud));
           },
           cancel: () => {
-            if (!this.closedValue) this.command((n, now) => n.cancelSearch(now, id, cloud));
+            over = true;
+            if (!this.closedValue && id !== 0)
+              this.command((n, now) => n.cancelSearch(now, id, cloud));
           },
-          release: () => this.events.untrackSearch(cloud, id),
+          release: () => {
+            over = true;
+            stopWaiting?.();
+            this.events.untrackSearch(cloud, id);
+          },
         };
       },
       'search',
@@ -353,6 +476,9 @@ class PeerImpl implements Peer, RegistrationHost {
       if (e.type === 'registration-state-changed')
         for (const h of this.handles)
           if (h.cloud === event.cloud && equalBytes(h.pnrpId, e.key)) h.noteState(e.state);
+      if (e.type === 'join-failed') this.joinFailed.add(event.cloud);
+      else if (e.type === 'status-changed' && e.status === 'active')
+        this.joinFailed.delete(event.cloud);
       return this.events.dispatch(event.cloud, e);
     }
     this.tracker.dispatch(event);

@@ -5,7 +5,7 @@
  * Every map here holds only what a pending operation registered and removes it when it ends.
  */
 import type { DrtStatus, NodeEvent } from '../drt/events.js';
-import type { Endpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
 import { PnrpError } from './error.js';
@@ -29,6 +29,16 @@ export interface PeerEventMap {
     readonly change: 'added' | 'deleted';
     readonly localKey: Key;
     readonly remoteKey: Key;
+  };
+  /**
+   * A join attempt of a cloud ended with the peer still alone (retried every maintenance round);
+   * `error` is what operations waiting for the join reject with.
+   */
+  'join-failed': {
+    readonly cloud: string;
+    readonly tried: readonly Endpoint[];
+    readonly answered: readonly Endpoint[];
+    readonly error: PnrpError;
   };
   /** A registration walk ended. */
   'registration-state': {
@@ -107,6 +117,13 @@ export class PeerEvents {
           localKey: event.localKey,
           remoteKey: event.remoteKey,
         });
+      case 'join-failed':
+        return this.emit('join-failed', {
+          cloud,
+          tried: event.tried,
+          answered: event.answered,
+          error: joinError(cloud, event.tried, event.answered),
+        });
       case 'registration-state-changed':
         return this.emit('registration-state', { cloud, key: event.key, state: event.state });
     }
@@ -136,4 +153,31 @@ export class PeerEvents {
       }
     }
   }
+}
+
+/**
+ * The error of a failed join attempt: `NO_BOOTSTRAP_ANSWER` when nobody answered, else `ALONE`
+ * (bootstrap nodes answered but advertised no other node). Both name the endpoints.
+ * @example joinError('Global_', [seed], []).code // 'NO_BOOTSTRAP_ANSWER'
+ */
+export function joinError(
+  cloud: string,
+  tried: readonly Endpoint[],
+  answered: readonly Endpoint[],
+): PnrpError {
+  if (answered.length === 0) {
+    const endpoints = tried.map(formatEndpoint);
+    return new PnrpError(
+      'NO_BOOTSTRAP_ANSWER',
+      `cannot join cloud ${cloud}: no bootstrap node answered (tried ${endpoints.join(', ')})`,
+      { endpoints },
+    );
+  }
+  const endpoints = answered.map(formatEndpoint);
+  return new PnrpError(
+    'ALONE',
+    `cannot join cloud ${cloud}: bootstrap node ${endpoints.join(', ')} answered but knows no ` +
+      'other node (start it as a seed, or with a registration)',
+    { endpoints },
+  );
 }

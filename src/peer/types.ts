@@ -43,6 +43,8 @@ export interface PeerCloudOptions {
   readonly bootstrap?: PeerBootstrap;
   /** DRT tuning for this cloud (cache sizes, timers). */
   readonly drt?: CloudDrtOptions;
+  /** Seed this cloud (see `PnrpCloudConfig.seed`). @default the peer's `seed` */
+  readonly seed?: boolean;
 }
 
 /**
@@ -72,6 +74,11 @@ export interface CreatePeerOptions {
   readonly authorityVerifier?: AuthorityVerifier;
   /** Close the transports in `close()`. @default true */
   readonly closeTransports?: boolean;
+  /**
+   * Bootstrap-only node: a cloud in which this peer registers nothing still gets an ID to
+   * advertise (it publishes `SEED_PEER_NAME`), so others can join through it. @default false
+   */
+  readonly seed?: boolean;
 }
 
 /** What every long operation accepts. */
@@ -143,5 +150,9 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** Verified instances, in the order they were verified. */
-export type PnrpResolveResultList = PnrpResolveResult[];
+/**
+ * Verified instances, in the order they were verified; never empty (`resolve` rejects
+ * `NOT_FOUND` instead), so `const [bob] = await peer.resolve(...)` types `bob` as a result even
+ * under `noUncheckedIndexedAccess`.
+ */
+export type PnrpResolveResultList = [PnrpResolveResult, ...PnrpResolveResult[]];
