@@ -6,6 +6,7 @@
 export * from './peer/combine-transports.js';
 export * from './peer/create-peer.js';
 export * from './peer/error.js';
+export * from './peer/host-bootstrap.js';
 export * from './peer/name-bootstrap.js';
 export * from './peer/peer-events.js';
 export * from './peer/peer-registration.js';

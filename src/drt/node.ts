@@ -19,7 +19,7 @@
  * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
 import { RouteCache } from '../cache/index.js';
-import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
@@ -302,7 +302,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     this.stats.datagramsReceived++;
     this.stats.bytesReceived += payload.length;
     const dropped = this.receive(nowMs, from, payload);
-    if (dropped !== undefined) bump(this.stats.dropped, dropped);
+    if (dropped === undefined) return;
+    bump(this.stats.dropped, dropped);
+    this.options.logger?.({ type: 'drop', reason: dropped, from: formatEndpoint(from) });
   }
 
   /** Decodes and dispatches one datagram; returns a drop reason when it is not used. */

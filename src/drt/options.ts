@@ -3,8 +3,10 @@
  * Options of a `DrtNode`, their defaults (the [MS-PNRP]/[MC-DRT] constants, reference §5-§6) and
  * their one-time validation. Every option but `rng` and `localEndpoints` is optional.
  */
+
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { assertEndpoint, type Endpoint, PORT_RESERVED_MAX } from '../keys/endpoint.js';
+import type { Logger } from '../log.js';
 import type { ResolutionLimits } from '../resolve/resolution.js';
 import type { Rng } from '../util/rng.js';
 import type { ProtocolVersion } from '../wire/types.js';
@@ -98,12 +100,17 @@ export interface DrtNodeOptions {
   readonly resolution?: Partial<ResolutionLimits>;
   /** Observability hook; must not throw. Never affects behaviour. */
   readonly trace?: (line: string) => void;
+  /** Structured log (dropped datagrams with their reason, join attempts). @default none */
+  readonly logger?: Logger;
 }
 
 /** Options with every default filled in. */
-export type ResolvedDrtOptions = Required<Omit<DrtNodeOptions, 'trace' | 'resolution'>> & {
+export type ResolvedDrtOptions = Required<
+  Omit<DrtNodeOptions, 'trace' | 'resolution' | 'logger'>
+> & {
   readonly resolution: Partial<ResolutionLimits>;
   readonly trace: ((line: string) => void) | undefined;
+  readonly logger: Logger | undefined;
 };
 
 /** 2026-01-01T00:00:00Z: the default frozen wall clock, so an unconfigured node is deterministic. */
@@ -189,5 +196,6 @@ export function resolveDrtOptions(o: DrtNodeOptions): ResolvedDrtOptions {
     ...resolveCounts(o),
     resolution: o.resolution ?? {},
     trace: o.trace,
+    logger: o.logger,
   };
 }

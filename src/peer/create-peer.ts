@@ -12,8 +12,9 @@ import { systemWallClock } from '../adapters/system-clock.js';
 import { systemRng } from '../adapters/system-rng.js';
 import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
-import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
+import type { Logger } from '../log.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
 import type { PnrpEvent, RegistrationEndpoint } from '../pnrp/types.js';
@@ -27,6 +28,7 @@ import {
 import { equalBytes } from '../util/bytes.js';
 import { combineTransports } from './combine-transports.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
+import { type HostBootstrap, type HostResolver, hostBootstrapOf } from './host-bootstrap.js';
 import { type PeerEventMap, PeerEvents } from './peer-events.js';
 import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
 import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
@@ -56,17 +58,21 @@ export function createPeer(options: CreatePeerOptions): Peer {
   return new PeerImpl(options);
 }
 
-function providerOf(bootstrap: PeerBootstrap | undefined): BootstrapProvider {
-  if (bootstrap === undefined) return staticBootstrap([]);
-  if (Array.isArray(bootstrap))
-    return staticBootstrap(
-      (bootstrap as readonly (Endpoint | string)[]).map((b) =>
-        typeof b === 'string' ? parseEndpoint(b) : b,
-      ),
-    );
+/** A cloud's bootstrap provider, and the host names still to look up for it. */
+function providerOf(
+  bootstrap: PeerBootstrap | undefined,
+  resolveHost: HostResolver | undefined,
+): { provider: BootstrapProvider; hosts?: HostBootstrap } {
+  if (bootstrap === undefined) return { provider: staticBootstrap([]) };
+  if (Array.isArray(bootstrap)) {
+    const hosts = hostBootstrapOf(bootstrap as readonly (Endpoint | string)[], resolveHost);
+    return hosts.hosts.length === 0
+      ? { provider: hosts.provider }
+      : { provider: hosts.provider, hosts };
+  }
   if (typeof (bootstrap as BootstrapProvider).endpoints !== 'function')
     throw new TypeError('bootstrap must be a BootstrapProvider or a list of endpoints');
-  return bootstrap as BootstrapProvider;
+  return { provider: bootstrap as BootstrapProvider };
 }
 
 class PeerImpl implements Peer, RegistrationHost {
@@ -81,6 +87,7 @@ class PeerImpl implements Peer, RegistrationHost {
   private readonly handles = new Set<PeerRegistration>();
   private readonly closeTransports: boolean;
   private closedValue = false;
+  private readonly logger: Logger | undefined;
   /** Clouds whose last join attempt failed (an operation then solicits again). */
   private readonly joinFailed = new Set<string>();
   /** Bootstrap host-name lookups in flight, per cloud. */
@@ -96,6 +103,7 @@ class PeerImpl implements Peer, RegistrationHost {
       throw new RangeError('createPeer: clouds must name at least one cloud');
     let shared = false;
     const transports: DatagramTransport[] = [];
+    const lookups: [string, HostBootstrap][] = [];
     const configs = clouds.map((c) => {
       let transport = c.transport;
       if (!transport) {
@@ -113,11 +121,15 @@ class PeerImpl implements Peer, RegistrationHost {
       if (transports.includes(transport))
         throw new RangeError(`createPeer: cloud ${c.name} reuses another cloud's transport`);
       transports.push(transport);
+      const { provider, hosts } = providerOf(c.bootstrap ?? options.bootstrap, options.resolveHost);
+      if (hosts) lookups.push([c.name, hosts]);
       return {
         name: c.name,
         localEndpoints: transport.localEndpoints(),
-        bootstrap: providerOf(c.bootstrap ?? options.bootstrap),
-        ...(c.drt ? { drt: c.drt } : {}),
+        bootstrap: provider,
+        ...(c.drt || options.logger
+          ? { drt: { ...c.drt, ...(options.logger ? { logger: options.logger } : {}) } }
+          : {}),
         ...((c.seed ?? options.seed) ? { seed: true } : {}),
       };
     });
@@ -135,12 +147,15 @@ class PeerImpl implements Peer, RegistrationHost {
     });
     this.clouds = this.node.cloudNames;
     const transport = transports.length === 1 ? transports[0]! : combineTransports(transports);
+    this.logger = options.logger;
     this.running = runNode(this.node, transport, this.timers, {
       onEvent: (e) => this.onEvent(e),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     try {
       for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
       this.running.command((n, now) => n.start(now));
+      for (const [cloud, hosts] of lookups) this.lookUpHosts(cloud, hosts, options.resolveHost!);
     } catch (e) {
       // Nothing half-started may outlive the throw: detach from the transports, disarm the timer.
       this.closedValue = true;
@@ -176,6 +191,7 @@ class PeerImpl implements Peer, RegistrationHost {
         if (e.cloud === cloud) lastFailure = e.error;
       });
       const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => {
+        this.logger?.({ type: 'timeout', operation: 'whenActive', afterMs: timeoutMs });
         const why = lastFailure ? `: ${lastFailure.message}` : '';
         settle.reject(
           new PnrpError(lastFailure?.code ?? 'TIMEOUT', `not joined within ${timeoutMs} ms${why}`, {
@@ -286,6 +302,7 @@ class PeerImpl implements Peer, RegistrationHost {
     if (drt.status === 'active' || !this.isJoining(cloud)) return begin();
     let cleanup: (() => void) | undefined;
     let waiting = true;
+    const startMs = this.timers.nowMs();
     const stopWaiting = (): void => {
       waiting = false;
       offStatus();
@@ -309,12 +326,54 @@ class PeerImpl implements Peer, RegistrationHost {
     const timer = this.timers.arm(deadlineMs, () => {
       if (!waiting) return;
       stopWaiting();
+      this.logger?.({ type: 'timeout', operation: `join ${cloud}`, afterMs: deadlineMs - startMs });
       settle.reject(new PnrpError('TIMEOUT', `still joining cloud ${cloud} at the deadline`));
     });
     return () => {
       if (waiting) stopWaiting();
       cleanup?.();
     };
+  }
+
+  /**
+   * Looks up a cloud's bootstrap host names; solicits the addresses found, or fails what waits
+   * for the join with `BOOTSTRAP_UNRESOLVED` when none resolved.
+   */
+  private lookUpHosts(cloud: string, list: HostBootstrap, resolveHost: HostResolver): void {
+    this.hostLookups.set(cloud, list.hosts.length);
+    const failures: string[] = [];
+    let found = 0;
+    for (const { host, port } of list.hosts) {
+      void Promise.resolve()
+        .then(() => resolveHost(host))
+        .then(
+          (addresses) => {
+            list.add(addresses.map((address) => ({ address, port })));
+            found += addresses.length;
+            if (addresses.length === 0) failures.push(`${host}: no address`);
+          },
+          (error: unknown) => {
+            failures.push(`${host}: ${error instanceof Error ? error.message : String(error)}`);
+          },
+        )
+        .then(() => {
+          const left = (this.hostLookups.get(cloud) ?? 1) - 1;
+          if (left > 0) return this.hostLookups.set(cloud, left);
+          this.hostLookups.delete(cloud);
+          if (this.closedValue) return;
+          if (found > 0) return this.command((n, now) => n.start(now, cloud));
+          const hosts = list.hosts.map((h) => `${h.host}:${h.port}`);
+          this.joinFailed.add(cloud);
+          this.events.joinFailed(
+            cloud,
+            new PnrpError(
+              'BOOTSTRAP_UNRESOLVED',
+              `cannot join cloud ${cloud}: no bootstrap host name resolved (${failures.join('; ')})`,
+              { endpoints: hosts },
+            ),
+          );
+        });
+    }
   }
 
   /** A join attempt of `cloud` is under way (or its bootstrap host names are being resolved). */
@@ -427,9 +486,10 @@ class PeerImpl implements Peer, RegistrationHost {
       const timer =
         timeoutMs === undefined
           ? undefined
-          : this.timers.arm(this.timers.nowMs() + timeoutMs, () =>
-              fail(new PnrpError('TIMEOUT', `no answer within ${timeoutMs} ms`)),
-            );
+          : this.timers.arm(this.timers.nowMs() + timeoutMs, () => {
+              this.logger?.({ type: 'timeout', operation: 'operation', afterMs: timeoutMs });
+              fail(new PnrpError('TIMEOUT', `no answer within ${timeoutMs} ms`));
+            });
       const onAbort = (): void => fail(abortError(signal!));
       const unclose = this.events.onClose(() =>
         fail(new PnrpError('CLOSED', 'the peer was closed')),
@@ -471,6 +531,7 @@ class PeerImpl implements Peer, RegistrationHost {
   }
 
   private onEvent(event: PnrpEvent): void {
+    if (this.logger) logPeerEvent(this.logger, event);
     if (event.type === 'cloud') {
       const e = event.event;
       if (e.type === 'registration-state-changed')
@@ -483,6 +544,31 @@ class PeerImpl implements Peer, RegistrationHost {
     }
     this.tracker.dispatch(event);
   }
+}
+
+/** What a peer's logger hears of the node's events: status, failed joins, resolves. */
+function logPeerEvent(logger: Logger, event: PnrpEvent): void {
+  if (event.type === 'resolve-done') {
+    logger({
+      type: 'resolve',
+      cloud: event.cloud,
+      peerName: event.peerName,
+      results: event.results,
+      failure: event.failure,
+      hops: event.path.length,
+    });
+    return;
+  }
+  if (event.type !== 'cloud') return;
+  const e = event.event;
+  if (e.type === 'status-changed') logger({ type: 'status', cloud: event.cloud, status: e.status });
+  else if (e.type === 'join-failed')
+    logger({
+      type: 'join-failed',
+      cloud: event.cloud,
+      tried: e.tried.map(formatEndpoint),
+      answered: e.answered.map(formatEndpoint),
+    });
 }
 
 /** The error for a timeout that is not a finite number of milliseconds >= 0. */

@@ -97,6 +97,11 @@ export class PeerEvents {
     this.searches.delete(`${cloud}:${searchId}`);
   }
 
+  /** Reports a join that failed before any SOLICIT (no bootstrap host name resolved). */
+  joinFailed(cloud: string, error: PnrpError): void {
+    this.emit('join-failed', { cloud, tried: [], answered: [], error });
+  }
+
   /** Routes one DRT event of a cloud. */
   dispatch(cloud: string, event: NodeEvent): void {
     switch (event.type) {

@@ -10,6 +10,7 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
+import type { Logger } from '../log.js';
 import type { CacheSnapshot } from '../pnrp/cache-snapshot.js';
 import type { AuthorityVerifier } from '../pnrp/cpa-security-provider.js';
 import type { PnrpNode } from '../pnrp/pnrp-node.js';
@@ -23,11 +24,15 @@ import type {
 import type { SearchOptions } from '../resolve/search-spec.js';
 import type { DatagramTransport, RunningNodeStats, Timers } from '../transport-adapter.js';
 import type { Rng } from '../util/rng.js';
+import type { HostResolver } from './host-bootstrap.js';
 import type { PeerEventMap } from './peer-events.js';
 import type { PeerRegistration } from './peer-registration.js';
 import type { PeerTrace } from './resolve-tracker.js';
 
-/** Bootstrap of a cloud: a provider, or endpoints (`[ipv6]:port` / `a.b.c.d:port` text allowed). */
+/**
+ * Bootstrap of a cloud: a provider, or endpoints; text may be `[ipv6]:port`, `[fe80::1%eth0]:port`,
+ * `a.b.c.d:port` or `host.name:port` (host names need `CreatePeerOptions.resolveHost`).
+ */
 export type PeerBootstrap = BootstrapProvider | readonly (Endpoint | string)[];
 
 /**
@@ -72,6 +77,17 @@ export interface CreatePeerOptions {
   readonly cpaLifetimeMs?: number;
   /** Accept CPAs whose authority a certificate chain delegates (e.g. `gmcAuthorityVerifier().verify`). */
   readonly authorityVerifier?: AuthorityVerifier;
+  /**
+   * Looks up host names in bootstrap lists (`seed.example.net:3540`); without it, a host name is
+   * refused with a TypeError. `dnsResolver` from `pnrp/node` uses `node:dns`.
+   */
+  readonly resolveHost?: HostResolver;
+  /**
+   * Structured log: status changes, failed joins (endpoints tried), resolves, timeouts, dropped
+   * datagrams with their reason, datagrams in and out. `debugLogger()` from `pnrp/node` maps it
+   * onto `DEBUG=pnrp:*`. @default none (no event is built)
+   */
+  readonly logger?: Logger;
   /** Close the transports in `close()`. @default true */
   readonly closeTransports?: boolean;
   /**
