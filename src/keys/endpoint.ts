@@ -177,9 +177,10 @@ export function parseEndpoint(text: string): Endpoint {
   if (!m) throw new RangeError(`bad endpoint "${text}": expected [ipv6]:port or a.b.c.d:port`);
   const port = Number(m[2]);
   if (port > 0xffff) throw new RangeError(`bad port in "${text}"`);
-  const [host, zone] = m[1]!.split('%', 2) as [string, string | undefined];
-  const address = parseAddress(host);
-  if (zone === undefined) return { address, port };
+  const percent = m[1]!.indexOf('%');
+  const address = parseAddress(percent < 0 ? m[1]! : m[1]!.slice(0, percent));
+  if (percent < 0) return { address, port };
+  const zone = m[1]!.slice(percent + 1);
   if (!ZONE.test(zone)) throw new RangeError(`bad zone ID "${zone}" in "${text}"`);
   if (!isLinkLocal(address))
     throw new RangeError(`zone ID in "${text}": only link-local (fe80::/10) addresses take one`);

@@ -29,7 +29,7 @@ import { equalBytes } from '../util/bytes.js';
 import { combineTransports } from './combine-transports.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
 import { type HostBootstrap, type HostResolver, hostBootstrapOf } from './host-bootstrap.js';
-import { type PeerEventMap, PeerEvents } from './peer-events.js';
+import { joinError, type PeerEventMap, PeerEvents } from './peer-events.js';
 import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
 import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
 import { SearchIterator } from './search-iterator.js';
@@ -88,8 +88,8 @@ class PeerImpl implements Peer, RegistrationHost {
   private readonly closeTransports: boolean;
   private closedValue = false;
   private readonly logger: Logger | undefined;
-  /** Clouds whose last join attempt failed (an operation then solicits again). */
-  private readonly joinFailed = new Set<string>();
+  /** Clouds whose last join attempt failed, with its error (an operation then solicits again). */
+  private readonly joinFailed = new Map<string, PnrpError>();
   /** Bootstrap host-name lookups in flight, per cloud. */
   private readonly hostLookups = new Map<string, number>();
 
@@ -183,7 +183,7 @@ class PeerImpl implements Peer, RegistrationHost {
         return undefined;
       }
       // Failed attempts are retried (maintenance); at the deadline the last one says why.
-      let lastFailure: PnrpError | undefined;
+      let lastFailure = this.joinFailed.get(cloud);
       const offStatus = this.events.on('status', (e) => {
         if (e.cloud === cloud && e.status === 'active') settle.resolve(undefined);
       });
@@ -363,15 +363,13 @@ class PeerImpl implements Peer, RegistrationHost {
           if (this.closedValue) return;
           if (found > 0) return this.command((n, now) => n.start(now, cloud));
           const hosts = list.hosts.map((h) => `${h.host}:${h.port}`);
-          this.joinFailed.add(cloud);
-          this.events.joinFailed(
-            cloud,
-            new PnrpError(
-              'BOOTSTRAP_UNRESOLVED',
-              `cannot join cloud ${cloud}: no bootstrap host name resolved (${failures.join('; ')})`,
-              { endpoints: hosts },
-            ),
+          const error = new PnrpError(
+            'BOOTSTRAP_UNRESOLVED',
+            `cannot join cloud ${cloud}: no bootstrap host name resolved (${failures.join('; ')})`,
+            { endpoints: hosts },
           );
+          this.joinFailed.set(cloud, error);
+          this.events.joinFailed(cloud, error);
         });
     }
   }
@@ -537,7 +535,8 @@ class PeerImpl implements Peer, RegistrationHost {
       if (e.type === 'registration-state-changed')
         for (const h of this.handles)
           if (h.cloud === event.cloud && equalBytes(h.pnrpId, e.key)) h.noteState(e.state);
-      if (e.type === 'join-failed') this.joinFailed.add(event.cloud);
+      if (e.type === 'join-failed')
+        this.joinFailed.set(event.cloud, joinError(event.cloud, e.tried, e.answered));
       else if (e.type === 'status-changed' && e.status === 'active')
         this.joinFailed.delete(event.cloud);
       return this.events.dispatch(event.cloud, e);
