@@ -26,7 +26,8 @@ function run(
   args: string[],
   env: Record<string, string> = {},
 ): { proc: ChildProcessWithoutNullStreams; out: () => string; err: () => string } {
-  const proc = spawn('node_modules/.bin/tsx', args, {
+  // Node itself with tsx's loader (no tsx wrapper process): signals reach the program directly.
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: 'pipe',
     env: { ...process.env, ...env },
   });
@@ -65,7 +66,7 @@ describe('the README first example', () => {
     expect(block![1]).toBe(asPublished(readFileSync(EXAMPLE, 'utf8')));
   });
 
-  it('registers and resolves through a bootstrap-only pnrp node on loopback UDP; DEBUG=pnrp:* shows the node at work', async () => {
+  it('registers and resolves through a bootstrap-only pnrp node on loopback UDP (also by host name from the CLI); DEBUG=pnrp:* shows the node at work', async () => {
     const seed = run(['src/cli/main.ts', 'node', '--port', '0', '--json'], {
       DEBUG: 'pnrp:*',
       DEBUG_COLORS: '0',
@@ -77,6 +78,16 @@ describe('the README first example', () => {
     expect(example.err()).toBe('');
     expect(code).toBe(0);
     expect(example.out()).toMatch(/^found 0\.alice-chat at 127\.0\.0\.1:\d+/m);
+    // The CLI reaches the seed by host name (node:dns), and finds the seed's own ID.
+    const byName = run([
+      'src/cli/main.ts',
+      'resolve',
+      '0.pnrp-seed',
+      '--bootstrap',
+      `localhost:${port}`,
+    ]);
+    expect(await exitOf(byName.proc)).toBe(0);
+    expect(byName.out()).toContain('0.pnrp-seed');
     seed.proc.kill('SIGTERM');
     expect(await exitOf(seed.proc)).toBe(0);
     // The seed published its ID, answered both joiners and logged through debug's namespaces.
@@ -88,10 +99,14 @@ describe('the README first example', () => {
   it('without DEBUG the node prints nothing on stderr', async () => {
     const env = { ...process.env };
     delete env.DEBUG;
-    const seed = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'node', '--port', '0'], {
-      stdio: 'pipe',
-      env,
-    });
+    const seed = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'node', '--port', '0'],
+      {
+        stdio: 'pipe',
+        env,
+      },
+    );
     children.push(seed);
     let out = '';
     let err = '';
