@@ -67,6 +67,7 @@ export { createIdentity, type Identity } from './keys/identity.js';
 export { pnrpIdOf } from './keys/ids.js';
 export { type Key, keyFromHex, keyToHex } from './keys/key256.js';
 export { formatPeerName, type PeerName, parsePeerName } from './keys/peer-name.js';
+export type { LogEvent, LogEventType, Logger } from './log.js';
 export {
   createMemoryNetwork,
   type MemoryNetwork,
@@ -76,6 +77,7 @@ export {
 export { combineTransports } from './peer/combine-transports.js';
 export { createPeer } from './peer/create-peer.js';
 export { PnrpError, type PnrpErrorCode } from './peer/error.js';
+export type { HostResolver } from './peer/host-bootstrap.js';
 export {
   type PeerNameBootstrap,
   type PeerNameBootstrapOptions,
@@ -116,16 +118,17 @@ export {
 export { hostNameToPeerName, peerNameToHostName } from './pnrp/host-name.js';
 export { PnrpNode, type PnrpNodeOptions } from './pnrp/pnrp-node.js';
 export type { PnrpCloudStats, PnrpPerformanceCounters, PnrpStats } from './pnrp/stats.js';
-export type {
-  CloudDrtOptions,
-  PnrpCloudConfig,
-  PnrpEvent,
-  PnrpResolveResult,
-  RegisterOptions,
-  Registration,
-  RegistrationEndpoint,
-  ResolveFailure,
-  ResolveOptions,
+export {
+  type CloudDrtOptions,
+  type PnrpCloudConfig,
+  type PnrpEvent,
+  type PnrpResolveResult,
+  type RegisterOptions,
+  type Registration,
+  type RegistrationEndpoint,
+  type ResolveFailure,
+  type ResolveOptions,
+  SEED_PEER_NAME,
 } from './pnrp/types.js';
 export type { PathHop } from './resolve/path.js';
 export type { ResolutionLimits, ResolutionStats } from './resolve/resolution-types.js';

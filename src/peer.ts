@@ -6,6 +6,7 @@
 export { combineTransports } from './peer/combine-transports.js';
 export { createPeer } from './peer/create-peer.js';
 export { PnrpError, type PnrpErrorCode } from './peer/error.js';
+export type { HostResolver } from './peer/host-bootstrap.js';
 export {
   type PeerNameBootstrap,
   type PeerNameBootstrapOptions,

@@ -20,7 +20,8 @@
  * Errors of a transport's `send` never reach the core: they are counted in
  * {@link RunningNodeStats.sendErrors}.
  */
-import type { Endpoint } from './keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from './keys/endpoint.js';
+import type { LogEvent, Logger } from './log.js';
 import { realTimers } from './runtime.js';
 import { type DrainSink, drainNode, type SansIoNode } from './sans-io.js';
 
@@ -91,6 +92,8 @@ export interface RunNodeOptions<E> {
    * @default rethrows it from a microtask (an uncaught error, as for any event listener)
    */
   readonly onListenerError?: (error: unknown) => void;
+  /** Structured log of datagrams in and out, send errors and listener errors. @default none */
+  readonly logger?: Logger | undefined;
 }
 
 /** Counters of a running node (the node's own counters are on `node.stats`). */
@@ -168,8 +171,9 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
       throw new TypeError('runNode: timers must be Timers');
     transport.attach({
       datagram: (from, payload, local) => this.onDatagram(from, payload, local),
-      sendError: () => {
+      sendError: (to, error) => {
         this.stats.sendErrors++;
+        this.options.logger?.(sendErrorEvent(to, error));
       },
     });
     this.drain();
@@ -198,6 +202,7 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
   private onDatagram(from: Endpoint, payload: Uint8Array, local: Endpoint | undefined): void {
     if (this.stoppedValue) return;
     this.stats.datagramsReceived++;
+    this.options.logger?.(datagramEvent('in', from, payload));
     this.node.handleDatagram(this.timers.nowMs(), from, payload, local);
     this.drain();
   }
@@ -232,10 +237,12 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
 
   private send(to: Endpoint, payload: Uint8Array, from: Endpoint | undefined): void {
     this.stats.datagramsSent++;
+    this.options.logger?.(datagramEvent('out', to, payload));
     try {
       this.transport.send(to, payload, from);
-    } catch {
+    } catch (error) {
       this.stats.sendErrors++;
+      this.options.logger?.(sendErrorEvent(to, error));
     }
   }
 
@@ -246,6 +253,7 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
       onEvent(event);
     } catch (error) {
       this.stats.listenerErrors++;
+      this.options.logger?.({ type: 'listener-error', error: errorText(error) });
       const report =
         this.options.onListenerError ??
         ((e: unknown) =>
@@ -269,4 +277,17 @@ class NodeLoop<N extends SansIoNode<unknown>> implements RunningNode<N> {
     this.timer = undefined;
     this.timerAtMs = Number.POSITIVE_INFINITY;
   }
+}
+
+/** Log hooks of the run loop (built only when a logger is set). */
+function datagramEvent(direction: 'in' | 'out', endpoint: Endpoint, payload: Uint8Array): LogEvent {
+  return { type: 'datagram', direction, endpoint: formatEndpoint(endpoint), bytes: payload.length };
+}
+
+function sendErrorEvent(to: Endpoint, error: unknown): LogEvent {
+  return { type: 'send-error', to: formatEndpoint(to), error: errorText(error) };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,7 @@
  * {@link UsageError}s, bounded integers, bootstrap endpoints and `--help`.
  */
 import { parseArgs } from 'node:util';
-import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, parseEndpoint, splitHostPort } from '../keys/endpoint.js';
 import { UsageError } from './usage-error.js';
 
 /** Option specifications in the shape `node:util` `parseArgs` takes. */
@@ -179,23 +179,29 @@ export function intOption(
 }
 
 /**
- * Bootstrap endpoints from `--bootstrap` values; each may also hold a comma-separated list.
- * @example bootstrapEndpoints(['127.0.0.1:3540', '[::1]:3541'])
+ * Bootstrap endpoints from `--bootstrap` values; each may also hold a comma-separated list. IP
+ * literals (`[fe80::1%eth0]:3540` with a zone) are parsed here; host names are kept as text for
+ * createPeer's resolver.
+ * @example bootstrapEndpoints(['127.0.0.1:3540', '[::1]:3541', 'localhost:3542'])
  */
-export function bootstrapEndpoints(texts: readonly string[]): Endpoint[] {
-  const out: Endpoint[] = [];
+export function bootstrapEndpoints(texts: readonly string[]): (Endpoint | string)[] {
+  const out: (Endpoint | string)[] = [];
   for (const text of texts.flatMap((t) => t.split(','))) {
     const trimmed = text.trim();
     if (trimmed === '') continue;
+    let port: number;
     try {
-      out.push(parseEndpoint(trimmed));
-    } catch {
+      const host = splitHostPort(trimmed);
+      const ep = host === undefined ? parseEndpoint(trimmed) : undefined;
+      out.push(ep ?? trimmed);
+      port = ep?.port ?? host!.port;
+    } catch (e) {
+      const zone = trimmed.includes('%') && e instanceof RangeError ? ` (${e.message})` : '';
       throw new UsageError(
-        `bad --bootstrap "${trimmed}": expected a.b.c.d:port or [ipv6]:port, e.g. 127.0.0.1:3540`,
+        `bad --bootstrap "${trimmed}": expected HOST:PORT, a.b.c.d:port or [ipv6]:port, e.g. 127.0.0.1:3540${zone}`,
       );
     }
-    if (out[out.length - 1]!.port === 0)
-      throw new UsageError(`bad --bootstrap "${trimmed}": port 0`);
+    if (port === 0) throw new UsageError(`bad --bootstrap "${trimmed}": port 0`);
   }
   return out;
 }

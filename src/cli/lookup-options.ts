@@ -41,7 +41,7 @@ export const LOOKUP_OPTIONS: OptionSpecs = {
 
 /** The option lines of both commands' help. */
 export const LOOKUP_OPTIONS_HELP = `where:
-  --bootstrap HOST:PORT   a node of the cloud (a.b.c.d:port or [ipv6]:port); repeatable
+  --bootstrap HOST:PORT   a node of the cloud (host name, a.b.c.d:port or [ipv6]:port); repeatable
   --host ADDR             local address to bind (default: every interface, ephemeral port)
   --sim                   instead, build a simulated cloud in which one node publishes the name
     --nodes N             members of the simulated cloud (default 200)
@@ -70,7 +70,11 @@ const CRITERIA: Record<string, ResolveCriteria> = {
 
 /** Where the lookup runs. */
 export type LookupWhere =
-  | { readonly kind: 'udp'; readonly bootstrap: readonly Endpoint[]; readonly host?: string }
+  | {
+      readonly kind: 'udp';
+      readonly bootstrap: readonly (Endpoint | string)[];
+      readonly host?: string;
+    }
   | {
       readonly kind: 'sim';
       readonly nodes: number;

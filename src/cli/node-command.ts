@@ -8,6 +8,8 @@
  * once with code 1.
  */
 
+import { debugLogger } from '../adapters/node/debug-logger.js';
+import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
 import { formatEndpoint } from '../keys/endpoint.js';
@@ -39,8 +41,8 @@ either signal it revokes its registrations and exits 0.
   --advertise ADDR         address other nodes should use (repeatable, up to 4); with a wildcard
                            bind the default is loopback only, which suits one machine
   --cloud NAME             cloud to join (default Global_)
-  --bootstrap HOST:PORT    a node of the cloud (a.b.c.d:port or [ipv6]:port); repeatable;
-                           without one this node starts a new cloud
+  --bootstrap HOST:PORT    a node of the cloud (host name, a.b.c.d:port or [ipv6]:port);
+                           repeatable; without one this node starts a new cloud
   --register PEER-NAME     publish a name (repeatable): 0.<classifier>, or
                            <authority>.<classifier> with --identity FILE of that authority
   --identity FILE          identity file from pnrp identity new
@@ -187,12 +189,17 @@ export async function runNodeCommand(args: string[]): Promise<number> {
           : ''
       }`,
     );
+    const logger = debugLogger();
     peer = createPeer({
       transport,
       crypto: nodeCrypto,
       clouds: [a.cloud],
       bootstrap: a.bootstrap,
+      resolveHost: dnsResolver,
+      // Registering nothing, it is a bootstrap-only node: it publishes a seed ID to advertise.
+      seed: a.register.length === 0,
       closeTransports: false,
+      ...(logger ? { logger } : {}),
       ...(a.identity ? { identity: a.identity } : {}),
     });
     const p = peer;
@@ -223,16 +230,22 @@ export async function runNodeCommand(args: string[]): Promise<number> {
 
     if (a.bootstrap.length > 0) {
       const joined = p.whenActive({ timeoutMs: JOIN_WAIT_MS }).then(
-        () => true,
-        () => false,
+        () => undefined,
+        (e: unknown) => e,
       );
-      const first = await Promise.race([joined, signals.stopped.then(() => undefined)]);
-      if (first === false)
+      const first = await Promise.race([joined, signals.stopped.then(() => 'stopped')]);
+      if (first instanceof Error) {
+        const code = first instanceof PnrpError ? first.code : 'ERROR';
         out.print(
           'alone',
-          { bootstrap: a.bootstrap.map(formatEndpoint) },
-          `no bootstrap node answered yet; registering anyway (retried every maintenance round)`,
+          {
+            bootstrap: a.bootstrap.map((b) => (typeof b === 'string' ? b : formatEndpoint(b))),
+            code,
+            reason: first.message,
+          },
+          `${first.message}; ${a.register.length > 0 ? 'registering anyway' : 'running alone'} (retried every maintenance round)`,
         );
+      }
     }
     for (const name of a.register) {
       const registered = p

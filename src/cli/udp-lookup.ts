@@ -5,6 +5,8 @@
  * resolve and closes. It publishes nothing, so the cloud never learns of it.
  */
 
+import { debugLogger } from '../adapters/node/debug-logger.js';
+import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport } from '../adapters/node/udp-transport.js';
 import { createPeer } from '../peer/create-peer.js';
@@ -29,6 +31,7 @@ export async function udpLookup(
     if (e instanceof RangeError) throw new UsageError(`--host: ${e.message}`);
     throw new Error(`cannot open a UDP socket: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const logger = debugLogger();
   let peer: ReturnType<typeof createPeer>;
   try {
     peer = createPeer({
@@ -36,30 +39,17 @@ export async function udpLookup(
       crypto: nodeCrypto,
       clouds: [args.cloud],
       bootstrap: where.bootstrap,
+      resolveHost: dnsResolver,
+      ...(logger ? { logger } : {}),
     });
   } catch (e) {
     await transport.close(); // the socket would keep the process alive
     throw e;
   }
   try {
-    // One deadline for joining and resolving together: --timeout is the whole command's budget.
-    const deadline = performance.now() + args.resolve.timeoutMs;
-    // Bounded: the timeout, or the bootstrap giving up (status `alone`), whichever comes first.
-    const gaveUp = new AbortController();
-    const off = peer.on('status', (e) => {
-      if (e.status === 'alone') gaveUp.abort();
-    });
-    try {
-      await peer.whenActive({ timeoutMs: args.resolve.timeoutMs, signal: gaveUp.signal });
-    } catch (e) {
-      if (e instanceof PnrpError && (e.code === 'TIMEOUT' || e.code === 'CANCELLED'))
-        return alone(args);
-      throw e;
-    } finally {
-      off();
-    }
-    const left = Math.max(1, Math.floor(deadline - performance.now()));
-    const trace = await peer.trace(args.peerName, { ...args.resolve, timeoutMs: left });
+    // One deadline for joining and resolving together: the trace waits for the join within
+    // --timeout and rejects with why it failed (no bootstrap answered, naming the endpoints).
+    const trace = await peer.trace(args.peerName, args.resolve);
     return {
       peerName: args.peerName,
       cloud: args.cloud,
@@ -69,6 +59,9 @@ export async function udpLookup(
       stats: trace.stats,
     };
   } catch (e) {
+    if (e instanceof PnrpError && JOIN_FAILURES.has(e.code)) return alone(args, e.message);
+    if (e instanceof PnrpError && e.code === 'TIMEOUT' && peer.status() !== 'active')
+      return alone(args, `no node of cloud ${args.cloud} answered the bootstrap in time`);
     if (e instanceof PnrpError && e.code.startsWith('INVALID')) throw new UsageError(e.message);
     throw e;
   } finally {
@@ -76,7 +69,14 @@ export async function udpLookup(
   }
 }
 
-function alone(args: LookupArgs): LookupOutcome {
+/** Codes of a failed join: the lookup ends `alone`, with the error's text as its note. */
+const JOIN_FAILURES: ReadonlySet<string> = new Set([
+  'NO_BOOTSTRAP_ANSWER',
+  'ALONE',
+  'BOOTSTRAP_UNRESOLVED',
+]);
+
+function alone(args: LookupArgs, note: string): LookupOutcome {
   return {
     peerName: args.peerName,
     cloud: args.cloud,
@@ -84,6 +84,6 @@ function alone(args: LookupArgs): LookupOutcome {
     failure: 'alone',
     path: [],
     stats: emptyResolutionStats(),
-    note: `no node of cloud ${args.cloud} answered the bootstrap`,
+    note,
   };
 }

@@ -54,6 +54,15 @@ export type NodeEvent<P = unknown> =
       /** `resolvable`: the registration walk reached other nodes; `unresolvable`: it reached nobody. */
       readonly state: 'resolvable' | 'unresolvable';
     }
+  | {
+      /**
+       * A join attempt (one round of SOLICITs to the bootstrap endpoints) ended and the node is
+       * still alone; maintenance tries again. `answered` empty: no bootstrap node answered.
+       */
+      readonly type: 'join-failed';
+      readonly tried: readonly Endpoint[];
+      readonly answered: readonly Endpoint[];
+    }
   | { readonly type: 'search-result'; readonly result: SearchResult<P> }
   | {
       readonly type: 'search-done';

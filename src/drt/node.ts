@@ -19,7 +19,7 @@
  * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
 import { RouteCache } from '../cache/index.js';
-import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
 import { DEFAULT_RESOLUTION_LIMITS, emptyResolutionStats } from '../resolve/resolution.js';
 import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve/search-spec.js';
@@ -165,12 +165,20 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       this.floods,
       () => this.statusValue === 'active',
     );
-    this.sync = new Sync(this.core);
+    this.sync = new Sync(this.core, (attempt) => {
+      if (this.routeCache.size > 0) return;
+      this.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
+    });
   }
 
   /** DRT_STATUS of the node. */
   get status(): DrtStatus {
     return this.statusValue;
+  }
+
+  /** True while a join attempt is under way (it ends with `status-changed` or `join-failed`). */
+  get joining(): boolean {
+    return this.sync.joining;
   }
 
   /**
@@ -239,7 +247,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       // proven (address-proof.ts) only once they answer us or echo a cookie.
       this.routeCache.add(entry);
     }
-    if (this.routeCache.size > 0) this.setStatus('active');
+    if (this.routeCache.size > 0) {
+      this.sync.joined();
+      this.setStatus('active');
+    }
     for (const reg of this.locals.values()) reg.resolvable = true;
   }
 
@@ -295,7 +306,9 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     this.stats.datagramsReceived++;
     this.stats.bytesReceived += payload.length;
     const dropped = this.receive(nowMs, from, payload);
-    if (dropped !== undefined) bump(this.stats.dropped, dropped);
+    if (dropped === undefined) return;
+    bump(this.stats.dropped, dropped);
+    this.options.logger?.({ type: 'drop', reason: dropped, from: formatEndpoint(from) });
   }
 
   /** Decodes and dispatches one datagram; returns a drop reason when it is not used. */
@@ -600,6 +613,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       }
     }
     if (this.statusValue !== 'active' && this.routeCache.size > 0) {
+      this.sync.joined();
       this.setStatus('active');
       // Give the joining conversation (SOLICIT .. FLOOD and their checks) one hop budget to land
       // before walking toward our own keys, so the walk starts from a useful cache.

@@ -3,8 +3,10 @@
  * Options of a `DrtNode`, their defaults (the [MS-PNRP]/[MC-DRT] constants, reference §5-§6) and
  * their one-time validation. Every option but `rng` and `localEndpoints` is optional.
  */
+
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { assertEndpoint, type Endpoint, PORT_RESERVED_MAX } from '../keys/endpoint.js';
+import type { Logger } from '../log.js';
 import type { ResolutionLimits } from '../resolve/resolution.js';
 import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
@@ -98,6 +100,8 @@ export interface DrtNodeOptions<P = unknown> {
   readonly resolution?: Partial<ResolutionLimits>;
   /** Observability hook; must not throw. Never affects behaviour. */
   readonly trace?: (line: string) => void;
+  /** Structured log (dropped datagrams with their reason, join attempts). @default none */
+  readonly logger?: Logger | undefined;
 }
 
 /**
@@ -105,11 +109,12 @@ export interface DrtNodeOptions<P = unknown> {
  * whose records carry `undefined` evidence.
  */
 export type ResolvedDrtOptions<P = unknown> = Required<
-  Omit<DrtNodeOptions<P>, 'trace' | 'resolution' | 'security'>
+  Omit<DrtNodeOptions<P>, 'trace' | 'resolution' | 'security' | 'logger'>
 > & {
   readonly security: SecurityProvider<P | undefined>;
   readonly resolution: Partial<ResolutionLimits>;
   readonly trace: ((line: string) => void) | undefined;
+  readonly logger: Logger | undefined;
 };
 
 /** 2026-01-01T00:00:00Z: the default frozen wall clock, so an unconfigured node is deterministic. */
@@ -195,5 +200,6 @@ export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDr
     ...resolveCounts(o),
     resolution: o.resolution ?? {},
     trace: o.trace,
+    logger: o.logger,
   };
 }

@@ -17,6 +17,10 @@
  * joiner sends the same SOLICIT again with the cookie as message ID, which proves it. Conversations
  * are thus only held for proven solicitors, so the FLOODs answering a REQUEST go only to them.
  * The ADVERTISE carries the cookie as message ID too, and the joiner's REQUEST echoes it.
+ *
+ * Join attempts (issue 12): one `solicit` call is one attempt. It ends early when every SOLICIT
+ * expired unanswered, else `JOIN_ATTEMPT_MS` after it began; the node then reports
+ * `join-failed` (naming the endpoints tried and those that answered) unless it has joined.
  */
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
@@ -37,6 +41,19 @@ export const ADVERTISE_IDS = 5;
 /** Bootstrap endpoints solicited per attempt (fewer than five SSDP responders, §3.1.5.1). */
 export const SOLICIT_FANOUT = 5;
 const SOLICIT_TIMEOUT_MS = 2000;
+/**
+ * How long a join attempt may take once a bootstrap node answered: the cookie round trip,
+ * ADVERTISE, REQUEST, the FLOODs and their INQUIRE checks (one retransmit each) fit in it.
+ */
+export const JOIN_ATTEMPT_MS = 6000;
+
+/** One round of SOLICITs to the bootstrap endpoints. */
+export interface JoinAttempt {
+  readonly tried: readonly Endpoint[];
+  /** Endpoints that answered (an ACK with a cookie or an ADVERTISE). */
+  readonly answered: Endpoint[];
+  readonly endsMs: number;
+}
 
 interface Solicitation {
   readonly to: Endpoint;
@@ -60,10 +77,23 @@ export class Sync {
   private readonly core: NodeCore;
   private readonly solicitations = new Map<string, Solicitation>();
   private readonly conversations: ConversationTable<Conversation>;
+  private readonly onAttemptEnd: (attempt: JoinAttempt) => void;
+  private attempt: JoinAttempt | undefined;
 
-  constructor(core: NodeCore) {
+  constructor(core: NodeCore, onAttemptEnd: (attempt: JoinAttempt) => void = () => {}) {
     this.core = core;
     this.conversations = new ConversationTable(core.options.conversationsMax);
+    this.onAttemptEnd = onAttemptEnd;
+  }
+
+  /** True while a join attempt is under way (SOLICITs out, or their answers being checked). */
+  get joining(): boolean {
+    return this.attempt !== undefined;
+  }
+
+  /** The node joined: the attempt under way succeeded. */
+  joined(): void {
+    this.attempt = undefined;
   }
 
   /** Open conversations (publisher side). */
@@ -97,6 +127,8 @@ export class Sync {
       this.sendSolicit(s);
       tried.push(to);
     }
+    if (tried.length > 0)
+      this.attempt = { tried, answered: [], endsMs: core.nowMs() + JOIN_ATTEMPT_MS };
     return tried;
   }
 
@@ -121,6 +153,7 @@ export class Sync {
     for (const s of this.solicitations.values()) {
       if (s.messageId !== msg.ackedMessageId || !endpointsEqual(s.to, from)) continue;
       core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
+      this.noteAnswer(from);
       if (s.echoed) return true;
       s.echoed = true;
       s.messageId = msg.messageId;
@@ -190,6 +223,7 @@ export class Sync {
     }
     this.solicitations.delete(toHex(msg.hashedNonce));
     core.proofs.prove(core.nowMs(), from);
+    this.noteAnswer(from);
     const wanted = msg.ids.filter((id) => !core.cache.has(id) && !core.locals.has(toHex(id)));
     if (wanted.length === 0) return;
     core.send(from, {
@@ -238,16 +272,28 @@ export class Sync {
     }
   }
 
-  /** Forgets solicitations and conversations past their time. */
+  private noteAnswer(from: Endpoint): void {
+    const a = this.attempt;
+    if (a && !a.answered.some((e) => endpointsEqual(e, from))) a.answered.push(from);
+  }
+
+  /** Forgets solicitations and conversations past their time; ends a join attempt that is over. */
   expire(nowMs: number): void {
     for (const [k, s] of this.solicitations)
       if (nowMs >= s.sentMs + SOLICIT_TIMEOUT_MS) this.solicitations.delete(k);
     this.conversations.expire(nowMs);
+    const a = this.attempt;
+    if (!a) return;
+    const unanswered = a.answered.length === 0 && this.solicitations.size === 0;
+    if (unanswered || nowMs >= a.endsMs) {
+      this.attempt = undefined;
+      this.onAttemptEnd(a);
+    }
   }
 
   /** Earliest time `expire` has work. */
   nextDeadline(): number {
-    let at = Number.POSITIVE_INFINITY;
+    let at = this.attempt?.endsMs ?? Number.POSITIVE_INFINITY;
     for (const s of this.solicitations.values()) at = Math.min(at, s.sentMs + SOLICIT_TIMEOUT_MS);
     return at;
   }

@@ -9,6 +9,12 @@
 export interface Endpoint {
   readonly address: Uint8Array;
   readonly port: number;
+  /**
+   * IPv6 zone (scope) ID of a link-local address (`eth0`, or an interface index): which link to
+   * send on. A hint for the transport only: route entries on the wire carry none, and
+   * `endpointKey`/`endpointsEqual` ignore it.
+   */
+  readonly zone?: string;
 }
 
 /** Ports at or below this are refused in remote input ([MS-PNRP] §2.2.3.4, §3.1.5.2). */
@@ -109,8 +115,20 @@ export function formatAddress(address: Uint8Array): string {
  */
 export function formatEndpoint(ep: Endpoint): string {
   const text = formatAddress(ep.address);
-  return isIpv4Mapped(ep.address) ? `${text}:${ep.port}` : `[${text}]:${ep.port}`;
+  if (isIpv4Mapped(ep.address)) return `${text}:${ep.port}`;
+  return ep.zone === undefined ? `[${text}]:${ep.port}` : `[${text}%${ep.zone}]:${ep.port}`;
 }
+
+/**
+ * True for an IPv6 link-local unicast address (`fe80::/10`), the only kind a zone ID applies to.
+ * @example isLinkLocal(parseAddress('fe80::1')) // true
+ */
+export function isLinkLocal(address: Uint8Array): boolean {
+  return address[0] === 0xfe && (address[1]! & 0xc0) === 0x80;
+}
+
+/** Interface names and indexes as they appear after `%` (RFC 6874 unreserved characters). */
+const ZONE = /^[A-Za-z0-9._~-]{1,64}$/;
 
 /**
  * Parses an address in text: dotted IPv4 (returned IPv4-mapped) or IPv6, `::` allowed.
@@ -159,5 +177,35 @@ export function parseEndpoint(text: string): Endpoint {
   if (!m) throw new RangeError(`bad endpoint "${text}": expected [ipv6]:port or a.b.c.d:port`);
   const port = Number(m[2]);
   if (port > 0xffff) throw new RangeError(`bad port in "${text}"`);
-  return { address: parseAddress(m[1]!), port };
+  const percent = m[1]!.indexOf('%');
+  const address = parseAddress(percent < 0 ? m[1]! : m[1]!.slice(0, percent));
+  if (percent < 0) return { address, port };
+  const zone = m[1]!.slice(percent + 1);
+  if (!ZONE.test(zone)) throw new RangeError(`bad zone ID "${zone}" in "${text}"`);
+  if (!isLinkLocal(address))
+    throw new RangeError(`zone ID in "${text}": only link-local (fe80::/10) addresses take one`);
+  return { address, port, zone };
+}
+
+/** `HOST:PORT` with a host name, as {@link splitHostPort} returns it. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Splits `name:port` whose host is a DNS name (letters, digits, hyphens, dots; RFC 1123 labels).
+ * Undefined for anything else, IP literals included (parse those with {@link parseEndpoint}).
+ * @example splitHostPort('localhost:3540') // { host: 'localhost', port: 3540 }
+ * @throws RangeError for a host name with a bad port.
+ */
+export function splitHostPort(text: string): HostPort | undefined {
+  const m =
+    /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?):(\d{1,5})$/.exec(
+      text,
+    );
+  if (!m || /^[0-9.]+$/.test(m[1]!) || m[1]!.length > 253) return undefined;
+  const port = Number(m[2]);
+  if (port > 0xffff) throw new RangeError(`bad port in "${text}"`);
+  return { host: m[1]!, port };
 }

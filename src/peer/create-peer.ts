@@ -10,8 +10,9 @@
 
 import { type BootstrapProvider, staticBootstrap } from '../drt/bootstrap-provider.js';
 import type { DrtStatus, SearchResult } from '../drt/events.js';
-import { type Endpoint, parseEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
+import type { Logger } from '../log.js';
 import { type CacheSnapshot, cacheSnapshotOf } from '../pnrp/cache-snapshot.js';
 import type { VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import { PnrpNode } from '../pnrp/pnrp-node.js';
@@ -26,7 +27,8 @@ import {
 import { equalBytes } from '../util/bytes.js';
 import { combineTransports } from './combine-transports.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
-import { type PeerEventMap, PeerEvents } from './peer-events.js';
+import { type HostBootstrap, type HostResolver, hostBootstrapOf } from './host-bootstrap.js';
+import { joinError, type PeerEventMap, PeerEvents } from './peer-events.js';
 import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
 import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
 import { SearchIterator } from './search-iterator.js';
@@ -55,17 +57,21 @@ export function createPeer(options: CreatePeerOptions): Peer {
   return new PeerImpl(options);
 }
 
-function providerOf(bootstrap: PeerBootstrap | undefined): BootstrapProvider {
-  if (bootstrap === undefined) return staticBootstrap([]);
-  if (Array.isArray(bootstrap))
-    return staticBootstrap(
-      (bootstrap as readonly (Endpoint | string)[]).map((b) =>
-        typeof b === 'string' ? parseEndpoint(b) : b,
-      ),
-    );
+/** A cloud's bootstrap provider, and the host names still to look up for it. */
+function providerOf(
+  bootstrap: PeerBootstrap | undefined,
+  resolveHost: HostResolver | undefined,
+): { provider: BootstrapProvider; hosts?: HostBootstrap } {
+  if (bootstrap === undefined) return { provider: staticBootstrap([]) };
+  if (Array.isArray(bootstrap)) {
+    const hosts = hostBootstrapOf(bootstrap as readonly (Endpoint | string)[], resolveHost);
+    return hosts.hosts.length === 0
+      ? { provider: hosts.provider }
+      : { provider: hosts.provider, hosts };
+  }
   if (typeof (bootstrap as BootstrapProvider).endpoints !== 'function')
     throw new TypeError('bootstrap must be a BootstrapProvider or a list of endpoints');
-  return bootstrap as BootstrapProvider;
+  return { provider: bootstrap as BootstrapProvider };
 }
 
 class PeerImpl implements Peer, RegistrationHost {
@@ -80,6 +86,11 @@ class PeerImpl implements Peer, RegistrationHost {
   private readonly handles = new Set<PeerRegistration>();
   private readonly closeTransports: boolean;
   private closedValue = false;
+  private readonly logger: Logger | undefined;
+  /** Clouds whose last join attempt failed, with its error (an operation then solicits again). */
+  private readonly joinFailed = new Map<string, PnrpError>();
+  /** Bootstrap host-name lookups in flight, per cloud. */
+  private readonly hostLookups = new Map<string, number>();
 
   constructor(options: CreatePeerOptions) {
     if (typeof options !== 'object' || options === null)
@@ -91,6 +102,7 @@ class PeerImpl implements Peer, RegistrationHost {
       throw new RangeError('createPeer: clouds must name at least one cloud');
     let shared = false;
     const transports: DatagramTransport[] = [];
+    const lookups: [string, HostBootstrap][] = [];
     const configs = clouds.map((c) => {
       let transport = c.transport;
       if (!transport) {
@@ -108,11 +120,16 @@ class PeerImpl implements Peer, RegistrationHost {
       if (transports.includes(transport))
         throw new RangeError(`createPeer: cloud ${c.name} reuses another cloud's transport`);
       transports.push(transport);
+      const { provider, hosts } = providerOf(c.bootstrap ?? options.bootstrap, options.resolveHost);
+      if (hosts) lookups.push([c.name, hosts]);
       return {
         name: c.name,
         localEndpoints: transport.localEndpoints(),
-        bootstrap: providerOf(c.bootstrap ?? options.bootstrap),
-        ...(c.drt ? { drt: c.drt } : {}),
+        bootstrap: provider,
+        ...(c.drt || options.logger
+          ? { drt: { ...c.drt, ...(options.logger ? { logger: options.logger } : {}) } }
+          : {}),
+        ...((c.seed ?? options.seed) ? { seed: true } : {}),
       };
     });
     this.transports = transports;
@@ -129,12 +146,15 @@ class PeerImpl implements Peer, RegistrationHost {
     });
     this.clouds = this.node.cloudNames;
     const transport = transports.length === 1 ? transports[0]! : combineTransports(transports);
+    this.logger = options.logger;
     this.running = runNode(this.node, transport, this.timers, {
       onEvent: (e) => this.onEvent(e),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     try {
       for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
       this.running.command((n, now) => n.start(now));
+      for (const [cloud, hosts] of lookups) this.lookUpHosts(cloud, hosts, options.resolveHost!);
     } catch (e) {
       // Nothing half-started may outlive the throw: detach from the transports, disarm the timer.
       this.closedValue = true;
@@ -153,14 +173,36 @@ class PeerImpl implements Peer, RegistrationHost {
 
   whenActive(options: WhenActiveOptions = {}): Promise<void> {
     const cloud = options.cloud ?? this.clouds[0]!;
-    return this.operation(options.signal, options.timeoutMs ?? 30_000, (settle) => {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const refused = badTimeout(timeoutMs);
+    if (refused) return Promise.reject(refused);
+    return this.operation(options.signal, undefined, (settle) => {
       if (this.status(cloud) === 'active') {
         settle.resolve(undefined);
         return undefined;
       }
-      return this.events.on('status', (e) => {
+      // Failed attempts are retried (maintenance); at the deadline the last one says why.
+      let lastFailure = this.joinFailed.get(cloud);
+      const offStatus = this.events.on('status', (e) => {
         if (e.cloud === cloud && e.status === 'active') settle.resolve(undefined);
       });
+      const offFailed = this.events.on('join-failed', (e) => {
+        if (e.cloud === cloud) lastFailure = e.error;
+      });
+      const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () => {
+        this.logger?.({ type: 'timeout', operation: 'whenActive', afterMs: timeoutMs });
+        const why = lastFailure ? `: ${lastFailure.message}` : '';
+        settle.reject(
+          new PnrpError(lastFailure?.code ?? 'TIMEOUT', `not joined within ${timeoutMs} ms${why}`, {
+            endpoints: lastFailure?.endpoints ?? [],
+          }),
+        );
+      });
+      return () => {
+        offStatus();
+        offFailed();
+        timer.cancel();
+      };
     });
   }
 
@@ -172,7 +214,21 @@ class PeerImpl implements Peer, RegistrationHost {
     const { signal, timeoutMs = 30_000, ...register } = options;
     const refused = badTimeout(timeoutMs);
     if (refused) return Promise.reject(refused);
-    return this.operation(signal, undefined, (settle) => {
+    const cloud = register.cloud ?? this.clouds[0]!;
+    const deadlineMs = this.timers.nowMs() + timeoutMs;
+    return this.operation(signal, undefined, (settle) =>
+      this.afterJoin(cloud, deadlineMs, settle, () =>
+        this.startRegister(register, timeoutMs, settle),
+      ),
+    );
+  }
+
+  private startRegister(
+    register: Omit<PeerRegisterOptions, 'signal' | 'timeoutMs'>,
+    timeoutMs: number,
+    settle: Settle<PeerRegistration>,
+  ): (() => void) | undefined {
+    {
       const reg = this.command((n, now) => n.register(now, register));
       const handle = new PeerRegistration(this, reg);
       settle.onFail(() => handle.forget());
@@ -192,30 +248,134 @@ class PeerImpl implements Peer, RegistrationHost {
         offWalk();
         timer.cancel();
       };
-    });
+    }
   }
 
   resolve(peerName: string, options: PeerResolveOptions = {}): Promise<PnrpResolveResultList> {
     return this.trace(peerName, options).then((trace) => {
-      if (trace.failure !== undefined) throw trace.error;
-      return trace.results;
+      const [first, ...more] = trace.results;
+      if (trace.failure !== undefined || first === undefined)
+        throw trace.error ?? new PnrpError('NOT_FOUND', `resolve of ${peerName} found nothing`);
+      return [first, ...more];
     });
   }
 
   trace(peerName: string, options: PeerResolveOptions = {}): Promise<PeerTrace> {
     const { signal, ...resolve } = options;
-    return this.operation(signal, undefined, (settle) => {
-      let id = 0;
-      this.command((n, now) => {
-        id = n.resolve(now, peerName, resolve);
-        this.tracker.track(id, peerName, (trace) => settle.resolve(trace));
-      });
-      settle.onFail(() => {
-        this.tracker.forget(id);
-        if (!this.closedValue) this.command((n, now) => n.cancel(now, id));
-      });
-      return undefined;
+    const cloud = resolve.cloud ?? this.clouds[0]!;
+    const timeoutMs = resolve.timeoutMs ?? 30_000;
+    const deadlineMs = this.timers.nowMs() + timeoutMs;
+    return this.operation(signal, undefined, (settle) =>
+      this.afterJoin(cloud, deadlineMs, settle, () => {
+        // The join took part of the deadline: the resolve gets what is left.
+        const left = Math.max(1, deadlineMs - this.timers.nowMs());
+        let id = 0;
+        this.command((n, now) => {
+          id = n.resolve(now, peerName, { ...resolve, timeoutMs: Math.min(timeoutMs, left) });
+          this.tracker.track(id, peerName, (trace) => settle.resolve(trace));
+        });
+        settle.onFail(() => {
+          this.tracker.forget(id);
+          if (!this.closedValue) this.command((n, now) => n.cancel(now, id));
+        });
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Runs `begin` once `cloud` has joined (at once when it is active, or when it has no bootstrap
+   * node to join through: the first node of a cloud). While a join attempt is under way it waits,
+   * until `deadlineMs` (`TIMEOUT`); a failed attempt rejects with its error (`NO_BOOTSTRAP_ANSWER`
+   * or `ALONE`, naming the endpoints). After a failed attempt, an operation solicits again.
+   */
+  private afterJoin<T>(
+    cloud: string,
+    deadlineMs: number,
+    settle: Settle<T>,
+    begin: () => (() => void) | undefined,
+  ): (() => void) | undefined {
+    const drt = this.node.drtOf(cloud);
+    if (drt.status !== 'active' && !drt.joining && this.joinFailed.has(cloud))
+      this.command((n, now) => n.start(now, cloud));
+    if (drt.status === 'active' || !this.isJoining(cloud)) return begin();
+    let cleanup: (() => void) | undefined;
+    let waiting = true;
+    const startMs = this.timers.nowMs();
+    const stopWaiting = (): void => {
+      waiting = false;
+      offStatus();
+      offFailed();
+      timer.cancel();
+    };
+    const offStatus = this.events.on('status', (e) => {
+      if (e.cloud !== cloud || e.status !== 'active' || !waiting) return;
+      stopWaiting();
+      try {
+        cleanup = begin();
+      } catch (error) {
+        settle.reject(asPnrpError(error));
+      }
     });
+    const offFailed = this.events.on('join-failed', (e) => {
+      if (e.cloud !== cloud || !waiting) return;
+      stopWaiting();
+      settle.reject(e.error);
+    });
+    const timer = this.timers.arm(deadlineMs, () => {
+      if (!waiting) return;
+      stopWaiting();
+      this.logger?.({ type: 'timeout', operation: `join ${cloud}`, afterMs: deadlineMs - startMs });
+      settle.reject(new PnrpError('TIMEOUT', `still joining cloud ${cloud} at the deadline`));
+    });
+    return () => {
+      if (waiting) stopWaiting();
+      cleanup?.();
+    };
+  }
+
+  /**
+   * Looks up a cloud's bootstrap host names; solicits the addresses found, or fails what waits
+   * for the join with `BOOTSTRAP_UNRESOLVED` when none resolved.
+   */
+  private lookUpHosts(cloud: string, list: HostBootstrap, resolveHost: HostResolver): void {
+    this.hostLookups.set(cloud, list.hosts.length);
+    const failures: string[] = [];
+    let found = 0;
+    for (const { host, port } of list.hosts) {
+      void Promise.resolve()
+        .then(() => resolveHost(host))
+        .then(
+          (addresses) => {
+            list.add(addresses.map((address) => ({ address, port })));
+            found += addresses.length;
+            if (addresses.length === 0) failures.push(`${host}: no address`);
+          },
+          (error: unknown) => {
+            failures.push(`${host}: ${error instanceof Error ? error.message : String(error)}`);
+          },
+        )
+        .then(() => {
+          const left = (this.hostLookups.get(cloud) ?? 1) - 1;
+          if (left > 0) return this.hostLookups.set(cloud, left);
+          this.hostLookups.delete(cloud);
+          if (this.closedValue) return;
+          if (found > 0) return this.command((n, now) => n.start(now, cloud));
+          const hosts = list.hosts.map((h) => `${h.host}:${h.port}`);
+          const error = new PnrpError(
+            'BOOTSTRAP_UNRESOLVED',
+            `cannot join cloud ${cloud}: no bootstrap host name resolved (${failures.join('; ')})`,
+            { endpoints: hosts },
+          );
+          this.joinFailed.set(cloud, error);
+          this.events.joinFailed(cloud, error);
+        });
+    }
+  }
+
+  /** A join attempt of `cloud` is under way (or its bootstrap host names are being resolved). */
+  private isJoining(cloud: string): boolean {
+    return this.node.drtOf(cloud).joining || (this.hostLookups.get(cloud) ?? 0) > 0;
   }
 
   search(
@@ -224,22 +384,42 @@ class PeerImpl implements Peer, RegistrationHost {
   ): AsyncIterableIterator<SearchResult<VerifiedRegistration>> {
     const { signal, cloud: cloudOption, ...search } = options;
     const cloud = cloudOption ?? this.clouds[0]!;
+    const deadlineMs = this.timers.nowMs() + (search.timeoutMs ?? 30_000);
     return new SearchIterator(
       (sink) => {
         if (this.closedValue) throw new PnrpError('CLOSED', 'the peer is closed');
         let id = 0;
-        this.command((n, now) => {
-          id = n.search(now, target, search, cloud);
-          this.events.trackSearch(cloud, id, sink);
-        });
+        let over = false;
+        const start = (): undefined => {
+          if (over) return undefined;
+          this.command((n, now) => {
+            id = n.search(now, target, search, cloud);
+            this.events.trackSearch(cloud, id, sink);
+          });
+          return undefined;
+        };
+        // Waiting for the join: its failure ends the iteration with the join's error.
+        const stopWaiting = this.afterJoin(
+          cloud,
+          deadlineMs,
+          { resolve: () => {}, reject: (e) => sink.abort(e), onFail: () => {} },
+          start,
+        );
         return {
           continue: () => {
-            if (!this.closedValue) this.command((n, now) => n.continueSearch(now, id, cloud));
+            if (!this.closedValue && id !== 0)
+              this.command((n, now) => n.continueSearch(now, id, cloud));
           },
           cancel: () => {
-            if (!this.closedValue) this.command((n, now) => n.cancelSearch(now, id, cloud));
+            over = true;
+            if (!this.closedValue && id !== 0)
+              this.command((n, now) => n.cancelSearch(now, id, cloud));
           },
-          release: () => this.events.untrackSearch(cloud, id),
+          release: () => {
+            over = true;
+            stopWaiting?.();
+            this.events.untrackSearch(cloud, id);
+          },
         };
       },
       'search',
@@ -306,9 +486,10 @@ class PeerImpl implements Peer, RegistrationHost {
       const timer =
         timeoutMs === undefined
           ? undefined
-          : this.timers.arm(this.timers.nowMs() + timeoutMs, () =>
-              fail(new PnrpError('TIMEOUT', `no answer within ${timeoutMs} ms`)),
-            );
+          : this.timers.arm(this.timers.nowMs() + timeoutMs, () => {
+              this.logger?.({ type: 'timeout', operation: 'operation', afterMs: timeoutMs });
+              fail(new PnrpError('TIMEOUT', `no answer within ${timeoutMs} ms`));
+            });
       const onAbort = (): void => fail(abortError(signal!));
       const unclose = this.events.onClose(() =>
         fail(new PnrpError('CLOSED', 'the peer was closed')),
@@ -350,15 +531,45 @@ class PeerImpl implements Peer, RegistrationHost {
   }
 
   private onEvent(event: PnrpEvent): void {
+    if (this.logger) logPeerEvent(this.logger, event);
     if (event.type === 'cloud') {
       const e = event.event;
       if (e.type === 'registration-state-changed')
         for (const h of this.handles)
           if (h.cloud === event.cloud && equalBytes(h.pnrpId, e.key)) h.noteState(e.state);
+      if (e.type === 'join-failed')
+        this.joinFailed.set(event.cloud, joinError(event.cloud, e.tried, e.answered));
+      else if (e.type === 'status-changed' && e.status === 'active')
+        this.joinFailed.delete(event.cloud);
       return this.events.dispatch(event.cloud, e);
     }
     this.tracker.dispatch(event);
   }
+}
+
+/** What a peer's logger hears of the node's events: status, failed joins, resolves. */
+function logPeerEvent(logger: Logger, event: PnrpEvent): void {
+  if (event.type === 'resolve-done') {
+    logger({
+      type: 'resolve',
+      cloud: event.cloud,
+      peerName: event.peerName,
+      results: event.results,
+      failure: event.failure,
+      hops: event.path.length,
+    });
+    return;
+  }
+  if (event.type !== 'cloud') return;
+  const e = event.event;
+  if (e.type === 'status-changed') logger({ type: 'status', cloud: event.cloud, status: e.status });
+  else if (e.type === 'join-failed')
+    logger({
+      type: 'join-failed',
+      cloud: event.cloud,
+      tried: e.tried.map(formatEndpoint),
+      answered: e.answered.map(formatEndpoint),
+    });
 }
 
 /** The error for a timeout that is not a finite number of milliseconds >= 0. */

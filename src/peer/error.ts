@@ -12,7 +12,11 @@ import { SearchOptionsError } from '../resolve/search-spec.js';
  * - `TIMEOUT`: the operation's deadline passed (DRT_E_TIMEOUT).
  * - `CANCELLED`: its `AbortSignal` fired, or the caller stopped iterating.
  * - `CLOSED`: the peer was closed first.
- * - `ALONE`: the node knows no other node of the cloud (DRT_E_NO_ADDRESSES_AVAILABLE: bootstrap).
+ * - `ALONE`: the node knows no other node of the cloud (DRT_E_NO_ADDRESSES_AVAILABLE: bootstrap);
+ *   also when bootstrap nodes answered the join but advertised no other node (`endpoints` names them).
+ * - `NO_BOOTSTRAP_ANSWER`: joining, no bootstrap node answered a SOLICIT (`endpoints` names the
+ *   endpoints tried): wrong address or port, a firewall, or the node is down.
+ * - `BOOTSTRAP_UNRESOLVED`: a bootstrap host name did not resolve to an address.
  * - `BUSY`: too many searches at once (DRT_E_MAX_SEARCHES... in spirit; retry later).
  * - `INVALID_SEARCH_RANGE`, `INVALID_MAX_ENDPOINTS`, `INVALID_SEARCH_INFO`: refused search options.
  * - `INVALID_ARGUMENT`: any other refused argument (bad peer name, identity mismatch, ...).
@@ -23,6 +27,8 @@ export type PnrpErrorCode =
   | 'CANCELLED'
   | 'CLOSED'
   | 'ALONE'
+  | 'NO_BOOTSTRAP_ANSWER'
+  | 'BOOTSTRAP_UNRESOLVED'
   | 'BUSY'
   | 'INVALID_SEARCH_RANGE'
   | 'INVALID_MAX_ENDPOINTS'
@@ -35,10 +41,17 @@ export type PnrpErrorCode =
  */
 export class PnrpError extends Error {
   readonly code: PnrpErrorCode;
-  constructor(code: PnrpErrorCode, message: string, options?: { cause?: unknown }) {
+  /** The endpoints the failure concerns, as text (the bootstrap endpoints tried when joining). */
+  readonly endpoints: readonly string[];
+  constructor(
+    code: PnrpErrorCode,
+    message: string,
+    options?: { cause?: unknown; endpoints?: readonly string[] },
+  ) {
     super(message, options);
     this.code = code;
     this.name = 'PnrpError';
+    this.endpoints = options?.endpoints ?? [];
   }
 }
 

@@ -5,7 +5,7 @@
  * Every map here holds only what a pending operation registered and removes it when it ends.
  */
 import type { DrtStatus, NodeEvent } from '../drt/events.js';
-import type { Endpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import type { VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import { toHex } from '../util/bytes.js';
@@ -30,6 +30,16 @@ export interface PeerEventMap {
     readonly change: 'added' | 'deleted';
     readonly localKey: Key;
     readonly remoteKey: Key;
+  };
+  /**
+   * A join attempt of a cloud ended with the peer still alone (retried every maintenance round);
+   * `error` is what operations waiting for the join reject with.
+   */
+  'join-failed': {
+    readonly cloud: string;
+    readonly tried: readonly Endpoint[];
+    readonly answered: readonly Endpoint[];
+    readonly error: PnrpError;
   };
   /** A registration walk ended. */
   'registration-state': {
@@ -88,6 +98,11 @@ export class PeerEvents {
     this.searches.delete(`${cloud}:${searchId}`);
   }
 
+  /** Reports a join that failed before any SOLICIT (no bootstrap host name resolved). */
+  joinFailed(cloud: string, error: PnrpError): void {
+    this.emit('join-failed', { cloud, tried: [], answered: [], error });
+  }
+
   /** Routes one DRT event of a cloud. */
   dispatch(cloud: string, event: NodeEvent<VerifiedRegistration>): void {
     switch (event.type) {
@@ -107,6 +122,13 @@ export class PeerEvents {
           change: event.change,
           localKey: event.localKey,
           remoteKey: event.remoteKey,
+        });
+      case 'join-failed':
+        return this.emit('join-failed', {
+          cloud,
+          tried: event.tried,
+          answered: event.answered,
+          error: joinError(cloud, event.tried, event.answered),
         });
       case 'registration-state-changed':
         return this.emit('registration-state', { cloud, key: event.key, state: event.state });
@@ -137,4 +159,31 @@ export class PeerEvents {
       }
     }
   }
+}
+
+/**
+ * The error of a failed join attempt: `NO_BOOTSTRAP_ANSWER` when nobody answered, else `ALONE`
+ * (bootstrap nodes answered but advertised no other node). Both name the endpoints.
+ * @example joinError('Global_', [seed], []).code // 'NO_BOOTSTRAP_ANSWER'
+ */
+export function joinError(
+  cloud: string,
+  tried: readonly Endpoint[],
+  answered: readonly Endpoint[],
+): PnrpError {
+  if (answered.length === 0) {
+    const endpoints = tried.map(formatEndpoint);
+    return new PnrpError(
+      'NO_BOOTSTRAP_ANSWER',
+      `cannot join cloud ${cloud}: no bootstrap node answered (tried ${endpoints.join(', ')})`,
+      { endpoints },
+    );
+  }
+  const endpoints = answered.map(formatEndpoint);
+  return new PnrpError(
+    'ALONE',
+    `cannot join cloud ${cloud}: bootstrap node ${endpoints.join(', ')} answered but knows no ` +
+      'other node (start it as a seed, or with a registration)',
+    { endpoints },
+  );
 }

@@ -9,6 +9,7 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Identity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
+import type { Logger } from '../log.js';
 import type { CacheSnapshot } from '../pnrp/cache-snapshot.js';
 import type { AuthorityVerifier, VerifiedRegistration } from '../pnrp/cpa-security-provider.js';
 import type { PnrpNode } from '../pnrp/pnrp-node.js';
@@ -23,11 +24,15 @@ import type { SearchOptions } from '../resolve/search-spec.js';
 import type { WallClock } from '../sans-io.js';
 import type { DatagramTransport, RunningNodeStats, Timers } from '../transport-adapter.js';
 import type { Rng } from '../util/rng.js';
+import type { HostResolver } from './host-bootstrap.js';
 import type { PeerEventMap } from './peer-events.js';
 import type { PeerRegistration } from './peer-registration.js';
 import type { PeerTrace } from './resolve-tracker.js';
 
-/** Bootstrap of a cloud: a provider, or endpoints (`[ipv6]:port` / `a.b.c.d:port` text allowed). */
+/**
+ * Bootstrap of a cloud: a provider, or endpoints; text may be `[ipv6]:port`, `[fe80::1%eth0]:port`,
+ * `a.b.c.d:port` or `host.name:port` (host names need `CreatePeerOptions.resolveHost`).
+ */
 export type PeerBootstrap = BootstrapProvider | readonly (Endpoint | string)[];
 
 /**
@@ -43,6 +48,8 @@ export interface PeerCloudOptions {
   readonly bootstrap?: PeerBootstrap;
   /** DRT tuning for this cloud (cache sizes, timers). */
   readonly drt?: CloudDrtOptions;
+  /** Seed this cloud (see `PnrpCloudConfig.seed`). @default the peer's `seed` */
+  readonly seed?: boolean;
 }
 
 /**
@@ -70,8 +77,24 @@ export interface CreatePeerOptions {
   readonly cpaLifetimeMs?: number;
   /** Accept CPAs whose authority a certificate chain delegates (e.g. `gmcAuthorityVerifier().verify`). */
   readonly authorityVerifier?: AuthorityVerifier;
+  /**
+   * Looks up host names in bootstrap lists (`seed.example.net:3540`); without it, a host name is
+   * refused with a TypeError. `dnsResolver` from `pnrp/node` uses `node:dns`.
+   */
+  readonly resolveHost?: HostResolver;
+  /**
+   * Structured log: status changes, failed joins (endpoints tried), resolves, timeouts, dropped
+   * datagrams with their reason, datagrams in and out. `debugLogger()` from `pnrp/node` maps it
+   * onto `DEBUG=pnrp:*`. @default none (no event is built)
+   */
+  readonly logger?: Logger | undefined;
   /** Close the transports in `close()`. @default true */
   readonly closeTransports?: boolean;
+  /**
+   * Bootstrap-only node: a cloud in which this peer registers nothing still gets an ID to
+   * advertise (it publishes `SEED_PEER_NAME`), so others can join through it. @default false
+   */
+  readonly seed?: boolean;
 }
 
 /** What every long operation accepts. */
@@ -147,5 +170,9 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** Verified instances, in the order they were verified. */
-export type PnrpResolveResultList = PnrpResolveResult[];
+/**
+ * Verified instances, in the order they were verified; never empty (`resolve` rejects
+ * `NOT_FOUND` instead), so `const [bob] = await peer.resolve(...)` types `bob` as a result even
+ * under `noUncheckedIndexedAccess`.
+ */
+export type PnrpResolveResultList = [PnrpResolveResult, ...PnrpResolveResult[]];

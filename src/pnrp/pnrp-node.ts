@@ -57,6 +57,7 @@ import type {
   RegistrationEndpoint,
   ResolveOptions,
 } from './types.js';
+import { SEED_PEER_NAME } from './types.js';
 
 /**
  * Options of a PnrpNode.
@@ -102,6 +103,8 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   private readonly resolves = new Map<string, PendingResolve>();
   private readonly outputs = new OutputQueue<PnrpEvent>();
   private readonly dropped: Record<string, number> = {};
+  /** Clouds this node seeds (`PnrpCloudConfig.seed`). */
+  private readonly seeds = new Set<string>();
   private nextId = 1;
   private nowMsValue = Number.NEGATIVE_INFINITY;
 
@@ -143,6 +146,7 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     }
     this.clouds.set(config.name, cloud);
     this.sinks.set(cloud, this.sinkOf(cloud));
+    if (config.seed === true) this.seeds.add(config.name);
   }
 
   /** Names of the clouds this node is in. */
@@ -165,11 +169,18 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
     return this.cloud(cloud).security;
   }
 
-  /** Joins every cloud, or solicits one cloud's bootstrap endpoints again (after they changed). */
+  /**
+   * Joins every cloud, or solicits one cloud's bootstrap endpoints again (after they changed).
+   * A seed cloud (`PnrpCloudConfig.seed`) without a registration first publishes `SEED_PEER_NAME`.
+   */
   start(nowMs: number, cloudName?: string): void {
     this.advance(nowMs);
-    const clouds = cloudName === undefined ? this.clouds.values() : [this.cloud(cloudName)];
-    for (const cloud of clouds) this.run(cloud, () => cloud.drt.start(nowMs));
+    const clouds = cloudName === undefined ? [...this.clouds.values()] : [this.cloud(cloudName)];
+    for (const cloud of clouds) {
+      if (this.seeds.has(cloud.name) && !this.publisher.list().some((r) => r.cloud === cloud.name))
+        this.publisher.register(nowMs, cloud, { peerName: SEED_PEER_NAME, cloud: cloud.name });
+      this.run(cloud, () => cloud.drt.start(nowMs));
+    }
   }
 
   /**

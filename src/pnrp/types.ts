@@ -45,7 +45,21 @@ export interface PnrpCloudConfig {
   readonly bootstrap?: BootstrapProvider;
   /** Extra DRT options (cache sizes, timers) for this cloud. */
   readonly drt?: CloudDrtOptions;
+  /**
+   * Bootstrap-only node ("seed"): when `start` finds no registration of its own in this cloud, it
+   * publishes {@link SEED_PEER_NAME}, so it has an ID to advertise. A node that publishes nothing
+   * has nothing to put in an ADVERTISE, not even itself, and a joiner of such a node could never
+   * leave `alone` ([MS-PNRP] §3.2.5.3 fills the ADVERTISE with the publisher's own IDs).
+   * @default false
+   */
+  readonly seed?: boolean;
 }
+
+/**
+ * The name a seed (bootstrap-only node) publishes in each cloud it seeds. Resolving it with
+ * `maxResults` finds seeds of a cloud.
+ */
+export const SEED_PEER_NAME = '0.pnrp-seed';
 
 /**
  * An application endpoint of a registration; `protocol` defaults to UDP (17).

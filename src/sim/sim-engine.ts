@@ -136,6 +136,7 @@ export class SimEngine<E> extends SimRoster<E> {
       nowMs: this.now,
       index,
       incarnation,
+      ...(this.settings.logger ? { logger: this.settings.logger } : {}),
     });
     const n = node as Partial<AnyNode> | null;
     if (

@@ -3,6 +3,7 @@
  * Defaults and one-time validation of {@link SimulationOptions} and of `runUntil` bounds.
  * Wrong types throw `TypeError`, out-of-range values `RangeError` (DESIGN.md §4).
  */
+import type { Logger } from '../log.js';
 import type { RunBounds, SimTraceRecord, SimulationOptions } from './types.js';
 
 /**
@@ -24,6 +25,7 @@ export interface SimulationSettings {
   readonly copyPayloads: boolean;
   /** Called for every delivered or dropped datagram, when given. */
   readonly trace: ((record: SimTraceRecord) => void) | undefined;
+  readonly logger: Logger | undefined;
 }
 
 /**
@@ -56,7 +58,14 @@ export function resolveSimulationOptions(options: SimulationOptions): Simulation
     drainOutputsMax: positiveCount('drainOutputsMax', options.drainOutputsMax, 1_000_000),
     copyPayloads,
     trace,
+    logger: loggerOf(options.logger),
   };
+}
+
+function loggerOf(logger: Logger | undefined): Logger | undefined {
+  if (logger !== undefined && typeof logger !== 'function')
+    throw new TypeError('Simulation options.logger must be a function');
+  return logger;
 }
 
 function positiveCount(name: string, value: number | undefined, fallback: number): number {

@@ -15,6 +15,7 @@
  * same script give the same hash. This file is the public surface; the event loop and datagram
  * path are in `sim-engine.ts`, membership and partitions in `sim-roster.ts`.
  */
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { SansIoNode } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions, NetworkSettings } from './network.js';
@@ -135,6 +136,7 @@ export class Simulation<E = unknown> extends SimEngine<E> {
     const handle = new SimNodeHandle<N>(this.table, index, endpoint);
     const node = this.build(factory, index, 0, custom ?? [endpoint]);
     this.commit(handle, node, custom, skewMs);
+    this.logNode('added', endpoint);
     this.drain(index, node);
     return handle;
   }
@@ -175,7 +177,16 @@ export class Simulation<E = unknown> extends SimEngine<E> {
    */
   crash(handle: SimNodeHandle<unknown>): void {
     const i = this.own(handle);
-    if (this.table.status[i] === NODE_STATUS.up) this.table.markDown(i, NODE_STATUS.crashed);
+    if (this.table.status[i] !== NODE_STATUS.up) return;
+    this.table.markDown(i, NODE_STATUS.crashed);
+    this.logNode('crashed', handle.endpoint);
+  }
+
+  /** Logs a node joining or leaving the simulated network (only with a logger). */
+  private logNode(change: 'added' | 'crashed' | 'removed', endpoint: Endpoint): void {
+    const logger = this.settings.logger;
+    if (logger)
+      logger({ type: 'sim-node', change, endpoint: formatEndpoint(endpoint), atMs: this.now });
   }
 
   /**
@@ -184,6 +195,7 @@ export class Simulation<E = unknown> extends SimEngine<E> {
    */
   remove(handle: SimNodeHandle<unknown>): void {
     this.table.markDown(this.own(handle), NODE_STATUS.removed);
+    this.logNode('removed', handle.endpoint);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 
 import type { Endpoint } from '../keys/endpoint.js';
+import type { Logger } from '../log.js';
 import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions } from './network.js';
@@ -80,6 +81,11 @@ export interface SimulationOptions {
    * @default undefined
    */
   readonly trace?: (record: SimTraceRecord) => void;
+  /**
+   * Structured log: nodes added, crashed and removed (`sim-node`); also handed to each node
+   * factory as `ctx.logger`, so `new DrtNode({ ...ctx })` logs its drops. @default none
+   */
+  readonly logger?: Logger | undefined;
 }
 
 /**
@@ -105,6 +111,8 @@ export interface SimNodeContext {
   readonly index: number;
   /** 0 for the first instance, then 1, 2, ... per restart. */
   readonly incarnation: number;
+  /** The simulation's logger, if it has one (pass it on to the node). */
+  readonly logger?: Logger | undefined;
 }
 
 /**

@@ -3,6 +3,8 @@
  * and a {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
  * @module pnrp/node
  */
+export { debugLogger, formatLogEvent, LOG_NAMESPACES } from './debug-logger.js';
+export { dnsResolver } from './dns-resolver.js';
 export {
   createNodeCrypto,
   type NodeCryptoBackend,

@@ -13,6 +13,7 @@ import {
   type Endpoint,
   formatAddress,
   isIpv4Mapped,
+  isLinkLocal,
   PORT_RESERVED_MAX,
   parseAddress,
 } from '../../keys/endpoint.js';
@@ -163,6 +164,8 @@ class UdpSocketTransport implements UdpTransport {
   private inFlight = 0;
   private onDrained: (() => void) | undefined;
   private readonly sources = new Map<string, Uint8Array>();
+  /** Zone of each link-local peer address seen, for sending to entries learned without one. */
+  private readonly zones = new Map<string, string>();
 
   constructor(
     private readonly socket: Socket,
@@ -183,7 +186,7 @@ class UdpSocketTransport implements UdpTransport {
 
   send(to: Endpoint, payload: Uint8Array): void {
     if (this.closing) throw new Error('UDP transport is closed');
-    const host = this.hostOf(to.address);
+    const host = this.hostOf(to);
     if (host === undefined) throw new RangeError('an IPv4 socket cannot reach an IPv6 address');
     this.stats.datagramsSent++;
     this.stats.bytesSent += payload.length;
@@ -249,9 +252,11 @@ class UdpSocketTransport implements UdpTransport {
       this.stats.droppedDetached++;
       return;
     }
+    const zone = zoneOf(rinfo.address);
+    if (zone !== undefined) this.noteZone(address, zone);
     // A plain Uint8Array view: Buffer's slice() shares memory, which core code does not expect.
     sink.datagram(
-      { address, port: rinfo.port },
+      zone === undefined ? { address, port: rinfo.port } : { address, port: rinfo.port, zone },
       new Uint8Array(msg.buffer, msg.byteOffset, msg.length),
     );
   }
@@ -268,11 +273,26 @@ class UdpSocketTransport implements UdpTransport {
     return address.slice();
   }
 
-  /** Text address for `socket.send`, or undefined when this socket cannot reach it. */
-  private hostOf(address: Uint8Array): string | undefined {
+  /**
+   * Text address for `socket.send`, or undefined when this socket cannot reach it. A link-local
+   * address goes out with its zone: the endpoint's own, else the one it last came from (route
+   * entries on the wire carry none).
+   */
+  private hostOf(to: Endpoint): string | undefined {
+    const address = to.address;
     const mapped = isIpv4Mapped(address);
     if (this.family === 'udp4') return mapped ? formatAddress(address) : undefined;
-    return mapped ? `::ffff:${formatAddress(address)}` : formatAddress(address);
+    if (mapped) return `::ffff:${formatAddress(address)}`;
+    if (!isLinkLocal(address)) return formatAddress(address);
+    const zone = to.zone ?? this.zones.get(formatAddress(address));
+    if (to.zone !== undefined) this.noteZone(address, to.zone);
+    return zone === undefined ? formatAddress(address) : `${formatAddress(address)}%${zone}`;
+  }
+
+  /** Remembers the zone a link-local address was last seen on (bounded like `sources`). */
+  private noteZone(address: Uint8Array, zone: string): void {
+    if (this.zones.size >= SOURCE_CACHE_MAX) this.zones.clear();
+    this.zones.set(formatAddress(address), zone);
   }
 }
 
@@ -298,4 +318,10 @@ export function parseHostAddress(text: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The zone of an address as Node.js prints it (`fe80::1%eth0` -> `eth0`), if any. */
+function zoneOf(text: string): string | undefined {
+  const i = text.indexOf('%');
+  return i < 0 ? undefined : text.slice(i + 1);
 }

@@ -124,10 +124,10 @@ describe(`createPeer (seed ${SEED})`, () => {
       rng: seededRng(`${SEED}/second`),
       bootstrap: ta.localEndpoints(),
     });
-    // b registers while still joining: published locally at once, walked once it is in.
-    const regB = await b.register({ peerName: '0.second' });
-    expect(regB.state).toBe('unresolvable');
+    // b registers while still joining: the promise waits for the join, then for the walk.
+    const pendingB = b.register({ peerName: '0.second' });
     await timers.advanceTo(timers.now + 20_000);
+    const regB = await pendingB;
     expect(reg.state).toBe('resolvable');
     expect(regB.state).toBe('resolvable');
     await reg.unregister();
