@@ -18,6 +18,7 @@
  * `fragment-unsolicited` before it can take a reassembly slot. Route entries arriving in
  * datagrams from unproven sources pass the `ProbeGate` before they cost an INQUIRE.
  */
+import { internEntry } from '../cache/entry-intern.js';
 import { RouteCache } from '../cache/index.js';
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { assertKey, type Key, keyInRange } from '../keys/key256.js';
@@ -576,10 +577,16 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       this.pendingAdds.contest(cached, entry, origin, proof);
       return;
     }
+    // One shared packed copy per distinct entry across nodes (cache/entry-intern.ts). A refresh
+    // with the very content cached keeps the fresh object, as before: the cache counts it as a
+    // replacement, and a shared copy would be the cached object itself.
+    if (cached === undefined || !sameContent(cached, entry)) entry = internEntry(entry);
     const result = this.routeCache.add(entry);
     if (result.added) this.stats.cacheAdmissions++;
     const credential = proof ? credentialOf(proof) : cached && this.credentials.get(cached);
     if (credential !== undefined) this.credentials.set(entry, credential);
+    // A shared copy may carry this node's credential from an earlier stay in the cache.
+    else this.credentials.delete(entry);
     this.options.trace?.(
       `admit ${toHex(entry.id).slice(0, 8)} added=${result.added} evicted=${result.evicted.map((e) => toHex(e.id).slice(0, 8)).join(',')}`,
     );
@@ -628,6 +635,14 @@ export class DrtNode implements SansIoNode<NodeEvent> {
 function sameEndpoint(a: RouteEntry, b: RouteEntry): boolean {
   if (a.addresses.length === 0 || b.addresses.length === 0) return false;
   return endpointsEqual(entryEndpoint(a), entryEndpoint(b));
+}
+
+function sameContent(a: RouteEntry, b: RouteEntry): boolean {
+  if (a.port !== b.port || a.addresses.length !== b.addresses.length) return false;
+  if (!equalBytes(a.id, b.id)) return false;
+  for (let i = 0; i < a.addresses.length; i++)
+    if (!equalBytes(a.addresses[i]!, b.addresses[i]!)) return false;
+  return true;
 }
 
 function credentialOf(proof: ValidatedRecord): EntryCredential | undefined {
