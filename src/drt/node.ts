@@ -124,6 +124,9 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
   private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
+  /** {@link nextTimerMs}, valid while `deadlineFresh` (cleared by `advance` on every input). */
+  private deadlineMs = Number.POSITIVE_INFINITY;
+  private deadlineFresh = false;
   private closed = false;
   /** Source of the datagram being dispatched (pending-add checks toward it pay from its credit). */
   private source: Endpoint | undefined;
@@ -380,7 +383,18 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     return this.outputs.shift() ?? { type: 'timeout', atMs: this.nextTimerMs() };
   }
 
+  /**
+   * The node's one deadline, computed at most once per input: every input and command passes
+   * through `advance`, which marks it stale; polls in between (one per output drained) reuse it.
+   */
   private nextTimerMs(): number {
+    if (this.deadlineFresh) return this.deadlineMs;
+    this.deadlineMs = this.computeNextTimerMs();
+    this.deadlineFresh = true;
+    return this.deadlineMs;
+  }
+
+  private computeNextTimerMs(): number {
     if (this.closed || this.statusValue === 'faulted') return Number.POSITIVE_INFINITY;
     return Math.min(
       this.maintenanceAtMs,
@@ -435,6 +449,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
         nowMs + Math.ceil(interval * (0.5 + 0.5 * this.options.rng.nextFloat()));
     }
     this.nowMsValue = nowMs;
+    this.deadlineFresh = false;
   }
 
   private fault(e: unknown): void {
@@ -578,9 +593,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       return;
     }
     // One shared packed copy per distinct entry across nodes (cache/entry-intern.ts). A refresh
-    // with the very content cached keeps the fresh object, as before: the cache counts it as a
-    // replacement, and a shared copy would be the cached object itself.
-    if (cached === undefined || !sameContent(cached, entry)) entry = internEntry(entry);
+    // with the very content cached gets the cached object back, which the cache takes as "nothing
+    // to do"; it used to replace it with the fresh copy, so count that replacement as before.
+    entry = internEntry(entry);
+    if (entry === cached) this.routeCache.stats.replacements++;
     const result = this.routeCache.add(entry);
     if (result.added) this.stats.cacheAdmissions++;
     const credential = proof ? credentialOf(proof) : cached && this.credentials.get(cached);
@@ -635,14 +651,6 @@ export class DrtNode implements SansIoNode<NodeEvent> {
 function sameEndpoint(a: RouteEntry, b: RouteEntry): boolean {
   if (a.addresses.length === 0 || b.addresses.length === 0) return false;
   return endpointsEqual(entryEndpoint(a), entryEndpoint(b));
-}
-
-function sameContent(a: RouteEntry, b: RouteEntry): boolean {
-  if (a.port !== b.port || a.addresses.length !== b.addresses.length) return false;
-  if (!equalBytes(a.id, b.id)) return false;
-  for (let i = 0; i < a.addresses.length; i++)
-    if (!equalBytes(a.addresses[i]!, b.addresses[i]!)) return false;
-  return true;
 }
 
 function credentialOf(proof: ValidatedRecord): EntryCredential | undefined {

@@ -277,7 +277,7 @@ export class SimEngine<E> extends SimRoster<E> {
     h.u32(from);
     h.u32(to);
     h.u32(payload.length);
-    h.bytes(payload);
+    h.sample(payload);
     const fromEndpoint = this.handles[from]!.endpoint;
     const trace = this.settings.trace;
     if (trace !== undefined) {
