@@ -50,7 +50,11 @@ const rows: (string | number)[][] = [];
 for (const nodes of sizes) {
   const runs: Run[] = [];
   const count = nodes > 2_000 ? 1 : runsWanted;
-  for (let r = 0; r < count; r++) runs.push(once(nodes, 1));
+  for (let r = 0; r < count; r++) {
+    const run = once(nodes, 1);
+    runs.push(run);
+    console.error(`memory bench: ${nodes} nodes, run ${r + 1}/${count}: ${JSON.stringify(run)}`);
+  }
   rows.push([
     nodes,
     runs.length,
