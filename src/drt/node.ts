@@ -321,12 +321,13 @@ export class DrtNode implements SansIoNode<NodeEvent> {
     const membership = this.options.security.membership;
     if (membership !== undefined && isSecuredType(msg)) {
       // Membership mode: a LOOKUP, INQUIRE or REQUEST from a non-member gets no answer at all.
+      this.membershipGuard ??= new MembershipReplayGuard();
       const refusal = membershipRefusal(msg, membership, {
         nowWallMs: this.options.wallClock.nowMs(),
         nowMs,
         source: endpointKey(from),
         local: this.selfEndpointKeys,
-        guard: (this.membershipGuard ??= new MembershipReplayGuard()),
+        guard: this.membershipGuard,
       });
       if (refusal !== undefined) return refusal;
     }
