@@ -57,6 +57,9 @@ export interface AddressProofLimits {
   readonly cookieEpochMs: number;
 }
 
+/** Scratch input of `cookieAt` (secret ‖ epoch ‖ address ‖ port), resized for the secret. */
+let cookieInput = new Uint8Array(54);
+
 interface Credit {
   bytes: number;
   expiresMs: number;
@@ -206,10 +209,16 @@ export class AddressProofs {
 
   private cookieAt(epoch: number, ep: Endpoint): number {
     // secret ‖ epoch (u32 BE) ‖ address (16) ‖ port (u16 BE)
+    // Written into a shared scratch (hashing never calls back in here): no allocation per cookie.
     const n = this.secret.length;
-    const input = new Uint8Array(n + 22);
+    if (cookieInput.length !== n + 22) cookieInput = new Uint8Array(n + 22);
+    const input = cookieInput;
     input.set(this.secret);
-    new DataView(input.buffer).setUint32(n, epoch >>> 0);
+    const e = epoch >>> 0;
+    input[n] = e >>> 24;
+    input[n + 1] = (e >>> 16) & 0xff;
+    input[n + 2] = (e >>> 8) & 0xff;
+    input[n + 3] = e & 0xff;
     input.set(ep.address, n + 4);
     input[n + 20] = ep.port >> 8;
     input[n + 21] = ep.port & 0xff;

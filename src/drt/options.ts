@@ -165,6 +165,14 @@ function resolveCounts(o: DrtNodeOptions): Record<CountOption, number> {
 }
 
 /**
+ * Defaults shared by every node (issue 13 Build 3: one copy, not one per node). The null provider
+ * and the fixed wall clock hold no state.
+ */
+const NULL_SECURITY: SecurityProvider<undefined> = nullSecurityProvider();
+const DEFAULT_WALL_CLOCK: WallClock = { nowMs: () => DEFAULT_WALL_CLOCK_MS };
+const DEFAULT_VERSION: ProtocolVersion = { major: 6, minor: 101 };
+
+/**
  * Fills defaults and validates once; throws `TypeError`/`RangeError` on misuse.
  * @example resolveDrtOptions({ rng, localEndpoints: [ep] })
  */
@@ -185,16 +193,16 @@ export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDr
   if (o.localEndpoints.some((ep) => ep.port !== port)) {
     throw new RangeError('all local endpoints must share one port ([MS-PNRP] §3.1.4.1)');
   }
-  const version = o.version ?? { major: 6, minor: 101 };
+  const version = o.version ?? DEFAULT_VERSION;
   if (![version.major, version.minor].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
     throw new RangeError('version major and minor must be bytes');
   }
   return {
     rng: o.rng,
     localEndpoints: [...o.localEndpoints],
-    wallClock: o.wallClock ?? { nowMs: () => DEFAULT_WALL_CLOCK_MS },
+    wallClock: o.wallClock ?? DEFAULT_WALL_CLOCK,
     crypto: o.crypto ?? nobleCrypto,
-    security: o.security ?? nullSecurityProvider(),
+    security: o.security ?? NULL_SECURITY,
     bootstrap: o.bootstrap ?? staticBootstrap([]),
     version,
     ...resolveCounts(o),

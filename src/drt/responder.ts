@@ -26,9 +26,9 @@
  * none left it gets the same B-flag AUTHORITY, which its resolver takes as a refusal.
  */
 
+import { compareKeyAt, ringDistanceInto } from '../cache/ring-bytes.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import { endpointKey } from '../keys/endpoint.js';
-import { keyToBigInt, ringDistanceBig } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
 import { encodeDatagrams } from '../wire/index.js';
 import type {
@@ -42,40 +42,48 @@ import type { NodeCore } from './core.js';
 
 const ZERO_NONCE = new Uint8Array(16);
 
+/** Scratch for {@link answerLookup}'s distances (it never runs inside itself). */
+const DISTANCES = new Uint8Array(96);
+const VALIDATE = 0;
+const LOCAL = 32;
+const OTHER = 64;
+
 /** Answers a LOOKUP with an AUTHORITY. */
 export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage): void {
   core.stats.lookupsAnswered++;
   if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'other' });
-  const target = keyToBigInt(msg.target);
-  const distance = (key: Uint8Array): bigint => ringDistanceBig(keyToBigInt(key), target);
+  // Ring distances as 32-byte values in scratch (cache/ring-bytes.ts), not bigints: bytes 0-31
+  // the Validate ID's distance, 32-63 the best local key's, 64-95 the one being compared.
+  const target = msg.target;
+  const d = DISTANCES;
+  ringDistanceInto(msg.validateId, target, d, VALIDATE);
   const validateLocal = core.locals.has(toHex(msg.validateId));
-  const validateDistance = distance(msg.validateId);
   const flagged = new Set(msg.flaggedPath.map(endpointKey));
   const selfFlagged = core.selfEndpoints.some((ep) => flagged.has(endpointKey(ep)));
 
   let local: RouteEntry | undefined;
-  let localDistance = 0n;
   if (!selfFlagged) {
     for (const reg of core.locals.values()) {
-      const d = distance(reg.key);
-      if (validateLocal && d >= validateDistance) continue;
-      if (!local || d < localDistance) {
+      ringDistanceInto(reg.key, target, d, OTHER);
+      if (validateLocal && compareKeyAt(d, OTHER, d, VALIDATE) >= 0) continue;
+      if (!local || compareKeyAt(d, OTHER, d, LOCAL) < 0) {
         local = reg.entry;
-        localDistance = d;
+        d.copyWithin(LOCAL, OTHER, OTHER + 32);
       }
     }
   }
   // closest() walks in distance order, so only its first unflagged entry can be closer than
   // the Validate ID: one distance check instead of one per visited entry.
-  let remote: RouteEntry | undefined = core.cache.closest(msg.target, 1, (e: RouteEntry) => {
+  let remote: RouteEntry | undefined = core.cache.closest(target, 1, (e: RouteEntry) => {
     for (const address of e.addresses)
       if (flagged.has(endpointKey({ address, port: e.port }))) return false;
     return true;
   })[0];
-  if (remote && !msg.controls.acceptAny && distance(remote.id) >= validateDistance)
+  if (remote) ringDistanceInto(remote.id, target, d, OTHER);
+  if (remote && !msg.controls.acceptAny && compareKeyAt(d, OTHER, d, VALIDATE) >= 0)
     remote = undefined;
   let reply = remote;
-  if (local && (!remote || localDistance < distance(remote.id))) reply = local;
+  if (local && (!remote || compareKeyAt(d, LOCAL, d, OTHER) < 0)) reply = local;
   // L only once our leaf sets can be full: with few entries every target looks "inside" them.
   const suspicious =
     !reply &&

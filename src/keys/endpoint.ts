@@ -39,14 +39,37 @@ export function assertEndpoint(ep: Endpoint, what = 'endpoint'): void {
 }
 
 /**
- * A compact string identifying the endpoint, for use as a Map key.
+ * Endpoint keys handed out, each string once (issue 13 Build 3: every node's proven set,
+ * credits and outstanding requests keyed the same few thousand endpoints with a fresh 9-char
+ * string each, ~6 KB per simulated node). Bounded: emptied when full, which only costs sharing.
+ */
+const KEY_INTERN_MAX = 1 << 16;
+const keyIntern = new Map<string, string>();
+
+/**
+ * A compact string identifying the endpoint, for use as a Map key. Equal endpoints get the
+ * same string instance while it is in the (bounded) intern table, so Maps that hold the key
+ * share it instead of each keeping a copy.
  * @example endpointKey(ep) === endpointKey(sameEp) // true
  */
 export function endpointKey(ep: Endpoint): string {
   const a = ep.address;
-  let s = '';
-  for (let i = 0; i < 16; i += 2) s += String.fromCharCode((a[i]! << 8) | a[i + 1]!);
-  return s + String.fromCharCode(ep.port);
+  const s = String.fromCharCode(
+    (a[0]! << 8) | a[1]!,
+    (a[2]! << 8) | a[3]!,
+    (a[4]! << 8) | a[5]!,
+    (a[6]! << 8) | a[7]!,
+    (a[8]! << 8) | a[9]!,
+    (a[10]! << 8) | a[11]!,
+    (a[12]! << 8) | a[13]!,
+    (a[14]! << 8) | a[15]!,
+    ep.port,
+  );
+  const interned = keyIntern.get(s);
+  if (interned !== undefined) return interned;
+  if (keyIntern.size >= KEY_INTERN_MAX) keyIntern.clear();
+  keyIntern.set(s, s);
+  return s;
 }
 
 /**

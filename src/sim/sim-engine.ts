@@ -344,7 +344,7 @@ export class SimEngine<E> extends SimRoster<E> {
       h.u32((toCode - to) / SLOT_UNIT);
     }
     h.u32(payload.length);
-    h.bytes(payload);
+    h.sample(payload);
     const fromEndpoint = this.endpointAt(fromCode);
     const toEndpoint = this.endpointAt(toCode);
     const trace = this.settings.trace;

@@ -55,7 +55,8 @@ export class Simulation<E = unknown> extends SimEngine<E> {
 
   /**
    * FNV-1a 64 (16 hex digits) over every datagram delivered so far: time, sender, receiver,
-   * payload. Same seed and script, same hash.
+   * payload length and a fixed-size sample of the payload (`TraceHash.sample`). Same seed and
+   * script, same hash.
    * @example expect(runOnce(7).traceHash).toBe(runOnce(7).traceHash)
    */
   get traceHash(): string {

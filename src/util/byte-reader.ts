@@ -46,11 +46,17 @@ export class ByteReader {
   readonly data: Uint8Array;
   offset: number;
   readonly end: number;
+  /**
+   * True when `data` is the reader's own copy: {@link bytes} then returns views into it instead
+   * of a fresh copy (and ArrayBuffer) per field. Only for data nobody else will write to.
+   */
+  readonly views: boolean;
 
-  constructor(data: Uint8Array, offset = 0, end: number = data.length) {
+  constructor(data: Uint8Array, offset = 0, end: number = data.length, views = false) {
     this.data = data;
     this.offset = offset;
     this.end = end;
+    this.views = views;
   }
 
   /** Bytes left before `end`. */
@@ -107,10 +113,15 @@ export class ByteReader {
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
-  /** A copy of the next `n` bytes (copies, so decoded values never alias a reused buffer). */
+  /**
+   * The next `n` bytes: a copy, so decoded values never alias a reused buffer, or a view when the
+   * reader reads its own copy (`views`).
+   */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = this.data.slice(this.offset, this.offset + n);
+    const out = this.views
+      ? this.data.subarray(this.offset, this.offset + n)
+      : this.data.slice(this.offset, this.offset + n);
     this.offset += n;
     return out;
   }

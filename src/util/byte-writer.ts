@@ -102,7 +102,16 @@ export class ByteWriter {
     return this;
   }
 
-  /** A copy of the written bytes. */
+  /**
+   * Empties the writer for the next message, keeping its buffer (a writer reused per encoder
+   * path allocates nothing but the copy `finish` returns).
+   */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** A copy of the written bytes (the one copy a reused writer makes per message). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);
   }

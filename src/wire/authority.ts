@@ -12,11 +12,7 @@
  */
 import { fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
-import {
-  estimateAuthorityBufferSize,
-  readAuthorityBuffer,
-  writeAuthorityBuffer,
-} from './authority-buffer.js';
+import { readAuthorityBuffer, writeAuthorityBuffer } from './authority-buffer.js';
 import { AUTHORITY_PREFIX_BYTES, ELEMENT_LENGTHS, FIELD_IDS } from './constants.js';
 import { readAcked, writeAcked } from './elements.js';
 import { WIRE_ERROR } from './errors.js';
@@ -41,6 +37,9 @@ export interface AuthorityDatagramHeader {
   readonly ackedMessageId: number;
 }
 
+/** The one writer of {@link encodeAuthority}, reused; `finish` copies what it hands on. */
+const AUTHORITY_WRITER = new ByteWriter(1536);
+
 /**
  * Encodes an AUTHORITY as its datagrams. The buffer is written straight after the 28-byte prefix,
  * so the usual single-datagram reply costs one writer; larger buffers are then cut into fragments.
@@ -48,7 +47,7 @@ export interface AuthorityDatagramHeader {
  * @example const datagrams = encodeAuthority(message);
  */
 export function encodeAuthority(m: AuthorityMessage): Uint8Array[] {
-  const w = new ByteWriter(AUTHORITY_PREFIX_BYTES + estimateAuthorityBufferSize(m.buffer));
+  const w = AUTHORITY_WRITER.reset();
   writeHeader(w, 'authority', m.version, m.messageId);
   writeAcked(w, m.ackedMessageId);
   w.u16be(FIELD_IDS.splitControls).u16be(ELEMENT_LENGTHS.splitControls).u16be(0).u16be(0);

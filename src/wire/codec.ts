@@ -23,6 +23,12 @@ import { ElementReader } from './tlv.js';
 import { type Datagram, MESSAGE_TYPE_CODES, type Message, WIRE_LIMITS } from './types.js';
 
 /**
+ * The one writer of {@link encodeMessage}, reused (encoding never calls back into it). `finish`
+ * copies, so the datagram handed on is its own: a transport or the simulator may queue it.
+ */
+const MESSAGE_WRITER = new ByteWriter(1536);
+
+/**
  * Encodes a message as one datagram. An AUTHORITY whose buffer is over 1,188 bytes needs several
  * datagrams: this throws `RangeError` for it (use {@link encodeDatagrams}). Throws
  * `TypeError`/`RangeError` for any invalid field (a 23-endpoint flagged path, a 15-byte nonce...).
@@ -39,7 +45,7 @@ export function encodeMessage(message: Message): Uint8Array {
     }
     return datagrams[0]!;
   }
-  const w = new ByteWriter(256);
+  const w = MESSAGE_WRITER.reset();
   writeHeader(w, message.type, message.version, message.messageId);
   switch (message.type) {
     case 'solicit':
@@ -99,7 +105,10 @@ export function decodeMessage(bytes: Uint8Array): Result<Datagram> {
   if (!(bytes instanceof Uint8Array)) {
     return { ok: false, error: { code: WIRE_ERROR.badValue, detail: 'input is not a Uint8Array' } };
   }
-  return decodeWith(() => readDatagram(new ElementReader(bytes)));
+  // One copy of the datagram, and every decoded ID, address and opaque field a view into it
+  // (issue 13 Build 3: a copy and an ArrayBuffer per field was most of the garbage per datagram).
+  // The copy keeps decoded values from aliasing a buffer the transport reuses.
+  return decodeWith(() => readDatagram(new ElementReader(bytes.slice(), 0, bytes.length, true)));
 }
 
 function readDatagram(r: ElementReader): Datagram {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceHash } from '../../../src/sim/index.js';
+import { TRACE_SAMPLE_BYTES } from '../../../src/sim/trace-hash.js';
 import { utf8Encode } from '../../../src/util/bytes.js';
 
 // Published FNV-1a 64 test vectors (Fowler, Noll, Vo; draft-eastlake-fnv).
@@ -40,5 +41,31 @@ describe('TraceHash', () => {
     const b = new TraceHash();
     b.bytes(new Uint8Array([1, 2, 4]));
     expect(a.hex()).not.toBe(b.hex());
+  });
+
+  it('sample() hashes short payloads whole and long ones by their first 16, middle 8 and last 16 bytes', () => {
+    const digest = (data: Uint8Array, whole = false) => {
+      const h = new TraceHash();
+      if (whole) h.bytes(data);
+      else h.sample(data);
+      return h.hex();
+    };
+    const short = Uint8Array.from({ length: TRACE_SAMPLE_BYTES }, (_, i) => i);
+    expect(digest(short)).toBe(digest(short, true));
+    const long = Uint8Array.from({ length: 100 }, (_, i) => i);
+    const expected = new Uint8Array([
+      ...long.subarray(0, 16),
+      ...long.subarray(46, 54),
+      ...long.subarray(84),
+    ]);
+    expect(digest(long)).toBe(digest(expected, true));
+    for (const at of [0, 15, 46, 53, 84, 99]) {
+      const changed = long.slice();
+      changed[at]! ^= 1;
+      expect(digest(changed)).not.toBe(digest(long));
+    }
+    const unsampled = long.slice();
+    unsampled[30]! ^= 1; // outside the sample: the digest does not see it (length, time and IDs do)
+    expect(digest(unsampled)).toBe(digest(long));
   });
 });
