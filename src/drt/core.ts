@@ -28,10 +28,19 @@ export interface LocalRegistration {
   walking: boolean;
 }
 
-/** How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11). */
+/**
+ * How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11):
+ * - `flood`: a FLOOD without the D flag (a newcomer's entry spreading through leaf sets);
+ * - `other`: the owner itself announced it (a registration walk's best match, a SOLICIT), or a
+ *   probe of a cached entry;
+ * - `referral` (issue 13, a deviation): another node already held it (a sync FLOOD with D, a
+ *   search's hop or referral or result). Such an entry is an established member whose leaf-set
+ *   neighbours already know it, so admitting it floods nothing onward.
+ */
 export type AdmitOrigin =
   | { readonly via: 'flood'; readonly from: Endpoint; readonly alreadyFlooded: readonly Endpoint[] }
-  | { readonly via: 'other' };
+  | { readonly via: 'other' }
+  | { readonly via: 'referral' };
 
 /**
  * What the proof that admitted a cached entry said about its owner, kept to judge revokes of it

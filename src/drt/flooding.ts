@@ -63,6 +63,11 @@ export class Floods {
   /** Floods an entry that just joined the leaf set of `localKey`. */
   floodNewLeafEntry(entry: RouteEntry, localKey: Key, origin: AdmitOrigin): void {
     const core = this.core;
+    // Issue 13: only a FLOOD spreads onward. An established member (referral) is known to its
+    // neighbours; an owner announcing itself (a registration walk's best match, a SOLICIT)
+    // FLOODs its own entry to its whole leaf set once its walk ends (announce), and that FLOOD
+    // is what its neighbours spread.
+    if (origin.via !== 'flood') return;
     const incoming = origin.via === 'flood' ? origin.alreadyFlooded : [];
     const skip = new Set(incoming.map(endpointKey));
     if (origin.via === 'flood') skip.add(endpointKey(origin.from));
@@ -75,10 +80,24 @@ export class Floods {
     ];
     const list = [...incoming, ...targets.map(endpointOf)].slice(-WIRE_LIMITS.alreadyFloodedMax);
     for (const target of targets) this.send(target, { routeEntry: entry }, list, false);
-    if (origin.via === 'flood' && !endpointsEqual(origin.from, endpointOf(entry))) {
+    // Our own entry back to a third-party flooder, unless it is one of our leaf-set neighbours
+    // already (issue 13: it learned us when it became one; the spec sends it regardless).
+    if (
+      !endpointsEqual(origin.from, endpointOf(entry)) &&
+      !this.isLeafMember(localKey, origin.from)
+    ) {
       const own = core.locals.get(toHex(localKey));
       if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true);
     }
+  }
+
+  private isLeafMember(localKey: Key, ep: Endpoint): boolean {
+    const { below, above } = this.core.cache.leafSet(localKey);
+    for (const e of below)
+      if (e.addresses.length > 0 && endpointsEqual(endpointOf(e), ep)) return true;
+    for (const e of above)
+      if (e.addresses.length > 0 && endpointsEqual(endpointOf(e), ep)) return true;
+    return false;
   }
 
   /** Handles a received FLOOD. */
@@ -96,7 +115,14 @@ export class Floods {
       });
     }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry)) {
-      core.offer(msg.routeEntry, { via: 'flood', from, alreadyFlooded: msg.alreadyFlooded });
+      // A FLOOD with D answers a REQUEST or returns a neighbour's own entry: an established
+      // member, not a newcomer to spread (issue 13, see AdmitOrigin).
+      core.offer(
+        msg.routeEntry,
+        msg.dontAck
+          ? { via: 'referral' }
+          : { via: 'flood', from, alreadyFlooded: msg.alreadyFlooded },
+      );
     }
     if (msg.revokeCpa) this.onRevoke(from, msg.revokeCpa, msg.alreadyFlooded);
   }
@@ -193,11 +219,16 @@ export class Floods {
   /**
    * Announces a local key to every member of its leaf set after a registration walk, so a
    * neighbour the walk only INQUIREd (which carries no route entry) learns us too. A neighbour
-   * that already holds our entry only ACKs.
+   * that already holds our entry only ACKs. Issue 13: neighbours in `skip` (endpoint keys of
+   * nodes that INQUIREd this key since the last announce: they hold or are checking our entry)
+   * are not sent it again.
    */
-  announce(reg: LocalRegistration): void {
+  announce(reg: LocalRegistration, skip?: ReadonlySet<string>): void {
     const { below, above } = this.core.cache.leafSet(reg.key);
-    for (const n of [...below, ...above]) this.send(n, { routeEntry: reg.entry }, [], false);
+    for (const n of [...below, ...above]) {
+      if (skip?.has(endpointKey(endpointOf(n)))) continue;
+      this.send(n, { routeEntry: reg.entry }, [], false);
+    }
   }
 
   /** Floods the revoke of a local key and heals the edge leaf sets. Call before dropping the key. */

@@ -37,7 +37,7 @@ import {
 } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
-import { runMaintenance } from './maintenance.js';
+import { MaintenanceSchedule, runMaintenance } from './maintenance.js';
 import {
   isSecuredType,
   MembershipReplayGuard,
@@ -120,6 +120,8 @@ export class DrtNode implements SansIoNode<NodeEvent> {
   private readonly credentials = new WeakMap<RouteEntry, EntryCredential>();
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
+  /** The adaptive maintenance period (maintenance.ts). */
+  private readonly maintenance: MaintenanceSchedule;
   /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
   private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
@@ -165,6 +167,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       () => this.statusValue === 'active',
     );
     this.sync = new Sync(this.core);
+    this.maintenance = new MaintenanceSchedule(o.maintenanceIntervalMs, o.maintenanceIntervalMaxMs);
   }
 
   /** DRT_STATUS of the node. */
@@ -359,8 +362,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
         this.registrations.retry();
       }
       if (nowMs >= this.maintenanceAtMs) {
-        this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
+        const periodMs = this.maintenance.periodMs;
+        this.maintenanceAtMs = nowMs + this.maintenance.afterTick();
         runMaintenance({
+          periodMs,
           core: this.core,
           searches: this.searches,
           pendingAdds: this.pendingAdds,
@@ -396,6 +401,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       case 'lookup':
         return answerLookup(this.core, from, msg);
       case 'inquire':
+        this.registrations.noteInquiry(from, msg.validateId);
         return answerInquire(this.core, from, msg);
       case 'authority':
         return this.onAuthority(from, msg);
@@ -619,7 +625,15 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       `evict ${toHex(id).slice(0, 8)} ${reason} removed=${result.removed !== undefined}`,
     );
     if (!result.removed) return;
-    if (reason !== 'revoked') this.stats.staleCacheEntryHits++;
+    if (reason !== 'revoked') {
+      this.stats.staleCacheEntryHits++;
+      // Churn: maintain at the base period again, the next tick at most that far away.
+      if (!this.closed && this.maintenanceAtMs !== Number.POSITIVE_INFINITY)
+        this.maintenanceAtMs = Math.min(
+          this.maintenanceAtMs,
+          this.nowMsValue + this.maintenance.onDeadEntry(),
+        );
+    }
     this.emitLeafChanges(result.leafSetChanges);
     if (this.routeCache.size === 0 && this.statusValue === 'active') this.setStatus('alone');
   }

@@ -190,7 +190,7 @@ export class Searches {
         // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
         // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
         // under someone else's ID would otherwise replace the genuine entry.
-        core.admit(awaiting.entry, { via: 'other' });
+        core.admit(awaiting.entry, { via: 'referral' });
       }
       // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
       if (
@@ -199,7 +199,7 @@ export class Searches {
         !core.isSelf(routeEntry) &&
         !cachedElsewhere(core, routeEntry.id, entryEndpoint(routeEntry))
       ) {
-        core.offer(routeEntry, { via: 'other' });
+        core.offer(routeEntry, { via: 'referral' });
       }
     } else if (awaiting?.kind === 'inquire') {
       search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
@@ -328,7 +328,7 @@ export class Searches {
         return;
       case 'result': {
         const record = action.proof as ValidatedRecord;
-        core.admit(action.entry, { via: 'other' }, record);
+        core.admit(action.entry, { via: 'referral' }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
         core.emit({
