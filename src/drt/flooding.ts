@@ -63,11 +63,10 @@ export class Floods {
   /** Floods an entry that just joined the leaf set of `localKey`. */
   floodNewLeafEntry(entry: RouteEntry, localKey: Key, origin: AdmitOrigin): void {
     const core = this.core;
-    // Issue 13: only a FLOOD spreads onward. An established member (referral) is known to its
-    // neighbours; an owner announcing itself (a registration walk's best match, a SOLICIT)
-    // FLOODs its own entry to its whole leaf set once its walk ends (announce), and that FLOOD
-    // is what its neighbours spread.
-    if (origin.via !== 'flood') return;
+    // Issue 13: an established member (referral) is known to its neighbours; an owner announcing
+    // itself FLOODs its own entry to its whole leaf set once its walk ends, and that FLOOD is
+    // what its neighbours spread (see AdmitOrigin).
+    if (origin.via === 'referral' || origin.via === 'announce') return;
     const incoming = origin.via === 'flood' ? origin.alreadyFlooded : [];
     const skip = new Set(incoming.map(endpointKey));
     if (origin.via === 'flood') skip.add(endpointKey(origin.from));
@@ -83,6 +82,7 @@ export class Floods {
     // Our own entry back to a third-party flooder, unless it is one of our leaf-set neighbours
     // already (issue 13: it learned us when it became one; the spec sends it regardless).
     if (
+      origin.via === 'flood' &&
       !endpointsEqual(origin.from, endpointOf(entry)) &&
       !this.isLeafMember(localKey, origin.from)
     ) {

@@ -110,8 +110,13 @@ export function runMaintenance(parts: MaintenanceParts): void {
   }
   parts.retryRegistrations();
   // Split detection at a rate constant over the cloud: each node runs it with probability
-  // splitDetectionsPerTick / estimated cloud size ([MS-PNRP] §3.2.6.2.1).
+  // splitDetectionsPerTick / estimated cloud size ([MS-PNRP] §3.2.6.2.1), per base period: a
+  // longer adaptive period runs it proportionally more likely, so a split heals as fast.
   const size = core.cache.estimateCloudSize() ?? 1;
-  const probability = Math.min(1, core.options.splitDetectionsPerTick / Math.max(1, size));
+  const periods = parts.periodMs / core.options.maintenanceIntervalMs;
+  const probability = Math.min(
+    1,
+    (core.options.splitDetectionsPerTick * periods) / Math.max(1, size),
+  );
   if (!searches.full && core.options.rng.nextFloat() < probability) parts.detectSplit();
 }

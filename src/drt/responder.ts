@@ -45,7 +45,7 @@ const ZERO_NONCE = new Uint8Array(16);
 /** Answers a LOOKUP with an AUTHORITY. */
 export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage): void {
   core.stats.lookupsAnswered++;
-  if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'other' });
+  if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'announce' });
   const target = keyToBigInt(msg.target);
   const distance = (key: Uint8Array): bigint => ringDistanceBig(keyToBigInt(key), target);
   const validateLocal = core.locals.has(toHex(msg.validateId));

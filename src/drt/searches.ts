@@ -328,7 +328,10 @@ export class Searches {
         return;
       case 'result': {
         const record = action.proof as ValidatedRecord;
-        core.admit(action.entry, { via: 'referral' }, record);
+        // A split-detection walk's results may come from the other side of a split: flood them
+        // (they merge the two sides); other walks' results are established members.
+        const via = search.purpose.kind === 'split-detection' ? 'other' : 'referral';
+        core.admit(action.entry, { via }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
         core.emit({

@@ -12,14 +12,6 @@ export interface RoledMember {
 }
 
 /**
- * The live members of one role (adversaries, or honest members), in member order.
- * @example liveOfRole(cloud.members, false) // the honest members still running
- */
-export function liveOfRole<M extends RoledMember>(members: readonly M[], adversary: boolean): M[] {
-  return members.filter((m) => m.adversary === adversary && m.live && m.handle.alive);
-}
-
-/**
  * Datagrams sent so far by honest members and by adversaries (all incarnations).
  * @example datagramsSentByRole(members).adversary
  */
