@@ -11,6 +11,17 @@
  * - every FLOOD without the D flag waits for an ACK (retransmit after 1 s); a target that never
  *   answers, or answers N, is evicted (only if it is still cached at the endpoint flooded).
  *
+ * Design decision (issue 13, deviations from [MS-PNRP] §3.2.5.11 counts; message formats
+ * unchanged). The spec floods every entry newly admitted to a leaf set, which made FLOOD + ACK
+ * half of the 300-400 datagrams a join cost. Here only an entry that arrived by FLOOD without D
+ * (a newcomer's announce spreading) or from a split-detection walk is flooded onward: one learned
+ * from another node's cache (AdmitOrigin `referral`) is an established member its neighbours
+ * know, and one its owner announced itself (`announce`: a registration walk's best match, a
+ * SOLICIT) is FLOODed by the owner to its whole leaf set when its walk ends. Our own entry goes
+ * back to a third-party flooder only when the flooder is not already one of our leaf-set
+ * neighbours. The announce after a walk skips neighbours that INQUIREd the key meanwhile (they
+ * hold it or are checking it).
+ *
  * Revokes (issue 10). A revoke is looked at cheaply first (`peekRevoke`: syntax and hashes, no
  * signature) and dropped unverified unless it names an entry we hold; then, when the proof that
  * admitted that entry named an owner key, the revoke must carry the same key, and when it named

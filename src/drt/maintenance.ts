@@ -9,13 +9,15 @@
  * Design decision (issue 13, a deviation from the fixed 15 s period): the period adapts. MS-PNRP
  * and MC-DRT run this every 15 s on every node, about 3 datagrams per node per second in a
  * stable cloud, which is the cost a phone or laptop pays. Here a tick that follows a period
- * without any dead entry found (by its probes, a search or a FLOOD) doubles the period, up to
+ * without any dead entry found (by its probes, a search or a FLOOD) and without the cache
+ * growing (still learning: joining, or after a split healed) doubles the period, up to
  * `maintenanceIntervalMaxMs` (120 s); a dead entry found anywhere brings the period back to
  * `maintenanceIntervalMs` (15 s) and pulls the next tick forward to at most that far away. So a
  * stable cloud probes 8 times less and a churning one as the spec does. A probe is also skipped
  * for an entry whose endpoint answered us (or echoed our cookie) within the current period:
  * traffic already showed it alive. Set `maintenanceIntervalMaxMs` to `maintenanceIntervalMs` for
- * the spec's fixed period.
+ * the spec's fixed period. A longer period also sends fewer probes (10 x sqrt(15 s / period): 4
+ * at 120 s), so a stable cloud costs about a tenth of the spec's upkeep.
  */
 import { normalizeSearch } from '../resolve/search-spec.js';
 import { entryEndpoint } from '../resolve/walk.js';
@@ -50,6 +52,7 @@ export class MaintenanceSchedule {
   private readonly maxMs: number;
   private period: number;
   private deadFound = false;
+  private lastCacheSize = 0;
 
   constructor(baseMs: number, maxMs: number) {
     this.baseMs = baseMs;
@@ -62,10 +65,16 @@ export class MaintenanceSchedule {
     return this.period;
   }
 
-  /** A tick ran: the period until the next one (doubled when the last period was quiet). */
-  afterTick(): number {
-    if (!this.deadFound) this.period = Math.min(this.maxMs, this.period * 2);
+  /**
+   * A tick ran: the period until the next one. Doubled when the last period was quiet: no dead
+   * entry found and the cache did not grow (a growing cache is still learning, e.g. after a
+   * split healed); otherwise the base period.
+   */
+  afterTick(cacheSize = 0): number {
+    const quiet = !this.deadFound && cacheSize <= this.lastCacheSize;
+    this.period = quiet ? Math.min(this.maxMs, this.period * 2) : this.baseMs;
     this.deadFound = false;
+    this.lastCacheSize = cacheSize;
     return this.period;
   }
 
@@ -90,7 +99,15 @@ export function runMaintenance(parts: MaintenanceParts): void {
   }
   const now = core.nowMs();
   const alive = now - parts.periodMs;
-  for (const entry of core.cache.randomEntries(core.options.maintenanceInquiries)) {
+  // Fewer probes in a longer (stable) period: inquiries x sqrt(base / period), so 10 at 15 s
+  // and 4 at 120 s (issue 13).
+  const probes = Math.ceil(
+    core.options.maintenanceInquiries *
+      Math.sqrt(core.options.maintenanceIntervalMs / Math.max(1, parts.periodMs)),
+  );
+  for (const entry of core.cache.randomEntries(
+    Math.min(probes, core.options.maintenanceInquiries),
+  )) {
     if (entry.addresses.length === 0) continue;
     const proven = core.proofs.lastProvenMs(entryEndpoint(entry));
     if (proven !== undefined && proven >= alive) continue; // traffic showed it alive

@@ -363,7 +363,7 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       }
       if (nowMs >= this.maintenanceAtMs) {
         const periodMs = this.maintenance.periodMs;
-        this.maintenanceAtMs = nowMs + this.maintenance.afterTick();
+        this.maintenanceAtMs = nowMs + this.maintenance.afterTick(this.routeCache.size);
         runMaintenance({
           periodMs,
           core: this.core,

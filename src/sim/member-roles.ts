@@ -40,6 +40,8 @@ export class LiveMembers<M extends RoledMember & { live: boolean }> {
   private list: M[] = [];
   private honestList: M[] = [];
   private adversaries = 0;
+  /** Members' nodes up as far as this set knows; the simulation disagreeing means a change behind its back. */
+  private simLive = 0;
   private readonly members: M[];
   private readonly sim: { readonly nodeCount: number; readonly liveCount: number };
 
@@ -62,10 +64,14 @@ export class LiveMembers<M extends RoledMember & { live: boolean }> {
         if (value === live) return;
         live = value;
         if (value) this.rebuild();
-        else this.removed(member);
+        else {
+          if (!member.handle.alive) this.simLive--;
+          this.removed(member);
+        }
       },
     }) as M;
     this.members.push(member);
+    this.simLive++;
     this.list.push(member);
     if (member.adversary) this.adversaries++;
     else this.honestList.push(member);
@@ -91,11 +97,12 @@ export class LiveMembers<M extends RoledMember & { live: boolean }> {
   }
 
   private check(): void {
-    if (this.sim.nodeCount !== this.members.length || this.sim.liveCount !== this.list.length)
+    if (this.sim.nodeCount !== this.members.length || this.sim.liveCount !== this.simLive)
       this.rebuild();
   }
 
   private rebuild(): void {
+    this.simLive = this.sim.liveCount;
     this.list = this.members.filter((m) => m.live && m.handle.alive);
     this.honestList = this.list.filter((m) => !m.adversary);
     this.adversaries = this.list.length - this.honestList.length;

@@ -25,6 +25,14 @@ describe('MaintenanceSchedule', () => {
     expect(s.afterTick()).toBe(30_000);
   });
 
+  it('goes back to the base period while the cache grows', () => {
+    const s = new MaintenanceSchedule(15_000, 120_000);
+    expect(s.afterTick(10)).toBe(15_000);
+    expect(s.afterTick(10)).toBe(30_000);
+    expect(s.afterTick(12)).toBe(15_000);
+    expect(s.afterTick(11)).toBe(30_000);
+  });
+
   it('keeps a fixed period when the maximum is the base (or below it)', () => {
     const s = new MaintenanceSchedule(15_000, 15_000);
     expect([s.afterTick(), s.afterTick()]).toEqual([15_000, 15_000]);
