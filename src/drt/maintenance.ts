@@ -67,11 +67,14 @@ export class MaintenanceSchedule {
 
   /**
    * A tick ran: the period until the next one. Doubled when the last period was quiet: no dead
-   * entry found and the cache did not grow (a growing cache is still learning, e.g. after a
-   * split healed); otherwise the base period.
+   * entry found and the cache did not grow by a tenth or more (a growing cache is still
+   * learning, e.g. after a split healed); otherwise the base period.
    */
   afterTick(cacheSize = 0): number {
-    const quiet = !this.deadFound && cacheSize <= this.lastCacheSize;
+    // Growth by a tenth or more (at least 2 entries): the one entry a gap fill adds now and then
+    // in a stable cloud does not count.
+    const grew = cacheSize - this.lastCacheSize >= Math.max(2, Math.ceil(this.lastCacheSize / 10));
+    const quiet = !this.deadFound && !grew;
     this.period = quiet ? Math.min(this.maxMs, this.period * 2) : this.baseMs;
     this.deadFound = false;
     this.lastCacheSize = cacheSize;

@@ -27,10 +27,11 @@ describe('MaintenanceSchedule', () => {
 
   it('goes back to the base period while the cache grows', () => {
     const s = new MaintenanceSchedule(15_000, 120_000);
-    expect(s.afterTick(10)).toBe(15_000);
+    expect(s.afterTick(10)).toBe(15_000); // from 0 to 10 entries
     expect(s.afterTick(10)).toBe(30_000);
-    expect(s.afterTick(12)).toBe(15_000);
-    expect(s.afterTick(11)).toBe(30_000);
+    expect(s.afterTick(11)).toBe(60_000); // one more entry (a gap fill) is no growth
+    expect(s.afterTick(13)).toBe(15_000); // two more, a tenth: still learning
+    expect(s.afterTick(12)).toBe(30_000);
   });
 
   it('keeps a fixed period when the maximum is the base (or below it)', () => {
