@@ -363,7 +363,10 @@ export class DrtNode implements SansIoNode<NodeEvent> {
       }
       if (nowMs >= this.maintenanceAtMs) {
         const periodMs = this.maintenance.periodMs;
-        this.maintenanceAtMs = nowMs + this.maintenance.afterTick(this.routeCache.size);
+        // Jittered by +-25% so nodes whose periods double together do not tick in lockstep.
+        const next = this.maintenance.afterTick(this.routeCache.size);
+        this.maintenanceAtMs =
+          nowMs + Math.ceil(next * (0.75 + 0.5 * this.options.rng.nextFloat()));
         runMaintenance({
           periodMs,
           core: this.core,

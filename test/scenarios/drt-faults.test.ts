@@ -120,8 +120,12 @@ describe(`DRT under faults (seed ${SEED})`, () => {
     expect(split.successRate).toBeLessThan(0.75);
     cloud.sim.heal();
     cloud.sim.runFor(90_000);
+    // Issue 13: with adaptive maintenance and fewer floods, the merge takes a little longer:
+    // 99.3-99.7% after 90 s (seeds 7-9), all after another minute.
     const healed = cloud.runSearches(300);
-    expect(healed.successRate).toBe(1);
+    expect(healed.successRate).toBeGreaterThanOrEqual(0.99);
+    cloud.sim.runFor(60_000);
+    expect(cloud.runSearches(300).successRate).toBe(1);
   });
 
   it('10% loss: retransmissions keep at least 99% of resolves succeeding', () => {
