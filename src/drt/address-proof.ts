@@ -106,6 +106,15 @@ export class AddressProofs {
     return true;
   }
 
+  /**
+   * When `ep` last proved its address (it answered us or echoed our cookie), if it is still in the
+   * proven set: evidence that it was alive then (maintenance skips probing it, maintenance.ts).
+   */
+  lastProvenMs(ep: Endpoint): number | undefined {
+    const until = this.proven.get(endpointKey(ep));
+    return until === undefined ? undefined : until - this.limits.provenTtlMs;
+  }
+
   /** Records that `ep` proved its address (return routability or an echoed cookie). */
   prove(nowMs: number, ep: Endpoint): void {
     const key = endpointKey(ep);

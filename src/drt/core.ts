@@ -28,10 +28,23 @@ export interface LocalRegistration {
   walking: boolean;
 }
 
-/** How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11). */
+/**
+ * How an entry reached us, which decides where it is flooded next ([MS-PNRP] §3.2.5.11):
+ * - `flood`: a FLOOD without the D flag (a newcomer's entry spreading through leaf sets);
+ * - `other`: anything else the spec floods on admission (a split-detection walk's results, which
+ *   merge the two sides of a split);
+ * - `announce` (issue 13, a deviation): the owner itself announced it (a registration walk's
+ *   best match, a SOLICIT). The owner FLOODs its entry to its whole leaf set when its walk
+ *   ends, and that FLOOD is what spreads, so admitting this floods nothing onward;
+ * - `referral` (issue 13, a deviation): another node already held it (a sync FLOOD with D, a
+ *   search's hop, referral or result). Such an entry is an established member whose leaf-set
+ *   neighbours already know it, so admitting it floods nothing onward.
+ */
 export type AdmitOrigin =
   | { readonly via: 'flood'; readonly from: Endpoint; readonly alreadyFlooded: readonly Endpoint[] }
-  | { readonly via: 'other' };
+  | { readonly via: 'other' }
+  | { readonly via: 'announce' }
+  | { readonly via: 'referral' };
 
 /**
  * What the proof that admitted a cached entry said about its owner, kept to judge revokes of it

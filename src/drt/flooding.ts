@@ -11,6 +11,17 @@
  * - every FLOOD without the D flag waits for an ACK (retransmit after 1 s); a target that never
  *   answers, or answers N, is evicted (only if it is still cached at the endpoint flooded).
  *
+ * Design decision (issue 13, deviations from [MS-PNRP] §3.2.5.11 counts; message formats
+ * unchanged). The spec floods every entry newly admitted to a leaf set, which made FLOOD + ACK
+ * half of the 300-400 datagrams a join cost. Here only an entry that arrived by FLOOD without D
+ * (a newcomer's announce spreading) or from a split-detection walk is flooded onward: one learned
+ * from another node's cache (AdmitOrigin `referral`) is an established member its neighbours
+ * know, and one its owner announced itself (`announce`: a registration walk's best match, a
+ * SOLICIT) is FLOODed by the owner to its whole leaf set when its walk ends. Our own entry goes
+ * back to a third-party flooder only when the flooder is not already one of our leaf-set
+ * neighbours. The announce after a walk skips neighbours that INQUIREd the key meanwhile (they
+ * hold it or are checking it).
+ *
  * Revokes (issue 10). A revoke is looked at cheaply first (`peekRevoke`: syntax and hashes, no
  * signature) and dropped unverified unless it names an entry we hold; then, when the proof that
  * admitted that entry named an owner key, the revoke must carry the same key, and when it named
@@ -63,6 +74,10 @@ export class Floods {
   /** Floods an entry that just joined the leaf set of `localKey`. */
   floodNewLeafEntry(entry: RouteEntry, localKey: Key, origin: AdmitOrigin): void {
     const core = this.core;
+    // Issue 13: an established member (referral) is known to its neighbours; an owner announcing
+    // itself FLOODs its own entry to its whole leaf set once its walk ends, and that FLOOD is
+    // what its neighbours spread (see AdmitOrigin).
+    if (origin.via === 'referral' || origin.via === 'announce') return;
     const incoming = origin.via === 'flood' ? origin.alreadyFlooded : [];
     const skip = new Set(incoming.map(endpointKey));
     if (origin.via === 'flood') skip.add(endpointKey(origin.from));
@@ -75,10 +90,25 @@ export class Floods {
     ];
     const list = [...incoming, ...targets.map(endpointOf)].slice(-WIRE_LIMITS.alreadyFloodedMax);
     for (const target of targets) this.send(target, { routeEntry: entry }, list, false);
-    if (origin.via === 'flood' && !endpointsEqual(origin.from, endpointOf(entry))) {
+    // Our own entry back to a third-party flooder, unless it is one of our leaf-set neighbours
+    // already (issue 13: it learned us when it became one; the spec sends it regardless).
+    if (
+      origin.via === 'flood' &&
+      !endpointsEqual(origin.from, endpointOf(entry)) &&
+      !this.isLeafMember(localKey, origin.from)
+    ) {
       const own = core.locals.get(toHex(localKey));
       if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true);
     }
+  }
+
+  private isLeafMember(localKey: Key, ep: Endpoint): boolean {
+    const { below, above } = this.core.cache.leafSet(localKey);
+    for (const e of below)
+      if (e.addresses.length > 0 && endpointsEqual(endpointOf(e), ep)) return true;
+    for (const e of above)
+      if (e.addresses.length > 0 && endpointsEqual(endpointOf(e), ep)) return true;
+    return false;
   }
 
   /** Handles a received FLOOD. */
@@ -96,7 +126,14 @@ export class Floods {
       });
     }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry)) {
-      core.offer(msg.routeEntry, { via: 'flood', from, alreadyFlooded: msg.alreadyFlooded });
+      // A FLOOD with D answers a REQUEST or returns a neighbour's own entry: an established
+      // member, not a newcomer to spread (issue 13, see AdmitOrigin).
+      core.offer(
+        msg.routeEntry,
+        msg.dontAck
+          ? { via: 'referral' }
+          : { via: 'flood', from, alreadyFlooded: msg.alreadyFlooded },
+      );
     }
     if (msg.revokeCpa) this.onRevoke(from, msg.revokeCpa, msg.alreadyFlooded);
   }
@@ -193,11 +230,16 @@ export class Floods {
   /**
    * Announces a local key to every member of its leaf set after a registration walk, so a
    * neighbour the walk only INQUIREd (which carries no route entry) learns us too. A neighbour
-   * that already holds our entry only ACKs.
+   * that already holds our entry only ACKs. Issue 13: neighbours in `skip` (endpoint keys of
+   * nodes that INQUIREd this key since the last announce: they hold or are checking our entry)
+   * are not sent it again.
    */
-  announce(reg: LocalRegistration): void {
+  announce(reg: LocalRegistration, skip?: ReadonlySet<string>): void {
     const { below, above } = this.core.cache.leafSet(reg.key);
-    for (const n of [...below, ...above]) this.send(n, { routeEntry: reg.entry }, [], false);
+    for (const n of [...below, ...above]) {
+      if (skip?.has(endpointKey(endpointOf(n)))) continue;
+      this.send(n, { routeEntry: reg.entry }, [], false);
+    }
   }
 
   /** Floods the revoke of a local key and heals the edge leaf sets. Call before dropping the key. */

@@ -40,7 +40,7 @@ import {
 } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
 import { Floods } from './flooding.js';
-import { runMaintenance } from './maintenance.js';
+import { MaintenanceSchedule, runMaintenance } from './maintenance.js';
 import {
   isSecuredType,
   MembershipReplayGuard,
@@ -123,6 +123,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   private readonly credentials = new WeakMap<RouteEntry, EntryCredential>();
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
+  /** The adaptive maintenance period (maintenance.ts). */
+  private readonly maintenance: MaintenanceSchedule;
   /** When pending registration walks start after joining (the SOLICIT floods have landed by then). */
   private registrationAtMs = Number.POSITIVE_INFINITY;
   private statusValue: DrtStatus = 'alone';
@@ -173,6 +175,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       if (this.routeCache.size > 0) return;
       this.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
     });
+    this.maintenance = new MaintenanceSchedule(o.maintenanceIntervalMs, o.maintenanceIntervalMaxMs);
   }
 
   /** DRT_STATUS of the node. */
@@ -382,8 +385,13 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
         this.registrations.retry();
       }
       if (nowMs >= this.maintenanceAtMs) {
-        this.maintenanceAtMs = nowMs + this.options.maintenanceIntervalMs;
+        const periodMs = this.maintenance.periodMs;
+        // Jittered by +-25% so nodes whose periods double together do not tick in lockstep.
+        const next = this.maintenance.afterTick(this.routeCache.size);
+        this.maintenanceAtMs =
+          nowMs + Math.ceil(next * (0.75 + 0.5 * this.options.rng.nextFloat()));
         runMaintenance({
+          periodMs,
           core: this.core,
           searches: this.searches,
           pendingAdds: this.pendingAdds,
@@ -430,6 +438,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       case 'lookup':
         return answerLookup(this.core, from, msg);
       case 'inquire':
+        this.registrations.noteInquiry(from, msg.validateId);
         return answerInquire(this.core, from, msg);
       case 'authority':
         return this.onAuthority(from, msg);
@@ -720,7 +729,15 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       `evict ${toHex(id).slice(0, 8)} ${reason} removed=${result.removed !== undefined}`,
     );
     if (!result.removed) return;
-    if (reason !== 'revoked') this.stats.staleCacheEntryHits++;
+    if (reason !== 'revoked') {
+      this.stats.staleCacheEntryHits++;
+      // Churn: maintain at the base period again, the next tick at most that far away.
+      if (!this.closed && this.maintenanceAtMs !== Number.POSITIVE_INFINITY)
+        this.maintenanceAtMs = Math.min(
+          this.maintenanceAtMs,
+          this.nowMsValue + this.maintenance.onDeadEntry(),
+        );
+    }
     this.emitLeafChanges(result.leafSetChanges);
     if (this.routeCache.size === 0 && this.statusValue === 'active') this.setStatus('alone');
   }

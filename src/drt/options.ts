@@ -38,6 +38,13 @@ export interface DrtNodeOptions<P = unknown> {
   readonly cacheEntriesMax?: number;
   /** Period of cache maintenance. @default 15000 */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Longest period of cache maintenance in a stable cloud (maintenance.ts, issue 13): each tick
+   * that finds no dead entry doubles the period up to this; one dead entry brings it back to
+   * `maintenanceIntervalMs`. Set it to `maintenanceIntervalMs` for the fixed MS-PNRP period.
+   * @default 120000
+   */
+  readonly maintenanceIntervalMaxMs?: number;
   /** Random cache entries INQUIREd per maintenance tick ([MC-DRT] §3.1.6.1). @default 10 */
   readonly maintenanceInquiries?: number;
   /** Sparse-level fill searches started per maintenance tick. @default 1 */
@@ -126,6 +133,7 @@ const COUNT_OPTIONS = {
   entriesPerLevel: { fallback: 20, max: 1000 },
   cacheEntriesMax: { fallback: 400, max: 100_000 },
   maintenanceIntervalMs: { fallback: 15_000, max: 3_600_000 },
+  maintenanceIntervalMaxMs: { fallback: 120_000, max: 3_600_000 },
   maintenanceInquiries: { fallback: 10, max: 100 },
   gapFillsPerTick: { fallback: 1, max: 20 },
   splitDetectionsPerTick: { fallback: 8, max: 10_000 },

@@ -6,13 +6,17 @@
  * leaf set. Split detection runs the same walk entered through a bootstrap node, which merges
  * the two sides of a split cloud.
  */
-import { endpointKey } from '../keys/endpoint.js';
-import { addToKey } from '../keys/key256.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { addToKey, type Key } from '../keys/key256.js';
 import { normalizeSearch, type SearchSpec } from '../resolve/search-spec.js';
+import { toHex } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
 import type { LocalRegistration, NodeCore } from './core.js';
 import type { Floods } from './flooding.js';
 import type { Searches, SearchPurpose } from './searches.js';
+
+/** Endpoints remembered per local key as having INQUIREd it (a bound; more are announced to). */
+const INQUIRED_MAX = 64;
 
 /** Registration and split-detection walks of a node's local keys. */
 export class Registrations {
@@ -20,6 +24,11 @@ export class Registrations {
   private readonly searches: Searches;
   private readonly floods: Floods;
   private readonly joined: () => boolean;
+  /**
+   * Per local key (hex), endpoints that INQUIREd it since its last announce: they hold our entry
+   * or are checking it, so the announce skips them (issue 13). At most INQUIRED_MAX per key.
+   */
+  private readonly inquiredBy = new Map<string, Set<string>>();
 
   constructor(core: NodeCore, searches: Searches, floods: Floods, joined: () => boolean) {
     this.core = core;
@@ -40,6 +49,18 @@ export class Registrations {
     );
     // When the search bound is hit nothing started: leave the key for the next retry.
     if (id === undefined) reg.walking = false;
+  }
+
+  /** Notes an INQUIRE for `validateId` from `from` (see `inquiredBy`). */
+  noteInquiry(from: Endpoint, validateId: Key): void {
+    const hex = toHex(validateId);
+    if (!this.core.locals.has(hex)) return;
+    let set = this.inquiredBy.get(hex);
+    if (set === undefined) {
+      set = new Set();
+      this.inquiredBy.set(hex, set);
+    }
+    if (set.size < INQUIRED_MAX) set.add(endpointKey(from));
   }
 
   /** Restarts the walk of every key that no walk has made resolvable yet. */
@@ -81,7 +102,11 @@ export class Registrations {
     if (purpose.kind !== 'registration' && purpose.kind !== 'split-detection') return;
     const reg = this.core.locals.get(purpose.keyHex);
     if (!reg) return;
-    if (results > 0) this.floods.announce(reg);
+    if (results > 0) {
+      const inquired = this.inquiredBy.get(reg.keyHex);
+      this.inquiredBy.delete(reg.keyHex);
+      this.floods.announce(reg, inquired);
+    }
     if (purpose.kind === 'split-detection') return;
     reg.walking = false;
     const resolvable = results > 0;

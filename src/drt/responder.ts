@@ -51,7 +51,7 @@ const OTHER = 64;
 /** Answers a LOOKUP with an AUTHORITY. */
 export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage): void {
   core.stats.lookupsAnswered++;
-  if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'other' });
+  if (msg.bestMatch && !core.isSelf(msg.bestMatch)) core.offer(msg.bestMatch, { via: 'announce' });
   // Ring distances as 32-byte values in scratch (cache/ring-bytes.ts), not bigints: bytes 0-31
   // the Validate ID's distance, 32-63 the best local key's, 64-95 the one being compared.
   const target = msg.target;

@@ -191,7 +191,7 @@ export class Searches<P = unknown> {
         // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
         // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
         // under someone else's ID would otherwise replace the genuine entry.
-        core.admit(awaiting.entry, { via: 'other' });
+        core.admit(awaiting.entry, { via: 'referral' });
       }
       // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
       if (
@@ -200,7 +200,7 @@ export class Searches<P = unknown> {
         !core.isSelf(routeEntry) &&
         !cachedElsewhere(core, routeEntry.id, entryEndpoint(routeEntry))
       ) {
-        core.offer(routeEntry, { via: 'other' });
+        core.offer(routeEntry, { via: 'referral' });
       }
     } else if (awaiting?.kind === 'inquire') {
       search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
@@ -332,7 +332,10 @@ export class Searches<P = unknown> {
         return;
       case 'result': {
         const record = action.proof;
-        core.admit(action.entry, { via: 'other' }, record);
+        // A split-detection walk's results may come from the other side of a split: flood them
+        // (they merge the two sides); other walks' results are established members.
+        const via = search.purpose.kind === 'split-detection' ? 'other' : 'referral';
+        core.admit(action.entry, { via }, record);
         if (search.purpose.kind !== 'app') return;
         const spec = search.resolution.spec;
         core.emit({

@@ -54,6 +54,8 @@ export interface JoinAttempt {
   readonly answered: Endpoint[];
   readonly endsMs: number;
 }
+/** IDs remembered as REQUESTed (a bound; past it, IDs may be REQUESTed twice). */
+const REQUESTED_MAX = 256;
 
 interface Solicitation {
   readonly to: Endpoint;
@@ -76,6 +78,12 @@ interface Conversation {
 export class Sync {
   private readonly core: NodeCore;
   private readonly solicitations = new Map<string, Solicitation>();
+  /**
+   * IDs (hex) REQUESTed from some publisher, and when: a joiner soliciting several bootstrap
+   * nodes at once does not REQUEST the same ID from each of them (issue 13; their FLOODs would
+   * carry the same entry). Forgotten after SOLICIT_TIMEOUT_MS; at most REQUESTED_MAX.
+   */
+  private readonly requested = new Map<string, number>();
   private readonly conversations: ConversationTable<Conversation>;
   private readonly onAttemptEnd: (attempt: JoinAttempt) => void;
   private attempt: JoinAttempt | undefined;
@@ -179,7 +187,7 @@ export class Sync {
       return;
     }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry))
-      core.offer(msg.routeEntry, { via: 'other' });
+      core.offer(msg.routeEntry, { via: 'announce' });
     this.expire(core.nowMs());
     const advertised = this.pick(msg.routeEntry);
     const ids: Key[] = advertised.map((e) => e.id);
@@ -224,8 +232,18 @@ export class Sync {
     this.solicitations.delete(toHex(msg.hashedNonce));
     core.proofs.prove(core.nowMs(), from);
     this.noteAnswer(from);
-    const wanted = msg.ids.filter((id) => !core.cache.has(id) && !core.locals.has(toHex(id)));
+    const now = core.nowMs();
+    const wanted = msg.ids.filter((id) => {
+      const hex = toHex(id);
+      if (core.cache.has(id) || core.locals.has(hex)) return false;
+      const at = this.requested.get(hex);
+      return at === undefined || now >= at + SOLICIT_TIMEOUT_MS;
+    });
     if (wanted.length === 0) return;
+    for (const id of wanted) {
+      if (this.requested.size >= REQUESTED_MAX) break;
+      this.requested.set(toHex(id), now);
+    }
     core.send(from, {
       type: 'request',
       messageId: msg.messageId, // echoes the publisher's cookie
@@ -289,6 +307,8 @@ export class Sync {
       this.attempt = undefined;
       this.onAttemptEnd(a);
     }
+    for (const [hex, at] of this.requested)
+      if (nowMs >= at + SOLICIT_TIMEOUT_MS) this.requested.delete(hex);
   }
 
   /** Earliest time `expire` has work. */

@@ -19,6 +19,19 @@ export interface DrtCloudOptions {
   readonly network?: NetworkOptions;
   /** Virtual ms between two joins while building. @default 20 */
   readonly joinIntervalMs?: number;
+  /**
+   * How `build` grows the cloud (issue 13). `'sequential'`: one join every `joinIntervalMs`, so
+   * a build of N nodes lasts N x 20 virtual ms during which every member runs maintenance (the
+   * cost grows with N squared). `'waves'`: the way a real cloud grows, many nodes at once: every
+   * `waveIntervalMs` a wave of `waveFraction` of the live cloud joins together, each joiner
+   * bootstrapping from members that were live before its wave; a build lasts O(log N) waves.
+   * @default 'sequential'
+   */
+  readonly growth?: 'sequential' | 'waves';
+  /** Share of the live cloud joining in one wave (at least one node). @default 0.5 */
+  readonly waveFraction?: number;
+  /** Virtual ms between two waves (the joins of a wave complete in about 3 s). @default 4000 */
+  readonly waveIntervalMs?: number;
   /** Virtual ms to let the cloud settle after the last join. @default 30000 */
   readonly settleMs?: number;
   /** Bootstrap endpoints handed to a joining node (random live members). @default 3 */
@@ -49,6 +62,15 @@ export interface DrtCloudOptions {
    * @default the node itself
    */
   readonly wrapNode?: (node: DrtNode, info: CloudNodeInfo) => DrtNode;
+}
+
+/**
+ * The caches of a built cloud (`DrtCloud.snapshot`), to start another cloud of the same seed warm
+ * (`DrtCloud.restore`) instead of joining every node again: each live member's key and the
+ * members its cache held, by position in `nodes`.
+ */
+export interface CloudSnapshot {
+  readonly nodes: readonly { readonly key: Key; readonly entries: readonly number[] }[];
 }
 
 /** What `wrapNode` learns about the member whose node it wraps. */

@@ -19,6 +19,7 @@ import { compareKeys, type Key } from '../keys/key256.js';
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { SearchOptions } from '../resolve/search-spec.js';
+import { entryEndpoint } from '../resolve/walk.js';
 import { equalBytes } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
 import type { RouteEntry } from '../wire/types.js';
@@ -26,6 +27,7 @@ import type { RouteEntry } from '../wire/types.js';
 export type {
   CloudMember,
   CloudNodeInfo,
+  CloudSnapshot,
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
@@ -34,10 +36,11 @@ export type { ChurnScenarioOptions, ChurnTally, SearchReport } from './search-re
 import type {
   CloudMember,
   CloudNodeInfo,
+  CloudSnapshot,
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
-import { datagramsSentByRole, liveOfRole } from './member-roles.js';
+import { datagramsSentByRole, LiveMembers } from './member-roles.js';
 import {
   type ChurnScenarioOptions,
   type ChurnTally,
@@ -66,6 +69,8 @@ export class DrtCloud {
   private readonly keyRng: Rng;
   private readonly pickRng: Rng;
   private readonly pending = new Map<string, PendingSearch>();
+  private readonly liveSet: LiveMembers<CloudMember>;
+  private warm = false;
 
   constructor(options: DrtCloudOptions) {
     this.options = options;
@@ -76,27 +81,33 @@ export class DrtCloud {
     this.keyRng = this.sim.forkRng('keys');
     this.pickRng = this.sim.forkRng('picks');
     this.sim.onEvent((handle, event) => this.onEvent(handle.index, event));
+    this.liveSet = new LiveMembers(this.members, this.sim);
   }
 
-  /** Live members. */
+  /** Live members (a copy, in member order). */
   live(): CloudMember[] {
-    return this.members.filter((m) => m.live && m.handle.alive);
+    return [...this.liveSet.all()];
   }
 
   /** A uniformly chosen live member. */
   pick(): CloudMember {
-    const live = this.live();
+    const live = this.liveSet.all();
     if (live.length === 0) throw new RangeError('the cloud has no live member');
     return live[this.pickRng.nextInt(live.length)]!;
   }
 
-  /** Adds one node that registers a random key and bootstraps from random live members. */
-  join(): CloudMember {
+  /**
+   * Adds one node that registers a random key and bootstraps from random live members (from the
+   * first `seedPool` live members when given: a wave's joiners bootstrap from the cloud as it
+   * was before the wave, not from each other).
+   */
+  join(seedPool?: number): CloudMember {
     const fanout = this.options.bootstrapFanout ?? 3;
-    const live = this.live();
+    const all = this.liveSet.all();
+    const pool = Math.min(seedPool ?? all.length, all.length);
     const seeds: Endpoint[] = [];
-    for (let i = 0; i < Math.min(fanout, live.length); i++) {
-      seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
+    for (let i = 0; i < Math.min(fanout, pool); i++) {
+      seeds.push(all[this.pickRng.nextInt(pool)]!.handle.endpoint);
     }
     const memberIndex = this.members.length;
     const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
@@ -122,9 +133,7 @@ export class DrtCloud {
       node.registerKey(now, key);
       node.start(now);
     });
-    const member: CloudMember = { handle, key, adversary, live: true };
-    this.members.push(member);
-    return member;
+    return this.liveSet.add({ handle, key, adversary });
   }
 
   private wrap(node: DrtNode, info: CloudNodeInfo): DrtNode {
@@ -139,17 +148,17 @@ export class DrtCloud {
 
   /** Live members planted as adversaries. */
   adversaries(): CloudMember[] {
-    return liveOfRole(this.members, true);
+    return this.liveSet.all().filter((m) => m.adversary);
   }
 
-  /** Live honest members. */
+  /** Live honest members (a copy, in member order). */
   honest(): CloudMember[] {
-    return liveOfRole(this.members, false);
+    return [...this.liveSet.honest()];
   }
 
   /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
   pickHonest(): CloudMember {
-    const honest = this.honest();
+    const honest = this.liveSet.honest();
     if (honest.length === 0) throw new RangeError('the cloud has no live honest member');
     return honest[this.pickRng.nextInt(honest.length)]!;
   }
@@ -159,14 +168,92 @@ export class DrtCloud {
     return datagramsSentByRole(this.members);
   }
 
-  /** Joins `count` nodes one after another, then lets the cloud settle. */
+  /**
+   * Joins `count` nodes through real joins, one after another or in waves (option `growth`),
+   * then lets the cloud settle.
+   */
   build(count: number): void {
-    const interval = this.options.joinIntervalMs ?? 20;
-    for (let i = 0; i < count; i++) {
-      this.join();
-      this.sim.runFor(interval);
+    if (this.options.growth === 'waves') {
+      const fraction = this.options.waveFraction ?? 0.5;
+      const interval = this.options.waveIntervalMs ?? 4_000;
+      for (let joined = 0; joined < count; ) {
+        const pool = this.liveSet.all().length;
+        const wave = Math.min(count - joined, Math.max(1, Math.floor(pool * fraction)));
+        for (let i = 0; i < wave; i++) this.join(pool);
+        joined += wave;
+        this.sim.runFor(interval);
+      }
+    } else {
+      const interval = this.options.joinIntervalMs ?? 20;
+      for (let i = 0; i < count; i++) {
+        this.join();
+        this.sim.runFor(interval);
+      }
     }
     this.sim.runFor(this.options.settleMs ?? 30_000);
+  }
+
+  /** True once members were added warm (`buildWarm`, `restore`): reports must say so. */
+  get warmStart(): boolean {
+    return this.warm;
+  }
+
+  /**
+   * The caches of the live members, to start another cloud warm with {@link restore}.
+   * @example const snap = built.snapshot(); new DrtCloud({ seed: 1 }).restore(snap);
+   */
+  snapshot(): CloudSnapshot {
+    const live = this.liveSet.all();
+    const position = new Map<string, number>();
+    for (const [i, m] of live.entries()) position.set(endpointKey(m.handle.endpoint), i);
+    return {
+      nodes: live.map((m) => {
+        const entries: number[] = [];
+        for (const e of m.handle.node.cache.entries()) {
+          if (e.addresses.length === 0) continue;
+          const at = position.get(endpointKey(entryEndpoint(e)));
+          if (at !== undefined) entries.push(at);
+        }
+        return { key: m.key, entries };
+      }),
+    };
+  }
+
+  /**
+   * Starts warm from a snapshot: one member per snapshot node, with the snapshot's key, and its
+   * cache loaded from the snapshot's entries (no join traffic). The cloud counts as warm.
+   */
+  restore(snapshot: CloudSnapshot): void {
+    const start = this.members.length;
+    const added = snapshot.nodes.map((n) => this.addWarm(n.key));
+    const entries: RouteEntry[] = added.map((m) => ({
+      id: m.key,
+      port: m.handle.endpoint.port,
+      addresses: [m.handle.endpoint.address],
+    }));
+    snapshot.nodes.forEach((n, i) => {
+      const seeds = n.entries.filter((j) => j >= 0 && j < entries.length).map((j) => entries[j]!);
+      this.sim.call(this.members[start + i]!.handle, (node, now) => node.seedCache(now, seeds));
+    });
+  }
+
+  private addWarm(key?: Key): CloudMember {
+    this.warm = true;
+    const memberIndex = this.members.length;
+    const k = key ?? this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+    const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
+    const handle = this.sim.addNode((ctx) => {
+      const options = this.nodeOptionsFor(ctx.index);
+      const node = new DrtNode({
+        ...options,
+        rng: ctx.rng,
+        wallClock: ctx.wallClock,
+        localEndpoints: [ctx.endpoint],
+      });
+      return this.wrap(node, { memberIndex, key: k, adversary, ctx, options });
+    });
+    this.sim.call(handle, (node, now) => node.registerKey(now, k));
+    return this.liveSet.add({ handle, key: k, adversary });
   }
 
   /**
@@ -177,23 +264,7 @@ export class DrtCloud {
    */
   buildWarm(count: number, perLevel = 20): void {
     const start = this.members.length;
-    for (let i = 0; i < count; i++) {
-      const memberIndex = this.members.length;
-      const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
-      const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
-      const handle = this.sim.addNode((ctx) => {
-        const options = this.nodeOptionsFor(ctx.index);
-        const node = new DrtNode({
-          ...options,
-          rng: ctx.rng,
-          wallClock: ctx.wallClock,
-          localEndpoints: [ctx.endpoint],
-        });
-        return this.wrap(node, { memberIndex, key, adversary, ctx, options });
-      });
-      this.sim.call(handle, (node, now) => node.registerKey(now, key));
-      this.members.push({ handle, key, adversary, live: true });
-    }
+    for (let i = 0; i < count; i++) this.addWarm();
     const all = this.members.slice(start);
     const entries: RouteEntry[] = all.map((m) => ({
       id: m.key,

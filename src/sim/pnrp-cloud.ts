@@ -24,7 +24,7 @@ import type {
 import { ADDRESS_FLAGS, type PathHop } from '../resolve/path.js';
 import type { ResolutionStats } from '../resolve/resolution.js';
 import type { Rng } from '../util/rng.js';
-import { datagramsSentByRole, liveOfRole } from './member-roles.js';
+import { datagramsSentByRole, LiveMembers } from './member-roles.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
@@ -43,6 +43,15 @@ export interface PnrpCloudOptions {
   readonly securedFraction?: number;
   /** Virtual ms between joins. @default 20 */
   readonly joinIntervalMs?: number;
+  /**
+   * How `build` grows the cloud: one join every `joinIntervalMs`, or waves of `waveFraction` of
+   * the live cloud every `waveIntervalMs` (as `DrtCloudOptions.growth`). @default 'sequential'
+   */
+  readonly growth?: 'sequential' | 'waves';
+  /** Share of the live cloud joining in one wave (at least one). @default 0.5 */
+  readonly waveFraction?: number;
+  /** Virtual ms between two waves. @default 4000 */
+  readonly waveIntervalMs?: number;
   /** Virtual ms of settling after the last join. @default 30000 */
   readonly settleMs?: number;
   /** Bootstrap endpoints per joiner. @default 3 */
@@ -164,6 +173,7 @@ export class PnrpCloud {
   private readonly keyRng: Rng;
   private readonly pickRng: Rng;
   private readonly pending = new Map<string, Pending>();
+  private readonly liveSet: LiveMembers<PnrpMember>;
 
   constructor(options: PnrpCloudOptions) {
     this.options = options;
@@ -175,33 +185,34 @@ export class PnrpCloud {
     this.keyRng = this.sim.forkRng('identities');
     this.pickRng = this.sim.forkRng('picks');
     this.sim.onEvent((handle, event) => this.onEvent(handle.index, event));
+    this.liveSet = new LiveMembers(this.members, this.sim);
   }
 
-  /** Live members. */
+  /** Live members (a copy, in member order). */
   live(): PnrpMember[] {
-    return this.members.filter((m) => m.live && m.handle.alive);
+    return [...this.liveSet.all()];
   }
 
   /** A uniformly chosen live member. */
   pick(): PnrpMember {
-    const live = this.live();
+    const live = this.liveSet.all();
     if (live.length === 0) throw new RangeError('the cloud has no live member');
     return live[this.pickRng.nextInt(live.length)]!;
   }
 
   /** Live members planted as adversaries. */
   adversaries(): PnrpMember[] {
-    return liveOfRole(this.members, true);
+    return this.liveSet.all().filter((m) => m.adversary);
   }
 
-  /** Live honest members. */
+  /** Live honest members (a copy, in member order). */
   honest(): PnrpMember[] {
-    return liveOfRole(this.members, false);
+    return [...this.liveSet.honest()];
   }
 
   /** A uniformly chosen live honest member (the same draws as `pick` when none is an adversary). */
   pickHonest(): PnrpMember {
-    const honest = this.honest();
+    const honest = this.liveSet.honest();
     if (honest.length === 0) throw new RangeError('the cloud has no live honest member');
     return honest[this.pickRng.nextInt(honest.length)]!;
   }
@@ -211,20 +222,23 @@ export class PnrpCloud {
     return datagramsSentByRole(this.members);
   }
 
-  /** Bootstrap endpoints from random live members. */
-  seeds(): Endpoint[] {
-    const live = this.live();
+  /**
+   * Bootstrap endpoints from random live members (from the first `seedPool` live members when
+   * given: a wave's joiners bootstrap from the cloud as it was before the wave).
+   */
+  seeds(seedPool?: number): Endpoint[] {
+    const live = this.liveSet.all();
+    const pool = Math.min(seedPool ?? live.length, live.length);
     const seeds: Endpoint[] = [];
-    const fanout = Math.min(this.options.bootstrapFanout ?? 3, live.length);
-    for (let i = 0; i < fanout; i++)
-      seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
+    const fanout = Math.min(this.options.bootstrapFanout ?? 3, pool);
+    for (let i = 0; i < fanout; i++) seeds.push(live[this.pickRng.nextInt(pool)]!.handle.endpoint);
     return seeds;
   }
 
   /** Adds a member that joins and registers one name. */
-  join(options: PnrpJoinOptions = {}): PnrpMember {
+  join(options: PnrpJoinOptions = {}, seedPool?: number): PnrpMember {
     const index = this.members.length;
-    const seeds = this.seeds();
+    const seeds = this.seeds(seedPool);
     const identity = options.identity ?? createIdentity(this.keyRng.bytes(32), this.options.crypto);
     const secured =
       options.secured ?? this.pickRng.nextFloat() < (this.options.securedFraction ?? 1);
@@ -273,16 +287,26 @@ export class PnrpCloud {
       node.start(now);
       return reg;
     });
-    const member: PnrpMember = { handle, identity, registration, adversary, live: true };
-    this.members.push(member);
-    return member;
+    return this.liveSet.add({ handle, identity, registration, adversary });
   }
 
-  /** Joins `count` members one after another, then lets the cloud settle. */
+  /** Joins `count` members one after another or in waves (option `growth`), then settles. */
   build(count: number): void {
-    for (let i = 0; i < count; i++) {
-      this.join();
-      this.sim.runFor(this.options.joinIntervalMs ?? 20);
+    if (this.options.growth === 'waves') {
+      const fraction = this.options.waveFraction ?? 0.5;
+      const interval = this.options.waveIntervalMs ?? 4_000;
+      for (let joined = 0; joined < count; ) {
+        const pool = this.liveSet.all().length;
+        const wave = Math.min(count - joined, Math.max(1, Math.floor(pool * fraction)));
+        for (let i = 0; i < wave; i++) this.join({}, pool);
+        joined += wave;
+        this.sim.runFor(interval);
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        this.join();
+        this.sim.runFor(this.options.joinIntervalMs ?? 20);
+      }
     }
     this.sim.runFor(this.options.settleMs ?? 30_000);
   }
