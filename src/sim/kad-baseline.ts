@@ -5,8 +5,8 @@
  * the network model, bootstrap seeds, search pairs and churn victims (see sim/kad-cloud).
  * Reported per protocol: success, hops, requests + answers per lookup (the lookup's own
  * messages), and all datagrams per lookup (every datagram any node sent while the searches ran,
- * maintenance, refreshes and pings included, divided by the lookups), the background rate, and
- * what the build cost.
+ * maintenance, refreshes and pings included, divided by the lookups), the background rate of an
+ * idle cloud afterwards, and what the build cost.
  *
  * Kademlia's requests + answers count the answers that arrived before the lookup ended; answers
  * to requests still in flight when the k closest had answered arrive later and appear only in
@@ -29,8 +29,13 @@ export interface BaselineOptions {
   readonly network?: NetworkOptions;
   /** Which protocols to run. @default ['pnrp', 'kad'] */
   readonly protocols?: readonly BaselineProtocol[];
+  /**
+   * Virtual ms the cloud then runs without lookups, to measure background traffic (maintenance,
+   * refresh, pings). Kademlia refreshes hourly, so a short window sees none of it. @default 30000
+   */
+  readonly idleMs?: number;
   /** Called when a phase starts (for progress output). */
-  readonly onPhase?: (protocol: BaselineProtocol, phase: 'build' | 'searches') => void;
+  readonly onPhase?: (protocol: BaselineProtocol, phase: 'build' | 'searches' | 'idle') => void;
 }
 
 /** The two protocols compared. */
@@ -50,7 +55,7 @@ export interface BaselineColumn {
   readonly messagesPerLookup: number;
   /** Every datagram sent while the lookups ran, divided by the lookups. */
   readonly datagramsPerLookup: number;
-  /** Datagrams per live node per second of the search phase that were not lookup messages. */
+  /** Datagrams per live node per second while no lookup ran (the `idleMs` window). */
   readonly backgroundPerNodePerSecond: number;
   readonly buildDatagrams: number;
   readonly datagramsPerJoin: number;
@@ -72,8 +77,8 @@ export interface BaselineComparison {
 interface Cloud {
   readonly sim: {
     readonly stats: { readonly datagramsSent: number };
-    readonly nowMs: number;
     readonly traceHash: string;
+    runFor(ms: number): unknown;
   };
   build(count: number): void;
   live(): readonly unknown[];
@@ -118,15 +123,17 @@ function measure(
   cloud.build(options.nodes);
   const buildDatagrams = cloud.sim.stats.datagramsSent;
   const sent0 = buildDatagrams;
-  const t0 = cloud.sim.nowMs;
   options.onPhase?.(protocol, 'searches');
   const report =
     scenario === 'churn'
       ? cloud.runChurn({ searches, failFraction: 0.2, leaveFraction: 0.1, joinFraction: 0.1 })
       : cloud.runSearches(searches);
   const sent = cloud.sim.stats.datagramsSent - sent0;
-  const seconds = (cloud.sim.nowMs - t0) / 1000;
-  const lookupMessages = report.messagesPerResolve * report.resolves;
+  const idleMs = options.idleMs ?? 30_000;
+  options.onPhase?.(protocol, 'idle');
+  const idle0 = cloud.sim.stats.datagramsSent;
+  cloud.sim.runFor(idleMs);
+  const idleSent = cloud.sim.stats.datagramsSent - idle0;
   const live = cloud.live().length;
   return {
     protocol,
@@ -138,9 +145,7 @@ function measure(
     avgContacts: report.avgContacts,
     messagesPerLookup: report.messagesPerResolve,
     datagramsPerLookup: report.resolves ? sent / report.resolves : 0,
-    // Lookup messages count answers received; the background is what is left of all sends.
-    backgroundPerNodePerSecond:
-      seconds > 0 && live > 0 ? Math.max(0, sent - lookupMessages) / live / seconds : 0,
+    backgroundPerNodePerSecond: idleMs > 0 && live > 0 ? idleSent / live / (idleMs / 1000) : 0,
     buildDatagrams,
     datagramsPerJoin: buildDatagrams / options.nodes,
     failures: report.failures,
