@@ -10,6 +10,8 @@ export * from './colluders.js';
 export * from './drt-cloud.js';
 export * from './event-queue.js';
 export * from './intercept.js';
+export * from './kad-baseline.js';
+export * from './kad-cloud.js';
 export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
 export * from './pnrp-cloud.js';
