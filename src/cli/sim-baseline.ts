@@ -3,7 +3,7 @@
  * `pnrp sim --baseline kad`: the scenario run on PNRP/DRT and on Kademlia over the same node set
  * (sim/kad-baseline), printed as two columns, or as one JSON object with `--json`.
  */
-import { type BaselineColumn, baselineRows, runBaseline } from '../sim/kad-baseline.js';
+import { baselineRows, runBaseline } from '../sim/kad-baseline.js';
 import type { SimArgs } from './sim-options.js';
 
 /** Runs both protocols and prints them side by side. */
@@ -16,16 +16,14 @@ export function runSimBaseline(opts: SimArgs): number {
   });
   const rows = baselineRows(c);
   if (opts.json) {
-    const column = (col: BaselineColumn | undefined) =>
-      col && { ...col, wallSeconds: round(col.wallMs / 1000), wallMs: undefined };
     process.stdout.write(
       `${JSON.stringify({
         nodes: c.nodes,
         seed: c.seed,
         scenario: c.scenario,
         baseline: 'kad',
-        pnrp: column(c.pnrp),
-        kad: column(c.kad),
+        pnrp: c.pnrp,
+        kad: c.kad,
         rows,
       })}\n`,
     );
