@@ -5,7 +5,9 @@
  * model, then 1,000 lookups and a 30 s idle window. Prints the side-by-side table of
  * `baselineRows` and writes it to bench/results/. Measures; never asserts.
  * Sizes: BENCH_KAD=1000,10000 (default 1000); protocols: BENCH_KAD_PROTOCOLS=pnrp,kad
- * (default both); lookups: BENCH_KAD_SEARCHES (default 1000).
+ * (default both); lookups: BENCH_KAD_SEARCHES (default 1000); BENCH_KAD_WARM=1 starts both from
+ * warm tables (`buildWarm`, no join traffic; labelled so in the table's title);
+ * BENCH_KAD_IDLE_MS: the idle window for the background rate (default 30000).
  */
 import { type BaselineProtocol, baselineRows, runBaseline } from '../src/sim/kad-baseline.js';
 import { printTable } from './table.js';
@@ -13,6 +15,8 @@ import { printTable } from './table.js';
 const sizes = (process.env.BENCH_KAD ?? '1000').split(',').map(Number);
 const protocols = (process.env.BENCH_KAD_PROTOCOLS ?? 'pnrp,kad').split(',') as BaselineProtocol[];
 const searches = Number(process.env.BENCH_KAD_SEARCHES ?? 1000);
+const warm = process.env.BENCH_KAD_WARM === '1';
+const idleMs = Number(process.env.BENCH_KAD_IDLE_MS ?? 30_000);
 const seed = 1;
 
 for (const nodes of sizes) {
@@ -23,6 +27,8 @@ for (const nodes of sizes) {
     seed,
     searches,
     protocols,
+    warm,
+    idleMs,
     onPhase: (p, phase) => {
       if (phase === 'build') startedMs[p] = performance.now();
       if (phase === 'done') wallMs[p] = performance.now() - startedMs[p]!;
@@ -41,7 +47,7 @@ for (const nodes of sizes) {
     ]);
   }
   printTable(
-    `kad: PNRP vs Kademlia, ${nodes} nodes, seed ${seed}, ${searches} lookups (${protocols.join('+')})`,
+    `kad: PNRP vs Kademlia, ${nodes} nodes (${warm ? 'warm start' : 'real joins'}), seed ${seed}, ${searches} lookups (${protocols.join('+')})`,
     ['metric', 'PNRP/DRT', 'Kademlia', 'Kademlia / PNRP'],
     rows,
   );

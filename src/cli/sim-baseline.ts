@@ -21,6 +21,7 @@ export function runSimBaseline(opts: SimArgs): number {
         nodes: c.nodes,
         seed: c.seed,
         scenario: c.scenario,
+        start: c.start,
         baseline: 'kad',
         pnrp: c.pnrp,
         kad: c.kad,

@@ -27,6 +27,11 @@ export interface BaselineOptions {
   /** 'stable', or 'churn': 20% vanish, 10% leave, 10% join while searching. @default 'stable' */
   readonly scenario?: 'stable' | 'churn';
   readonly network?: NetworkOptions;
+  /**
+   * Start from warm clouds (`buildWarm`: idealized tables, no join traffic) instead of real
+   * joins; reports carry `start: 'warm'`. @default false
+   */
+  readonly warm?: boolean;
   /** Which protocols to run. @default ['pnrp', 'kad'] */
   readonly protocols?: readonly BaselineProtocol[];
   /**
@@ -71,6 +76,8 @@ export interface BaselineComparison {
   readonly nodes: number;
   readonly seed: number | string;
   readonly scenario: 'stable' | 'churn';
+  /** How the clouds were built: real joins, or warm-started tables (no join traffic). */
+  readonly start: 'joins' | 'warm';
   readonly pnrp: BaselineColumn | undefined;
   readonly kad: BaselineColumn | undefined;
 }
@@ -82,6 +89,7 @@ interface Cloud {
     runFor(ms: number): unknown;
   };
   build(count: number): void;
+  buildWarm(count: number): void;
   live(): readonly unknown[];
   runSearches(count: number): SearchReport;
   runChurn(options: Parameters<DrtCloud['runChurn']>[0]): SearchReport;
@@ -107,6 +115,7 @@ export function runBaseline(options: BaselineOptions): BaselineComparison {
     nodes: options.nodes,
     seed: options.seed,
     scenario,
+    start: options.warm ? 'warm' : 'joins',
     pnrp: run('pnrp'),
     kad: run('kad'),
   };
@@ -120,7 +129,8 @@ function measure(
 ): BaselineColumn {
   const searches = options.searches ?? 1000;
   options.onPhase?.(protocol, 'build');
-  cloud.build(options.nodes);
+  if (options.warm) cloud.buildWarm(options.nodes);
+  else cloud.build(options.nodes);
   const buildDatagrams = cloud.sim.stats.datagramsSent;
   const sent0 = buildDatagrams;
   options.onPhase?.(protocol, 'searches');

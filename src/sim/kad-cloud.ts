@@ -15,10 +15,12 @@
  * counts them.
  */
 
+import type { KadContact } from '../kad/codec.js';
+import { KAD_K_DEFAULT } from '../kad/constants.js';
 import { KadNode } from '../kad/node.js';
 import type { KadEvent, KadLookupDone, KadNodeOptions } from '../kad/types.js';
 import type { Endpoint } from '../keys/endpoint.js';
-import type { Key } from '../keys/key256.js';
+import { compareKeys, type Key } from '../keys/key256.js';
 import type { Rng } from '../util/rng.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
@@ -125,6 +127,65 @@ export class KadCloud {
     this.sim.runFor(this.options.settleMs ?? 30_000);
   }
 
+  /**
+   * Builds a warm cloud of `count` nodes without join traffic (label it so in reports): every
+   * node gets, for each of its buckets, up to k random members of that bucket's range (the IDs
+   * sharing exactly i leading bits with its own form one run of the sorted IDs), the table a
+   * long-lived Kademlia node converges to. Draws its samples from `forkRng('kad-warm')`, then
+   * consumes the pick stream exactly as `DrtCloud.buildWarm(count, perLevel)` does, so the
+   * searches that follow pick the same pairs as the DRT's warm cloud.
+   */
+  buildWarm(count: number, perLevel = 20): void {
+    const start = this.members.length;
+    for (let i = 0; i < count; i++) {
+      const memberIndex = this.members.length;
+      const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+      const handle = this.sim.addNode(
+        (ctx) => new KadNode({ ...this.options.node, id: key, rng: ctx.rng, bootstrap: [] }),
+      );
+      this.members.push({ handle, key, live: true });
+    }
+    const all = this.members.slice(start);
+    const order = all.map((_, i) => i).sort((a, b) => compareKeys(all[a]!.key, all[b]!.key));
+    const sorted = order.map((i) => all[i]!);
+    const n = sorted.length;
+    const k = this.options.node?.k ?? KAD_K_DEFAULT;
+    const warm = this.sim.forkRng('kad-warm');
+    /** First index in `sorted` whose key is >= `bound` (a 32-byte prefix bound). */
+    const lowerBound = (bound: Uint8Array): number => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareKeys(sorted[mid]!.key, bound) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    for (const m of sorted) {
+      const contacts: KadContact[] = [];
+      for (let bucket = 0; bucket < 256; bucket++) {
+        const [from, to] = bucketRange(m.key, bucket);
+        const lo = lowerBound(from);
+        const hi = to === undefined ? n : lowerBound(to);
+        const size = hi - lo;
+        if (size === 0) continue;
+        const picked = new Set<number>();
+        while (picked.size < Math.min(k, size)) picked.add(lo + warm.nextInt(size));
+        for (const j of picked) {
+          contacts.push({ id: sorted[j]!.key, endpoint: sorted[j]!.handle.endpoint });
+        }
+      }
+      this.sim.call(m.handle, (node, now) => node.seedTable(now, contacts));
+    }
+    // The same pick draws as DrtCloud.buildWarm, so the same search pairs follow.
+    for (let i = 0; i < n; i++) {
+      for (let span = n; span >= 2; span = Math.floor(span / 10)) {
+        for (let j = 0; j < Math.min(perLevel, span); j++) this.pickRng.nextInt(span);
+      }
+    }
+  }
+
   /** Leaves: Kademlia has no leave message, so the node just goes away. */
   leave(member: KadMember): void {
     this.sim.runFor(1); // the DRT's leave spends 1 ms flooding its revocation
@@ -209,4 +270,29 @@ export class KadCloud {
     }
     return { ...mergeReports(reports), churn: tally };
   }
+}
+
+/**
+ * The IDs of bucket `bucket` around `own` as a half-open range [from, to) of keys: own's first
+ * `bucket` bits, the next bit flipped, anything after. `to` is undefined at the top of the space.
+ */
+function bucketRange(own: Key, bucket: number): [Uint8Array, Uint8Array | undefined] {
+  const from = new Uint8Array(32);
+  const byte = bucket >> 3;
+  const bit = 0x80 >> (bucket & 7);
+  for (let i = 0; i < byte; i++) from[i] = own[i]!;
+  const keep = (0xff00 >> (bucket & 7)) & 0xff;
+  from[byte] = (own[byte]! & keep) | (~own[byte]! & bit);
+  // to = from + 2^(255 - bucket), carrying.
+  const to = from.slice();
+  let i = byte;
+  let add = bit;
+  while (i >= 0) {
+    const v = to[i]! + add;
+    to[i] = v & 0xff;
+    if (v <= 0xff) return [from, to];
+    add = 1;
+    i--;
+  }
+  return [from, undefined];
 }

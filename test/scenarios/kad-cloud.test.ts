@@ -102,4 +102,20 @@ describe(`Kademlia cloud scenarios (seed ${SEED}, ${NODES} nodes)`, () => {
     },
     LONG,
   );
+
+  it('warm start: tables without join traffic, and the same search pairs as the DRT warm cloud', () => {
+    const kad = new KadCloud({ seed: SEED });
+    const drt = new DrtCloud({ seed: SEED });
+    kad.buildWarm(NODES);
+    drt.buildWarm(NODES);
+    expect(kad.sim.stats.datagramsSent).toBe(0);
+    expect(kad.members.map((m) => m.key)).toEqual(drt.members.map((m) => m.key));
+    const picks = (c: { pick(): { handle: { index: number } } }) =>
+      Array.from({ length: 10 }, () => c.pick().handle.index);
+    expect(picks(kad)).toEqual(picks(drt));
+    const report = kad.runSearches(100);
+    expect(report.successRate).toBe(1);
+    expect(report.maxHops).toBeLessThanOrEqual(2);
+    expect(report.messagesPerResolve).toBeGreaterThanOrEqual(40);
+  });
 });
