@@ -16,6 +16,7 @@ import { drtAttack } from '../sim/attack-setup.js';
 import { DrtCloud, type DrtCloudOptions, type SearchReport } from '../sim/drt-cloud.js';
 import { signedKeyCloud } from '../sim/signed-key-provider.js';
 import { toHex } from '../util/bytes.js';
+import { runSimBaseline } from './sim-baseline.js';
 import { parseSimArgs, type SimArgs } from './sim-options.js';
 
 export { SIM_USAGE } from './sim-options.js';
@@ -23,6 +24,7 @@ export { SIM_USAGE } from './sim-options.js';
 /** Runs the `sim` subcommand. */
 export function runSimCommand(args: string[]): number {
   const opts = parseSimArgs(args);
+  if (opts.baseline !== undefined) return runSimBaseline(opts);
   const started = performance.now();
   const attack =
     opts.malicious > 0 ? drtAttack({ kind: opts.attack, fraction: opts.malicious }) : undefined;

@@ -9,7 +9,7 @@ import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp sim`. */
 export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K]
-                [--malicious FRACTION --attack KIND] [--secured] [--json]
+                [--malicious FRACTION --attack KIND] [--secured] [--baseline kad] [--json]
 
 Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
 summary with the traceroute of one resolve.
@@ -29,6 +29,8 @@ summary with the traceroute of one resolve.
   --secured        every node holds an Ed25519 key pair and registers SHA-256 of its public key,
                    proofs are signed (the signed-key provider); default: the null provider,
                    under which anyone may claim any key
+  --baseline kad   also run the scenario on a Kademlia cloud (k = 20, alpha = 3) over the same
+                   node set, network and churn, and print both side by side
   --json           print one JSON object
 `;
 
@@ -41,6 +43,8 @@ export interface SimArgs {
   readonly malicious: number;
   readonly attack: AttackKind;
   readonly secured: boolean;
+  /** Run the scenario on this baseline too and print both side by side. */
+  readonly baseline: 'kad' | undefined;
   readonly json: boolean;
 }
 
@@ -62,6 +66,7 @@ export function parseSimArgs(args: string[]): SimArgs {
         malicious: { type: 'string' },
         attack: { type: 'string' },
         secured: { type: 'boolean' },
+        baseline: { type: 'string' },
         json: { type: 'boolean' },
       },
     }).values;
@@ -92,6 +97,13 @@ export function parseSimArgs(args: string[]): SimArgs {
   if (values.attack !== undefined && rawShare === undefined) {
     throw new UsageError('--attack needs --malicious FRACTION');
   }
+  const baseline = values.baseline as string | undefined;
+  if (baseline !== undefined && baseline !== 'kad') throw new UsageError('--baseline must be kad');
+  if (baseline !== undefined && (rawShare !== undefined || values.secured === true)) {
+    throw new UsageError(
+      '--baseline runs honest, unsecured clouds: drop --malicious and --secured',
+    );
+  }
   return {
     nodes: int('nodes', 2000, 2, 200_000),
     seed: int('seed', 1, 0, Number.MAX_SAFE_INTEGER),
@@ -100,6 +112,7 @@ export function parseSimArgs(args: string[]): SimArgs {
     malicious,
     attack: attack as AttackKind,
     secured: values.secured === true,
+    baseline,
     json: values.json === true,
   };
 }

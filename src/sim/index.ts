@@ -2,6 +2,17 @@
  * `pnrp/sim`: the deterministic discrete-event simulator. Re-exports only.
  * @module pnrp/sim
  */
+
+export type { KadContact } from '../kad/codec.js';
+export type { LookupStats } from '../kad/lookup.js';
+export { KadNode } from '../kad/node.js';
+export type {
+  KadEvent,
+  KadLookupDone,
+  KadLookupFailure,
+  KadNodeOptions,
+  KadStats,
+} from '../kad/types.js';
 export {
   type AdversaryOptions,
   ATTACK_KINDS,
@@ -22,10 +33,21 @@ export { DrtCloud } from './drt-cloud.js';
 export type {
   CloudMember,
   CloudNodeInfo,
+  CloudSnapshot,
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
 export { type InterceptOutbox, type Interceptor, interceptNode } from './intercept.js';
+export {
+  type BaselineColumn,
+  type BaselineComparison,
+  type BaselineOptions,
+  type BaselineProtocol,
+  type BaselineRow,
+  baselineRows,
+  runBaseline,
+} from './kad-baseline.js';
+export { KadCloud, type KadCloudOptions, type KadMember } from './kad-cloud.js';
 export {
   NETWORK_DEFAULTS,
   NetworkModel,
