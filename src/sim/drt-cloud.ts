@@ -26,6 +26,7 @@ import type { RouteEntry } from '../wire/types.js';
 export type {
   CloudMember,
   CloudNodeInfo,
+  CloudProgress,
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
@@ -45,6 +46,7 @@ import {
   type SearchReport,
   summarize,
 } from './search-report.js';
+import { type BatchSample, batchSample } from './search-series.js';
 import { Simulation } from './simulation.js';
 
 interface PendingSearch {
@@ -66,6 +68,7 @@ export class DrtCloud {
   private readonly keyRng: Rng;
   private readonly pickRng: Rng;
   private readonly pending = new Map<string, PendingSearch>();
+  private resolved = 0;
 
   constructor(options: DrtCloudOptions) {
     this.options = options;
@@ -165,8 +168,34 @@ export class DrtCloud {
     for (let i = 0; i < count; i++) {
       this.join();
       this.sim.runFor(interval);
+      this.report('build');
     }
-    this.sim.runFor(this.options.settleMs ?? 30_000);
+    this.settle(this.options.settleMs ?? 30_000);
+  }
+
+  /** Runs `ms` of virtual time, telling `progress` each virtual second (same events as one run). */
+  private settle(ms: number): void {
+    if (this.options.progress === undefined) {
+      this.sim.runFor(ms);
+      return;
+    }
+    const startMs = this.sim.nowMs;
+    const endMs = startMs + ms;
+    for (let t = 1_000; ; t += 1_000) {
+      this.report('settle');
+      const stop = this.sim.runUntil(() => false, { untilMs: t < ms ? startMs + t : endMs });
+      if (stop.reason === 'idle') this.sim.runFor(endMs - this.sim.nowMs);
+      if (t >= ms || stop.reason === 'idle') break;
+    }
+  }
+
+  private report(phase: 'build' | 'settle' | 'search'): void {
+    this.options.progress?.({
+      phase,
+      joined: this.members.length,
+      resolved: this.resolved,
+      virtualMs: this.sim.nowMs,
+    });
   }
 
   /**
@@ -290,8 +319,12 @@ export class DrtCloud {
     let messages = 0;
     const failures: Record<string, number> = {};
     const planted = this.members.some((m) => m.adversary);
+    const batches: BatchSample[] = [];
     for (let done = 0; done < count; ) {
       const n = Math.min(batch, count - done);
+      const atMs = this.sim.nowMs;
+      const live = this.sim.liveCount;
+      const before = { successes, hops: hops.length };
       const started: { token: string; target: Key; owner: Endpoint }[] = [];
       for (let i = 0; i < n; i++) {
         const from = this.pickHonest();
@@ -323,10 +356,14 @@ export class DrtCloud {
         messages += out?.messages ?? 0;
       }
       done += n;
+      this.resolved += n;
+      batches.push(batchSample(atMs, n, successes - before.successes, hops, before.hops, live));
+      this.report('search');
     }
     return {
       ...summarize(count, successes, hops, messages, failures),
       avgContacts: successes ? contacts / successes : 0,
+      batches,
     };
   }
 
