@@ -156,11 +156,14 @@ function encodingHopsVsN(): VegaLiteSpec {
   };
 }
 
-/** Messages per lookup of PNRP and of the Kademlia baseline at one cloud size. */
+/**
+ * Messages (requests + answers) per lookup of PNRP and of the Kademlia baseline at one cloud
+ * size, same node set; `kad` absent where no Kademlia run exists (no bar is drawn for it).
+ */
 export interface MessagesAtSize {
   readonly n: number;
   readonly pnrp: number;
-  readonly kad: number;
+  readonly kad?: number;
 }
 
 /**
@@ -170,7 +173,7 @@ export interface MessagesAtSize {
 export function messagesVsKadSpec(rows: readonly MessagesAtSize[], title: string): VegaLiteSpec {
   const values = rows.flatMap((r) => [
     { n: r.n, protocol: 'PNRP', messages: r.pnrp },
-    { n: r.n, protocol: 'Kademlia', messages: r.kad },
+    ...(r.kad === undefined ? [] : [{ n: r.n, protocol: 'Kademlia', messages: r.kad }]),
   ]);
   return {
     $schema: SCHEMA,
@@ -183,7 +186,12 @@ export function messagesVsKadSpec(rows: readonly MessagesAtSize[], title: string
       x: { field: 'n', type: 'ordinal', title: 'nodes (N)', axis: { labelAngle: 0 } },
       xOffset: { field: 'protocol' },
       y: { field: 'messages', type: 'quantitative', title: 'messages per lookup' },
-      color: { field: 'protocol', type: 'nominal', title: null },
+      color: {
+        field: 'protocol',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['PNRP', 'Kademlia'] },
+      },
     },
   };
 }

@@ -85,8 +85,8 @@ export class ProgressLine {
 export interface SimTotals {
   /** Nodes the build joins. */
   readonly nodes: number;
-  /** Searches the scenario runs. */
-  readonly searches: number;
+  /** Searches the scenario runs, when known (no estimate without). */
+  readonly searches?: number;
   /** Virtual ms of settling after the build. */
   readonly settleMs: number;
 }
@@ -134,8 +134,9 @@ export function simProgress(
       );
       text = `${label}: settle: ${Math.round(doneS)}/${Math.round(totals.settleMs / 1000)} virtual s, ${p.joined} nodes${left}`;
     } else {
-      const left = estimate(totals.searches - p.resolved, rate);
-      text = `${label}: search: ${p.resolved}/${totals.searches} resolves done${rateText(rate, 'resolves')}${left}`;
+      const total = totals.searches;
+      const left = total === undefined ? '' : estimate(total - p.resolved, rate);
+      text = `${label}: search: ${p.resolved}${total === undefined ? '' : `/${total}`} resolves done${rateText(rate, 'resolves')}${left}`;
     }
     line.show(`${text} | virtual ${formatSeconds(p.virtualMs / 1000)} | ${elapsed}`, first);
   };
