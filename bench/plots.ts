@@ -9,19 +9,23 @@
  * Run: `npm run plots` (= `nice -n 10 tsx bench/plots.ts`); sizes with
  * BENCH_PLOTS_SIZES=250,500,1000,2000 (the churn run uses the largest), searches per size with
  * BENCH_PLOTS_SEARCHES (default 1000). Progress on stderr when it is a terminal.
+ * `npm run plots -- --render` only redraws the SVGs from bench/results/figures.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadSvgRenderer } from '../src/cli/plot-render.js';
 import {
-  type HopsAtSize,
   hopHistogramSpec,
   hopsVsNSpec,
-  type MessagesAtSize,
   messagesVsKadSpec,
   seriesSpec,
 } from '../src/cli/plot-specs.js';
 import { DrtCloud } from '../src/sim/drt-cloud.js';
-import { hopHistogram, intervalSeries } from '../src/sim/search-series.js';
+import {
+  type HopBin,
+  hopHistogram,
+  type IntervalPoint,
+  intervalSeries,
+} from '../src/sim/search-series.js';
 import { benchProgress } from './progress.js';
 
 const SEED = 1;
@@ -34,102 +38,138 @@ const CHURN = { searches: 3000, failFraction: 0.2, leaveFraction: 0.1, joinFract
 const INTERVAL_MS = 10_000;
 const OUT = 'bench/results';
 
-const render = await loadSvgRenderer();
-const hops: HopsAtSize[] = [];
-const messages: MessagesAtSize[] = [];
-const runs: Record<string, unknown>[] = [];
-let largest: DrtCloud | undefined;
-let stableHops: readonly number[] = [];
+/** One measured run, as written to figures.json. */
+interface RunRecord {
+  readonly scenario: string;
+  readonly nodes: number;
+  readonly resolves: number;
+  readonly successRate: number;
+  readonly avgHops: number;
+  readonly p95Hops: number;
+  readonly maxHops: number;
+  readonly messagesPerResolve: number;
+  readonly hopHistogram: readonly HopBin[];
+  readonly churn?: unknown;
+  readonly series?: { readonly intervalSeconds: number; readonly points: readonly IntervalPoint[] };
+  readonly traceHash: string;
+}
 
-for (const n of sizes) {
-  const progress = benchProgress(`plots: stable ${n}`, n, searches);
-  const started = performance.now();
-  const cloud = new DrtCloud({ seed: SEED, ...progress.options });
-  cloud.build(n);
-  const report = cloud.runSearches(searches);
-  progress.end();
-  hops.push({ n, avgHops: report.avgHops, p95Hops: report.p95Hops });
-  messages.push({ n, pnrp: report.messagesPerResolve });
+/** Everything the figures are drawn from. */
+interface Figures {
+  readonly seed: number;
+  readonly sizes: readonly number[];
+  readonly searches: number;
+  readonly churn: typeof CHURN;
+  readonly runs: readonly RunRecord[];
+}
+
+function measure(): Figures {
+  const runs: RunRecord[] = [];
+  let largest: DrtCloud | undefined;
+  for (const n of sizes) {
+    const progress = benchProgress(`plots: stable ${n}`, n, searches);
+    const started = performance.now();
+    const cloud = new DrtCloud({ seed: SEED, ...progress.options });
+    cloud.build(n);
+    const report = cloud.runSearches(searches);
+    progress.end();
+    runs.push({
+      scenario: 'stable',
+      nodes: n,
+      resolves: report.resolves,
+      successRate: report.successRate,
+      avgHops: report.avgHops,
+      p95Hops: report.p95Hops,
+      maxHops: report.maxHops,
+      messagesPerResolve: report.messagesPerResolve,
+      hopHistogram: hopHistogram(report.hopSamples),
+      traceHash: cloud.sim.traceHash,
+    });
+    console.log(
+      `stable ${n}: ${(report.successRate * 100).toFixed(2)}% in ${report.avgHops.toFixed(2)} hops, ${report.messagesPerResolve.toFixed(2)} messages/resolve (${Math.round((performance.now() - started) / 1000)} s)`,
+    );
+    largest = cloud;
+  }
+  const top = sizes[sizes.length - 1]!;
+  // Churn on the largest cloud, once its stable searches are done (DESIGN.md §7's scenario).
+  const churnProgress = benchProgress(`plots: churn ${top}`, top, searches + CHURN.searches);
+  const cloud = largest!;
+  const churn = cloud.runChurn(CHURN);
+  churnProgress.end();
   runs.push({
-    scenario: 'stable',
-    nodes: n,
-    resolves: report.resolves,
-    successRate: report.successRate,
-    avgHops: report.avgHops,
-    p95Hops: report.p95Hops,
-    maxHops: report.maxHops,
-    messagesPerResolve: report.messagesPerResolve,
-    hopHistogram: hopHistogram(report.hopSamples),
+    scenario: 'churn',
+    nodes: top,
+    resolves: churn.resolves,
+    successRate: churn.successRate,
+    avgHops: churn.avgHops,
+    p95Hops: churn.p95Hops,
+    maxHops: churn.maxHops,
+    messagesPerResolve: churn.messagesPerResolve,
+    churn: churn.churn,
+    hopHistogram: hopHistogram(churn.hopSamples),
+    series: {
+      intervalSeconds: INTERVAL_MS / 1000,
+      points: intervalSeries(churn.batches ?? [], INTERVAL_MS),
+    },
     traceHash: cloud.sim.traceHash,
   });
   console.log(
-    `stable ${n}: ${(report.successRate * 100).toFixed(2)}% in ${report.avgHops.toFixed(2)} hops, ${report.messagesPerResolve.toFixed(2)} messages/resolve (${Math.round((performance.now() - started) / 1000)} s)`,
+    `churn ${top}: ${(churn.successRate * 100).toFixed(2)}% in ${churn.avgHops.toFixed(2)} hops`,
   );
-  largest = cloud;
-  stableHops = report.hopSamples;
+  return { seed: SEED, sizes, searches, churn: CHURN, runs };
 }
 
-const top = sizes[sizes.length - 1]!;
-// Churn on the largest cloud, once its stable searches are done (DESIGN.md §7's scenario).
-const churnProgress = benchProgress(`plots: churn ${top}`, top, searches + CHURN.searches);
-const churnCloud = largest!;
-const churn = churnCloud.runChurn(CHURN);
-churnProgress.end();
-const points = intervalSeries(churn.batches ?? [], INTERVAL_MS);
-runs.push({
-  scenario: 'churn (20% fail, 10% leave, 10% join)',
-  nodes: top,
-  resolves: churn.resolves,
-  successRate: churn.successRate,
-  avgHops: churn.avgHops,
-  p95Hops: churn.p95Hops,
-  maxHops: churn.maxHops,
-  messagesPerResolve: churn.messagesPerResolve,
-  churn: churn.churn,
-  hopHistogram: hopHistogram(churn.hopSamples),
-  series: { intervalSeconds: INTERVAL_MS / 1000, points },
-  traceHash: churnCloud.sim.traceHash,
-});
-console.log(
-  `churn ${top}: ${(churn.successRate * 100).toFixed(2)}% in ${churn.avgHops.toFixed(2)} hops`,
-);
-
-const figures: [string, Record<string, unknown>][] = [
-  [
-    'churn-over-time',
-    seriesSpec(
-      points,
-      `Under churn: ${top} nodes, 20% vanish, 10% leave, 10% join while ${CHURN.searches} resolves run (per ${INTERVAL_MS / 1000} s)`,
-    ),
-  ],
-  [
-    'hop-histogram',
-    hopHistogramSpec(
-      hopHistogram(stableHops),
-      `Hops per resolve, stable cloud of ${top} nodes (${searches} resolves)`,
-    ),
-  ],
-  [
-    'hops-vs-n',
-    hopsVsNSpec(hops, `Hops against N (stable, real joins, ${searches} resolves per size)`),
-  ],
-  [
-    'messages-per-lookup',
-    messagesVsKadSpec(
-      messages,
-      messages.some((m) => m.kad !== undefined)
-        ? 'Messages (requests + answers) per lookup: PNRP and Kademlia'
-        : 'Messages (requests + answers) per lookup: PNRP (Kademlia baseline not measured yet)',
-    ),
-  ],
-];
-mkdirSync(OUT, { recursive: true });
-for (const [name, spec] of figures) {
-  writeFileSync(`${OUT}/${name}.svg`, await render(spec));
-  console.log(`wrote ${OUT}/${name}.svg`);
+async function draw(data: Figures): Promise<void> {
+  const render = await loadSvgRenderer();
+  const stable = data.runs.filter((r) => r.scenario === 'stable');
+  const top = stable[stable.length - 1]!;
+  const churn = data.runs.find((r) => r.scenario.startsWith('churn'));
+  const figures: [string, Record<string, unknown>][] = [
+    [
+      'hop-histogram',
+      hopHistogramSpec(
+        top.hopHistogram,
+        `Hops per resolve, stable cloud of ${top.nodes} nodes (${top.resolves} resolves)`,
+      ),
+    ],
+    [
+      'hops-vs-n',
+      hopsVsNSpec(
+        stable.map((r) => ({ n: r.nodes, avgHops: r.avgHops, p95Hops: r.p95Hops })),
+        `Hops against N (stable, real joins, ${data.searches} resolves per size)`,
+      ),
+    ],
+    [
+      'messages-per-lookup',
+      messagesVsKadSpec(
+        stable.map((r) => ({ n: r.nodes, pnrp: r.messagesPerResolve })),
+        'Messages (requests + answers) per lookup: PNRP (Kademlia baseline not measured yet)',
+      ),
+    ],
+  ];
+  if (churn?.series) {
+    figures.unshift([
+      'churn-over-time',
+      seriesSpec(
+        churn.series.points,
+        `Under churn: ${churn.nodes} nodes, 20% vanish, 10% leave, 10% join during ${churn.resolves} resolves (per ${churn.series.intervalSeconds} s)`,
+      ),
+    ]);
+  }
+  mkdirSync(OUT, { recursive: true });
+  for (const [name, spec] of figures) {
+    writeFileSync(`${OUT}/${name}.svg`, await render(spec));
+    console.log(`wrote ${OUT}/${name}.svg`);
+  }
 }
-writeFileSync(
-  `${OUT}/figures.json`,
-  `${JSON.stringify({ seed: SEED, sizes, searches, churn: CHURN, runs }, null, 2)}\n`,
-);
-console.log(`wrote ${OUT}/figures.json`);
+
+const JSON_FILE = `${OUT}/figures.json`;
+if (process.argv.includes('--render')) {
+  await draw(JSON.parse(readFileSync(JSON_FILE, 'utf8')) as Figures);
+} else {
+  const data = measure();
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(JSON_FILE, `${JSON.stringify(data, null, 2)}\n`);
+  console.log(`wrote ${JSON_FILE}`);
+  await draw(data);
+}

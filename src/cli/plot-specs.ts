@@ -17,8 +17,8 @@ const WIDTH = 420;
 const HEIGHT = 180;
 
 /**
- * Success rate and hops (mean, and max dashed) per interval of virtual time, one panel above the
- * other.
+ * Success rate, hops (mean, and max dashed) and live nodes per interval of virtual time, one
+ * panel above the other.
  * @example seriesSpec(points, 'churn, 2,000 nodes')
  */
 export function seriesSpec(points: readonly IntervalPoint[], title: string): VegaLiteSpec {
@@ -68,6 +68,15 @@ export function seriesSpec(points: readonly IntervalPoint[], title: string): Veg
             encoding: { x, y: { field: 'maxHops', type: 'quantitative' } },
           },
         ],
+      },
+      {
+        width: WIDTH,
+        height: HEIGHT / 2,
+        mark: { type: 'line', interpolate: 'step-after', color: '#999' },
+        encoding: {
+          x,
+          y: { field: 'live', type: 'quantitative', title: 'live nodes', scale: { zero: false } },
+        },
       },
     ],
   };
@@ -145,7 +154,12 @@ export function hopsVsNSpec(rows: readonly HopsAtSize[], title: string): VegaLit
 
 function encodingHopsVsN(): VegaLiteSpec {
   return {
-    x: { field: 'n', type: 'quantitative', title: 'nodes (N)', scale: { type: 'log' } },
+    x: {
+      field: 'n',
+      type: 'quantitative',
+      title: 'nodes (N)',
+      scale: { type: 'log', nice: false },
+    },
     y: { field: 'hops', type: 'quantitative', title: 'hops' },
     color: {
       field: 'series',

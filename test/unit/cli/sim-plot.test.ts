@@ -56,9 +56,10 @@ describe('pnrp sim --json --plot', () => {
     expect(svg).toContain("Y-axis titled 'resolves succeeded (%)'");
     expect(svg).toContain("Y-axis titled 'hops (mean; max dashed)'");
     expect(svg).toContain("X-axis titled 'hops (nodes asked to route)'");
-    // One bar per histogram bin; success, mean hops and max hops as lines.
+    expect(svg).toContain("Y-axis titled 'live nodes'");
+    // One bar per histogram bin; success, mean hops, max hops and live nodes as lines.
     expect(count(svg, /aria-roledescription="bar"/g)).toBe(bins.length);
-    expect(count(svg, /class="mark-line role-mark/g)).toBe(3);
+    expect(count(svg, /class="mark-line role-mark/g)).toBe(4);
     // Same seed, same run, same picture.
     const again = join(dir, 'again.svg');
     expect(pnrp(...args, '--interval', '1', '--plot', again).code).toBe(0);
