@@ -8,7 +8,8 @@
  *
  * Run: `npm run plots` (= `nice -n 10 tsx bench/plots.ts`); sizes with
  * BENCH_PLOTS_SIZES=250,500,1000,2000 (the churn run uses the largest), searches per size with
- * BENCH_PLOTS_SEARCHES (default 1000). Progress on stderr when it is a terminal.
+ * BENCH_PLOTS_SEARCHES (default 1000), churn searches with BENCH_PLOTS_CHURN_SEARCHES (default
+ * 3000), the folder with BENCH_PLOTS_OUT. Progress on stderr when it is a terminal.
  * `npm run plots -- --render` only redraws the SVGs from bench/results/figures.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,9 +35,14 @@ const sizes = (process.env.BENCH_PLOTS_SIZES ?? '250,500,1000,2000')
   .map(Number)
   .sort((a, b) => a - b);
 const searches = Number(process.env.BENCH_PLOTS_SEARCHES ?? 1000);
-const CHURN = { searches: 3000, failFraction: 0.2, leaveFraction: 0.1, joinFraction: 0.1 };
+const CHURN = {
+  searches: Number(process.env.BENCH_PLOTS_CHURN_SEARCHES ?? 3000),
+  failFraction: 0.2,
+  leaveFraction: 0.1,
+  joinFraction: 0.1,
+};
 const INTERVAL_MS = 10_000;
-const OUT = 'bench/results';
+const OUT = process.env.BENCH_PLOTS_OUT ?? 'bench/results';
 
 /** One measured run, as written to figures.json. */
 interface RunRecord {
