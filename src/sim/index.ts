@@ -14,6 +14,7 @@ export * from './network.js';
 export { NODE_STATUS, type NodeStatus, SimNodeHandle } from './node-table.js';
 export * from './pnrp-cloud.js';
 export * from './search-report.js';
+export * from './search-series.js';
 export * from './signed-key-provider.js';
 export * from './sim-endpoints.js';
 export type { SimEventListener } from './sim-engine.js';
