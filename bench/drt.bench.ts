@@ -6,6 +6,7 @@
  * Select sizes with BENCH_DRT=2000,churn,10000,100000 (default: all).
  */
 import { DrtCloud, type SearchReport } from '../src/sim/drt-cloud.js';
+import { benchProgress } from './progress.js';
 import { printTable } from './table.js';
 
 const wanted = (process.env.BENCH_DRT ?? '2000,churn,10000,100000').split(',');
@@ -17,7 +18,8 @@ function measure(
   run: (cloud: DrtCloud) => SearchReport,
   build: (cloud: DrtCloud) => void,
 ): void {
-  const cloud = new DrtCloud({ seed: 1 });
+  const progress = benchProgress(`drt: ${name} ${nodes}`, nodes);
+  const cloud = new DrtCloud({ seed: 1, ...progress.options });
   let peak = 0;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -28,6 +30,7 @@ function measure(
   const t1 = performance.now();
   const d0 = cloud.sim.stats.datagramsDelivered;
   const report = run(cloud);
+  progress.end();
   sample();
   const t2 = performance.now();
   const delivered = cloud.sim.stats.datagramsDelivered;

@@ -42,7 +42,7 @@ commands:
                                           print a resolve's route hop by hop
   sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
       [--malicious F --attack forged-referral|hijack|drop|eclipse] [--secured]
-                                          simulate a DRT cloud and measure resolves
+      [--plot FILE.svg] [--interval S]    simulate a DRT cloud and measure resolves
   version                                 print the version of pnrp (also --version)
 
 every command takes --json to print JSON instead of text.

@@ -8,24 +8,45 @@
  * colluding attackers (`sim/adversaries`), honest while the cloud is built and armed before the
  * scenario; the figures are those of searches started by honest nodes for honest nodes' keys,
  * and traffic is split between honest nodes and attackers. `npm start` runs it with 2,000 nodes.
+ * The JSON carries the hop histogram and a time series (success and hops per `--interval` of
+ * virtual time, `sim/search-series`); `--plot FILE.svg` draws them (`cli/plot-specs`, rendered
+ * by the lazily loaded vega in `cli/plot-render`). Progress goes to stderr when it is a terminal
+ * (`cli/progress`), through the cloud's `progress` callback: the simulator reads no clock.
  */
+import { accessSync, constants } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { memoizeVerify } from '../keys/crypto-backend.js';
 import { formatTrace } from '../pnrp/trace-format.js';
 import { drtAttack } from '../sim/attack-setup.js';
 import { DrtCloud, type DrtCloudOptions, type SearchReport } from '../sim/drt-cloud.js';
+import { hopHistogram, intervalSeries } from '../sim/search-series.js';
 import { signedKeyCloud } from '../sim/signed-key-provider.js';
 import { toHex } from '../util/bytes.js';
+import { loadSvgRenderer, type SvgRenderer } from './plot-render.js';
+import { runSpec } from './plot-specs.js';
+import { ProgressLine, simProgress } from './progress.js';
 import { runSimBaseline } from './sim-baseline.js';
 import { parseSimArgs, type SimArgs } from './sim-options.js';
 
 export { SIM_USAGE } from './sim-options.js';
 
 /** Runs the `sim` subcommand. */
-export function runSimCommand(args: string[]): number {
+export async function runSimCommand(args: string[]): Promise<number> {
   const opts = parseSimArgs(args);
   if (opts.baseline !== undefined) return runSimBaseline(opts);
+  // A plot is checked before the run: the packages are there and the folder is writable.
+  const render: SvgRenderer | undefined =
+    opts.plot === undefined ? undefined : await loadSvgRenderer();
+  if (opts.plot !== undefined) writableFolder(opts.plot);
   const started = performance.now();
+  const line = new ProgressLine(process.stderr);
+  line.show(
+    `pnrp sim: building ${opts.nodes} nodes through real joins (seed ${opts.seed}, ${opts.scenario})...`,
+    true,
+  );
+  const settleMs = 30_000;
   const attack =
     opts.malicious > 0 ? drtAttack({ kind: opts.attack, fraction: opts.malicious }) : undefined;
   const options: DrtCloudOptions = {
@@ -37,6 +58,10 @@ export function runSimCommand(args: string[]): number {
         })
       : {}),
     ...(attack ? attack.options : {}),
+    settleMs,
+    ...(line.enabled
+      ? { progress: simProgress(line, { nodes: opts.nodes, searches: opts.searches, settleMs }) }
+      : {}),
   };
   const cloud = new DrtCloud(options);
   if (attack?.from === 'build') attack.arm(cloud.sim);
@@ -59,6 +84,9 @@ export function runSimCommand(args: string[]): number {
   while (to === from && cloud.members.length > 1) to = cloud.pickHonest();
   const sample = cloud.searchOnce(from, to.key);
   const wallMs = performance.now() - started;
+  line.end();
+  const histogram = hopHistogram(report.hopSamples);
+  const points = intervalSeries(report.batches ?? [], opts.intervalS * 1000);
   const summary = {
     nodes: opts.nodes,
     seed: opts.seed,
@@ -74,6 +102,11 @@ export function runSimCommand(args: string[]): number {
     messagesPerResolve: round(report.messagesPerResolve),
     messages: cloud.sim.stats.datagramsDelivered,
     failures: report.failures,
+    ...('churn' in report ? { churn: report.churn } : {}),
+    /** Successful resolves by hop count, from 0 hops up. */
+    hopHistogram: histogram,
+    /** Per interval of virtual time from the scenario's start: success rate and hops. */
+    series: { intervalSeconds: opts.intervalS, points },
     ...(attack
       ? {
           attack: {
@@ -95,6 +128,10 @@ export function runSimCommand(args: string[]): number {
     wallSeconds: round(wallMs / 1000),
     traceHash: cloud.sim.traceHash,
   };
+  if (opts.plot !== undefined && render !== undefined) {
+    const title = `pnrp sim: ${opts.scenario}, ${opts.nodes} nodes, seed ${opts.seed}${opts.secured ? ', signed keys' : ''}${attack ? `, ${opts.attack} ${round(opts.malicious * 100)}%` : ''}`;
+    await writeFile(opts.plot, await render(runSpec(points, histogram, title)));
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
@@ -108,9 +145,11 @@ export function runSimCommand(args: string[]): number {
       `  built through real joins in ${round(builtMs / 1000)} s wall time`,
       `  ${who}resolves: ${report.resolves}, succeeded ${pct}%${failureText(report.failures)}`,
       `  hops (nodes asked to route): avg ${round(report.avgHops)}, p50 ${report.p50Hops}, p95 ${report.p95Hops}, max ${report.maxHops}`,
+      `  hop histogram (hops: resolves): ${histogram.map((b) => `${b.hops}: ${b.count}`).join(', ')}`,
       `  nodes contacted incl. the owner's proof: avg ${round(report.avgContacts)}`,
       `  messages per ${who}resolve: ${round(report.messagesPerResolve)}; datagrams delivered in all: ${summary.messages}`,
       `  virtual time ${summary.virtualSeconds} s, wall time ${summary.wallSeconds} s, trace hash ${summary.traceHash}`,
+      ...(opts.plot !== undefined ? [`  plot written to ${opts.plot}`] : []),
       '',
       `Traceroute of one resolve: node ${from.handle.index} -> key ${toHex(to.key).slice(0, 16)}...`,
       formatTrace(sample.path),
@@ -142,6 +181,16 @@ function attackLines(
     `  datagrams sent during the scenario: honest nodes ${attack.datagramsSent.honest}, attackers ${attack.datagramsSent.attackers}`,
     `  attackers' actions: ${actions || 'none'}`,
   ];
+}
+
+/** Throws (exit 1) unless the folder `file` goes into exists and may be written. */
+function writableFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`cannot write the plot ${file}: folder ${folder} is missing or not writable`);
+  }
 }
 
 function failureText(failures: Readonly<Record<string, number>>): string {

@@ -1,15 +1,17 @@
 /**
  * @module cli/sim-options
- * The command line of `pnrp sim`: sizes, seed, scenario, and the attack (issue 10, Build 6):
- * `--malicious FRACTION --attack forged-referral|hijack|drop|eclipse [--secured]`.
+ * The command line of `pnrp sim`: sizes, seed, scenario, the attack (issue 10, Build 6):
+ * `--malicious FRACTION --attack forged-referral|hijack|drop|eclipse [--secured]`, and what to
+ * draw (issue 13, Build 5): `--plot FILE.svg`, `--interval SECONDS` of the time series.
  */
-import { parseArgs } from 'node:util';
 import { ATTACK_KINDS, type AttackKind } from '../sim/adversaries.js';
+import { intOption, type OptionSpecs, parseCommandLine, stringOption } from './args.js';
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp sim`. */
 export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K]
                 [--malicious FRACTION --attack KIND] [--secured] [--baseline kad] [--json]
+                [--plot FILE.svg] [--interval SECONDS]
 
 Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
 summary with the traceroute of one resolve.
@@ -31,7 +33,13 @@ summary with the traceroute of one resolve.
                    under which anyone may claim any key
   --baseline kad   also run the scenario on a Kademlia cloud (k = 20, alpha = 3) over the same
                    node set, network and churn, and print both side by side
-  --json           print one JSON object
+  --json           print one JSON object, with the hop histogram and the time series
+  --plot FILE.svg  also draw the run (success and hops per interval, hop histogram) as SVG
+                   (needs the optional packages vega and vega-lite)
+  --interval S     seconds of virtual time per point of the time series (default 60)
+
+Progress (phase, nodes joined, resolves done, rate, estimate) goes to stderr when it is a
+terminal, and nowhere otherwise.
 `;
 
 /** What `pnrp sim` was asked to do. */
@@ -46,73 +54,78 @@ export interface SimArgs {
   /** Run the scenario on this baseline too and print both side by side. */
   readonly baseline: 'kad' | undefined;
   readonly json: boolean;
+  /** Where to write the run's plot, if asked. */
+  readonly plot: string | undefined;
+  /** Seconds of virtual time per point of the time series. */
+  readonly intervalS: number;
 }
 
+/** The options `pnrp sim` takes. */
+const SIM_OPTIONS: OptionSpecs = {
+  nodes: { type: 'string' },
+  seed: { type: 'string' },
+  scenario: { type: 'string' },
+  searches: { type: 'string' },
+  malicious: { type: 'string' },
+  attack: { type: 'string' },
+  secured: { type: 'boolean' },
+  baseline: { type: 'string' },
+  json: { type: 'boolean' },
+  plot: { type: 'string' },
+  interval: { type: 'string' },
+};
+
 /**
- * Parses the arguments of `pnrp sim`; mistakes are {@link UsageError}s.
+ * Parses the arguments of `pnrp sim` with the project's own {@link parseCommandLine}; every
+ * mistake is a {@link UsageError} in our words.
  * @example parseSimArgs(['--nodes', '400', '--malicious', '0.2', '--attack', 'drop'])
  */
 export function parseSimArgs(args: string[]): SimArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        nodes: { type: 'string' },
-        seed: { type: 'string' },
-        scenario: { type: 'string' },
-        searches: { type: 'string' },
-        malicious: { type: 'string' },
-        attack: { type: 'string' },
-        secured: { type: 'boolean' },
-        baseline: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const int = (name: string, dflt: number, min: number, max: number): number => {
-    const raw = values[name];
-    const v = raw === undefined ? dflt : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new UsageError(`--${name} must be an integer in ${min}..${max}`);
-    }
-    return v;
-  };
-  const scenario = (values.scenario as string | undefined) ?? 'stable';
+  const { values, positionals } = parseCommandLine(args, SIM_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const scenario = stringOption(values, 'scenario') ?? 'stable';
   if (scenario !== 'stable' && scenario !== 'churn') {
-    throw new UsageError('--scenario must be stable or churn');
+    throw new UsageError(`--scenario must be stable or churn, got "${scenario}"`);
   }
-  const rawShare = values.malicious as string | undefined;
+  const rawShare = stringOption(values, 'malicious');
   const malicious = rawShare === undefined ? 0 : Number(rawShare);
   if (rawShare !== undefined && (rawShare.trim() === '' || !(malicious >= 0 && malicious < 1))) {
     throw new UsageError(`--malicious must be a fraction in [0, 1), e.g. 0.2, got "${rawShare}"`);
   }
-  const attack = (values.attack as string | undefined) ?? 'forged-referral';
+  const attack = stringOption(values, 'attack') ?? 'forged-referral';
   if (!(ATTACK_KINDS as readonly string[]).includes(attack)) {
-    throw new UsageError(`--attack must be one of ${ATTACK_KINDS.join(', ')}`);
+    throw new UsageError(`--attack must be one of ${ATTACK_KINDS.join(', ')}, got "${attack}"`);
   }
   if (values.attack !== undefined && rawShare === undefined) {
     throw new UsageError('--attack needs --malicious FRACTION');
   }
-  const baseline = values.baseline as string | undefined;
-  if (baseline !== undefined && baseline !== 'kad') throw new UsageError('--baseline must be kad');
+  const baseline = stringOption(values, 'baseline');
+  if (baseline !== undefined && baseline !== 'kad') {
+    throw new UsageError(`--baseline must be kad, got "${baseline}"`);
+  }
   if (baseline !== undefined && (rawShare !== undefined || values.secured === true)) {
     throw new UsageError(
       '--baseline runs honest, unsecured clouds: drop --malicious and --secured',
     );
   }
+  if (baseline !== undefined && values.plot !== undefined) {
+    throw new UsageError('--plot draws one cloud: drop --baseline (npm run plots draws both)');
+  }
+  const plot = stringOption(values, 'plot');
+  if (plot !== undefined && !/\.svg$/i.test(plot)) {
+    throw new UsageError(`--plot writes SVG: give a file name ending in .svg, got "${plot}"`);
+  }
   return {
-    nodes: int('nodes', 2000, 2, 200_000),
-    seed: int('seed', 1, 0, Number.MAX_SAFE_INTEGER),
+    nodes: intOption(values, 'nodes', 2000, 2, 200_000),
+    seed: intOption(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
     scenario,
-    searches: int('searches', 5000, 1, 10_000_000),
+    searches: intOption(values, 'searches', 5000, 1, 10_000_000),
     malicious,
     attack: attack as AttackKind,
     secured: values.secured === true,
     baseline,
     json: values.json === true,
+    plot,
+    intervalS: intOption(values, 'interval', 60, 1, 86_400),
   };
 }

@@ -62,6 +62,25 @@ export interface DrtCloudOptions {
    * @default the node itself
    */
   readonly wrapNode?: (node: DrtNode, info: CloudNodeInfo) => DrtNode;
+  /**
+   * Told how the run advances: after each join, each second of virtual settling time and each
+   * batch of searches. A sans-I/O hook: the caller (the CLI) decides whether and how often to
+   * show it; it must not touch the cloud.
+   * @default undefined
+   */
+  readonly progress?: (progress: CloudProgress) => void;
+}
+
+/** Where a cloud's run stands, for {@link DrtCloudOptions.progress}. */
+export interface CloudProgress {
+  /** `build`: joining; `settle`: letting the built cloud settle; `search`: resolving. */
+  readonly phase: 'build' | 'settle' | 'search';
+  /** Nodes joined so far (members ever added). */
+  readonly joined: number;
+  /** Searches ended so far, over the cloud's life. */
+  readonly resolved: number;
+  /** Virtual time now. */
+  readonly virtualMs: number;
 }
 
 /**

@@ -27,6 +27,7 @@ import type { RouteEntry } from '../wire/types.js';
 export type {
   CloudMember,
   CloudNodeInfo,
+  CloudProgress,
   CloudSnapshot,
   DrtCloudOptions,
   SearchOutcome,
@@ -48,6 +49,7 @@ import {
   type SearchReport,
   summarize,
 } from './search-report.js';
+import { type BatchSample, batchSample } from './search-series.js';
 import { Simulation } from './simulation.js';
 
 interface PendingSearch {
@@ -71,6 +73,7 @@ export class DrtCloud {
   private readonly pending = new Map<string, PendingSearch>();
   private readonly liveSet: LiveMembers<CloudMember>;
   private warm = false;
+  private resolved = 0;
 
   constructor(options: DrtCloudOptions) {
     this.options = options;
@@ -182,15 +185,42 @@ export class DrtCloud {
         for (let i = 0; i < wave; i++) this.join(pool);
         joined += wave;
         this.sim.runFor(interval);
+        this.report('build');
       }
     } else {
       const interval = this.options.joinIntervalMs ?? 20;
       for (let i = 0; i < count; i++) {
         this.join();
         this.sim.runFor(interval);
+        this.report('build');
       }
     }
-    this.sim.runFor(this.options.settleMs ?? 30_000);
+    this.settle(this.options.settleMs ?? 30_000);
+  }
+
+  /** Runs `ms` of virtual time, telling `progress` each virtual second (same events as one run). */
+  private settle(ms: number): void {
+    if (this.options.progress === undefined) {
+      this.sim.runFor(ms);
+      return;
+    }
+    const startMs = this.sim.nowMs;
+    const endMs = startMs + ms;
+    for (let t = 1_000; ; t += 1_000) {
+      this.report('settle');
+      const stop = this.sim.runUntil(() => false, { untilMs: t < ms ? startMs + t : endMs });
+      if (stop.reason === 'idle') this.sim.runFor(endMs - this.sim.nowMs);
+      if (t >= ms || stop.reason === 'idle') break;
+    }
+  }
+
+  private report(phase: 'build' | 'settle' | 'search'): void {
+    this.options.progress?.({
+      phase,
+      joined: this.members.length,
+      resolved: this.resolved,
+      virtualMs: this.sim.nowMs,
+    });
   }
 
   /** True once members were added warm (`buildWarm`, `restore`): reports must say so. */
@@ -361,8 +391,12 @@ export class DrtCloud {
     let messages = 0;
     const failures: Record<string, number> = {};
     const planted = this.members.some((m) => m.adversary);
+    const batches: BatchSample[] = [];
     for (let done = 0; done < count; ) {
       const n = Math.min(batch, count - done);
+      const atMs = this.sim.nowMs;
+      const live = this.sim.liveCount;
+      const before = { successes, hops: hops.length };
       const started: { token: string; target: Key; owner: Endpoint }[] = [];
       for (let i = 0; i < n; i++) {
         const from = this.pickHonest();
@@ -394,10 +428,14 @@ export class DrtCloud {
         messages += out?.messages ?? 0;
       }
       done += n;
+      this.resolved += n;
+      batches.push(batchSample(atMs, n, successes - before.successes, hops, before.hops, live));
+      this.report('search');
     }
     return {
       ...summarize(count, successes, hops, messages, failures),
       avgContacts: successes ? contacts / successes : 0,
+      batches,
     };
   }
 

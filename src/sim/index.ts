@@ -33,6 +33,7 @@ export { DrtCloud } from './drt-cloud.js';
 export type {
   CloudMember,
   CloudNodeInfo,
+  CloudProgress,
   CloudSnapshot,
   DrtCloudOptions,
   SearchOutcome,
@@ -71,6 +72,14 @@ export {
   type SearchReport,
   summarize,
 } from './search-report.js';
+export {
+  type BatchSample,
+  batchSample,
+  type HopBin,
+  hopHistogram,
+  type IntervalPoint,
+  intervalSeries,
+} from './search-series.js';
 export {
   type SignedKeySecurityProvider,
   signedKeyCloud,

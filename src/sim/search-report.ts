@@ -1,8 +1,10 @@
 /**
  * @module sim/search-report
  * Statistics of many searches in a simulated cloud, and how churn scenarios are described:
- * success rate, hops (nodes asked to route), contacts (hops plus the owner's INQUIRE), messages.
+ * success rate, hops (nodes asked to route), contacts (hops plus the owner's INQUIRE), messages,
+ * and the per-batch samples the time series of `sim/search-series` are made from.
  */
+import type { BatchSample } from './search-series.js';
 
 /** Statistics of many searches. */
 export interface SearchReport {
@@ -19,6 +21,8 @@ export interface SearchReport {
   readonly hopSamples: readonly number[];
   readonly messagesPerResolve: number;
   readonly failures: Readonly<Record<string, number>>;
+  /** One sample per batch of searches, in order (see `intervalSeries`). */
+  readonly batches?: readonly BatchSample[];
 }
 
 /** How a churn scenario runs. */
@@ -69,6 +73,7 @@ export function mergeReports(reports: readonly SearchReport[]): SearchReport {
       (r) => r.avgContacts,
       (r) => r.successes,
     ),
+    batches: reports.flatMap((r) => r.batches ?? []),
   };
 }
 
