@@ -1,6 +1,6 @@
 /**
  * The figures of issue 13 (Build 5), drawn from our own runs into bench/results/*.svg: the ones
- * the Windows 7 DRT team published for their simulations (DESIGN.md §7), success and hops over
+ * the Windows 7 DRT team published for their simulations (docs/design.md §7), success and hops over
  * time under churn and the hop histogram, plus hops against N beside the idealized log10(N)
  * model, and messages per lookup (PNRP; Kademlia bars appear once the baseline's rows are
  * passed to `messagesVsKadSpec`). Real joins at modest sizes, seed 1: the same run draws the
@@ -97,7 +97,7 @@ function measure(): Figures {
     largest = cloud;
   }
   const top = sizes[sizes.length - 1]!;
-  // Churn on the largest cloud, once its stable searches are done (DESIGN.md §7's scenario).
+  // Churn on the largest cloud, once its stable searches are done (docs/design.md §7's scenario).
   const churnProgress = benchProgress(`plots: churn ${top}`, top, searches + CHURN.searches);
   const cloud = largest!;
   const churn = cloud.runChurn(CHURN);

@@ -1,7 +1,7 @@
 /**
  * Scale of the simulated DRT cloud (issue 13): real joins (or a labelled warm start), then
  * background traffic of the stable cloud, resolves, and optionally the churn scenario of
- * DESIGN.md §7. Reports CPU seconds (the machine is shared: never wall time), datagrams, live
+ * docs/design.md §7. Reports CPU seconds (the machine is shared: never wall time), datagrams, live
  * heap per node and peak RSS. Measures only; never asserts.
  *
  * Environment:

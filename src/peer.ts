@@ -1,5 +1,5 @@
 /**
- * The async facade (DESIGN.md §1): `createPeer` over `runNode()`, with Promises, AbortSignals,
+ * The async facade (docs/design.md §1): `createPeer` over `runNode()`, with Promises, AbortSignals,
  * async iterables and one error type, plus the peer-name bootstrap provider. Re-exports only.
  * @module peer
  */

@@ -1,6 +1,6 @@
 /**
  * @module transport-adapter
- * Where real time and I/O meet the sans-I/O core (DESIGN.md §2). Three small pieces:
+ * Where real time and I/O meet the sans-I/O core (docs/design.md §2). Three small pieces:
  *
  * - {@link DatagramTransport}: anything that moves datagrams (UDP, WebRTC data channels, an
  *   in-memory hub). Send bytes to an {@link Endpoint}, hand received bytes and their source to the
@@ -130,7 +130,7 @@ export interface RunningNode<N> {
 }
 
 /**
- * Runs a sans-I/O node over a transport and timers: the canonical loop of DESIGN.md §2.
+ * Runs a sans-I/O node over a transport and timers: the canonical loop of docs/design.md §2.
  * @example
  * const transport = await createUdpTransport({ port: 3540 });
  * const node = new DrtNode({ rng: systemRng(), localEndpoints: transport.localEndpoints() });

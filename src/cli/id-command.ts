@@ -1,7 +1,7 @@
 /**
  * @module cli/id-command
  * `pnrp id <peer-name> [--service-location <32 hex>] [--json]`: the identifiers of a peer name
- * as JSON (DESIGN.md §5): P2P ID, PNRP ID (with the given service location, or zero), resolve
+ * as JSON (docs/design.md §5): P2P ID, PNRP ID (with the given service location, or zero), resolve
  * target. Its output has always been JSON (indented); `--json`, which every command takes,
  * prints the same object on one line, as the other commands do.
  */

@@ -1,7 +1,7 @@
 /**
  * @module cli/identity-file
  * The identity file of the CLI: a small JSON document holding an Ed25519 key pair in hex and the
- * secured authority it owns (SHA-1 of the public key, DESIGN.md §5), written with mode 0600.
+ * secured authority it owns (SHA-1 of the public key, docs/design.md §5), written with mode 0600.
  * Reading treats the file as hostile: size bound, JSON shape, hex lengths, the public key must
  * derive from the secret key and the authority from the public key. Every refusal is one
  * {@link IdentityFileError} with a readable message, never a stack trace.

@@ -1,7 +1,7 @@
 /**
  * @module cli/plot-specs
  * Vega-Lite specifications of the figures the Windows 7 DRT team published for their
- * simulations (DESIGN.md §7), drawn from our own runs (issue 13, Build 5): success rate and hops
+ * simulations (docs/design.md §7), drawn from our own runs (issue 13, Build 5): success rate and hops
  * over time under churn, the hop histogram, hops against N beside the idealized log10(N) model
  * of [MS-PNRP] (cache levels of 1/10 of the previous span), and PNRP against Kademlia in
  * messages per lookup. Plain data in, plain JSON specifications out: no Vega import here, so

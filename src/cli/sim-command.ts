@@ -2,7 +2,7 @@
  * @module cli/sim-command
  * `pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--malicious F
  * --attack KIND] [--secured] [--json]`: builds a simulated DRT cloud through real joins, runs the
- * scenario (DESIGN.md §7: the Windows 7 DRT team's stable and churn simulations, which they also
+ * scenario (docs/design.md §7: the Windows 7 DRT team's stable and churn simulations, which they also
  * ran with nodes behaving maliciously) and prints a readable summary with the traceroute of one
  * resolve, or one JSON object with `--json`. With `--malicious`, that share of the members are
  * colluding attackers (`sim/adversaries`), honest while the cloud is built and armed before the

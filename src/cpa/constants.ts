@@ -1,7 +1,7 @@
 /**
  * @module cpa/constants
  * Field sizes, flags, versions and limits of the Encoded CPA ([MS-PNRP] §2.2.3.1), the SIGNATURE
- * structure (§2.2.3.2) and the EXTENDED_PAYLOAD (§2.2.3.3), with the Ed25519 profile of DESIGN.md
+ * structure (§2.2.3.2) and the EXTENDED_PAYLOAD (§2.2.3.3), with the Ed25519 profile of docs/design.md
  * §5 in place of RSA-1024/SHA-1. Every number the codec checks is named here.
  *
  * The Ed25519 profile keeps the spec's field shapes and changes only their contents:

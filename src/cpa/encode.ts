@@ -1,13 +1,13 @@
 /**
  * @module cpa/encode
  * Encoder of the Encoded CPA, [MS-PNRP] §2.2.3.1, integers little-endian, Ed25519 profile of
- * DESIGN.md §5:
+ * docs/design.md §5:
  *
  * ```
  *  0  CPA Length (u16)        2  CpaMinor 0 · CpaMajor 2 · PnrpMinor 0 · PnrpMajor 4
  *  6  flags 00XFCAUR          7  Reserved 0
  *  8  Not After (u64 FILETIME)
- * 16  Service Location (16, MSB first: DESIGN.md §5 deviation from the spec's LSB first)
+ * 16  Service Location (16, MSB first: docs/design.md §5 deviation from the spec's LSB first)
  * 32  Nonce (16)
  * 48  [A] BinaryAuthority (20, MSB first)   [C] ClassifierHash (20)
  *     [F] FriendlyNameLen (u16, 1..78) · FriendlyName (UTF-8 if U, else UTF-16LE; no NUL)

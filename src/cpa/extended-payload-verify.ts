@@ -1,7 +1,7 @@
 /**
  * @module cpa/extended-payload-verify
  * Signing and validating an EXTENDED_PAYLOAD, [MS-PNRP] §3.2.5.8, §3.2.5.9 and §3.1.5.8, with the
- * Ed25519 profile of DESIGN.md §5 (the signature covers the bytes before Signature Offset).
+ * Ed25519 profile of docs/design.md §5 (the signature covers the bytes before Signature Offset).
  * Checks run in the spec's order: syntax → `malformed`, now ≤ Not After → `expired`, PNRP ID
  * equals the route entry's → `id-mismatch`, nonce equals the INQUIRE's → `nonce-mismatch`,
  * signature by the CPA's public key → `bad-signature`.

@@ -6,7 +6,7 @@
  * ```
  *  0  Length (u16) · Minor 0 · Major 2 · Reserved (u16) · Signature Offset (u16)
  *  8  Not After (u64 FILETIME)
- * 16  PNRP ID (32, MSB first: DESIGN.md §5 deviation from the spec's reversed order)
+ * 16  PNRP ID (32, MSB first: docs/design.md §5 deviation from the spec's reversed order)
  * 48  Nonce (16)
  * 64  Number of Payloads (u16) = 1 · Total Payload Bytes (u16) = 10 + Payload Length
  *     Payload Type (u32): 0x80000002 string, 0x80000003 binary · Payload Length (u16)

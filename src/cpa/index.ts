@@ -1,6 +1,6 @@
 /**
  * Certified Peer Addresses and extended payloads ([MS-PNRP] §2.2.3.1-§2.2.3.3, §3.1.5.7-§3.1.5.9,
- * §3.2.5.7-§3.2.5.9) with the Ed25519 profile of DESIGN.md §5. Re-exports only.
+ * §3.2.5.7-§3.2.5.9) with the Ed25519 profile of docs/design.md §5. Re-exports only.
  * @module cpa
  */
 export { CPA_LIFETIME_MS } from './constants.js';

@@ -1,7 +1,7 @@
 /**
  * @module cpa/key-fields
  * The two crypto structures shared by the CPA and the extended payload, in the Ed25519 profile
- * of DESIGN.md §5 (sizes in `constants.ts`), little-endian as [MS-PNRP] writes them:
+ * of docs/design.md §5 (sizes in `constants.ts`), little-endian as [MS-PNRP] writes them:
  *
  * - CPA Public Key (§2.2.3.1.4): Field Length = 52 | Algorithm ObjId Length = 11 | Reserved (2) |
  *   PublicKey cbData = 32 | PublicKey Unused (1) | "1.3.101.112" | 32-byte raw public key.
@@ -102,7 +102,7 @@ export function readSignatureField(r: ByteReader): Uint8Array {
 
 /**
  * Whether `signature` by `publicKey` covers `bytes` up to their trailing SIGNATURE field: the
- * signed span of both the Encoded CPA and the extended payload (DESIGN.md §5).
+ * signed span of both the Encoded CPA and the extended payload (docs/design.md §5).
  * @example if (!verifiesSignedSpan(bytes, cpa.signature, cpa.publicKey, crypto)) reject()
  */
 export function verifiesSignedSpan(

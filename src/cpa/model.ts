@@ -5,7 +5,7 @@
  * from which optional fields are present (A from `binaryAuthority`, C from `classifierHash`,
  * F and U from `friendlyName`) or are plain booleans (X `hasExtendedPayload`, R `revoke`).
  *
- * Byte orders (DESIGN.md §5): 128-bit service locations and 160-bit authorities are kept most
+ * Byte orders (docs/design.md §5): 128-bit service locations and 160-bit authorities are kept most
  * significant byte first, exactly as every other ID in this package, which deviates from the
  * spec's "least significant byte first" for these two CPA fields.
  */

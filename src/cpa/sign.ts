@@ -1,7 +1,7 @@
 /**
  * @module cpa/sign
  * Building and signing a CPA, [MS-PNRP] §3.2.5.7 and §3.2.5.9, with the Ed25519 profile of
- * DESIGN.md §5: the signature is Ed25519 (RFC 8032, no prehash) over the Encoded CPA up to its
+ * docs/design.md §5: the signature is Ed25519 (RFC 8032, no prehash) over the Encoded CPA up to its
  * SIGNATURE field, CPA Length already final. The caller supplies the time and the nonce.
  *
  * Choices: the C flag (ClassifierHash) is always written, since every peer name has a classifier

@@ -2,7 +2,7 @@
  * @module drt/node
  * `DrtNode`: the sans-I/O Distributed Routing Table node ([MC-DRT], built on [MS-PNRP] §3).
  *
- * Theory of operation. The node is a synchronous state machine (DESIGN.md §2). Inputs are
+ * Theory of operation. The node is a synchronous state machine (docs/design.md §2). Inputs are
  * `handleDatagram`, `handleTimeout` and the commands `start`, `registerKey`, `unregisterKey`,
  * `search`, `continueSearch`, `cancel`, `close`, each taking the current monotonic time. Outputs
  * are drained with `poll()`: transmits, events, and last the time of the next timer. The node's

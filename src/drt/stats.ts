@@ -1,6 +1,6 @@
 /**
  * @module drt/stats
- * A node's counters (DESIGN.md §2: never reset by reading). Drops are counted by reason; the
+ * A node's counters (docs/design.md §2: never reset by reading). Drops are counted by reason; the
  * five PNRP performance counters (bytes in/out, IDs registered, resolves, stale cache entry hits)
  * are derived from these by the PNRP layer.
  */

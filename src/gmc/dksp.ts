@@ -2,7 +2,7 @@
  * @module gmc/dksp
  * The derived-key security provider (DKSP, DrtCreateDerivedKeySecurityProvider in drt.h) for the
  * DRT `SecurityProvider` seam. Every node holds a certificate chained to a root the whole cloud
- * trusts; its DRT key is SHA-256 of the DER SubjectPublicKeyInfo of that certificate (DESIGN.md
+ * trusts; its DRT key is SHA-256 of the DER SubjectPublicKeyInfo of that certificate (docs/design.md
  * §5) and it may register no other key. Its proofs bind (key, nonce, revoke flag, endpoints,
  * application data, chain) under an Ed25519 signature by the certificate's key; a resolver
  * accepts one only if the chain leads to the shared root, the key is the one derived from the

@@ -3,7 +3,7 @@
  * The numbers of the Kademlia baseline (Maymounkov and Mazières, "Kademlia: A Peer-to-peer
  * Information System Based on the XOR Metric", IPTPS 2002, §2-§4), with the values libp2p
  * kad-dht and BitTorrent's DHT (BEP 5) use. Request timing matches the PNRP side of the
- * simulator (DESIGN.md §7: retransmit after 1 s, a hop fails at 2 s) so that the side-by-side
+ * simulator (docs/design.md §7: retransmit after 1 s, a hop fails at 2 s) so that the side-by-side
  * runs compare protocols, not timeouts.
  */
 

@@ -1,6 +1,6 @@
 /**
  * @module kad
- * The Kademlia baseline (issue 13, Build 4; DESIGN.md §8): a `KadNode` on the sans-I/O contract
+ * The Kademlia baseline (issue 13, Build 4; docs/design.md §8): a `KadNode` on the sans-I/O contract
  * and its wire codec, for side-by-side runs with PNRP/DRT in the simulator. Re-exports only.
  */
 export {

@@ -1,7 +1,7 @@
 /**
  * @module kad/node
  * `KadNode`: a Kademlia node (Maymounkov and Mazières, IPTPS 2002) on the sans-I/O contract of
- * `src/sans-io.ts` (DESIGN.md §2, §8), the baseline the simulator runs beside the DRT on the same
+ * `src/sans-io.ts` (docs/design.md §2, §8), the baseline the simulator runs beside the DRT on the same
  * node set (issue 13, Build 4). Theory of operation:
  *
  * - **Routing** (`routing-table.ts`): 256 k-buckets by shared prefix with the own ID. Every

@@ -1,6 +1,6 @@
 /**
  * @module keys/crypto-backend
- * The synchronous crypto seam of DESIGN.md §2: SHA-1, SHA-256 and Ed25519 (RFC 8032). The default
+ * The synchronous crypto seam of docs/design.md §2: SHA-1, SHA-256 and Ed25519 (RFC 8032). The default
  * {@link nobleCrypto} uses @noble/hashes and @noble/curves; `pnrp/node` offers a node:crypto
  * backend. {@link memoizeVerify} wraps any backend so that verifying the same signed bytes twice
  * costs one hash instead of a second signature check.

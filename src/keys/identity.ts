@@ -1,6 +1,6 @@
 /**
  * @module keys/identity
- * Identities: Ed25519 key pairs (RFC 8032, DESIGN.md §5 crypto profile) and the secured authority
+ * Identities: Ed25519 key pairs (RFC 8032, docs/design.md §5 crypto profile) and the secured authority
  * they own, the lowercase hex of SHA-1 of the raw 32-byte public key.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';

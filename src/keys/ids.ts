@@ -1,7 +1,7 @@
 /**
  * @module keys/ids
  * P2P IDs, service locations, PNRP IDs and resolve targets ([MS-PNRP] §1.3.1.2, §3.1.4.4), with
- * the byte-level choices of DESIGN.md §5:
+ * the byte-level choices of docs/design.md §5:
  * - classifier bytes: UTF-16LE code units of the NFC-normalized classifier, no terminator;
  *   ClassifierHash = SHA-1 of them (NFC: a decision recorded in keys/peer-name.ts);
  * - BinaryAuthority: 20 zero bytes for `0`, else the 40 hex digits decoded in order;

@@ -1,7 +1,7 @@
 /**
  * @module keys/key256
  * 256-bit keys (PNRP IDs, DRT keys) as `Uint8Array(32)`, most significant byte first
- * (DESIGN.md §5), and arithmetic on the circular key space of size 2^256 ([MS-PNRP] §1.3.3):
+ * (docs/design.md §5), and arithmetic on the circular key space of size 2^256 ([MS-PNRP] §1.3.3):
  * closeness is the numeric distance the short way round the ring, not XOR.
  */
 import { compareBytes, fromHex, toHex } from '../util/bytes.js';

@@ -1,6 +1,6 @@
 /**
  * @module peer/create-peer
- * `createPeer`: the async API most applications use (DESIGN.md §1, `peer.ts`). It builds a
+ * `createPeer`: the async API most applications use (docs/design.md §1, `peer.ts`). It builds a
  * `PnrpNode` over `runNode()` with real (or injected) timers and one datagram transport per
  * cloud, and turns the node's events into Promises, `AsyncIterable`s and listeners. Every long
  * operation takes an `AbortSignal`; failures reject with {@link PnrpError}. Nothing outlives

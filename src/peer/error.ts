@@ -1,6 +1,6 @@
 /**
  * @module peer/error
- * The one error type of the async facade (DESIGN.md §4): `PnrpError` with a code modelled on the
+ * The one error type of the async facade (docs/design.md §4): `PnrpError` with a code modelled on the
  * DRT_E_* / PEER_E_* HRESULTs, so callers branch on `error.code` instead of parsing messages.
  */
 import type { SearchFailure } from '../drt/events.js';

@@ -12,7 +12,7 @@
  * Peer names become PNRP IDs (P2P ID ‖ service location); `register` publishes one, `resolve`
  * maps the resolve criteria to a DRT search range and reports only instances whose owner answered
  * an INQUIRE with a CPA signed for the fresh nonce that verified (and, when asked, a verified
- * extended payload). The node is sans-I/O (DESIGN.md §2): it drains its clouds' outputs into one
+ * extended payload). The node is sans-I/O (docs/design.md §2): it drains its clouds' outputs into one
  * queue and reports the earliest of their timers.
  */
 import type { NodeEvent } from '../drt/events.js';

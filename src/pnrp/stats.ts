@@ -3,7 +3,7 @@
  * PNRP's counters: the five Windows performance counters of a cloud ("PNRP Cloud" object: bytes
  * received per second, bytes sent per second, IDs registered, resolves, stale cache entry hits),
  * drops by reason and the CPA provider's signature work. Byte rates are taken over a sliding
- * window of `nowMs` (DESIGN.md §2: the node never reads a clock), sampled at most once a second.
+ * window of `nowMs` (docs/design.md §2: the node never reads a clock), sampled at most once a second.
  */
 import type { DrtStats } from '../drt/stats.js';
 

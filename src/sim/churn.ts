@@ -2,7 +2,7 @@
  * @module sim/churn
  * Churn schedules for a `Simulation`: joins, graceful leaves and sudden failures arriving as
  * independent Poisson processes over a window of virtual time, in the manner of the Windows 7
- * DRT churn experiments (DESIGN.md §7). Arrival times come from streams forked off the
+ * DRT churn experiments (docs/design.md §7). Arrival times come from streams forked off the
  * simulation's seed (`forkRng('<label>:join')`, `':leave'`, `':fail'`), victims from
  * `'<label>:pick'`, so a schedule is a pure function of the seed and the run. Each process is
  * scheduled lazily, one pending event at a time, so a long window costs no memory up front.

@@ -5,7 +5,7 @@
  * scenario tests and the benchmarks, so all three measure the same thing.
  *
  * Hops of a search = distinct nodes the resolver asked to route it (LOOKUP, answered or not), the
- * count the idealized cache model of DESIGN.md §7 uses; the INQUIRE that makes the owner prove its
+ * count the idealized cache model of docs/design.md §7 uses; the INQUIRE that makes the owner prove its
  * key is the extra traceroute hop, reported separately as contacts (hops + the owner).
  * Messages of a search = requests sent (retransmissions included) plus answers received.
  */
@@ -290,7 +290,7 @@ export class DrtCloud {
    * Builds a warm cloud of `count` nodes without join traffic: every node gets its exact leaf
    * set and, for each cache level i (a span of 1/10^i of the ring around its key), up to
    * `perLevel` random members of that span, all as shared RouteEntry objects: the idealized
-   * cache of DESIGN.md §7. For clouds too large to build through joins in a benchmark's time.
+   * cache of docs/design.md §7. For clouds too large to build through joins in a benchmark's time.
    */
   buildWarm(count: number, perLevel = 20): void {
     const start = this.members.length;

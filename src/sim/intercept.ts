@@ -1,6 +1,6 @@
 /**
  * @module sim/intercept
- * Wrapping a real sans-I/O node (DESIGN.md §2) so that a test or a simulated cloud can plant a
+ * Wrapping a real sans-I/O node (docs/design.md §2) so that a test or a simulated cloud can plant a
  * node that misbehaves on the wire: an {@link Interceptor} sees every datagram the node receives
  * (and may keep it from the node, answering itself) and every datagram the node sends (and may
  * rewrite or suppress it). Everything else (commands, getters, stats) reaches the real node

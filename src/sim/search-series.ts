@@ -1,6 +1,6 @@
 /**
  * @module sim/search-series
- * What the figures of the Windows 7 DRT team's simulations show (DESIGN.md §7: success rate and
+ * What the figures of the Windows 7 DRT team's simulations show (docs/design.md §7: success rate and
  * hop count over time under churn, and the hop distribution), computed from a run's searches:
  * one {@link BatchSample} per batch of searches (taken by `DrtCloud.runSearches` at the batch's
  * start in virtual time), grouped into intervals of virtual time by {@link intervalSeries}, and

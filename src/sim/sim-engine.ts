@@ -1,7 +1,7 @@
 /**
  * @module sim/sim-engine
  * The hot path of the simulator, the base class of `Simulation`: the event queue, virtual time,
- * the drain loop that drives a node exactly like the real run loop (DESIGN.md §2), the timer
+ * the drain loop that drives a node exactly like the real run loop (docs/design.md §2), the timer
  * re-arming with per-node generations, and the datagram path (send, network fate, in-flight
  * bound, delivery, trace hash, drops by reason). Events are typed records, never closures,
  * except for `schedule`d functions.

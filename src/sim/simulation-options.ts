@@ -1,7 +1,7 @@
 /**
  * @module sim/simulation-options
  * Defaults and one-time validation of {@link SimulationOptions} and of `runUntil` bounds.
- * Wrong types throw `TypeError`, out-of-range values `RangeError` (DESIGN.md §4).
+ * Wrong types throw `TypeError`, out-of-range values `RangeError` (docs/design.md §4).
  */
 import type { Logger } from '../log.js';
 import type { RunBounds, SimTraceRecord, SimulationOptions } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * @module sim/simulation
- * The deterministic discrete-event simulator (DESIGN.md §2-§3; FoundationDB simulation and
+ * The deterministic discrete-event simulator (docs/design.md §2-§3; FoundationDB simulation and
  * turmoil in spirit). Virtual time moves only from event to event. The simulator drives every
  * node exactly like the real run loop: after each `handle*` call (a delivered datagram, a timer,
  * or a command given through {@link Simulation.call}) it drains `poll()` until `timeout`, hands

@@ -1,6 +1,6 @@
 /**
  * @module sim/trace-hash
- * An incremental FNV-1a 64-bit hash, used as the simulator's determinism fingerprint (DESIGN.md
+ * An incremental FNV-1a 64-bit hash, used as the simulator's determinism fingerprint (docs/design.md
  * §3): every delivered datagram is folded in as (delivery time as IEEE-754 float64 bits,
  * sender index, receiver index, payload length, a fixed-size sample of the payload: `sample`). Two runs with the same seed
  * must end with the same hex digest. FNV-1a is not cryptographic; it only has to be cheap and

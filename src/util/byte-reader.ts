@@ -2,7 +2,7 @@
  * @module util/byte-reader
  * A bounds-checked cursor over remote bytes. Reading past the end throws a private
  * {@link ReadFailure}; decoders catch it at their top level with {@link decodeWith} and turn it
- * into a `{ ok: false }` result, so nothing escapes to the caller (DESIGN.md §4).
+ * into a `{ ok: false }` result, so nothing escapes to the caller (docs/design.md §4).
  */
 import { err, ok, type Result } from './result.js';
 

@@ -86,7 +86,7 @@ export function utf8Decode(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * UTF-16 code units of a string, little-endian (how DESIGN.md §5 hashes classifiers).
+ * UTF-16 code units of a string, little-endian (how docs/design.md §5 hashes classifiers).
  * @example utf16leEncode('A') // [0x41, 0x00]
  */
 export function utf16leEncode(text: string): Uint8Array {
@@ -100,7 +100,7 @@ export function utf16leEncode(text: string): Uint8Array {
 }
 
 /**
- * UTF-16 code units of a string, big-endian (the CLASSIFIER element's order, DESIGN.md §5).
+ * UTF-16 code units of a string, big-endian (the CLASSIFIER element's order, docs/design.md §5).
  * @example utf16beEncode('A') // [0x00, 0x41]
  */
 export function utf16beEncode(text: string): Uint8Array {

@@ -1,6 +1,6 @@
 /**
  * @module util/result
- * The result shape every decoder and verifier returns for remote input (DESIGN.md §4): remote
+ * The result shape every decoder and verifier returns for remote input (docs/design.md §4): remote
  * bytes never throw, they produce `{ ok: false, error: { code, detail } }`.
  */
 

@@ -1,6 +1,6 @@
 /**
  * @module util/rng
- * Injected randomness (DESIGN.md §2-§3). The core never draws randomness of its own: it takes an
+ * Injected randomness (docs/design.md §2-§3). The core never draws randomness of its own: it takes an
  * {@link Rng}. {@link seededRng} is a deterministic xoshiro128** generator whose `fork(label)`
  * derives an independent stream from the seed and the label alone, so forking one stream per
  * simulated node never perturbs any other stream. The CSPRNG-backed default for real use is

@@ -3,7 +3,7 @@
  * CLASSIFIER (0x0085) of the AUTHORITY_BUFFER ([MS-PNRP] §2.2.2.6.1): an array of WCHAR (0x0084,
  * 2 bytes each) `0085 | 12+2n | NumEntries n | ArrayLength 8+2n | 0x0084 | 0x0002 | n units`,
  * padded to 4. The code units are UTF-16 big-endian (network order, what Wireshark reads;
- * DESIGN.md §5), with no terminating NUL. The spec allows 0x7FFF units; a classifier of a peer
+ * docs/design.md §5), with no terminating NUL. The spec allows 0x7FFF units; a classifier of a peer
  * name has at most 149 (§2.2.4), so more is refused, and so is a NUL unit.
  */
 import { fail } from '../util/byte-reader.js';

@@ -2,7 +2,7 @@
  * @module wire/elements
  * The small fixed elements shared by several messages ([MS-PNRP] §2.2.2): PNRP_HEADER_ACKED
  * (acked message ID), TARGET/VALIDATE_PNRP_ID (32-byte keys, most significant byte first per
- * DESIGN.md §5), NONCE (16 bytes), HASHED_NONCE (20 bytes) and opaque byte elements (CERT_CHAIN,
+ * docs/design.md §5), NONCE (16 bytes), HASHED_NONCE (20 bytes) and opaque byte elements (CERT_CHAIN,
  * VALIDATE_CPA, REVOKE_CPA, EXTENDED_PAYLOAD, and the [MC-DRT] security elements). Writers check
  * local input and throw; readers `fail()` inside `decodeWith`.
  */

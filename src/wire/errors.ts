@@ -1,6 +1,6 @@
 /**
  * @module wire/errors
- * The stable reason codes with which the wire decoders refuse remote bytes (DESIGN.md §4). Every
+ * The stable reason codes with which the wire decoders refuse remote bytes (docs/design.md §4). Every
  * `{ ok: false }` result of `decodeMessage`, `decodeAuthorityBuffer` and `decodeHeader` carries
  * one of these in `error.code`; nodes count dropped datagrams by them.
  */

@@ -27,7 +27,7 @@ export type MessageType = keyof typeof MESSAGE_TYPE_CODES;
 export const HEADER_IDENTIFIER = 0x51;
 /** Header length in bytes. */
 export const HEADER_BYTES = 12;
-/** PNRP clouds speak version 4.0 (DESIGN.md §5); a DRT instance may choose its own. */
+/** PNRP clouds speak version 4.0 (docs/design.md §5); a DRT instance may choose its own. */
 export const PNRP_VERSION: ProtocolVersion = { major: 4, minor: 0 };
 
 /** Limits from the specification, enforced by encoder and decoder alike. */
@@ -187,7 +187,7 @@ export interface AuthorityFlags {
 export interface AuthorityBuffer {
   readonly flags: AuthorityFlags;
   readonly certChain?: Uint8Array;
-  /** Classifier of the validated name (UTF-16BE on the wire, DESIGN.md §5). */
+  /** Classifier of the validated name (UTF-16BE on the wire, docs/design.md §5). */
   readonly classifier?: string;
   /** Encoded extended payload (opaque here). */
   readonly extendedPayload?: Uint8Array;

@@ -1,5 +1,5 @@
 /**
- * The two scenarios of DESIGN.md §7 (Windows 7 DRT team: stable, and churn with 20% of nodes
+ * The two scenarios of docs/design.md §7 (Windows 7 DRT team: stable, and churn with 20% of nodes
  * vanishing without notice) at a size CI affords, asserted on counts, not times. Same seed, same
  * numbers: the figures below are exact for the seed and would move if the protocol changed.
  */

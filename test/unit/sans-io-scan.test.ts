@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §2 and §8: no clocks, timers, randomness or node: imports in the sans-I/O core. Only
+ * docs/design.md §2 and §8: no clocks, timers, randomness or node: imports in the sans-I/O core. Only
  * the adapter layer may touch them: runtime.ts (the real-world defaults: real timers, the system
  * wall clock and RNG), adapters/, cli/, and gmc certificate issuance. The async facades (peer.ts,
  * peer/) may also be asynchronous, but take their clocks and randomness from runtime.ts. This test

@@ -2,7 +2,7 @@
 """Independent oracle for test/vectors/cpa.json.
 
 Builds Encoded CPAs ([MS-PNRP] 2.2.3.1) and EXTENDED_PAYLOADs (2.2.3.3) byte by byte from the
-spec's field tables with the Ed25519 profile of DESIGN.md section 5, and signs them with the
+spec's field tables with the Ed25519 profile of docs/design.md section 5, and signs them with the
 RFC 8032 section 6 reference algorithm written out below (hashlib.sha512 + Python integers).
 Nothing here reads our TypeScript. The choices it encodes:
   integers little-endian, except IPV6_ENDPOINT and IPV6_APP_ENDPOINT ports (big-endian);
@@ -241,7 +241,7 @@ EXTENDED = [
 
 print(json.dumps({
     "about": "Computed by test/vectors/make-cpa-vectors.py: layouts built by hand from [MS-PNRP] "
-             "2.2.3.1-2.2.3.3 with the DESIGN.md section 5 Ed25519 profile, signed with a "
+             "2.2.3.1-2.2.3.3 with the docs/design.md section 5 Ed25519 profile, signed with a "
              "from-scratch RFC 8032 Ed25519 (self-checked against RFC 8032 TEST 1), independently of src/",
     "cpas": [{"name": n, "seed": s, "params": p, **build_cpa(bytes.fromhex(s), p)} for n, s, p in CPAS],
     "extendedPayloads": [

@@ -2,7 +2,7 @@
 """Independent oracle for test/vectors/ids.json.
 
 Computes P2P IDs, PNRP IDs and resolve targets with Python's hashlib, straight from the rules of
-DESIGN.md section 5 (not from our TypeScript code):
+docs/design.md section 5 (not from our TypeScript code):
   ClassifierHash  = SHA-1(UTF-16LE(classifier)), no terminator
   BinaryAuthority = 20 zero bytes for "0", else the 40 hex digits decoded in order
   P2P ID          = SHA-1(ClassifierHash || BinaryAuthority || ClassifierHash || b"PNRP")[:16]

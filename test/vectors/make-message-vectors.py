@@ -14,7 +14,7 @@ Builds PNRP/DRT datagrams byte by byte with Python's struct module, straight fro
   arrays           NumEntries | ArrayLength = 8 + n*EntryLength | ElementFieldType | EntryLength
   ROUTE_ENTRY      ID(32) 04 00 port u16 flags 00 count u8 addresses(16 each)
   IPV6_ENDPOINT    port u16 | address(16)
-  CLASSIFIER       WCHAR array, UTF-16 big-endian (DESIGN.md section 5)
+  CLASSIFIER       WCHAR array, UTF-16 big-endian (docs/design.md section 5)
   AUTHORITY        HEADER_ACKED | SPLIT_CONTROLS size u16 offset u16 | slice; 1188-byte fragments
 Byte examples of reference section 9.4 (ACK, INQUIRE, LOOKUP_CONTROLS, FLOOD_CONTROLS,
 SOLICIT_CONTROLS) are asserted below. Byte strings in the model are written {"hex": "..."}.

@@ -1,7 +1,7 @@
 /**
  * @module adapters/node/node-crypto
  * A {@link CryptoBackend} on `node:crypto` (OpenSSL): SHA-1, SHA-256 and Ed25519 (RFC 8032),
- * all synchronous, about 14 times faster than the pure-JavaScript default at verifying (DESIGN.md
+ * all synchronous, about 14 times faster than the pure-JavaScript default at verifying (docs/design.md
  * §2, §7). Raw 32-byte keys are wrapped as `KeyObject`s through their DER forms (SPKI for public
  * keys, PKCS #8 for secret keys). Verification is the hot path, so public `KeyObject`s are kept in
  * a bounded cache (the oldest dropped first); secret `KeyObject`s are remembered per secret-key

@@ -1,6 +1,6 @@
 /**
  * @module adapters/webrtc/webrtc-transport
- * A {@link DatagramTransport} over `RTCDataChannel`s, for browsers (DESIGN.md §1, issue 5). One
+ * A {@link DatagramTransport} over `RTCDataChannel`s, for browsers (docs/design.md §1, issue 5). One
  * `RTCPeerConnection` with one unordered, `maxRetransmits: 0` channel per remote peer gives UDP
  * semantics: lost datagrams stay lost, order is not kept, boundaries are. Peers are application
  * ids; each maps to a synthetic fd00::/8 endpoint (see `peer-endpoint.ts`).

@@ -78,7 +78,7 @@ describe('extended payload layout and limits', () => {
     expect(getU16le(bytes, 0)).toBe(bytes.length);
     expect(Array.from(bytes.subarray(2, 4))).toEqual([0, 2]);
     expect(getU16le(bytes, 6)).toBe(64 + 10 + 3);
-    expect(toHex(bytes.subarray(16, 48))).toBe(toHex(PNRP_ID)); // MSB first (DESIGN.md §5)
+    expect(toHex(bytes.subarray(16, 48))).toBe(toHex(PNRP_ID)); // MSB first (docs/design.md §5)
     expect(toHex(bytes.subarray(64, 77))).toBe('01000d00030000800300000102');
   });
 

@@ -1,5 +1,5 @@
 /**
- * DrtNode as a state machine, driven by hand (no simulator): the sans-I/O contract of DESIGN.md
+ * DrtNode as a state machine, driven by hand (no simulator): the sans-I/O contract of docs/design.md
  * §2, hostile input, option validation and the command errors.
  */
 import { describe, expect, it } from 'vitest';

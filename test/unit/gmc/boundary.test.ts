@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §1: src/gmc/ is the only code that imports @peculiar/x509 (an optional peer dependency
+ * docs/design.md §1: src/gmc/ is the only code that imports @peculiar/x509 (an optional peer dependency
  * of `pnrp/gmc`), and no other entry (pnrp, pnrp/sim, pnrp/node, pnrp/webrtc, the CLI) reaches gmc:
  * users of the core never need x509, and the browser bundle must not pull in x509 or the Reflect
  * shim. `scripts/check-pack.mjs` checks the same on the built files in the tarball.
