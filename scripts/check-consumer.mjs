@@ -98,8 +98,8 @@ step('@peculiar/x509 is not installed', () => {
 });
 
 const probe = `
-const { p2pIdOf } = await import('pnrp');
-const id = Array.from(p2pIdOf('0.MyApplication'), (x) => x.toString(16).padStart(2, '0')).join('');
+const { keyToHex, pnrpIdOf } = await import('pnrp');
+const id = keyToHex(pnrpIdOf('0.MyApplication', new Uint8Array(16)));
 await import('pnrp/sim');
 await import('pnrp/node');
 await import('pnrp/webrtc');
@@ -115,11 +115,11 @@ console.log(JSON.stringify({ id, gmc }));
 
 step("import('pnrp') and the other core entries", () => {
   const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', probe], app));
-  if (!/^[0-9a-f]{32}$/.test(out.id)) throw new Error(`unexpected P2P ID ${out.id}`);
+  if (!/^[0-9a-f]{64}$/.test(out.id)) throw new Error(`unexpected PNRP ID ${out.id}`);
   if (!out.gmc.includes('npm install @peculiar/x509')) {
     throw new Error(`pnrp/gmc without x509 should name the install command, got: ${out.gmc}`);
   }
-  return `P2P ID of 0.MyApplication ${out.id.slice(0, 8)}...; pnrp/gmc says "${out.gmc.slice(0, 60)}..."`;
+  return `PNRP ID of 0.MyApplication ${out.id.slice(0, 8)}...; pnrp/gmc says "${out.gmc.slice(0, 60)}..."`;
 });
 
 step('the pnrp bin', () => {
