@@ -84,7 +84,7 @@ export class TraceHash {
 
   /**
    * Folds in a fixed-size digest of `data`: every byte of a payload up to
-   * {@link TRACE_SAMPLE_BYTES} long (the same as {@link bytes}), else its first 16, middle 8 and
+   * `TRACE_SAMPLE_BYTES` long (the same as {@link bytes}), else its first 16, middle 8 and
    * last 16 bytes. The simulator folds each datagram in this way (issue 13 Build 3: FNV over every
    * payload byte was a visible share of CPU per datagram); with the length, delivery time and
    * endpoints beside it, and random message IDs in every header, any change of behaviour still
