@@ -44,6 +44,51 @@ export interface SansIoNode<E> {
   poll(): Output<E>;
 }
 
+/**
+ * A connection handle. A node numbers the connections it opens 1, 2, 3, ...; the driver numbers
+ * the ones it accepts for the node -1, -2, -3, ...; so the two never collide. A handle is dead
+ * after `handleConnectionClosed` and never reused.
+ */
+export type ConnectionId = number;
+
+/**
+ * How a connection ended, as the driver saw it: `closed` (the peer or we closed it cleanly),
+ * `reset` (aborted, crashed or partitioned), `refused` (nobody listens there), `unreachable` (no
+ * route or no answer to the handshake), `error` (anything else the transport reported).
+ */
+export type ConnectionEnd = 'closed' | 'reset' | 'refused' | 'unreachable' | 'error';
+
+/**
+ * What a node on the second seam (reliable, ordered connections: TCP, reliable data channels,
+ * the simulator's connections) asks its driver to do. `send` carries stream bytes: the driver
+ * delivers them in order and may split or join chunks, so a node frames its own messages.
+ * `close` ends a connection after the bytes queued before it (`abort`: at once, as a reset). The
+ * driver answers a `close` with no `handleConnectionClosed` for that handle.
+ */
+export type ConnectionOutput =
+  | { readonly type: 'connect'; readonly conn: ConnectionId; readonly to: Endpoint }
+  | { readonly type: 'send'; readonly conn: ConnectionId; readonly bytes: Uint8Array }
+  | { readonly type: 'close'; readonly conn: ConnectionId; readonly abort?: boolean };
+
+/**
+ * A node on the connection seam (the graph node of [MS-PPGRH]). Same rules as {@link SansIoNode}:
+ * synchronous, never throws on remote bytes, drained with {@link drainNode} until the timeout.
+ */
+export interface ConnectionNode<E> {
+  /** The connection this node opened with a `connect` output is up. */
+  handleConnected(nowMs: number, conn: ConnectionId): void;
+  /** The driver accepted a connection from `from` for this node; `conn` is negative. */
+  handleAccepted(nowMs: number, conn: ConnectionId, from: Endpoint): void;
+  /** Stream bytes that arrived on `conn`, in order; chunk boundaries mean nothing. */
+  handleReceived(nowMs: number, conn: ConnectionId, bytes: Uint8Array): void;
+  /** `conn` ended (or its `connect` failed) for a reason the node did not ask for. */
+  handleConnectionClosed(nowMs: number, conn: ConnectionId, end: ConnectionEnd): void;
+  /** Lets timers fire. Idempotent; spurious calls do nothing. */
+  handleTimeout(nowMs: number): void;
+  /** Next output; keep calling until it returns `{ type: 'timeout' }`. */
+  poll(): Output<E> | ConnectionOutput;
+}
+
 /** Wall-clock time (ms since the Unix epoch), injected for certificate and CPA validity. */
 export interface WallClock {
   /** Milliseconds since the Unix epoch. */
@@ -82,6 +127,11 @@ export interface DrainSink<E> {
   /** Hands one event of the node to the application. */
   event(event: E): void;
   /**
+   * Carries one connection output of a {@link ConnectionNode}. A sink without it drains only
+   * datagram nodes: a connection output then throws (a driver wired to the wrong seam).
+   */
+  readonly connection?: (out: ConnectionOutput) => void;
+  /**
    * Checked before each `poll()`; `false` stops the drain early (the node was crashed or
    * replaced by a listener mid-drain). Then {@link drainNode} returns `undefined`.
    */
@@ -101,7 +151,7 @@ export const DRAIN_OUTPUTS_MAX = 1_000_000;
  * @example const atMs = drainNode(node, { transmit: send, event: deliver }) ?? Infinity;
  */
 export function drainNode<E>(
-  node: SansIoNode<E>,
+  node: { poll(): Output<E> | ConnectionOutput },
   sink: DrainSink<E>,
   maxOutputs: number = DRAIN_OUTPUTS_MAX,
   limitName = 'maxOutputs',
@@ -112,7 +162,13 @@ export function drainNode<E>(
     if (out.type === 'transmit') sink.transmit(out);
     else if (out.type === 'event') sink.event(out.event);
     else if (out.type === 'timeout') return out.atMs;
-    else throw new TypeError(`${sink.name ?? 'a node'} returned an output of unknown type`);
+    else if (out.type === 'connect' || out.type === 'send' || out.type === 'close') {
+      if (!sink.connection)
+        throw new TypeError(
+          `${sink.name ?? 'a node'} emitted a connection output to a datagram sink`,
+        );
+      sink.connection(out);
+    } else throw new TypeError(`${sink.name ?? 'a node'} returned an output of unknown type`);
   }
   throw new Error(
     `${sink.name ?? 'a node'} yielded ${maxOutputs} outputs without a timeout (${limitName})`,
