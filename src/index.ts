@@ -135,6 +135,10 @@ export type { ResolutionLimits, ResolutionStats } from './resolve/resolution-typ
 export type { SearchOptions } from './resolve/search-spec.js';
 export { realTimers, systemRng, systemWallClock } from './runtime.js';
 export {
+  type ConnectionEnd,
+  type ConnectionId,
+  type ConnectionNode,
+  type ConnectionOutput,
   type DrainSink,
   drainNode,
   type Output,

@@ -44,9 +44,10 @@ describe('public API', () => {
     await expect(snapshotText()).toMatchFileSnapshot('./public-exports.snapshot.txt');
   });
 
-  it('the root entry stays curated (at most 150 names, none of the known internals)', () => {
+  // 150 names for PNRP and the DRT, plus the four types of the connection seam (issue 14).
+  it('the root entry stays curated (at most 154 names, none of the known internals)', () => {
     const names = (api.exports.get('pnrp') ?? []).map((n) => n.name);
-    expect(names.length).toBeLessThanOrEqual(150);
+    expect(names.length).toBeLessThanOrEqual(154);
     for (const internal of ['bump', 'mergeCounts', 'toHex', 'endpointKey', 'HEADER_BYTES']) {
       expect(names).not.toContain(internal);
     }
