@@ -37,6 +37,7 @@ import { authorityOf } from '../keys/identity.js';
 import type { WallClock } from '../sans-io.js';
 import { toHex } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
+import { GroupAuthSession } from './auth.js';
 import {
   CertificateCache,
   type ChainFailure,
@@ -159,6 +160,13 @@ export function groupSecurityProvider(
 ): GroupSecurityProvider {
   checkOptions(options);
   const crypto = options.crypto ?? nobleCrypto;
+  // Validates the credential's shape once, here, rather than at the first connection.
+  new GroupAuthSession({
+    side: 'member',
+    credential: options.credential,
+    root: options.root,
+    rng: options.rng,
+  });
   const cache = options.cache ?? new CertificateCache(1024);
   const rolesFor = compileRolePolicy(options.rolePolicy);
   const memo = new VerdictMemo(options.verdictCacheMax ?? 4096);

@@ -295,4 +295,13 @@ describe('groupSecurityProvider connections', () => {
     expect(b.receive(0, message(1, 2, 3)).state).toBe('authenticated');
     expect(b.open(a.seal(message(4))).ok).toBe(true);
   });
+
+  it('refuses malformed options at construction (local misuse throws)', () => {
+    expect(() => providerFor({ identity: alice.identity, chain: [] }, root, 'x')).toThrow(
+      TypeError,
+    );
+    const tooLong = { identity: alice.identity, chain: Array.from({ length: 26 }, () => root) };
+    expect(() => providerFor(tooLong, root, 'x')).toThrow(RangeError);
+    expect(() => providerFor(alice, 'root' as unknown as Uint8Array, 'x')).toThrow(TypeError);
+  });
 });
