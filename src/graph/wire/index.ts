@@ -14,6 +14,24 @@ export {
   type RecordAttribute,
 } from './attributes.js';
 export { GRAPH_WIRE_ERROR } from './errors.js';
+export { frameUnit, UnitReader, type UnitReaderOptions } from './framing.js';
+export {
+  type ContactPayload,
+  decodeContact,
+  decodeGraphInfo,
+  decodePresence,
+  decodeSignature,
+  encodeContact,
+  encodeGraphInfo,
+  encodePresence,
+  encodeSignature,
+  GRAPH_SCOPE,
+  type GraphInfo,
+  type GraphScope,
+  MAX_RECORD_SIZE_MIN,
+  PRESENCE_LIFETIME_MIN_S,
+  type PresencePayload,
+} from './internal-records.js';
 export { MESSAGE_HEADER_BYTES, MESSAGE_VERSION } from './layout.js';
 export {
   GRAPH_WIRE_LIMITS,
