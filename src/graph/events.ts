@@ -14,7 +14,12 @@ import type { GraphAddress, GraphRecord, Guid, NodeId } from './model.js';
  * sync not finished), `listening` (no neighbour, but listening: a creator alone, or a node whose
  * neighbours left), `connected` (at least one neighbour and synchronised).
  */
-export type GraphStatus = 'disconnected' | 'connecting' | 'synchronizing' | 'listening' | 'connected';
+export type GraphStatus =
+  | 'disconnected'
+  | 'connecting'
+  | 'synchronizing'
+  | 'listening'
+  | 'connected';
 
 /** How a record changed in the local database. */
 export type RecordChange = 'added' | 'updated' | 'deleted' | 'expired';

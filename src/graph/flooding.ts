@@ -55,7 +55,8 @@ export class Flooding {
 
   /** §3.1.5.2.10. */
   private onFlood(link: Link, record: GraphRecord): void {
-    if (link.linkState !== 'connected' || link.direct) return this.core.terminate(link, 'out-of-state');
+    if (link.linkState !== 'connected' || link.direct)
+      return this.core.terminate(link, 'out-of-state');
     this.core.stats.floodsReceived++;
     const verdict = this.check(record);
     if (verdict === 'defer') return this.defer(record);
@@ -123,7 +124,8 @@ export class Flooding {
 
   /** §3.1.5.2.12. */
   private onAck(link: Link, m: Msg<'ack'>): void {
-    if (link.linkState !== 'connected' || link.direct) return this.core.terminate(link, 'out-of-state');
+    if (link.linkState !== 'connected' || link.direct)
+      return this.core.terminate(link, 'out-of-state');
     for (const a of m.acks) this.adjust(link, a.useful);
   }
 

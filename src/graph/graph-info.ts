@@ -11,9 +11,14 @@
  */
 import type { GraphCore } from './core.js';
 import { FIXED_RECORD_ID, type GraphRecord, RECORD_TYPE } from './model.js';
-import type { Records, RecordResult } from './records.js';
+import type { RecordResult, Records } from './records.js';
 import { count } from './stats.js';
-import { decodeGraphInfo, encodeGraphInfo, GRAPH_WIRE_LIMITS, type GraphScope } from './wire/index.js';
+import {
+  decodeGraphInfo,
+  encodeGraphInfo,
+  GRAPH_WIRE_LIMITS,
+  type GraphScope,
+} from './wire/index.js';
 
 /** Graph info record lifetime (§3.1.7.7). */
 export const GRAPH_INFO_LIFETIME_MS = 300_000;

@@ -17,6 +17,7 @@
  * connections too, so that every WELCOME refills the Referral List.
  */
 import type { GraphCore } from './core.js';
+import { sameBytes } from './core.js';
 import type { Link } from './link.js';
 import {
   DISCONNECT_REASON,
@@ -25,7 +26,6 @@ import {
   PING_DATA_TYPE,
   REFUSE_CODE,
 } from './model.js';
-import { sameBytes } from './core.js';
 
 type Msg<T extends GraphMessage['type']> = Extract<GraphMessage, { type: T }>;
 
@@ -113,7 +113,8 @@ export class Handshake {
     }
     if (link.linkState === 'connected') return this.refuse(link, REFUSE_CODE.alreadyConnected);
     if (m.direct) {
-      if (!this.core.flags.acceptDirect) return this.refuse(link, REFUSE_CODE.directConnectionDisallowed);
+      if (!this.core.flags.acceptDirect)
+        return this.refuse(link, REFUSE_CODE.directConnectionDisallowed);
       link.direct = true;
       link.remoteNodeId = m.nodeId;
       link.remoteAddresses = m.addresses;

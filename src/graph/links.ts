@@ -82,7 +82,7 @@ export class Links {
   /** The driver connected a connection we dialled: send AUTH_INFO and start security. */
   handleConnected(conn: ConnectionId): void {
     const link = this.table.get(conn);
-    if (!link || link.connState !== 'dialing') return;
+    if (link?.connState !== 'dialing') return;
     this.core.send(link, {
       type: 'auth-info',
       connectionType: link.direct ? 'direct' : 'neighbor',
@@ -115,7 +115,8 @@ export class Links {
     if (!f.open || !f.listening) return 'not-listening';
     if (this.table.size >= this.core.limits.connectionsMax) return 'connections-max';
     let pending = 0;
-    for (const l of this.table.values()) if (l.role === 'responder' && l.linkState !== 'connected') pending++;
+    for (const l of this.table.values())
+      if (l.role === 'responder' && l.linkState !== 'connected') pending++;
     if (pending >= this.core.limits.acceptedPendingMax) return 'accepted-pending-max';
     return undefined;
   }
@@ -208,7 +209,9 @@ export class Links {
     if (link.connState === 'closed') return;
     count(this.core.stats.terminated, reason);
     this.core.output(
-      graceful ? { type: 'close', conn: link.conn } : { type: 'close', conn: link.conn, abort: true },
+      graceful
+        ? { type: 'close', conn: link.conn }
+        : { type: 'close', conn: link.conn, abort: true },
     );
     this.remove(link, reason);
   }
@@ -223,10 +226,7 @@ export class Links {
 
   private add(link: Link): void {
     this.table.set(link.conn, link);
-    this.readers.set(
-      link.conn,
-      new UnitReader({ maxFrameSize: this.core.limits.maxFrameSize }),
-    );
+    this.readers.set(link.conn, new UnitReader({ maxFrameSize: this.core.limits.maxFrameSize }));
   }
 
   private remove(link: Link, reason: string): void {

@@ -176,7 +176,8 @@ export class Neighbours {
 
   private attemptsInFlight(): number {
     let n = 0;
-    for (const link of this.hooks.allLinks()) if (link.maintenance && link.linkState !== 'connected') n++;
+    for (const link of this.hooks.allLinks())
+      if (link.maintenance && link.linkState !== 'connected') n++;
     return n;
   }
 

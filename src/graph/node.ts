@@ -58,12 +58,7 @@ import {
   RECORD_TYPE,
 } from './model.js';
 import { Neighbours } from './neighbours.js';
-import {
-  type GraphLimits,
-  type GraphTimers,
-  resolveLimits,
-  resolveTimers,
-} from './options.js';
+import { type GraphLimits, type GraphTimers, resolveLimits, resolveTimers } from './options.js';
 import { PeerClock } from './peer-time.js';
 import { Presence } from './presence.js';
 import { type NewRecord, type RecordChanges, type RecordResult, Records } from './records.js';
@@ -377,7 +372,11 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.outputs.push({ type: 'event', event });
   }
 
-  private recordStored(record: GraphRecord, previous: GraphRecord | undefined, local: boolean): void {
+  private recordStored(
+    record: GraphRecord,
+    previous: GraphRecord | undefined,
+    local: boolean,
+  ): void {
     const change = record.deleted ? 'deleted' : previous && !previous.deleted ? 'updated' : 'added';
     this.emit({ type: 'record-changed', change, record, local });
     this.records.onStored(record);
@@ -411,7 +410,8 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (!this.flags.open) return 'disconnected';
     if (neighbours.length > 0)
       return neighbours.some((l) => l.sync?.kind === 'all') ? 'synchronizing' : 'connected';
-    for (const link of this.links.all()) if (link.role === 'initiator' && !link.direct) return 'connecting';
+    for (const link of this.links.all())
+      if (link.role === 'initiator' && !link.direct) return 'connecting';
     return this.flags.listening ? 'listening' : 'disconnected';
   }
 
@@ -485,7 +485,11 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     const direct = options.direct ?? false;
     if (!direct && this.neighbourLinks().length > 0)
       throw new RangeError('the node already has neighbours: it finds more on its own');
-    const link = this.links.dial(to, { direct, maintenance: false, expectedPeerId: options.peerId });
+    const link = this.links.dial(to, {
+      direct,
+      maintenance: false,
+      expectedPeerId: options.peerId,
+    });
     if (!link) throw new RangeError('too many connections (limits.connectionsMax)');
     this.refreshStatus();
     this.finish();
@@ -524,7 +528,9 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Records held, optionally of one type, in (modifiedAt, id) order. */
   recordsOf(type?: Guid): GraphRecord[] {
     return [
-      ...this.database.records(type ? { mode: 'include', types: [type] } : { mode: 'all', types: [] }),
+      ...this.database.records(
+        type ? { mode: 'include', types: [type] } : { mode: 'all', types: [] },
+      ),
     ];
   }
 
@@ -540,7 +546,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   sendDirect(nowMs: number, conn: ConnectionId, dataType: Guid, payload: Uint8Array): boolean {
     this.requireOpen(nowMs);
     const link = this.links.get(conn);
-    if (!link || link.linkState !== 'connected') return false;
+    if (link?.linkState !== 'connected') return false;
     this.links.send(link, { type: 'pt2pt', dataType, payload });
     this.finish();
     return true;
@@ -588,7 +594,8 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.signature.withdraw();
     this.flooding.flushAcks(this.links.all());
     for (const link of [...this.links.all()]) {
-      if (link.linkState === 'connected') this.handshake.disconnect(link, DISCONNECT_REASON.leaving);
+      if (link.linkState === 'connected')
+        this.handshake.disconnect(link, DISCONNECT_REASON.leaving);
       else this.links.terminate(link, 'closing');
     }
     this.flags.open = false;

@@ -9,15 +9,20 @@
  * stay in the database but are not listed (counted in `boundHits.presence-list`).
  */
 import type { GraphCore } from './core.js';
-import { guidKey } from './core.js';
-import { type GraphAddress, type GraphRecord, type Guid, type NodeId, RECORD_TYPE } from './model.js';
+import { guidKey, sameBytes } from './core.js';
+import {
+  type GraphAddress,
+  type GraphRecord,
+  type Guid,
+  type NodeId,
+  RECORD_TYPE,
+} from './model.js';
 import type { KnownNode } from './neighbours.js';
 import { randomDelayMs } from './options.js';
 import { ticksToMs } from './peer-time.js';
-import type { Records, RecordResult } from './records.js';
+import type { RecordResult, Records } from './records.js';
 import { count } from './stats.js';
 import { decodePresence, encodePresence } from './wire/index.js';
-import { sameBytes } from './core.js';
 
 /** One entry of the Presence List (§3.1.1). */
 interface PresenceEntry {

@@ -107,7 +107,8 @@ export class Records {
     extra: { internal?: boolean; id?: Guid; autorefresh?: boolean } = {},
   ): RecordResult {
     if (!extra.internal && isReservedType(input.type)) return refuse('reserved-type');
-    if (!(input.lifetimeMs > 0) || !Number.isFinite(input.lifetimeMs)) return refuse('bad-lifetime');
+    if (!(input.lifetimeMs > 0) || !Number.isFinite(input.lifetimeMs))
+      return refuse('bad-lifetime');
     const now = this.core.clock.now();
     const id = extra.id ?? newRecordId(this.core.peerId, this.core.rng.bytes(16));
     const existing = this.core.db.get(id);
@@ -251,7 +252,11 @@ export class Records {
     for (const [key, id] of [...this.autorefresh]) {
       const record = this.core.db.get(id);
       // Only what we wrote last is ours to refresh (another node may have taken the record over).
-      if (!record || record.deleted || (record.modifiedById || record.creatorId) !== this.core.peerId) {
+      if (
+        !record ||
+        record.deleted ||
+        (record.modifiedById || record.creatorId) !== this.core.peerId
+      ) {
         this.autorefresh.delete(key);
         continue;
       }
@@ -270,7 +275,8 @@ export class Records {
     let earliest: bigint | undefined;
     for (const id of this.autorefresh.values()) {
       const r = this.core.db.get(id);
-      if (r && !r.deleted && (earliest === undefined || r.expiresAt < earliest)) earliest = r.expiresAt;
+      if (r && !r.deleted && (earliest === undefined || r.expiresAt < earliest))
+        earliest = r.expiresAt;
     }
     const now = this.core.nowMs();
     if (earliest === undefined) {

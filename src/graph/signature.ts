@@ -12,11 +12,11 @@
  * Contacts and partition detection (§3.1.7.12-13) are not implemented yet.
  */
 import type { GraphCore } from './core.js';
+import { sameBytes } from './core.js';
 import { FIXED_RECORD_ID, type GraphRecord, type NodeId, RECORD_TYPE } from './model.js';
 import { ticksToMs } from './peer-time.js';
 import type { Records } from './records.js';
 import { decodeSignature, encodeSignature } from './wire/index.js';
-import { sameBytes } from './core.js';
 
 /** Signature record lifetime (§3.1.7.6). */
 export const SIGNATURE_LIFETIME_MS = 300_000;

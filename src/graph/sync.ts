@@ -146,7 +146,9 @@ export class Sync {
       ids = m.abstracts.map((a) => a.id);
     } else {
       const records =
-        m.type === 'solicit-time' ? db.modifiedSince(m.modifiedSince, m.filter) : db.records(m.filter);
+        m.type === 'solicit-time'
+          ? db.modifiedSince(m.modifiedSince, m.filter)
+          : db.records(m.filter);
       ids = [];
       for (const r of records) ids.push(r.id);
     }
