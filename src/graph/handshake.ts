@@ -247,17 +247,31 @@ export class Handshake {
   }
 
   /**
-   * Referrals to hand out (§3.1.5.2.1, §3.1.7.25): the first listening address of each neighbour
+   * Referrals to hand out (§3.1.5.2.1, §3.1.7.25): a listening address of each neighbour
    * but `exclude`, least recently added first, at most `referralsPerMessage`.
    */
   referralAddresses(exclude?: Link): GraphAddress[] {
     const out: GraphAddress[] = [];
     const sorted = this.core.neighbours().sort((a, b) => a.neighbourSeq - b.neighbourSeq);
     for (const n of sorted) {
-      if (n === exclude || n.remoteAddresses.length === 0) continue;
-      out.push(n.remoteAddresses[0]!);
+      const address = n === exclude ? undefined : listeningAddressOf(n);
+      if (!address) continue;
+      out.push(address);
       if (out.length >= this.core.limits.referralsPerMessage) break;
     }
     return out;
   }
+}
+
+/**
+ * Where a neighbour listens: the first address its CONNECT (or CONNECT with U) announced, else,
+ * for a connection we dialled, the address we dialled.
+ * @example listeningAddressOf(link)
+ */
+export function listeningAddressOf(link: Link): GraphAddress | undefined {
+  const announced = link.remoteAddresses[0];
+  if (announced) return announced;
+  if (link.role === 'initiator' && link.remote)
+    return { address: link.remote.address, port: link.remote.port };
+  return undefined;
 }
