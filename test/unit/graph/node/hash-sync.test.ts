@@ -51,8 +51,12 @@ describe('GraphNode: time-based then hash-based sync (§4.3)', () => {
       'solicit-hash',
       'request',
     ]);
-    // Node 2 advertised the differing range; node 3 requested nothing it already had.
-    const request = net.trace.find((t) => t.from === 2 && t.message.type === 'request')!.message;
+    // Node 2 advertised the differing range; the time-based sync had already brought records 3
+    // and 6, so node 3 requests nothing. (Meanwhile node 3, below Minimum Neighbors and no longer
+    // "never connected", also dials node 1 from node 2's referral, §3.1.5.2.2 and §3.1.7.14.)
+    const request = net.trace.find(
+      (t) => t.from === 2 && t.to === 1 && t.message.type === 'request',
+    )!.message;
     expect(request.type === 'request' && request.abstracts).toEqual([]);
     // After node 2's final SYNC_END, node 3 floods what node 2 lacked (records 4 and 7).
     const after = net.trace.filter((t) => t.from === 2 && t.to === 1 && t.message.type === 'flood');
