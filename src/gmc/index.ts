@@ -42,6 +42,24 @@ export {
   type RawExtension,
 } from './extensions.js';
 export {
+  type GroupSecurityProvider,
+  type GroupSecurityProviderOptions,
+  groupSecurityProvider,
+} from './graph-provider.js';
+export type { GroupConnectionSecurity } from './graph-provider-connection.js';
+export {
+  DEFAULT_RECORD_ROLES,
+  GROUPING_RECORD_TYPE_HEX,
+  type RecordRolePolicy,
+} from './graph-provider-policy.js';
+export {
+  canonicalRecordBytes,
+  decodeRecordSecurity,
+  encodeRecordSecurity,
+  RECORD_SECURITY_LIMITS,
+  type RecordSecurityData,
+} from './graph-provider-record.js';
+export {
   acceptInvitation,
   createInvitation,
   exportIdentity,

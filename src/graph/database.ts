@@ -9,8 +9,8 @@
  *
  * Layout. A Map by record ID (a 16-character key string) for O(1) lookups; the records in sync
  * order (Last Modification Time, record ID) in a chunked sorted list, kept sorted on every change
- * (O(log n) search plus a splice of at most 512 items); one such list per record type for the
- * filters of SOLICIT_NEW and SOLICIT_TIME; a lazy min-heap of expiration times. Reads that return
+ * (O(log n) search plus a splice of at most 512 items); a set per record type for the `include`
+ * filters of SOLICIT_NEW and SOLICIT_TIME (§2.2.2.6); a lazy min-heap of expiration times. Reads that return
  * records return arrays: snapshots the caller may hold while it applies more records.
  *
  * Bounds. The database holds at most `maxRecords` records and `maxBytes` bytes ({@link
@@ -38,7 +38,13 @@ import type {
   RecordAbstract,
   RecordTypeFilter,
 } from './model.js';
-import { comparePositions, compareRecords, guidKey, type RecordPosition } from './record-order.js';
+import {
+  comparePositions,
+  compareRecords,
+  guidKey,
+  type PositionedRecord,
+  type RecordPosition,
+} from './record-order.js';
 import { advertiseOf, diffOf, hashEntriesOf } from './record-ranges.js';
 
 export { compareRecords } from './record-order.js';
@@ -103,7 +109,7 @@ export function recordBytes(r: GraphRecord): number {
   return r.payload.length + r.securityData.length + 2 * r.attributes.length;
 }
 
-interface Entry {
+interface Entry extends PositionedRecord {
   readonly record: GraphRecord;
   readonly key: string;
   readonly typeKey: string;
@@ -138,7 +144,7 @@ export class RecordDatabase implements GraphDatabase {
   private readonly canonicalBytes: (r: GraphRecord) => Uint8Array;
   private readonly byKey = new Map<string, Entry>();
   private readonly ordered = new SortedPositions<Entry>();
-  private readonly byType = new Map<string, SortedPositions<Entry>>();
+  private readonly byType = new Map<string, Set<Entry>>();
   private readonly usage = new Map<string, { records: number; bytes: number }>();
   private readonly expiry = new ExpiryHeap<Entry>();
   private totalBytes = 0;
@@ -228,12 +234,12 @@ export class RecordDatabase implements GraphDatabase {
 
   /** Records passing `filter` in sync order (Sync All, §3.1.5.2.5); a snapshot. */
   records(filter?: RecordTypeFilter): GraphRecord[] {
-    return this.select(filter, undefined);
+    return this.select(filter, undefined).map((e) => e.record);
   }
 
   /** Records passing `filter` with `modifiedAt >= since` in sync order (§3.1.5.2.6); a snapshot. */
   modifiedSince(since: PeerTime, filter?: RecordTypeFilter): GraphRecord[] {
-    return this.select(filter, { modifiedAt: since, key: '' });
+    return this.select(filter, { modifiedAt: since, key: '' }).map((e) => e.record);
   }
 
   /** The initiator's HASH_INFO_ENTRYs (§3.1.7.31); see graph/record-ranges.ts. */
@@ -246,7 +252,7 @@ export class RecordDatabase implements GraphDatabase {
     entries: readonly HashInfoEntry[],
     filter?: RecordTypeFilter,
   ): { boundaries: HashEntryBoundary[]; abstracts: RecordAbstract[] } {
-    const { boundaries, abstracts, skipped } = advertiseOf(this.records(filter), entries);
+    const { boundaries, abstracts, skipped } = advertiseOf(this.select(filter, undefined), entries);
     this.stats.hashEntriesSkipped += skipped;
     return { boundaries, abstracts };
   }
@@ -264,7 +270,7 @@ export class RecordDatabase implements GraphDatabase {
     return diffOf(
       {
         get: (key) => this.byKey.get(key)?.record,
-        from: (lower) => recordsOf(this.ordered.from(lower, true)),
+        from: (lower) => this.ordered.from(lower, true),
       },
       boundaries,
       abstracts,
@@ -312,26 +318,25 @@ export class RecordDatabase implements GraphDatabase {
     return h.digest();
   }
 
-  private select(
-    filter: RecordTypeFilter | undefined,
-    since: RecordPosition | undefined,
-  ): GraphRecord[] {
+  /**
+   * Entries passing `filter` at or above `since`, in sync order. An `include` filter gathers its
+   * types' sets and sorts them (O(k log k) for k matches); any other filter walks the order.
+   */
+  private select(filter: RecordTypeFilter | undefined, since: RecordPosition | undefined): Entry[] {
     const included = includedTypes(filter);
-    const pick = (list: SortedPositions<Entry>): Iterable<Entry> =>
-      since === undefined ? list : list.from(since, true);
+    const out: Entry[] = [];
     if (included === undefined) {
       const passes = typePredicate(filter);
-      const out: GraphRecord[] = [];
-      for (const e of pick(this.ordered)) if (passes(e.typeKey)) out.push(e.record);
+      const walk = since === undefined ? this.ordered : this.ordered.from(since, true);
+      for (const e of walk) if (passes(e.typeKey)) out.push(e);
       return out;
     }
-    const entries: Entry[] = [];
     for (const typeKey of included) {
-      const list = this.byType.get(typeKey);
-      if (list !== undefined) for (const e of pick(list)) entries.push(e);
+      const set = this.byType.get(typeKey);
+      if (set === undefined) continue;
+      for (const e of set) if (since === undefined || comparePositions(e, since) >= 0) out.push(e);
     }
-    if (included.size > 1) entries.sort(comparePositions);
-    return entries.map((e) => e.record);
+    return out.sort(comparePositions);
   }
 
   private refusal(
@@ -356,12 +361,9 @@ export class RecordDatabase implements GraphDatabase {
   private attach(e: Entry): void {
     this.byKey.set(e.key, e);
     this.ordered.insert(e);
-    let list = this.byType.get(e.typeKey);
-    if (list === undefined) {
-      list = new SortedPositions<Entry>();
-      this.byType.set(e.typeKey, list);
-    }
-    list.insert(e);
+    const set = this.byType.get(e.typeKey);
+    if (set === undefined) this.byType.set(e.typeKey, new Set([e]));
+    else set.add(e);
     const u = this.usage.get(e.record.creatorId);
     if (u === undefined) this.usage.set(e.record.creatorId, { records: 1, bytes: e.bytes });
     else {
@@ -377,10 +379,10 @@ export class RecordDatabase implements GraphDatabase {
     e.removed = true;
     this.byKey.delete(e.key);
     this.ordered.remove(e);
-    const list = this.byType.get(e.typeKey);
-    if (list !== undefined) {
-      list.remove(e);
-      if (list.size === 0) this.byType.delete(e.typeKey);
+    const set = this.byType.get(e.typeKey);
+    if (set !== undefined) {
+      set.delete(e);
+      if (set.size === 0) this.byType.delete(e.typeKey);
     }
     const u = this.usage.get(e.record.creatorId);
     if (u !== undefined) {
@@ -396,10 +398,6 @@ function limit(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1)
     throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-function* recordsOf(entries: Iterable<Entry>): IterableIterator<GraphRecord> {
-  for (const e of entries) yield e.record;
 }
 
 /** The type keys of an `include` filter with types, or undefined for any other filter. */

@@ -45,9 +45,10 @@ export interface RecordPosition {
  * @example guidKey(new Uint8Array([0, 255])) // '\u0000\u00ff'
  */
 export function guidKey(id: Guid): string {
-  let key = '';
-  for (let i = 0; i < id.length; i++) key += String.fromCharCode(id[i]!);
-  return key;
+  // One call builds a flat string (a `+=` loop would build a rope that every Map lookup flattens).
+  return id.length <= 64
+    ? String.fromCharCode.apply(null, id as unknown as number[])
+    : Array.from(id, (b) => String.fromCharCode(b)).join('');
 }
 
 /**
@@ -70,12 +71,9 @@ export function comparePositions(a: RecordPosition, b: RecordPosition): number {
   return a.key < b.key ? -1 : 1;
 }
 
-/**
- * A record's place in the sync order.
- * @example positionOf(record).modifiedAt === record.modifiedAt
- */
-export function positionOf(record: GraphRecord): RecordPosition {
-  return { modifiedAt: record.modifiedAt, key: guidKey(record.id) };
+/** A record with its place in the sync order (the database's entries are these). */
+export interface PositionedRecord extends RecordPosition {
+  readonly record: GraphRecord;
 }
 
 /** The largest peer time a PEER_RECORD can carry (an unsigned 64-bit FILETIME). */

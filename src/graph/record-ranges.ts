@@ -46,6 +46,7 @@ import {
   keyGuid,
   POSITION_MAX,
   POSITION_MIN,
+  type PositionedRecord,
   type RecordPosition,
   successorPosition,
 } from './record-order.js';
@@ -62,14 +63,34 @@ const PAIR_BYTES = 20;
  * @example rangeHash(records.slice(0, 10)) // 16 bytes
  */
 export function rangeHash(records: readonly GraphRecord[]): Uint8Array {
-  const buf = new Uint8Array(records.length * PAIR_BYTES);
-  const view = new DataView(buf.buffer);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    buf.set(r.id.subarray(0, 16), i * PAIR_BYTES);
-    view.setUint32(i * PAIR_BYTES + 16, r.version >>> 0, false);
+  const pairs = new RangePairs();
+  for (const r of records) pairs.add(r);
+  return pairs.hash();
+}
+
+/** The (ID, version) pairs of one range, in a buffer reused from range to range. */
+class RangePairs {
+  private buf = new Uint8Array(PAIR_BYTES * HASH_RANGE_RECORDS);
+  private view = new DataView(this.buf.buffer);
+  /** Records added since the last reset. */
+  count = 0;
+
+  add(r: GraphRecord): void {
+    const at = this.count * PAIR_BYTES;
+    if (at + PAIR_BYTES > this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    this.buf.set(r.id.length === 16 ? r.id : r.id.subarray(0, 16), at);
+    this.view.setUint32(at + 16, r.version >>> 0, false);
+    this.count++;
   }
-  return md5(buf);
+
+  hash(): Uint8Array {
+    return md5(this.buf.subarray(0, this.count * PAIR_BYTES));
+  }
 }
 
 /**
@@ -80,19 +101,20 @@ export function rangeHash(records: readonly GraphRecord[]): Uint8Array {
  */
 export function hashEntriesOf(ordered: Iterable<GraphRecord>): HashInfoEntry[] {
   const entries: HashInfoEntry[] = [];
-  let range: GraphRecord[] = [];
-  const close = (): void => {
-    const last = range[range.length - 1]!;
-    entries.push({ hash: rangeHash(range), modifiedAt: last.modifiedAt, id: last.id });
-    range = [];
-  };
+  const pairs = new RangePairs();
+  let last: GraphRecord | undefined;
   for (const r of ordered) {
-    range.push(r);
-    if (range.length === HASH_RANGE_RECORDS) close();
+    pairs.add(r);
+    last = r;
+    if (pairs.count === HASH_RANGE_RECORDS) {
+      entries.push({ hash: pairs.hash(), modifiedAt: r.modifiedAt, id: r.id });
+      pairs.count = 0;
+    }
   }
-  if (range.length > 0) close();
+  if (pairs.count > 0)
+    entries.push({ hash: pairs.hash(), modifiedAt: last!.modifiedAt, id: last!.id });
   if (entries.length === 0)
-    entries.push({ hash: rangeHash([]), modifiedAt: POSITION_MAX.modifiedAt, id: maxGuid() });
+    entries.push({ hash: pairs.hash(), modifiedAt: POSITION_MAX.modifiedAt, id: maxGuid() });
   return entries;
 }
 
@@ -106,12 +128,12 @@ export interface AdvertiseResult {
 
 /**
  * The responder's ADVERTISE (§3.1.5.2.7) for the initiator's `entries`, over its own `ordered`
- * records: every range whose hash differs, and the final open range above the last boundary
+ * records (with their places): every range whose hash differs, and the final open range above the last boundary
  * when it holds records. O(records + entries).
  * @example const { boundaries, abstracts } = advertiseOf(db.records(), message.entries);
  */
 export function advertiseOf(
-  ordered: Iterable<GraphRecord>,
+  ordered: Iterable<PositionedRecord>,
   entries: readonly HashInfoEntry[],
 ): AdvertiseResult {
   const uppers: RecordPosition[] = [];
@@ -130,23 +152,25 @@ export function advertiseOf(
   const abstracts: RecordAbstract[] = [];
   let r = 0;
   let range: GraphRecord[] = [];
+  const pairs = new RangePairs();
   const close = (): void => {
     const open = r === uppers.length;
-    if (open ? range.length > 0 : !equalBytes(rangeHash(range), hashes[r]!)) {
+    if (open ? range.length > 0 : !equalBytes(pairs.hash(), hashes[r]!)) {
       const lower = r === 0 ? POSITION_MIN : (successorPosition(uppers[r - 1]!) ?? uppers[r - 1]!);
       const upper = open ? POSITION_MAX : uppers[r]!;
       boundaries.push(boundaryOf(lower, upper, range.length));
       for (const rec of range) abstracts.push({ id: rec.id, version: rec.version });
     }
     range = [];
+    pairs.count = 0;
   };
-  for (const rec of ordered) {
-    const p = { modifiedAt: rec.modifiedAt, key: guidKey(rec.id) };
+  for (const p of ordered) {
     while (r < uppers.length && comparePositions(p, uppers[r]!) > 0) {
       close();
       r++;
     }
-    range.push(rec);
+    range.push(p.record);
+    pairs.add(p.record);
   }
   for (; r <= uppers.length; r++) close();
   return { boundaries, abstracts, skipped };
@@ -156,8 +180,8 @@ export function advertiseOf(
 export interface DiffSource {
   /** The stored record with this ID key, if any. */
   get(key: string): GraphRecord | undefined;
-  /** Stored records in sync order from `lower` (inclusive) on. */
-  from(lower: RecordPosition): Iterable<GraphRecord>;
+  /** Stored records (with their places) in sync order from `lower` (inclusive) on. */
+  from(lower: RecordPosition): Iterable<PositionedRecord>;
 }
 
 /**
@@ -189,11 +213,11 @@ export function diffOf(
   }
   const send: GraphRecord[] = [];
   for (const [lower, upper] of mergedRanges(boundaries)) {
-    for (const rec of source.from(lower)) {
-      if (comparePositions({ modifiedAt: rec.modifiedAt, key: guidKey(rec.id) }, upper) > 0) break;
-      if (!passes(rec)) continue;
-      const theirs = advertised.get(guidKey(rec.id));
-      if (theirs === undefined || theirs < rec.version) send.push(rec);
+    for (const p of source.from(lower)) {
+      if (comparePositions(p, upper) > 0) break;
+      if (!passes(p.record)) continue;
+      const theirs = advertised.get(p.key);
+      if (theirs === undefined || theirs < p.record.version) send.push(p.record);
     }
   }
   return { request, send };
