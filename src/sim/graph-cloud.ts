@@ -104,8 +104,10 @@ export interface GraphMember {
   readonly database: GraphDatabase;
   /** Running (not left, not crashed). */
   alive: boolean;
-  /** Virtual time the current instance joined (opened or created). */
+  /** Virtual time the current instance opened (or created) the graph. */
   joinedAtMs: number;
+  /** The current instance has had a neighbour (or created the graph): it is in the group. */
+  joined: boolean;
   /** Peer time at the last graceful leave (for a time-based rejoin). */
   leftAt: PeerTime | undefined;
   /** Syncs of the current and earlier instances, by kind (`all`, `time`, `hash`, `served`). */
@@ -171,9 +173,17 @@ export class GraphCloud {
     return this.needNodes;
   }
 
-  /** Members running now, by index. */
+  /**
+   * Members running now that are in the group (had a neighbour, or created it), by index. A
+   * joiner still dialling is not one: see {@link GraphCloud.dialling}.
+   */
   live(): GraphMember[] {
-    return this.members_.filter((m) => m.alive);
+    return this.members_.filter((m) => m.alive && m.joined);
+  }
+
+  /** Members running now that have never had a neighbour since they opened. */
+  dialling(): GraphMember[] {
+    return this.members_.filter((m) => m.alive && !m.joined);
   }
 
   /** Every message sent so far, counted as it left the nodes. */
@@ -314,9 +324,9 @@ export class GraphCloud {
     return from[this.picks.nextInt(from.length)]!;
   }
 
-  /** A live member from the pick stream, `spare` excepted. */
+  /** A running member (in the group or dialling) from the pick stream, `spare` excepted. */
   pickLive(spare?: (m: GraphMember) => boolean): GraphMember | undefined {
-    const from = this.live().filter((m) => !spare?.(m));
+    const from = this.members_.filter((m) => m.alive && !spare?.(m));
     return from.length === 0 ? undefined : from[this.picks.nextInt(from.length)]!;
   }
 
@@ -364,6 +374,7 @@ export class GraphCloud {
       if (member) {
         member.graph = graph;
         member.joinedAtMs = this.sim.nowMs;
+        member.joined = false;
       }
       return new MeteredGraphNode(graph, this.meter);
     });
@@ -375,6 +386,7 @@ export class GraphCloud {
       database: graph.database,
       alive: true,
       joinedAtMs: this.sim.nowMs,
+      joined: index === 0,
       leftAt: undefined,
       syncs: {},
     };
@@ -418,7 +430,8 @@ export class GraphCloud {
     this.tracker.onEvent(index, event, nowMs);
     const m = this.members_[index];
     if (m === undefined) return;
-    if (event.type === 'sync-done') {
+    if (event.type === 'neighbour-connected' && !event.direct) m.joined = true;
+    else if (event.type === 'sync-done') {
       const t = m.syncs[event.kind] ?? { count: 0, records: 0, bytes: 0 };
       m.syncs[event.kind] = t;
       t.count++;
