@@ -14,7 +14,8 @@
  * The cloud plays the application's part of the specification: it creates the graph on member
  * 0; a joiner opens and connects to a live listening member it can reach (what discovery, e.g.
  * PNRP, would return); a member that reports `need-node`, or has no neighbour `joinRetryMs` after
- * dialling, is connected to another one. Members leave gracefully (`close`, the database kept
+ * dialling, gives up (close: the node would otherwise walk REFUSE referrals without end in a
+ * group whose members all hold Maximum Neighbors) and comes back later to dial another one. Members leave gracefully (`close`, the database kept
  * for a rejoin), vanish (crash), rejoin (with or without the persisted leave time, so the first
  * sync is time-based or hash-based), and are partitioned and healed.
  *
@@ -50,6 +51,9 @@ export const GROUP_RECORD_TYPE: Guid = Uint8Array.from([
   0x9e, 0x3a, 0x61, 0x2b, 0x7c, 0x40, 0x4d, 0x1e, 0x8f, 0x52, 0x0b, 0x6a, 0x33, 0xc4, 0x15, 0xd7,
 ]);
 
+/** Longest wait of a member that gave up dialling before it tries again. */
+const RETRY_BACKOFF_MAX_MS = 300_000;
+
 /** Wall-clock time at virtual time 0 (2026-01-01 UTC), as the other clouds use. */
 const WALL_START_MS = 1_767_225_600_000;
 
@@ -81,7 +85,10 @@ export interface GraphCloudOptions {
   readonly network?: NetworkOptions;
   /** Knobs of the connection model. */
   readonly connections?: SimConnectionOptions;
-  /** A member with no neighbour this long after dialling dials another member. @default 20000 */
+  /**
+   * A member with no neighbour this long after dialling gives up, backs off and dials another
+   * member. @default 10000
+   */
   readonly joinRetryMs?: number;
   /** Wall clock at virtual time 0. @default 2026-01-01 UTC */
   readonly wallClockStartMs?: number;
@@ -138,6 +145,7 @@ export class GraphCloud {
   private readonly retryMs: number;
   private groups: number[] | undefined;
   private needNodes = 0;
+  private giveUps = 0;
 
   constructor(private readonly options: GraphCloudOptions) {
     if (typeof options !== 'object' || options === null)
@@ -148,7 +156,7 @@ export class GraphCloud {
     this.payloads = root.fork('graph-cloud:payload');
     this.graphId = options.graphId ?? 'pnrp-sim-group';
     this.wallStartMs = options.wallClockStartMs ?? WALL_START_MS;
-    this.retryMs = options.joinRetryMs ?? 20_000;
+    this.retryMs = options.joinRetryMs ?? 10_000;
     if (!(this.retryMs > 0)) throw new RangeError('joinRetryMs must be positive');
     this.sim = new ConnectionSimulation<MeteredGraphNode>({
       seed: options.seed,
@@ -166,6 +174,11 @@ export class GraphCloud {
   /** Every member ever added, by index. */
   get members(): readonly GraphMember[] {
     return this.members_;
+  }
+
+  /** Times a member without a neighbour `joinRetryMs` after dialling gave up and backed off. */
+  get giveUpCount(): number {
+    return this.giveUps;
   }
 
   /** `need-node` events answered so far. */
@@ -396,20 +409,32 @@ export class GraphCloud {
   }
 
   /** Connects `m` (which has no neighbour) to `via` or a discovered member, and checks back. */
-  private dial(m: GraphMember, via?: GraphMember): void {
+  private dial(m: GraphMember, via?: GraphMember, attempt = 0): void {
     const target = via ?? this.discover(m);
-    if (target === undefined) return this.checkBack(m);
-    this.sim.command(m.index, (n, now) => n.graph.connect(now, endpointOf(target)));
-    this.checkBack(m);
+    if (target !== undefined)
+      this.sim.command(m.index, (n, now) => n.graph.connect(now, endpointOf(target)));
+    this.checkBack(m, attempt);
   }
 
-  private checkBack(m: GraphMember): void {
+  /**
+   * `joinRetryMs` later: a member still without a neighbour gives up (close, which also stops
+   * the node's walk through REFUSE referrals) and comes back after a back-off doubling from
+   * `joinRetryMs` up to {@link RETRY_BACKOFF_MAX_MS}, with its database, dialling anew.
+   */
+  private checkBack(m: GraphMember, attempt: number): void {
     const graph = m.graph;
     this.sim.schedule(this.nowMs + this.retryMs, () => {
       if (!m.alive || m.graph !== graph) return;
       if (graph.neighbours().some((n) => !n.direct)) return;
-      if (graph.status === 'connecting') return this.checkBack(m);
-      this.dial(m);
+      this.giveUps++;
+      this.sim.command(m.index, (n, now) => n.graph.close(now));
+      const waitMs = Math.min(this.retryMs * 2 ** attempt, RETRY_BACKOFF_MAX_MS);
+      this.sim.schedule(this.nowMs + waitMs, () => {
+        if (!m.alive || m.graph !== graph) return;
+        this.sim.restart(m.index);
+        this.sim.command(m.index, (n, now) => n.graph.open(now));
+        this.dial(m, undefined, attempt + 1);
+      });
     });
   }
 

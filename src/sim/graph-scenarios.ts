@@ -75,6 +75,8 @@ export interface GroupReport {
   readonly traffic: GraphTraffic;
   /** `need-node` events the cloud answered during the scenario. */
   readonly needNodes: number;
+  /** Dialling members that gave up and backed off during the scenario (GraphCloud.dial). */
+  readonly giveUps: number;
   /** Virtual ms the scenario took. */
   readonly durationMs: number;
 }
@@ -94,6 +96,7 @@ export function runGroupScenario(cloud: GraphCloud, options: GroupScenarioOption
   const before = cloud.traffic();
   const usefulBefore = cloud.tracker.usefulArrivals;
   const needBefore = cloud.needNodeCount;
+  const giveUpsBefore = cloud.giveUpCount;
   const population = cloud.live().length + cloud.dialling().length;
   const tally = { failed: 0, left: 0, joined: 0 };
   const quota = (fraction: number | undefined, done: number, i: number): number =>
@@ -132,6 +135,7 @@ export function runGroupScenario(cloud: GraphCloud, options: GroupScenarioOption
     churn: tally,
     traffic,
     needNodes: cloud.needNodeCount - needBefore,
+    giveUps: cloud.giveUpCount - giveUpsBefore,
     durationMs: cloud.nowMs - startMs,
   };
 }
