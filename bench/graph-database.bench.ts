@@ -3,6 +3,7 @@
  * random modification-time order, so every insert lands mid-list), then, on that database,
  * hashEntries() (§3.1.7.31), advertise() against an equal database's entries (the responder's
  * full pass, §3.1.5.2.7), records(), digest() and expire() of everything. Medians of 5 runs.
+ * Every operation is O(log n) per record or one pass; times grow several-fold on a loaded machine.
  * Run: `npx tsx bench/run.ts graph-database`. Measures only; never asserts.
  */
 import { RecordDatabase } from '../src/graph/database.js';

@@ -9,9 +9,9 @@
  *
  * Layout. A Map by record ID (a 16-character key string) for O(1) lookups; the records in sync
  * order (Last Modification Time, record ID) in a chunked sorted list, kept sorted on every change
- * (O(log n) search plus a splice of at most 512 items); a set per record type for the `include`
- * filters of SOLICIT_NEW and SOLICIT_TIME (§2.2.2.6); a lazy min-heap of expiration times. Reads that return
- * records return arrays: snapshots the caller may hold while it applies more records.
+ * (O(log n) search plus a splice of at most 512 items); a set per record type for the
+ * `include` filters of SOLICIT_NEW and SOLICIT_TIME (§2.2.2.6); a lazy min-heap of expiration
+ * times. Reads return arrays: snapshots the caller may hold while it applies more records.
  *
  * Bounds. The database holds at most `maxRecords` records and `maxBytes` bytes ({@link
  * recordBytes}), and one creator ID at most `maxRecordsPerCreator` and `maxBytesPerCreator`, so
@@ -25,6 +25,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalRecordBytes } from './database-canonical.js';
 import { ExpiryHeap } from './database-expiry.js';
+import { includedTypes, typePredicate } from './database-filter.js';
 import { SortedPositions } from './database-sorted.js';
 import type {
   AdvertiseDiff,
@@ -97,7 +98,7 @@ export interface CreatorUsage {
 export const DATABASE_RECORDS_MAX = 100_000;
 /** Default {@link RecordDatabaseOptions.maxBytes}: 64 MiB. */
 export const DATABASE_BYTES_MAX: number = 64 * 1024 * 1024;
-/** Default creator share: this fraction's inverse of the database's limits (a tenth). */
+/** Default creator shares are the database's limits divided by this (a tenth each). */
 export const CREATOR_SHARE_DIVISOR = 10;
 
 /**
@@ -398,21 +399,4 @@ function limit(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1)
     throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-/** The type keys of an `include` filter with types, or undefined for any other filter. */
-function includedTypes(filter: RecordTypeFilter | undefined): Set<string> | undefined {
-  if (filter === undefined || filter.mode !== 'include' || filter.types.length === 0)
-    return undefined;
-  return new Set(filter.types.map(guidKey));
-}
-
-/**
- * Whether a type key passes `filter` (§2.2.2.6): no filter, `all` or no types pass everything;
- * `include` passes the listed types; `exclude` all others.
- */
-function typePredicate(filter: RecordTypeFilter | undefined): (typeKey: string) => boolean {
-  if (filter === undefined || filter.mode === 'all' || filter.types.length === 0) return () => true;
-  const listed = new Set(filter.types.map(guidKey));
-  return filter.mode === 'include' ? (k) => listed.has(k) : (k) => !listed.has(k);
 }

@@ -89,10 +89,10 @@ export const POSITION_MAX: RecordPosition = {
 };
 
 /**
- * The first place after `p` among IDs of its length (the GUID plus one, carrying into the time;
- * the new ID is all zeros), or undefined
- * after {@link POSITION_MAX}. It turns the exclusive lower end of a range, the previous range's
- * upper boundary, into the inclusive lower boundary HASH_ENTRY_BOUNDARY carries (§2.2.1.8).
+ * The first place after `p` among IDs of its length: the GUID plus one, or, after the all-ones
+ * GUID, the next time with the zero GUID; undefined after {@link POSITION_MAX}. It turns the
+ * exclusive lower end of a range (the previous range's upper boundary) into the inclusive lower
+ * boundary HASH_ENTRY_BOUNDARY carries (§2.2.1.8).
  * @example successorPosition({ modifiedAt: 5n, key: '\u00ff'.repeat(16) }) // { 6n, zeros }
  */
 export function successorPosition(p: RecordPosition): RecordPosition | undefined {

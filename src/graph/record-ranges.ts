@@ -72,7 +72,7 @@ export function rangeHash(records: readonly GraphRecord[]): Uint8Array {
 class RangePairs {
   private buf = new Uint8Array(PAIR_BYTES * HASH_RANGE_RECORDS);
   private view = new DataView(this.buf.buffer);
-  /** Records added since the last reset. */
+  /** Pairs held; set it to 0 to start the next range. */
   count = 0;
 
   add(r: GraphRecord): void {
@@ -83,7 +83,8 @@ class RangePairs {
       this.buf = next;
       this.view = new DataView(next.buffer);
     }
-    this.buf.set(r.id.length === 16 ? r.id : r.id.subarray(0, 16), at);
+    if (r.id.length !== 16) this.buf.fill(0, at, at + 16); // not from the codec; stay defined
+    this.buf.set(r.id.length <= 16 ? r.id : r.id.subarray(0, 16), at);
     this.view.setUint32(at + 16, r.version >>> 0, false);
     this.count++;
   }
@@ -127,10 +128,10 @@ export interface AdvertiseResult {
 }
 
 /**
- * The responder's ADVERTISE (§3.1.5.2.7) for the initiator's `entries`, over its own `ordered`
- * records (with their places): every range whose hash differs, and the final open range above the last boundary
- * when it holds records. O(records + entries).
- * @example const { boundaries, abstracts } = advertiseOf(db.records(), message.entries);
+ * The responder's ADVERTISE (§3.1.5.2.7) for the initiator's `entries`, over its own records in
+ * sync order with their places: every range whose hash differs, and the final open range above
+ * the last boundary when it holds records. O(records + entries).
+ * @example const { boundaries, abstracts } = advertiseOf(entriesInOrder, message.entries);
  */
 export function advertiseOf(
   ordered: Iterable<PositionedRecord>,
@@ -185,9 +186,9 @@ export interface DiffSource {
 }
 
 /**
- * The initiator's Records To Request and Records To Send (§3.1.5.2.8) for an ADVERTISE, over the
- * records of `source` that pass `filter`. Requests keep the order of first appearance, each ID
- * once with the highest advertised version; sends are in sync order.
+ * The initiator's Records To Request and Records To Send (§3.1.5.2.8) for an ADVERTISE; only
+ * records for which `passes` holds are sent. Requests keep the order of first appearance, each ID
+ * once with the highest advertised version; sends are in sync order, each record at most once.
  * @example const { request, send } = diffOf(source, advertise.boundaries, advertise.abstracts);
  */
 export function diffOf(
