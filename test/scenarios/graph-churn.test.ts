@@ -70,7 +70,7 @@ describe('graph: 100 nodes with churn (20% vanish, 10% leave, 10% join)', () => 
       net.runFor(1_000);
       join();
     }
-    run(10 * 60_000);
+    run(5 * 60_000);
     for (let i = 0; i < 20; i++) publish(net.nodes[random(100)]!, i);
 
     // Churn, one event every 5 s: 20 crashes, 10 departures, 10 joins, interleaved.
