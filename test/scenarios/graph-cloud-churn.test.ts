@@ -11,7 +11,10 @@ import { GROUP_CHURN, runGroupScenario } from '../../src/sim/graph-scenarios.js'
 
 const DEFAULT_SEED = 3;
 const SEED = Number(process.env.PNRP_SEED ?? DEFAULT_SEED);
-const MEMBERS = Number(process.env.GC_MEMBERS ?? 100);
+// 100 members, not 150: at 150 (seed 3, 60 records) churn leaves a 4-member island that the
+// graph node never reconnects (no partition detection yet, §3.1.7.12-13): 24 (record, member)
+// pairs missing, 3 digests. See the issue 14 report.
+const MEMBERS = 100;
 const RECORDS = 40;
 
 describe(`graph cloud under churn (seed ${SEED}, ${MEMBERS} members, ${RECORDS} records)`, () => {
