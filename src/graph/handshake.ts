@@ -10,8 +10,8 @@
  * other's CONNECT before either WELCOME arrives (the spec's duplicate check in §3.1.5.2.1 only sees
  * neighbours already CONNECTED). Each side notices when its WELCOME arrives and a neighbour with
  * that node ID already exists; both keep the connection initiated by the lower node ID and close
- * the other without a message (counted as `duplicate`). Both sides apply the same rule, so they
- * keep the same connection.
+ * the other without a message, gracefully so that what was already sent on it still arrives
+ * (counted as `duplicate`). Both sides apply the same rule, so they keep the same connection.
  *
  * Decision: the initiator always sets the Neighbor List bit (N) of CONNECT, for neighbour
  * connections too, so that every WELCOME refills the Referral List.
@@ -169,8 +169,8 @@ export class Handshake {
     const other = this.core.neighbours().find((n) => n.remoteNodeId === m.nodeId);
     if (other) {
       // Keep the connection initiated by the lower node ID (module header).
-      if (this.core.nodeId < m.nodeId) this.core.terminate(other, 'duplicate');
-      else return this.core.terminate(link, 'duplicate');
+      if (this.core.nodeId < m.nodeId) this.core.terminate(other, 'duplicate', true);
+      else return this.core.terminate(link, 'duplicate', true);
     }
     this.hooks.referrals(m.addresses);
     this.becomeConnected(link);
