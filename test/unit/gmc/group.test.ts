@@ -11,8 +11,11 @@ import { joinGroup, startGroup } from '../../../src/gmc/group.js';
 import type { GroupRecordChange, GroupSession } from '../../../src/gmc/group-types.js';
 import { createInvitation } from '../../../src/gmc/invitation.js';
 import { issueGmc, signCertificate } from '../../../src/gmc/issue.js';
+import { gmcAuthorityVerifier, participantPeerName } from '../../../src/gmc/participant.js';
 import { createIdentity } from '../../../src/keys/identity.js';
 import { createMemoryConnections } from '../../../src/memory-connections.js';
+import { createMemoryNetwork } from '../../../src/memory-network.js';
+import { createPeer } from '../../../src/peer/create-peer.js';
 import { PnrpError } from '../../../src/peer/error.js';
 import { utf8Decode } from '../../../src/util/bytes.js';
 
@@ -288,5 +291,53 @@ describe('close', () => {
     );
     const left = await take(atAlice, (e) => e.member.peerId === bob.peerId);
     expect(left.type).toBe('left');
+  });
+});
+
+describe('discovery through PNRP', () => {
+  it('joiners find live members by resolving <group>.participant, delegated by their GMC chains', async () => {
+    const net = createMemoryNetwork();
+    const verify = gmcAuthorityVerifier().verify;
+    const seedTransport = net.createTransport();
+    const seed = createPeer({ transport: seedTransport, seed: true });
+    const peerOf = () =>
+      createPeer({
+        transport: net.createTransport(),
+        bootstrap: [seedTransport.localEndpoints()[0]!],
+        authorityVerifier: verify,
+      });
+    const peers = [seed, peerOf(), peerOf(), peerOf()];
+    try {
+      await Promise.all(peers.slice(1).map((p) => p.whenActive()));
+      const alice = await startGroup({
+        connections: hub.createTransport(),
+        peer: peers[1],
+        classifier: 'found',
+      });
+      open.push(alice);
+      const join = async (peer: (typeof peers)[number]) => {
+        const identity = createIdentity();
+        const invitation = await alice.invite({ publicKey: identity.publicKey });
+        const s = await joinGroup(invitation, {
+          identity,
+          connections: hub.createTransport(),
+          peer,
+        });
+        open.push(s);
+        return s;
+      };
+      const bob = await join(peers[2]!);
+      const hello = bob.records.add('chat.message', 'found you');
+      const carol = await join(peers[3]!);
+      await carol.whenSynced();
+      expect(carol.records.get(hello.id)?.creatorId).toBe(bob.peerId);
+      const [found] = await peers[3]!.resolve(participantPeerName(alice.graphId.split('.')[0]!), {
+        maxResults: 3,
+      });
+      expect(found.peerName.endsWith('.participant')).toBe(true);
+    } finally {
+      for (const s of open.splice(0)) await s.close();
+      for (const p of peers) await p.close();
+    }
   });
 });
