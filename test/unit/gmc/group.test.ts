@@ -311,7 +311,7 @@ describe('discovery through PNRP', () => {
       await Promise.all(peers.slice(1).map((p) => p.whenActive()));
       const alice = await startGroup({
         connections: hub.createTransport(),
-        peer: peers[1],
+        peer: peers[1]!,
         classifier: 'found',
       });
       open.push(alice);
