@@ -50,8 +50,6 @@ export interface HandshakeHooks {
   welcomed(link: Link, firstNeighbour: boolean): void;
   /** Addresses from WELCOME, REFUSE or DISCONNECT for the Referral List. */
   referrals(addresses: readonly GraphAddress[]): void;
-  /** Our CONNECT was refused: try another referral (§3.1.5.2.3). */
-  refused(link: Link): void;
 }
 
 /** The link conversation. See the module header. */
@@ -173,6 +171,9 @@ export class Handshake {
       else return this.core.terminate(link, 'duplicate', true);
     }
     this.hooks.referrals(m.addresses);
+    // Maximum Neighbors (§3.1.1) holds for links we dialled too: others filled the table meanwhile.
+    if (this.core.neighbours().length >= this.core.limits.neighboursMax)
+      return this.core.terminate(link, 'neighbours-max', true);
     this.becomeConnected(link);
     const count = this.core.neighbours().length;
     this.core.clock.onWelcome(m.peerTime, link.connectSentAt, count);
@@ -210,8 +211,8 @@ export class Handshake {
       link.linkState = 'connected';
       return;
     }
+    // Ending the link tries another referral (§3.1.5.2.3; node.ts onGone).
     this.core.terminate(link, `refuse-${name}`, true);
-    this.hooks.refused(link);
   }
 
   /** §3.1.5.2.4: note the referrals and end the link (graph maintenance follows in onGone). */

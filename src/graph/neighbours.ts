@@ -9,8 +9,9 @@
  * Decisions: attempts in flight count toward the target, and at most `outgoingAttemptsMax` run at
  * once; a candidate address tried in the last `maintenanceAloneIntervalMs` is not tried again
  * (at most {@link RECENT_ATTEMPTS_MAX} remembered); pruning ties on utility go to the newest
- * neighbour, so long-lived links stay. `need-node` (reason `no-neighbours`) is emitted only by a
- * node that had a neighbour once, has none, and has no candidate, at most once per maintenance.
+ * neighbour, so long-lived links stay. `need-node` (reason `no-neighbours`) is emitted when a node
+ * has no neighbour and no candidate, either after one of its attempts failed or, for a node that
+ * had a neighbour once, at maintenance (a lone creator waiting for joiners is not asked).
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type { GraphCore } from './core.js';
@@ -101,6 +102,17 @@ export class Neighbours {
     this.attempt(key, r.address);
   }
 
+  /**
+   * An attempt of ours failed (refused, unreachable, REFUSE, timeout): try another referral
+   * (§3.1.5.2.3); with no neighbour, nothing in flight and no candidate left, ask the application
+   * for a node (a joiner whose bootstrap failed, too: it does not listen, so no timer would).
+   */
+  afterFailedAttempt(): void {
+    this.tryReferral();
+    if (this.core.neighbours().length > 0 || this.dialsInFlight() > 0) return;
+    if (!this.attemptNew()) this.core.emit({ type: 'need-node', reason: 'no-neighbours' });
+  }
+
   /** Connection Maintenance (§3.1.7.14). */
   connectionMaintenance(fromTimer: boolean): void {
     const neighbours = this.core.neighbours();
@@ -172,6 +184,14 @@ export class Neighbours {
     if (this.recent.size > RECENT_ATTEMPTS_MAX)
       this.recent.delete(this.recent.keys().next().value as string);
     return this.hooks.dial({ address: address.address, port: address.port }) !== undefined;
+  }
+
+  /** Neighbour connections we dialled that are not CONNECTED yet (ours or the application's). */
+  private dialsInFlight(): number {
+    let n = 0;
+    for (const link of this.hooks.allLinks())
+      if (link.role === 'initiator' && !link.direct && link.linkState !== 'connected') n++;
+    return n;
   }
 
   private attemptsInFlight(): number {

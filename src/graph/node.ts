@@ -12,7 +12,7 @@
  * §3.1.5.1), `Handshake` (CONNECT/WELCOME/REFUSE/DISCONNECT/PT2PT, §3.1.5.2.1-4), `Sync`
  * (§3.1.7.29-31), `Flooding` (FLOOD/ACK, §3.1.5.2.10-12), `Neighbours` (referrals and connection
  * maintenance, §3.1.7.14), `Records` (local writes, expiry, autorefresh), `Presence` (§3.1.7.17),
- * `Signature` (§3.1.7.11) and `PeerClock` (§1.3.6). This file only wires them together.
+ * `Signature` (§3.1.7.11), `Contacts` (§3.1.7.12-13, partition repair) and `PeerClock` (§1.3.6). This file only wires them together.
  *
  * After every input the node sends the ACKs it owes (batched) and one window of owed sync FLOODs
  * (sync.ts, pacing); when FLOODs remain it asks for a timer at the current time.
@@ -31,6 +31,7 @@ import type {
   WallClock,
 } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
+import { Contacts } from './contacts.js';
 import {
   type GraphCore,
   GraphOutputQueue,
@@ -137,6 +138,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   private readonly records: Records;
   private readonly presence: Presence;
   private readonly signature: Signature;
+  private readonly contacts: Contacts;
   private readonly graphInfo: GraphInfo;
   private readonly flags: NodeFlags = {
     listening: false,
@@ -188,7 +190,6 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
         if (link.connState !== 'closed') this.sync.start(link, first);
       },
       referrals: (addresses) => this.neighboursPart.addReferrals(addresses),
-      refused: () => this.neighboursPart.tryReferral(),
     });
     this.sync = new Sync(this.core, options.prioritizedTypes ?? [], {
       done: (_link, kind) => {
@@ -199,7 +200,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     });
     this.flooding = new Flooding(this.core, { arrived: (link) => this.sync.noteArrival(link) });
     this.neighboursPart = new Neighbours(this.core, {
-      knownNodes: () => this.presence.known(),
+      knownNodes: () => [...this.presence.known(), ...this.contacts.known()],
       allLinks: () => this.links.all(),
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       disconnect: (link, reason) => this.handshake.disconnect(link, reason),
@@ -208,10 +209,16 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       expired: (record) => {
         this.presence.onExpired(record);
         this.signature.onExpired(record);
+        this.contacts.onExpired(record);
       },
     });
     this.presence = new Presence(this.core, this.records);
     this.signature = new Signature(this.core, this.records);
+    this.contacts = new Contacts(this.core, this.records, {
+      signature: () => this.signature.current(),
+      dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
+      allLinks: () => this.links.all(),
+    });
   }
 
   private makeCore(
@@ -290,6 +297,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.records.onTimeout(nowMs);
     this.presence.onTimeout(nowMs);
     this.signature.onTimeout(nowMs);
+    this.contacts.onTimeout(nowMs);
     this.finish();
   }
 
@@ -307,6 +315,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       this.records.deadline(),
       this.presence.deadline(),
       this.signature.deadline(),
+      this.contacts.deadline(),
     );
   }
 
@@ -355,7 +364,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (!this.flags.open) return;
     if (wasNeighbour && this.neighbourLinks().length === 0) this.flags.leftAt = this.clock.now();
     if (link.role === 'initiator' && !wasConnected && !link.direct && reason !== 'duplicate')
-      this.neighboursPart.tryReferral();
+      this.neighboursPart.afterFailedAttempt();
     if (wasNeighbour) this.maintain(false);
     this.refreshStatus();
   }
@@ -382,14 +391,26 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.records.onStored(record);
     if (sameBytes(record.type, RECORD_TYPE.graphInfo)) this.graphInfo.onRecord(record);
     else if (sameBytes(record.type, RECORD_TYPE.presence)) this.presence.onRecord(record, previous);
-    else if (sameBytes(record.type, RECORD_TYPE.signature)) this.signature.calculate();
+    else if (sameBytes(record.type, RECORD_TYPE.contact)) this.contacts.onRecord(record);
+    else if (sameBytes(record.type, RECORD_TYPE.signature)) {
+      this.signature.calculate();
+      this.contacts.onSignature();
+    }
   }
 
-  /** Graph maintenance (§3.1.7.16), then the Graph Maintenance Timer (§3.1.6.6). */
+  /**
+   * Graph maintenance (§3.1.7.16) in the spec's order, then the Graph Maintenance Timer
+   * (§3.1.6.6). Decision: a contact asks the application for a node (long-term repair,
+   * §3.1.7.15) only when the timer fired, not on every event that runs maintenance.
+   */
   private maintain(fromTimer: boolean): void {
     if (!this.flags.open) return;
     this.signature.calculate();
+    this.contacts.maintain();
+    this.contacts.detectPartition();
     this.neighboursPart.connectionMaintenance(fromTimer);
+    if (fromTimer && this.contacts.isContact())
+      this.emit({ type: 'need-node', reason: 'long-term-repair' });
     this.neighboursPart.resetTimer();
   }
 
@@ -590,6 +611,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
    */
   close(nowMs: number): void {
     if (!this.begin(nowMs)) return;
+    this.contacts.withdraw();
     this.presence.withdraw();
     this.signature.withdraw();
     this.flooding.flushAcks(this.links.all());
@@ -662,6 +684,11 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Records in the Deferred Record List (§3.1.1). */
   get deferredCount(): number {
     return this.flooding.deferredCount;
+  }
+
+  /** Entries in the Contact List (§3.1.1). */
+  get contactCount(): number {
+    return this.contacts.size;
   }
 
   /** Entries in the Presence List (§3.1.1). */

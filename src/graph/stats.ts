@@ -31,6 +31,8 @@ export interface GraphStats {
   recordsRefreshed: number;
   /** Neighbours disconnected as least useful (§3.1.7.14). */
   neighboursPruned: number;
+  /** Short-term partition repair dials (§3.1.6.5). */
+  partitionRepairs: number;
   /** Syncs finished, by kind. */
   syncs: Record<string, number>;
   /** Events emitted, by type. */
@@ -62,6 +64,7 @@ export function createGraphStats(): GraphStats {
     recordsExpired: 0,
     recordsRefreshed: 0,
     neighboursPruned: 0,
+    partitionRepairs: 0,
     syncs: {},
     events: {},
     boundHits: {},

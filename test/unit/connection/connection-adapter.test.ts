@@ -10,8 +10,10 @@ import {
   type ConnectionTransport,
   newConnectionTransportStats,
 } from '../../../src/connection-transport.js';
+import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { endpointsEqual } from '../../../src/keys/endpoint.js';
 import { createMemoryConnections } from '../../../src/memory-connections.js';
+import { createMemoryNetwork } from '../../../src/memory-network.js';
 import { ManualTimers } from '../transport/manual-timers.js';
 import { type EchoEvent, EchoNode, joinChunks } from './echo-node.js';
 
@@ -181,5 +183,55 @@ describe('runConnectionNode over memory connections', () => {
     sink?.accepted(-1, transport.localEndpoint);
     expect(a.stats.accepted).toBe(0);
     await macrotask();
+  });
+
+  it('refuses connections beyond connectionsMax at the target', async () => {
+    const { timers, tb, a, b, eventsA } = pairOf({ connectionsMax: 2 });
+    a.command((n, now) => {
+      for (let k = 0; k < 3; k++) n.dial(now, tb.localEndpoint);
+    });
+    await timers.advanceTo(1);
+    expect(eventsA.map((e) => `${e.type} ${e.conn}`)).toEqual([
+      'connected 1',
+      'connected 2',
+      'closed 3',
+    ]);
+    expect(eventsA[2]).toMatchObject({ end: 'refused' });
+    expect(tb.stats.acceptsRefused).toBe(1);
+    expect(b.stats.accepted).toBe(2);
+  });
+
+  it('routes transmits to the datagram transport and datagrams to handleDatagram', async () => {
+    /** An EchoNode that also speaks datagrams: it answers each datagram with its length. */
+    class HybridNode extends EchoNode {
+      readonly datagrams: [Endpoint, number][] = [];
+      private readonly out: { type: 'transmit'; to: Endpoint; payload: Uint8Array }[] = [];
+      handleDatagram(_now: number, from: Endpoint, payload: Uint8Array): void {
+        this.datagrams.push([from, payload.length]);
+        if (payload.length > 1) this.out.push({ type: 'transmit', to: from, payload: bytes(1) });
+      }
+      ping(to: Endpoint): void {
+        this.out.push({ type: 'transmit', to, payload: bytes(1, 2, 3) });
+      }
+      override poll() {
+        return this.out.shift() ?? super.poll();
+      }
+    }
+    const net = createMemoryNetwork();
+    const hub = createMemoryConnections();
+    const timers = new ManualTimers();
+    const da = net.createTransport();
+    const db = net.createTransport();
+    const a = runConnectionNode(new HybridNode(), hub.createTransport(), timers, { datagrams: da });
+    const b = runConnectionNode(new HybridNode(), hub.createTransport(), timers, { datagrams: db });
+    a.command((n) => n.ping(db.localEndpoints()[0]!));
+    await timers.advanceTo(1);
+    expect(b.node.datagrams.map(([, n]) => n)).toEqual([3]);
+    expect(a.node.datagrams.map(([, n]) => n)).toEqual([1]);
+    expect(a.stats).toMatchObject({ datagramsSent: 1, datagramsReceived: 1, sendErrors: 0 });
+    // Without a datagram transport a transmit is dropped and counted, never thrown.
+    const lone = runConnectionNode(new HybridNode(), hub.createTransport(), timers);
+    lone.command((n) => n.ping(db.localEndpoints()[0]!));
+    expect(lone.stats.sendErrors).toBe(1);
   });
 });
