@@ -119,12 +119,13 @@ export async function openGroup(
   const session = new GroupSessionImpl(params);
   try {
     session.open();
-    attachDiscovery(session, options);
     await withDeadline(options, session, async (signal) => {
       await connectSomewhere(session, options, signal);
       await session.whenSynced(signal);
       await registerParticipant(session, options, signal);
     });
+    // Only now: during the join, a failed dial's need-node must not start a second search.
+    attachDiscovery(session, options);
     return session;
   } catch (e) {
     await session.close();
