@@ -28,7 +28,6 @@ import type {
   ConnectionNode,
   ConnectionOutput,
   Output,
-  WallClock,
 } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import { Contacts } from './contacts.js';
@@ -50,69 +49,23 @@ import {
   DISCONNECT_REASON,
   type GraphAddress,
   type GraphDatabase,
-  type GraphMessage,
   type GraphRecord,
-  type GraphSecurityProvider,
   type Guid,
   type NodeId,
   type PeerTime,
-  RECORD_TYPE,
 } from './model.js';
 import { Neighbours } from './neighbours.js';
+import type { GraphNodeOptions, NeighbourInfo, PersistedState } from './node-options.js';
 import { type GraphLimits, type GraphTimers, resolveLimits, resolveTimers } from './options.js';
 import { PeerClock } from './peer-time.js';
 import { Presence } from './presence.js';
+import { type NodeParts, Reactions } from './reactions.js';
 import { type NewRecord, type RecordChanges, type RecordResult, Records } from './records.js';
 import { Signature } from './signature.js';
 import { count, createGraphStats, type GraphStats } from './stats.js';
 import { Sync } from './sync.js';
 
-/** Options of a {@link GraphNode}; see docs/design.md §2 for the injected clock and rng. */
-export interface GraphNodeOptions {
-  /** Graph ID (§3.1.1). */
-  readonly graphId: string;
-  /** Peer ID of the local user (§3.1.1). */
-  readonly peerId: string;
-  /** Friendly name sent in CONNECT and WELCOME. @default '' */
-  readonly friendlyName?: string;
-  /** Node ID (§3.1.1). @default a random u64 from `rng` */
-  readonly nodeId?: NodeId;
-  readonly rng: Rng;
-  /** Wall clock for peer time (§1.3.6). */
-  readonly wallClock: WallClock;
-  /** The graph security provider (§1.3.4); `nullSecurityProvider()` for none. */
-  readonly security: GraphSecurityProvider;
-  /** The database. @default a new `RecordDatabase` */
-  readonly database?: GraphDatabase;
-  /** Listening addresses (§3.1.1) as the driver binds them. @default [] */
-  readonly listenAddresses?: readonly GraphAddress[];
-  /** Prioritized Record Types synchronised first (§3.1.4.2). @default [] */
-  readonly prioritizedTypes?: readonly Guid[];
-  /** fAcceptDirectConnection (§3.1.4.7). @default false */
-  readonly acceptDirect?: boolean;
-  /** Timer overrides (options.ts). */
-  readonly timers?: Partial<GraphTimers>;
-  /** Limit overrides (options.ts). */
-  readonly limits?: Partial<GraphLimits>;
-}
-
-/** What `open` may restore from a persisted database (§3.1.4.2). */
-export interface PersistedState {
-  /** Peer time at which the node left the graph (SOLICIT_TIME's Modification Time). */
-  readonly leftAt: PeerTime;
-  /** The persisted Peer Time Delta. @default 0n */
-  readonly peerTimeDelta?: PeerTime;
-}
-
-/** One neighbour or direct link as the application sees it. */
-export interface NeighbourInfo {
-  readonly conn: ConnectionId;
-  readonly nodeId: NodeId;
-  readonly peerId: string;
-  readonly direct: boolean;
-  readonly utility: number;
-  readonly addresses: readonly GraphAddress[];
-}
+export type { GraphNodeOptions, NeighbourInfo, PersistedState } from './node-options.js';
 
 /**
  * A graph node. See the module header.
@@ -134,7 +87,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   private readonly handshake: Handshake;
   private readonly sync: Sync;
   private readonly flooding: Flooding;
-  private readonly neighboursPart: Neighbours;
+  private readonly neighbourhood: Neighbours;
   private readonly records: Records;
   private readonly presence: Presence;
   private readonly signature: Signature;
@@ -151,11 +104,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   private addresses: readonly GraphAddress[];
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private pumpAtMs = Number.POSITIVE_INFINITY;
-  private lastStatus: { status: GraphStatus; listening: boolean; neighbours: number } = {
-    status: 'disconnected',
-    listening: false,
-    neighbours: 0,
-  };
+  private readonly reactions: Reactions;
 
   constructor(options: GraphNodeOptions) {
     if (typeof options.graphId !== 'string' || options.graphId === '')
@@ -178,28 +127,30 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       deferExpiration: false,
     };
     this.core = this.makeCore(options, timers, limits, rng, settings);
+    let parts: NodeParts | undefined;
+    this.reactions = new Reactions(this.core, () => parts!);
     this.graphInfo = new GraphInfo(this.core, () => this.records);
     this.links = new Links(this.core, {
       onAuthenticated: (link) => this.handshake.onAuthenticated(link),
-      onMessage: (link, message) => this.dispatch(link, message),
-      onGone: (link, reason) => this.onGone(link, reason),
+      onMessage: (link, message) => this.reactions.dispatch(link, message),
+      onGone: (link, reason) => this.reactions.gone(link, reason),
     });
     this.handshake = new Handshake(this.core, {
       welcomed: (link, first) => {
-        if (first) this.maintain(false);
+        if (first) this.reactions.maintain(false);
         if (link.connState !== 'closed') this.sync.start(link, first);
       },
-      referrals: (addresses) => this.neighboursPart.addReferrals(addresses),
+      referrals: (addresses) => this.neighbourhood.addReferrals(addresses),
     });
     this.sync = new Sync(this.core, options.prioritizedTypes ?? [], {
       done: (_link, kind) => {
         if (kind === 'all' || kind === 'time') this.flags.neverConnected = false;
-        if (!this.flags.listening) this.startListening();
-        this.refreshStatus();
+        if (!this.flags.listening) this.reactions.startListening();
+        this.reactions.refreshStatus();
       },
     });
     this.flooding = new Flooding(this.core, { arrived: (link) => this.sync.noteArrival(link) });
-    this.neighboursPart = new Neighbours(this.core, {
+    this.neighbourhood = new Neighbours(this.core, {
       knownNodes: () => [...this.presence.known(), ...this.contacts.known()],
       allLinks: () => this.links.all(),
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
@@ -219,6 +170,18 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       allLinks: () => this.links.all(),
     });
+    parts = {
+      links: this.links,
+      handshake: this.handshake,
+      sync: this.sync,
+      flooding: this.flooding,
+      neighbours: this.neighbourhood,
+      records: this.records,
+      presence: this.presence,
+      signature: this.signature,
+      contacts: this.contacts,
+      graphInfo: this.graphInfo,
+    };
   }
 
   private makeCore(
@@ -253,9 +216,10 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
         for (const link of this.neighbourLinks())
           if (link !== except) this.links.send(link, { type: 'flood', record });
       },
-      recordStored: (record, previous, local) => this.recordStored(record, previous, local),
-      refreshStatus: () => this.refreshStatus(),
-      maintain: (fromTimer) => this.maintain(fromTimer),
+      recordStored: (record, previous, local) =>
+        this.reactions.recordStored(record, previous, local),
+      refreshStatus: () => this.reactions.refreshStatus(),
+      maintain: (fromTimer) => this.reactions.maintain(fromTimer),
     };
   }
 
@@ -293,7 +257,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   handleTimeout(nowMs: number): void {
     if (!this.begin(nowMs)) return;
     this.links.onTimeout(nowMs);
-    if (this.neighboursPart.maintenanceAtMs <= nowMs) this.maintain(true);
+    if (this.neighbourhood.maintenanceAtMs <= nowMs) this.reactions.maintain(true);
     this.records.onTimeout(nowMs);
     this.presence.onTimeout(nowMs);
     this.signature.onTimeout(nowMs);
@@ -311,7 +275,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     return Math.min(
       this.pumpAtMs,
       this.links.deadline(),
-      this.neighboursPart.maintenanceAtMs,
+      this.neighbourhood.maintenanceAtMs,
       this.records.deadline(),
       this.presence.deadline(),
       this.signature.deadline(),
@@ -339,36 +303,6 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.pumpAtMs = more ? this.nowMsValue : Number.POSITIVE_INFINITY;
   }
 
-  // ---- dispatch -------------------------------------------------------------------------------
-
-  private dispatch(link: Link, message: GraphMessage): void {
-    if (this.handshake.handle(link, message)) return;
-    if (this.sync.handle(link, message)) return;
-    if (this.flooding.handle(link, message)) return;
-    this.links.terminate(link, 'out-of-state');
-  }
-
-  private onGone(link: Link, reason: string): void {
-    const wasConnected = link.linkState === 'connected';
-    const wasNeighbour = wasConnected && !link.direct;
-    if (wasConnected) {
-      this.emit({
-        type: 'neighbour-disconnected',
-        conn: link.conn,
-        nodeId: link.remoteNodeId ?? 0n,
-        peerId: link.remotePeerId,
-        direct: link.direct,
-        reason,
-      });
-    }
-    if (!this.flags.open) return;
-    if (wasNeighbour && this.neighbourLinks().length === 0) this.flags.leftAt = this.clock.now();
-    if (link.role === 'initiator' && !wasConnected && !link.direct && reason !== 'duplicate')
-      this.neighboursPart.afterFailedAttempt();
-    if (wasNeighbour) this.maintain(false);
-    this.refreshStatus();
-  }
-
   private neighbourLinks(): Link[] {
     const out: Link[] = [];
     for (const link of this.links.all())
@@ -381,81 +315,6 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.outputs.push({ type: 'event', event });
   }
 
-  private recordStored(
-    record: GraphRecord,
-    previous: GraphRecord | undefined,
-    local: boolean,
-  ): void {
-    const change = record.deleted ? 'deleted' : previous && !previous.deleted ? 'updated' : 'added';
-    this.emit({ type: 'record-changed', change, record, local });
-    this.records.onStored(record);
-    if (sameBytes(record.type, RECORD_TYPE.graphInfo)) this.graphInfo.onRecord(record);
-    else if (sameBytes(record.type, RECORD_TYPE.presence)) this.presence.onRecord(record, previous);
-    else if (sameBytes(record.type, RECORD_TYPE.contact)) this.contacts.onRecord(record);
-    else if (sameBytes(record.type, RECORD_TYPE.signature)) {
-      this.signature.calculate();
-      this.contacts.onSignature();
-    }
-  }
-
-  /**
-   * Graph maintenance (§3.1.7.16) in the spec's order, then the Graph Maintenance Timer
-   * (§3.1.6.6). Decision: a contact asks the application for a node (long-term repair,
-   * §3.1.7.15) only when the timer fired, not on every event that runs maintenance.
-   */
-  private maintain(fromTimer: boolean): void {
-    if (!this.flags.open) return;
-    this.signature.calculate();
-    this.contacts.maintain();
-    this.contacts.detectPartition();
-    this.neighboursPart.connectionMaintenance(fromTimer);
-    if (fromTimer && this.contacts.isContact())
-      this.emit({ type: 'need-node', reason: 'long-term-repair' });
-    this.neighboursPart.resetTimer();
-  }
-
-  private refreshStatus(): void {
-    const neighbours = this.neighbourLinks();
-    const status = this.computeStatus(neighbours);
-    const s = { status, listening: this.flags.listening, neighbours: neighbours.length };
-    const last = this.lastStatus;
-    if (s.status === last.status && s.listening === last.listening) {
-      this.lastStatus = s;
-      return;
-    }
-    this.lastStatus = s;
-    this.emit({ type: 'status-changed', ...s });
-  }
-
-  private computeStatus(neighbours: readonly Link[]): GraphStatus {
-    if (!this.flags.open) return 'disconnected';
-    if (neighbours.length > 0)
-      return neighbours.some((l) => l.sync?.kind === 'all') ? 'synchronizing' : 'connected';
-    for (const link of this.links.all())
-      if (link.role === 'initiator' && !link.direct) return 'connecting';
-    return this.flags.listening ? 'listening' : 'disconnected';
-  }
-
-  /** Begins listening (§3.1.4.8): CONNECT with U to neighbours, maintenance of every kind. */
-  private startListening(): void {
-    this.flags.listening = true;
-    for (const link of this.neighbourLinks()) {
-      if (link.role !== 'initiator') continue;
-      this.links.send(link, {
-        type: 'connect',
-        update: true,
-        direct: false,
-        wantNeighbors: false,
-        nodeId: this.nodeId,
-        addresses: this.addresses,
-        friendlyName: this.core.friendlyName,
-      });
-    }
-    this.maintain(false);
-    this.presence.maintain();
-    this.refreshStatus();
-  }
-
   // ---- commands -------------------------------------------------------------------------------
 
   /**
@@ -465,7 +324,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   create(nowMs: number, info: GraphInfoOptions = {}): void {
     this.openCommon(nowMs);
     this.graphInfo.publish(info);
-    this.startListening();
+    this.reactions.startListening();
     this.finish();
   }
 
@@ -488,7 +347,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (this.flags.open) throw new Error('the graph node is already open');
     this.flags.open = true;
     this.records.startTimers(nowMs);
-    this.refreshStatus();
+    this.reactions.refreshStatus();
   }
 
   /**
@@ -512,7 +371,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       expectedPeerId: options.peerId,
     });
     if (!link) throw new RangeError('too many connections (limits.connectionsMax)');
-    this.refreshStatus();
+    this.reactions.refreshStatus();
     this.finish();
     return link.conn;
   }
@@ -601,7 +460,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.addresses = addresses;
     if (!this.flags.open) return;
     this.presence.addressesChanged();
-    this.maintain(false);
+    this.reactions.maintain(false);
     this.finish();
   }
 
@@ -623,9 +482,9 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.flags.open = false;
     this.flags.listening = false;
     this.records.stopTimers();
-    this.neighboursPart.maintenanceAtMs = Number.POSITIVE_INFINITY;
+    this.neighbourhood.maintenanceAtMs = Number.POSITIVE_INFINITY;
     this.pumpAtMs = Number.POSITIVE_INFINITY;
-    this.refreshStatus();
+    this.reactions.refreshStatus();
   }
 
   private requireOpen(nowMs: number): void {
@@ -636,7 +495,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
 
   /** The node's status (see {@link GraphStatus}). */
   get status(): GraphStatus {
-    return this.computeStatus(this.neighbourLinks());
+    return this.reactions.status();
   }
 
   /** IsListening (§3.1.1). */
@@ -678,7 +537,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
 
   /** Entries in the Referral List (§3.1.1). */
   get referralCount(): number {
-    return this.neighboursPart.referralCount;
+    return this.neighbourhood.referralCount;
   }
 
   /** Records in the Deferred Record List (§3.1.1). */

@@ -70,6 +70,8 @@ export class GraphNet {
     private readonly seed: number,
     readonly latencyMs = 10,
     readonly tracing = true,
+    /** Wall clock at virtual time 0 (certificates need a moment inside their validity). */
+    readonly wallBaseMs: number = WALL_BASE_MS,
   ) {}
 
   /** Adds a node listening at 10.0.0.(index+1):3000. */
@@ -100,7 +102,7 @@ export class GraphNet {
       listenAddresses: [address],
       ...rest,
       rng: seededRng(this.seed).fork(`node-${index}`),
-      wallClock: { nowMs: () => WALL_BASE_MS + this.nowMs + sim.skewMs },
+      wallClock: { nowMs: () => this.wallBaseMs + this.nowMs + sim.skewMs },
     });
     (sim as { node: GraphNode }).node = node;
     this.nodes.push(sim);
