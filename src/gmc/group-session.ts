@@ -12,10 +12,9 @@ import type { ConnectionTransport } from '../connection-transport.js';
 import type { GraphEvent } from '../graph/events.js';
 import type { NodeId } from '../graph/model.js';
 import { GraphNode } from '../graph/node.js';
-import type { RecordRefusal } from '../graph/records.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
 import { type Endpoint, endpointsEqual } from '../keys/endpoint.js';
-import { abortError, asPnrpError, PnrpError } from '../peer/error.js';
+import { abortError, PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
 import type { Peer } from '../peer/types.js';
 import { realTimers, systemRng, systemWallClock } from '../runtime.js';
@@ -25,31 +24,21 @@ import { encodeChainPkcs7 } from './chain-codec.js';
 import type { GmcRole } from './constants.js';
 import { groupSecurityProvider } from './graph-provider.js';
 import { inviteMember } from './group-invite.js';
-import {
-  isInternalType,
-  payloadBytes,
-  recordIdOf,
-  recordTypeOf,
-  toGroupRecord,
-} from './group-records.js';
+import { isInternalType, toGroupRecord } from './group-records.js';
+import { groupRecords } from './group-session-records.js';
 import { EventStream, type StreamOptions } from './group-stream.js';
 import type {
   GroupChangesOptions,
   GroupInviteOptions,
   GroupMember,
   GroupMemberEvent,
-  GroupRecord,
   GroupRecordChange,
-  GroupRecordOptions,
   GroupRecords,
-  GroupRecordType,
   GroupSession,
   GroupSessionOptions,
 } from './group-types.js';
 import type { GmcCredential, GroupProperties } from './issue.js';
 
-/** Default record lifetime: one day (capped by the member's certificate). */
-const RECORD_LIFETIME_MS = 86_400_000;
 /** How long `close()` waits at most for DISCONNECTs to leave the transport. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -135,7 +124,13 @@ export class GroupSessionImpl implements GroupSession {
     this.running = runConnectionNode(this.node, o.connections, this.timers, {
       onEvent: (e) => this.onEvent(e),
     });
-    this.records = this.makeRecords();
+    this.records = groupRecords({
+      command: (fn) => this.command(fn),
+      node: this.node,
+      crypto: this.crypto,
+      wallClock: this.wallClock,
+      notAfterMs: p.notAfterMs,
+    });
   }
 
   get closed(): boolean {
@@ -375,69 +370,6 @@ export class GroupSessionImpl implements GroupSession {
           this.rediscovering = false;
         });
     });
-  }
-
-  private refusal(reason: RecordRefusal, what: string): PnrpError {
-    if (reason === 'closed') return new PnrpError('CLOSED', 'the group session was closed');
-    if (reason === 'not-found' || reason === 'deleted')
-      return new PnrpError('NOT_FOUND', `${what}: no such record`, { reason });
-    return new PnrpError('RECORD_REFUSED', `${what} refused: ${reason}`, { reason });
-  }
-
-  private lifetime(options: GroupRecordOptions): number {
-    if (options.lifetimeMs !== undefined) return options.lifetimeMs;
-    const left = this.notAfterMs - this.wallClock.nowMs() - 60_000;
-    return Math.max(1, Math.min(RECORD_LIFETIME_MS, left));
-  }
-
-  private makeRecords(): GroupRecords {
-    const guarded = <T>(fn: () => T): T => {
-      try {
-        return fn();
-      } catch (e) {
-        throw asPnrpError(e);
-      }
-    };
-    const live = (r: GroupRecord['raw'] | undefined): GroupRecord | undefined =>
-      r && !r.deleted && !isInternalType(r.type) ? toGroupRecord(r) : undefined;
-    return {
-      add: (type: GroupRecordType, payload: Uint8Array | string, options = {}) =>
-        guarded(() => {
-          const input = {
-            type: recordTypeOf(type, this.crypto),
-            payload: payloadBytes(payload),
-            lifetimeMs: this.lifetime(options),
-            ...(options.attributes !== undefined ? { attributes: options.attributes } : {}),
-          };
-          const r = this.command((n, now) => n.addRecord(now, input));
-          if (!r.ok) throw this.refusal(r.reason, 'add');
-          return toGroupRecord(r.record);
-        }),
-      update: (id, changes) =>
-        guarded(() => {
-          const input = {
-            ...(changes.payload !== undefined ? { payload: payloadBytes(changes.payload) } : {}),
-            ...(changes.attributes !== undefined ? { attributes: changes.attributes } : {}),
-            ...(changes.lifetimeMs !== undefined ? { lifetimeMs: changes.lifetimeMs } : {}),
-          };
-          const guid = recordIdOf(id);
-          const r = this.command((n, now) => n.updateRecord(now, guid, input));
-          if (!r.ok) throw this.refusal(r.reason, `update of ${id}`);
-          return toGroupRecord(r.record);
-        }),
-      delete: (id) =>
-        guarded(() => {
-          const guid = recordIdOf(id);
-          const r = this.command((n, now) => n.deleteRecord(now, guid));
-          if (!r.ok) throw this.refusal(r.reason, `delete of ${id}`);
-        }),
-      get: (id) => guarded(() => live(this.node.getRecord(recordIdOf(id)))),
-      query: (type) =>
-        guarded(() => {
-          const guid = type === undefined ? undefined : recordTypeOf(type, this.crypto);
-          return this.node.recordsOf(guid).flatMap((r) => live(r) ?? []);
-        }),
-    };
   }
 }
 
