@@ -35,12 +35,6 @@ import { decodeContact, encodeContact } from './wire/index.js';
 
 /** Contact record lifetime (§3.1.7.5). */
 export const CONTACT_LIFETIME_MS = 900_000;
-/** Contact Timer range (§3.1.2). */
-const CONTACT_DELAY_MIN_MS = 10_000;
-const CONTACT_DELAY_MAX_MS = 180_000;
-/** Partition Detection Timer range (§3.1.2). */
-const PARTITION_DELAY_MIN_MS = 5_000;
-const PARTITION_DELAY_MAX_MS = 30_000;
 
 /** One entry of the Contact List (§3.1.1). */
 interface ContactEntry {
@@ -152,8 +146,9 @@ export class Contacts {
 
   private armContactTimer(): void {
     if (this.contactTimerAtMs !== Number.POSITIVE_INFINITY) return;
+    const t = this.core.timers;
     this.contactTimerAtMs =
-      this.core.nowMs() + randomDelayMs(this.core.rng, CONTACT_DELAY_MIN_MS, CONTACT_DELAY_MAX_MS);
+      this.core.nowMs() + randomDelayMs(this.core.rng, t.contactDelayMinMs, t.contactDelayMaxMs);
   }
 
   /** §3.1.7.5: publish (or update) our contact record with the current signature. */
@@ -196,9 +191,10 @@ export class Contacts {
   /** Partition detection (§3.1.7.13). */
   detectPartition(): void {
     if (this.mismatched().length > 0 && this.partitionTimerAtMs === Number.POSITIVE_INFINITY) {
+      const t = this.core.timers;
       this.partitionTimerAtMs =
         this.core.nowMs() +
-        randomDelayMs(this.core.rng, PARTITION_DELAY_MIN_MS, PARTITION_DELAY_MAX_MS);
+        randomDelayMs(this.core.rng, t.partitionDelayMinMs, t.partitionDelayMaxMs);
     }
   }
 

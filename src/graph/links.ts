@@ -174,7 +174,7 @@ export class Links {
 
   /** Applies one security step: send its units, then fail, wait, or finish authentication. */
   private step(link: Link, s: SecurityStep): void {
-    for (const unit of s.send) this.sendUnit(link, unit, 'security');
+    for (const unit of s.send) this.sendUnit(link, unit);
     if (s.state === 'failed') return this.terminate(link, `auth:${s.reason ?? 'failed'}`);
     if (s.state !== 'authenticated' || link.connState !== 'authenticating') return;
     link.connState = 'authenticated';
@@ -187,17 +187,25 @@ export class Links {
   /** Encodes, seals (after authentication) and frames one message (§3.1.7.1). */
   send(link: Link, message: GraphMessage): void {
     if (link.connState === 'closed') return;
-    const bytes = encodeGraphMessage(message);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeGraphMessage(message);
+    } catch {
+      // A record that decoded but does not encode (a codec asymmetry) must not make remote input
+      // throw: the message is dropped and counted.
+      count(this.core.stats.dropped, `encode:${message.type}`);
+      return;
+    }
     const sealed =
       message.type === 'auth-info' || link.connState !== 'authenticated'
         ? bytes
         : link.security!.seal(bytes);
     count(this.core.stats.sent, message.type);
     if (message.type === 'flood') this.core.stats.floodsSent++;
-    this.sendUnit(link, sealed, message.type);
+    this.sendUnit(link, sealed);
   }
 
-  private sendUnit(link: Link, unit: Uint8Array, _what: string): void {
+  private sendUnit(link: Link, unit: Uint8Array): void {
     const framed = frameUnit(unit, this.core.limits.maxFrameSize);
     link.bytesOut += framed.length;
     this.core.stats.bytesSent += framed.length;

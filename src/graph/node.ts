@@ -479,6 +479,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
         this.handshake.disconnect(link, DISCONNECT_REASON.leaving);
       else this.links.terminate(link, 'closing');
     }
+    this.flags.leftAt = this.clock.now();
     this.flags.open = false;
     this.flags.listening = false;
     this.records.stopTimers();
@@ -511,6 +512,17 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Peer Time Delta (§3.1.1): peer time minus the local wall clock, in 100 ns ticks. */
   get peerTimeDelta(): PeerTime {
     return this.clock.delta;
+  }
+
+  /**
+   * What to persist beside the database to re-open later with a time-based sync (§3.1.4.2,
+   * §3.1.4.12): the peer time the node left at (when it closed or lost its last neighbour; the
+   * current peer time while it has neighbours) and its Peer Time Delta.
+   */
+  persistedState(): PersistedState {
+    const connected = this.flags.open && this.neighbourLinks().length > 0;
+    const leftAt = connected ? this.clock.now() : (this.flags.leftAt ?? this.clock.now());
+    return { leftAt, peerTimeDelta: this.clock.delta };
   }
 
   /** Neighbour and direct links that are CONNECTED. */

@@ -20,6 +20,14 @@ export interface GraphTimers {
   readonly maintenanceIntervalMs: number;
   /** Graph Maintenance Timer with no neighbour (§3.1.6.6). @default 30000 */
   readonly maintenanceAloneIntervalMs: number;
+  /** Contact Timer range (§3.1.2), drawn uniformly. @default 10000 */
+  readonly contactDelayMinMs: number;
+  /** @default 180000 */
+  readonly contactDelayMaxMs: number;
+  /** Partition Detection Timer range (§3.1.2), drawn uniformly. @default 5000 */
+  readonly partitionDelayMinMs: number;
+  /** @default 30000 */
+  readonly partitionDelayMaxMs: number;
   /** Presence Timer range (§3.1.2), drawn uniformly. @default 30000 */
   readonly presenceDelayMinMs: number;
   /** @default 180000 */
@@ -75,6 +83,10 @@ export const GRAPH_TIMERS: GraphTimers = Object.freeze({
   connectTimeoutMs: 60_000,
   maintenanceIntervalMs: 300_000,
   maintenanceAloneIntervalMs: 30_000,
+  contactDelayMinMs: 10_000,
+  contactDelayMaxMs: 180_000,
+  partitionDelayMinMs: 5_000,
+  partitionDelayMaxMs: 30_000,
   presenceDelayMinMs: 30_000,
   presenceDelayMaxMs: 180_000,
   expirationDelayMinMs: 15_000,
@@ -111,8 +123,10 @@ export function resolveTimers(partial?: Partial<GraphTimers>): GraphTimers {
   checkNonNegative('timers', t);
   if (t.authTimeoutMinMs > t.authTimeoutMaxMs)
     throw new RangeError('authTimeoutMinMs must not exceed authTimeoutMaxMs');
-  if (t.presenceDelayMinMs > t.presenceDelayMaxMs)
-    throw new RangeError('presenceDelayMinMs must not exceed presenceDelayMaxMs');
+  for (const name of ['contact', 'partition', 'presence'] as const) {
+    if (t[`${name}DelayMinMs`] > t[`${name}DelayMaxMs`])
+      throw new RangeError(`${name}DelayMinMs must not exceed ${name}DelayMaxMs`);
+  }
   if (t.expirationDelayMinMs > t.expirationDelayMaxMs)
     throw new RangeError('expirationDelayMinMs must not exceed expirationDelayMaxMs');
   return t;

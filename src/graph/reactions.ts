@@ -72,8 +72,12 @@ export class Reactions {
     const f = this.core.flags;
     if (!f.open) return;
     if (wasNeighbour && this.core.neighbours().length === 0) f.leftAt = this.core.clock.now();
-    if (link.role === 'initiator' && !wasConnected && !link.direct && reason !== 'duplicate')
+    if (link.role === 'initiator' && !wasConnected && !link.direct && reason !== 'duplicate') {
       this.parts().neighbours.afterFailedAttempt();
+      // §1.3.2: a node that synchronised once listens even when it cannot connect.
+      if (!f.listening && !f.neverConnected && this.status() === 'disconnected')
+        this.startListening();
+    }
     if (wasNeighbour) this.maintain(false);
     this.refreshStatus();
   }

@@ -134,6 +134,8 @@ export class Sync {
   ): void {
     const db = this.core.db;
     if (m.type === 'solicit-hash') {
+      // One hash sync at a time per link: each SOLICIT_HASH costs an ADVERTISE computation.
+      if (link.served === 'hash') return this.core.terminate(link, 'out-of-state');
       link.served = 'hash';
       const { boundaries, abstracts } = db.advertise(m.entries, m.filter);
       this.core.send(link, { type: 'advertise', boundaries, abstracts });

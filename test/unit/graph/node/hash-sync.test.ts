@@ -81,4 +81,37 @@ describe('GraphNode: time-based then hash-based sync (§4.3)', () => {
     expect(digestHex(n3)).toBe(digestHex(n1));
     expect(digestHex(n2)).toBe(digestHex(n1));
   });
+
+  it('a node that closed re-opens with its persisted state: time-based, then hash-based sync', () => {
+    const net = new GraphNet(4);
+    const a = net.add();
+    const b = net.add();
+    net.command(a, (n, t) => n.create(t, { maxPresenceRecords: 0 }));
+    net.command(b, (n, t) => n.open(t));
+    net.command(b, (n, t) => n.connect(t, endpointOf(a)));
+    net.runFor(5_000);
+    net.command(b, (n, t) => n.close(t));
+    const persisted = b.node.persistedState();
+    net.runFor(60_000);
+    const missed = add(net, a, 8);
+    net.runFor(60_000);
+    net.command(b, (n, t) => n.open(t, persisted));
+    net.command(b, (n, t) => n.connect(t, endpointOf(a)));
+    net.runFor(5_000);
+    const solicits = typesBetween(net, 1, 0).filter((t) => t.startsWith('solicit'));
+    // The first connection: Sync All; after re-opening: time-based, then hash-based.
+    expect(solicits).toEqual([
+      'solicit-new',
+      'solicit-new',
+      'solicit-new',
+      'solicit-time',
+      'solicit-time',
+      'solicit-time',
+      'solicit-hash',
+    ]);
+    const since = net.trace.find((t) => t.message.type === 'solicit-time')!.message;
+    expect(since.type === 'solicit-time' && since.modifiedSince).toBe(persisted.leftAt);
+    expect(b.node.getRecord(missed.id)).toBeDefined();
+    expect(digestHex(b)).toBe(digestHex(a));
+  });
 });

@@ -53,6 +53,12 @@ const CONNECT: GraphMessage = {
   friendlyName: '',
 };
 
+const SOLICIT_HASH: GraphMessage = {
+  type: 'solicit-hash',
+  filter: { mode: 'all', types: [] },
+  entries: [{ hash: new Uint8Array(16), modifiedAt: 0n, id: new Uint8Array(16) }],
+};
+
 function record(i: number): GraphRecord {
   const t = 134_116_992_000_000_000n;
   return {
@@ -119,6 +125,11 @@ describe('GraphNode: hostile input ends the connection with a counted reason', (
     [
       'an ADVERTISE with no hash sync running',
       [framed(AUTH), framed(CONNECT), framed({ type: 'advertise', boundaries: [], abstracts: [] })],
+      'out-of-state',
+    ],
+    [
+      'a second SOLICIT_HASH while the first is answered',
+      [framed(AUTH), framed(CONNECT), framed(SOLICIT_HASH), framed(SOLICIT_HASH)],
       'out-of-state',
     ],
     [

@@ -103,4 +103,22 @@ describe('GraphNode: links', () => {
     net.runFor(10 * 60_000);
     for (const s of net.nodes) if (s !== lowest) expect(signature(s)).toBe(ids[1]);
   });
+
+  it('a node that synchronised once listens even when it cannot connect (§1.3.2)', () => {
+    const net = new GraphNet(64);
+    const a = net.add();
+    const b = net.add();
+    net.command(a, (n, t) => n.create(t, { maxPresenceRecords: 0 }));
+    net.command(b, (n, t) => n.open(t));
+    net.command(b, (n, t) => n.connect(t, endpointOf(a)));
+    net.runFor(5_000);
+    net.command(b, (n, t) => n.close(t));
+    net.crash(a);
+    net.command(b, (n, t) => n.open(t, n.persistedState()));
+    expect(b.node.listening).toBe(false);
+    net.command(b, (n, t) => n.connect(t, endpointOf(a)));
+    net.runFor(1_000);
+    expect(b.node.listening).toBe(true);
+    expect(b.node.status).toBe('listening');
+  });
 });
