@@ -32,7 +32,10 @@ export interface GroupSessionOptions {
   readonly peer?: Peer;
   /** The PNRP cloud of the participant name. @default the peer's first cloud */
   readonly cloud?: string;
-  /** Graph endpoints of members to try before (or instead of) PNRP, e.g. in tests. @default [] */
+  /**
+   * Graph endpoints of members a joiner tries before (or instead of) PNRP, e.g. in tests; the
+   * creator (`startGroup`) dials no one and ignores it. @default []
+   */
   readonly bootstrap?: readonly Endpoint[];
   /** Addresses others should dial. @default [connections.localEndpoint] */
   readonly advertise?: readonly Endpoint[];
