@@ -6,8 +6,9 @@
  * - the tarball holds LICENSE, CHANGELOG.md, README.md, docs/design.md and every `exports`/`bin`
  *   target, and nothing from test/, bench/, scripts/ or examples/;
  * - every source map's `sources` resolve to files in the tarball (no dangling maps);
- * - the built module graph of `pnrp`, `pnrp/sim`, `pnrp/node`, `pnrp/webrtc` and the CLI never
- *   reaches dist/gmc/ or @peculiar/x509 (an optional peer dependency only `pnrp/gmc` needs);
+ * - the built module graph of `pnrp`, `pnrp/sim`, `pnrp/node` and `pnrp/webrtc` never reaches
+ *   dist/gmc/ or @peculiar/x509 (an optional peer dependency only `pnrp/gmc` needs); the CLI's
+ *   reaches them only through `import()` (`pnrp group`), never through a static import;
  * - every bare specifier a built file imports is a `node:` built-in, a dependency, or (from
  *   dist/gmc/ only) a peer dependency.
  */
@@ -66,13 +67,14 @@ const importPatterns = [
   /^\s*import\s*['"]([^'"]+)['"]/gm,
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
-function importsOf(file) {
+function importsOf(file, staticOnly = false) {
   const code = readFileSync(join(root, file), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '');
-  return importPatterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]));
+  const patterns = staticOnly ? importPatterns.slice(0, 2) : importPatterns;
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]));
 }
-function graphOf(entry) {
+function graphOf(entry, staticOnly = false) {
   const seen = new Set();
   const bare = new Set();
   const stack = [normalize(entry)];
@@ -80,7 +82,7 @@ function graphOf(entry) {
     const file = stack.pop();
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const spec of importsOf(file)) {
+    for (const spec of importsOf(file, staticOnly)) {
       if (spec.startsWith('.')) stack.push(normalize(join(dirname(file), spec)));
       else bare.add(spec);
     }
@@ -108,18 +110,21 @@ for (const [name, file] of Object.entries(entries)) {
   if (name === './gmc') {
     if (!bare.has('@peculiar/x509')) problems.push('./gmc: no longer imports @peculiar/x509?');
   } else {
-    const gmc = [...seen].filter((f) => f.replaceAll('\\', '/').startsWith('dist/gmc/'));
+    // The CLI loads pnrp group (and so dist/gmc/) with import() only: check its static graph.
+    const cli = name.startsWith('bin ');
+    const statics = cli ? graphOf(file, true) : { seen, bare };
+    const gmc = [...statics.seen].filter((f) => f.replaceAll('\\', '/').startsWith('dist/gmc/'));
     if (gmc.length > 0) problems.push(`${name}: reaches ${gmc.join(', ')}`);
-    if ([...bare].some((s) => s.startsWith('@peculiar/'))) {
+    if ([...statics.bare].some((s) => s.startsWith('@peculiar/'))) {
       problems.push(`${name}: imports @peculiar/* (only pnrp/gmc may)`);
     }
   }
   for (const spec of bare) {
     const name2 = packageOf(spec);
-    // Optional peers: x509 for pnrp/gmc; vega and vega-lite for the CLI's --plot (loaded with
-    // import() only then, failing with the install command when missing).
+    // Optional peers: x509 for pnrp/gmc and the CLI's pnrp group; vega and vega-lite for the
+    // CLI's --plot (loaded with import() only then, failing with the install command when missing).
     const optionalPeer =
-      (name === './gmc' && name2 === '@peculiar/x509') ||
+      ((name === './gmc' || name.startsWith('bin ')) && name2 === '@peculiar/x509') ||
       (name.startsWith('bin ') && (name2 === 'vega' || name2 === 'vega-lite'));
     const allowed =
       spec.startsWith('node:') || deps.has(name2) || (peers.has(name2) && optionalPeer);

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
+import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
 import { NODE_USAGE, runNodeCommand } from './node-command.js';
@@ -43,6 +44,9 @@ commands:
   sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
       [--malicious F --attack forged-referral|hijack|drop|eclipse] [--secured]
       [--plot FILE.svg] [--interval S]    simulate a DRT cloud and measure resolves
+  group create|invite|join|records        peer groups: create one, invite members, run a member over
+                                          TCP (found through PNRP), print the records (needs the
+                                          optional @peculiar/x509)
   version                                 print the version of pnrp (also --version)
 
 every command takes --json to print JSON instead of text.
@@ -90,7 +94,17 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   trace: { run: runTraceCommand, usage: TRACE_USAGE },
   sim: { run: runSimCommand, usage: SIM_USAGE },
   version: { run: runVersion, usage: VERSION_USAGE },
+  group: { run: runGroup, usage: GROUP_USAGE },
 };
+
+/**
+ * `pnrp group` needs `pnrp/gmc` (and so the optional peer @peculiar/x509): it is loaded only when
+ * that command runs, so every other command works without x509 installed.
+ */
+async function runGroup(args: string[]): Promise<number> {
+  const { runGroupCommand } = await import('./group-command.js');
+  return runGroupCommand(args);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;

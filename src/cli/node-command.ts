@@ -146,8 +146,11 @@ async function openTransport(a: NodeArgs): Promise<UdpTransport> {
   }
 }
 
-/** Resolves with the name of the first SIGINT/SIGTERM; a second one exits at once. */
-function untilSignal(): { stopped: Promise<string>; dispose: () => void } {
+/**
+ * Resolves with the name of the first SIGINT/SIGTERM; a second one exits at once.
+ * @example const signals = untilSignal(); await signals.stopped; signals.dispose();
+ */
+export function untilSignal(): { stopped: Promise<string>; dispose: () => void } {
   let resolveStop: (signal: string) => void = () => {};
   const stopped = new Promise<string>((r) => {
     resolveStop = r;

@@ -59,6 +59,35 @@ export {
   RECORD_SECURITY_LIMITS,
   type RecordSecurityData,
 } from './graph-provider-record.js';
+export { joinGroup, openGroup, startGroup } from './group.js';
+export {
+  decodeGroupFile,
+  decodeInvitationFile,
+  encodeGroupFile,
+  encodeInvitationFile,
+  GROUP_FILE_MAX_BYTES,
+  GROUP_FILE_TYPE,
+  INVITATION_FILE_TYPE,
+  type InvitationFile,
+} from './group-file.js';
+export { inviteMember } from './group-invite.js';
+export { recordTypeOf } from './group-records.js';
+export type { StreamOptions } from './group-stream.js';
+export type {
+  GroupChangesOptions,
+  GroupInviteOptions,
+  GroupMember,
+  GroupMemberEvent,
+  GroupRecord,
+  GroupRecordChange,
+  GroupRecordOptions,
+  GroupRecords,
+  GroupRecordType,
+  GroupSession,
+  GroupSessionOptions,
+  JoinGroupOptions,
+  StartGroupOptions,
+} from './group-types.js';
 export {
   acceptInvitation,
   createInvitation,

@@ -20,6 +20,16 @@ import { SearchOptionsError } from '../resolve/search-spec.js';
  * - `BUSY`: too many searches at once (DRT_E_MAX_SEARCHES... in spirit; retry later).
  * - `INVALID_SEARCH_RANGE`, `INVALID_MAX_ENDPOINTS`, `INVALID_SEARCH_INFO`: refused search options.
  * - `INVALID_ARGUMENT`: any other refused argument (bad peer name, identity mismatch, ...).
+ *
+ * Groups (`pnrp/gmc`: `startGroup`, `joinGroup`), with the detail in `reason`:
+ * - `GROUP_NOT_FOUND`: no live member of the group could be found or reached.
+ * - `NOT_MEMBER`: the group refused our credential, or we refused its members' (`reason`: the
+ *   authentication failure, e.g. `auth:chain-foreign-root`, `auth:refused-by-peer`).
+ * - `INVALID_INVITATION`: the invitation is malformed, not for this identity, or its cloud
+ *   signature does not verify (`reason`: the parser's or the chain's code, e.g. `wrong-key`).
+ * - `INVITATION_EXPIRED`: the invitation's certificates are expired or not yet valid.
+ * - `RECORD_REFUSED`: a record was refused (`reason`, e.g. `security:role-forbidden`).
+ * - `ACCESS_DENIED`: the local credential's role does not allow the operation (inviting).
  */
 export type PnrpErrorCode =
   | 'NOT_FOUND'
@@ -33,7 +43,13 @@ export type PnrpErrorCode =
   | 'INVALID_SEARCH_RANGE'
   | 'INVALID_MAX_ENDPOINTS'
   | 'INVALID_SEARCH_INFO'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'GROUP_NOT_FOUND'
+  | 'NOT_MEMBER'
+  | 'INVALID_INVITATION'
+  | 'INVITATION_EXPIRED'
+  | 'RECORD_REFUSED'
+  | 'ACCESS_DENIED';
 
 /**
  * An operation of the async facade failed; `code` says why, `cause` keeps the original error.
@@ -43,15 +59,18 @@ export class PnrpError extends Error {
   readonly code: PnrpErrorCode;
   /** The endpoints the failure concerns, as text (the bootstrap endpoints tried when joining). */
   readonly endpoints: readonly string[];
+  /** The machine-readable detail of a refusal (a record's or an authentication's reason code). */
+  readonly reason: string | undefined;
   constructor(
     code: PnrpErrorCode,
     message: string,
-    options?: { cause?: unknown; endpoints?: readonly string[] },
+    options?: { cause?: unknown; endpoints?: readonly string[]; reason?: string },
   ) {
     super(message, options);
     this.code = code;
     this.name = 'PnrpError';
     this.endpoints = options?.endpoints ?? [];
+    this.reason = options?.reason;
   }
 }
 

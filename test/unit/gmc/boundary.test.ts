@@ -17,8 +17,8 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Static (`from`, side-effect) and dynamic (`import()`) specifiers of one source file. */
-function importsOf(path: string): string[] {
+/** Static (`from`, side-effect) and, unless `staticOnly`, dynamic (`import()`) specifiers. */
+function importsOf(path: string, staticOnly = false): string[] {
   const code = readFileSync(path, 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '');
@@ -26,19 +26,22 @@ function importsOf(path: string): string[] {
     /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g,
     /^\s*import\s+['"]([^'"]+)['"]/gm,
     /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
+  ].slice(0, staticOnly ? 2 : 3);
   return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
 }
 
-/** Every src file reachable from `entry` through relative imports. */
-function reachableFrom(entry: string): Set<string> {
+/**
+ * Every src file reachable from `entry` through relative imports; with `staticOnly`, through
+ * static imports only (what loads before the first line runs).
+ */
+function reachableFrom(entry: string, staticOnly = false): Set<string> {
   const seen = new Set<string>();
   const stack = [join(SRC, entry)];
   while (stack.length > 0) {
     const file = stack.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const spec of importsOf(file)) {
+    for (const spec of importsOf(file, staticOnly)) {
       if (!spec.startsWith('.')) continue;
       const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
       try {
@@ -52,14 +55,13 @@ function reachableFrom(entry: string): Set<string> {
   return seen;
 }
 
-/** The entries users import without `pnrp/gmc`, and the CLI (it has no group command). */
+/** The entries users import without `pnrp/gmc`. */
 const X509_FREE_ENTRIES = [
   'index.ts',
   'sim/index.ts',
   'graph/index.ts',
   'adapters/node/index.ts',
   'adapters/webrtc/index.ts',
-  'cli/main.ts',
 ];
 
 describe('gmc boundary', () => {
@@ -80,6 +82,18 @@ describe('gmc boundary', () => {
       expect(bare).toEqual([]);
     },
   );
+
+  it('the CLI loads src/gmc only through the import() of `pnrp group`', () => {
+    const seen = reachableFrom('cli/main.ts', true);
+    expect(seen.size).toBeGreaterThan(2);
+    expect([...seen].filter((f) => relative(SRC, f).startsWith('gmc'))).toEqual([]);
+    const lazy = importsOf(join(SRC, 'cli/main.ts')).filter(
+      (s) => !importsOf(join(SRC, 'cli/main.ts'), true).includes(s),
+    );
+    expect(lazy).toEqual(['./group-command.js']);
+    const all = [...reachableFrom('cli/main.ts')].map((f) => relative(SRC, f));
+    expect(all).toContain(join('gmc', 'x509.ts'));
+  });
 
   it('the graph walk sees src/gmc when it is reachable (the check can fail)', () => {
     const seen = reachableFrom('gmc/index.ts');
