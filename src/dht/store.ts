@@ -145,11 +145,12 @@ export class ValueStore {
         current.expiresAtMs = Math.max(current.expiresAtMs, expiresAtMs);
         return { ok: true, change: 'refreshed' };
       }
-      if (choice === 'current')
-        return {
-          ok: false,
-          refusal: record.seq === current.record.seq ? 'seq-conflict' : 'stale-seq',
-        };
+      if (choice === 'current') {
+        // Same seq with other content is BEP 44's conflict; anything else is not newer.
+        const conflict =
+          record.type === DHT_RECORD_TYPE.mutable && record.seq === current.record.seq;
+        return { ok: false, refusal: conflict ? 'seq-conflict' : 'stale-seq' };
+      }
       const grow = recordBytes(record) - recordBytes(current.record);
       if (this.bytes + grow > this.limits.bytesMax) return { ok: false, refusal: 'node-full' };
       this.bytes += grow;

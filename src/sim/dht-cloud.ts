@@ -96,8 +96,12 @@ export class DhtCloud {
     return live[this.pickRng.nextInt(live.length)]!;
   }
 
-  private add(start: (node: DhtNode, nowMs: number) => void, seeds: Endpoint[]): DhtMember {
-    const key = this.keyRng.bytes(32);
+  private add(
+    start: (node: DhtNode, nowMs: number) => void,
+    seeds: Endpoint[],
+    nodeId?: Key,
+  ): DhtMember {
+    const key = nodeId ?? this.keyRng.bytes(32);
     let built: DhtNode | undefined;
     const handle = this.sim.addNode((ctx) => {
       built = new DhtNode({
@@ -145,13 +149,13 @@ export class DhtCloud {
     this.sim.runFor(this.options.settleMs ?? 20_000);
   }
 
-  /** Adds one node that joins through real DRT joins from random live members. */
-  join(): DhtMember {
+  /** Adds one node (with `nodeId`, or a random one) that joins through real DRT joins from random live members. */
+  join(nodeId?: Key): DhtMember {
     const live = this.live();
     const seeds: Endpoint[] = [];
     for (let i = 0; i < Math.min(this.options.bootstrapFanout ?? 3, live.length); i++)
       seeds.push(live[this.pickRng.nextInt(live.length)]!.handle.endpoint);
-    return this.add((node, now) => node.start(now), seeds);
+    return this.add((node, now) => node.start(now), seeds, nodeId);
   }
 
   /** Leaves gracefully (the DRT floods its revoke). */
