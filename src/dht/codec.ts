@@ -9,7 +9,7 @@
  * | ---- | ---------- | ------------------------------------------------------------------ |
  * | 1    | STORE      | flags (u8, bit 0: CAS), [expected seq (u64)], TTL s (u32), record  |
  * | 2    | STORE_ACK  | code (u8: 0 stored, 1 + refusal index), hint count (u8, 0..1), hint endpoint |
- * | 3    | FIND_VALUE | key (32), cookie (u32, 0: none)                                    |
+ * | 3    | FIND_VALUE | key (32), cookie (u32, 0: none), 20 zero bytes (room for 3 hints)  |
  * | 4    | VALUE      | TTL s (u32), record                                                |
  * | 5    | NOT_FOUND  | hint count (u8, 0..3), endpoints (16-byte address, u16 port)      |
  * | 6    | COOKIE     | cookie (u32): repeat the FIND_VALUE with it (dht/cookies.ts)        |
@@ -81,6 +81,11 @@ export type DhtMessage =
       readonly record: DhtRecord;
     };
 
+/**
+ * FIND_VALUE's zero padding: with it the request (64 bytes) is as large as a NOT_FOUND with
+ * three hints (63), so an unproven asker still gets every hint (the amplification rule).
+ */
+const FIND_VALUE_PADDING = new Uint8Array(20);
 const FLAG_DELETED = 1;
 const FLAG_SIGNED = 2;
 const STORE_FLAG_CAS = 1;
@@ -117,7 +122,7 @@ export function encodeDhtMessage(message: DhtMessage): Uint8Array {
     }
     case 'find-value':
       if (message.key.length !== 32) throw new RangeError('key must be 32 bytes');
-      w.bytes(message.key).u32be(message.cookie);
+      w.bytes(message.key).u32be(message.cookie).bytes(FIND_VALUE_PADDING);
       break;
     case 'value':
     case 'replicate':
@@ -189,6 +194,7 @@ export const DHT_DECODE_ERROR_CODES: readonly string[] = [
   'bad-code',
   'too-many-hints',
   'bad-flags',
+  'bad-padding',
 ];
 
 /**
@@ -238,8 +244,13 @@ function readBody(r: ByteReader, type: number, requestId: number): DhtMessage {
         ...(hint !== undefined ? { hint } : {}),
       };
     }
-    case T.findValue:
-      return { type: 'find-value', requestId, key: r.bytes(32), cookie: r.u32be() };
+    case T.findValue: {
+      const key = r.bytes(32);
+      const cookie = r.u32be();
+      for (let i = 0; i < FIND_VALUE_PADDING.length; i++)
+        if (r.u8() !== 0) fail('bad-padding', 'FIND_VALUE padding must be zero');
+      return { type: 'find-value', requestId, key, cookie };
+    }
     case T.value:
     case T.replicate: {
       const ttlSeconds = readTtl(r);

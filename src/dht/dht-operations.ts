@@ -116,7 +116,14 @@ export class DhtOperations {
     }
     const held = node.store.get(node.nowMs, op.keyHex);
     if (selfOwns && held !== undefined) return void this.finish(op, undefined, held.record);
-    if (best === undefined) return void this.finish(op, 'not-found');
+    // Alone (not joined yet, or cut off): nobody to ask.
+    if (best === undefined)
+      return void this.finish(op, node.view().length < 2 ? 'no-owner' : 'not-found');
+    if (op.tried.has(endpointKey(best.endpoint))) {
+      // The second search found a node already asked: ask the hints it gave, if any are left.
+      if (op.candidates.length > 0) return this.next(op, 'not-found');
+      return void this.finish(op, 'not-found');
+    }
     this.ask(op, best.endpoint);
   }
 
@@ -211,6 +218,14 @@ export class DhtOperations {
       while (op.candidates.length > 0 && op.attempts < GET_CANDIDATES_MAX) {
         const c = op.candidates.shift()!;
         if (!op.tried.has(endpointKey(c))) return this.ask(op, c);
+      }
+      if (!op.searchedAgain && (failure === 'timeout' || failure === 'not-found')) {
+        // The nodes asked went silent or were not the key's replicas (a narrow search may stop at
+        // a node some way off): search once more over the whole ring, then ask what it finds.
+        op.searchedAgain = true;
+        op.attempts = 0;
+        op.wide = true;
+        return this.node.searchOwner(op.key, op);
       }
     }
     this.finish(op, failure);

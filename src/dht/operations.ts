@@ -7,8 +7,9 @@
  *   per attempt, at most `attemptsMax` STOREs); when this node is itself closer than anything
  *   found, it stores locally and replicates;
  * - a get sends FIND_VALUE there; NOT_FOUND may name other replicas, which are asked in turn (at
- *   most 4 nodes); a COOKIE answer is echoed once (dht/cookies.ts); a VALUE must pass the record
- *   type's validator and carry the asked key, else the next replica is asked.
+ *   most 4 nodes); a COOKIE answer is echoed (dht/cookies.ts); a VALUE must pass the record
+ *   type's validator and carry the asked key, else the next replica is asked. When every node
+ *   asked timed out or had nothing, the get searches once more over the whole ring.
  * Messages of an operation = the search's requests and answers plus the DHT requests sent
  * (retransmissions included) and answers received.
  */
@@ -35,6 +36,8 @@ export interface DhtOperation {
   searchId: number | undefined;
   /** The owner search ran (or runs) over the whole ring. */
   wide: boolean;
+  /** A get whose nodes all failed searched once more (the cloud changed under it). */
+  searchedAgain: boolean;
   /** Endpoints still to ask (gets), or the redirect to follow (puts). */
   readonly candidates: Endpoint[];
   /** endpointKey() of every node asked. */
@@ -72,6 +75,7 @@ export function newOperation(
     republish: fields.republish ?? false,
     searchId: undefined,
     wide: false,
+    searchedAgain: false,
     candidates: [],
     tried: new Set(),
     attempts: 0,

@@ -58,7 +58,7 @@ export interface DhtNodeOptions {
   readonly retransmitMs?: number;
   /** Sends of one request before it is given up. @default 3 */
   readonly attemptsMax?: number;
-  /** Timeout of the DRT search that finds a key's owner. @default 10000 */
+  /** Timeout of the DRT search that finds a key's owner. @default 20000 */
   readonly searchTimeoutMs?: number;
   /** Period of the replica check that runs besides the leaf-set events. @default 60000 */
   readonly reconcileIntervalMs?: number;
@@ -97,7 +97,7 @@ const COUNTS = {
   requestsMax: { fallback: 1024, max: 1_000_000 },
   retransmitMs: { fallback: 1000, max: 60_000 },
   attemptsMax: { fallback: 3, max: 10 },
-  searchTimeoutMs: { fallback: 10_000, max: 600_000 },
+  searchTimeoutMs: { fallback: 20_000, max: 600_000 },
   reconcileIntervalMs: { fallback: 60_000, max: 86_400_000 },
   reconcileDelayMs: { fallback: 500, max: 60_000 },
   provenMax: { fallback: 4096, max: 1_000_000 },

@@ -5,7 +5,8 @@
  * `not-responsible`, with the closest node it knows as a hint); a REPLICATE by a node within two
  * places of it (views differ a little under churn). Every record passes its type's validator and
  * the store's bounds before anything is kept; each refusal is answered with its reason and
- * counted. FIND_VALUE is answered with the record only toward a proven source or when the
+ * counted. FIND_VALUE is answered with the record only by a node within two places of the
+ * replica set (others name the set: they may hold an older version), and only toward a proven source or when the
  * answer is no larger than the request; otherwise with a COOKIE (dht/cookies.ts).
  */
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
@@ -76,7 +77,11 @@ export class DhtResponder {
     const node = this.node;
     const now = node.nowMs;
     const proven = node.cookies.isProven(now, from) || node.cookies.echoed(now, from, msg.cookie);
-    const held = node.store.get(now, toHex(msg.key));
+    // Only a node within two places of the key's replica set answers with the record: one further
+    // out may hold an older version (it left the set before an update) and points at the set.
+    // (Not the set itself: dead neighbours not yet evicted push live replicas down the ranking.)
+    const answers = node.responsible(msg.key, REPLICATE_SLACK);
+    const held = answers ? node.store.get(now, toHex(msg.key)) : undefined;
     if (held !== undefined) {
       const answer: DhtMessage = {
         type: 'value',

@@ -127,7 +127,7 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     const reads: { t: Tracked; seq: number; token: string }[] = [];
     for (let g = 0; g < wanted && readable.length > 0; g++) {
       const t = readable[rng.nextInt(readable.length)]!;
-      const reader = cloud.pick();
+      const reader = pickJoined(cloud);
       reads.push({
         t,
         seq: t.ackedSeq,
@@ -198,6 +198,17 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     churn,
     holdersAvg: checked ? holders / checked : 0,
   };
+}
+
+/**
+ * A live member whose DRT has joined (a get on a node still alone has nobody to ask: an
+ * application waits for `status-changed` first).
+ */
+function pickJoined(cloud: DhtCloud): DhtMember {
+  for (;;) {
+    const m = cloud.pick();
+    if (m.node.drt.status === 'active') return m;
+  }
 }
 
 /** Updates `count` random mutable values whose writer is live: seq + 1 with CAS on the acknowledged seq. */
