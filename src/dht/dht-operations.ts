@@ -1,0 +1,275 @@
+/**
+ * @module dht/dht-operations
+ * The puts and gets of one `DhtNode` in flight (the state machines of dht/operations.ts): started
+ * by the node's commands, advanced by the owner search's events and by the answers and timeouts
+ * of their DHT requests, ended with `put-done` / `get-done`. Bounded by `operationsMax`.
+ */
+import type { NodeEvent } from '../drt/events.js';
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import type { Key } from '../keys/key256.js';
+import { equalBytes, toHex } from '../util/bytes.js';
+import type { DhtMessage } from './codec.js';
+import type { DhtNode } from './dht-node.js';
+import {
+  COOKIE_ECHOES_MAX,
+  type DhtOperation,
+  GET_CANDIDATES_MAX,
+  newOperation,
+} from './operations.js';
+import type { DhtRecord } from './record.js';
+import type { DhtFailure } from './types.js';
+
+interface Best {
+  readonly key: Key;
+  readonly endpoint: Endpoint;
+}
+
+/** The operations of one node. */
+export class DhtOperations {
+  /** Operations waiting for their owner search, by DRT search ID. */
+  readonly bySearch: Map<number, DhtOperation> = new Map();
+  private readonly node: DhtNode;
+  private readonly live = new Map<number, DhtOperation>();
+  private readonly best = new Map<DhtOperation, Best>();
+  private nextId = 1;
+
+  constructor(node: DhtNode) {
+    this.node = node;
+  }
+
+  /** Starts a put of `record`; returns its operation ID. */
+  startPut(record: DhtRecord, ttlMs: number, cas: number | undefined, republish: boolean): number {
+    const node = this.node;
+    const op = newOperation(this.nextId++, 'put', record.key, toHex(record.key), {
+      record,
+      ttlMs,
+      ...(cas !== undefined ? { cas } : {}),
+      republish,
+    });
+    node.stats.putsStarted++;
+    const refusal = node.store.check(record);
+    if (refusal !== undefined) {
+      node.countRefusal(refusal);
+      return this.finish(op, refusal);
+    }
+    return this.begin(op);
+  }
+
+  /** Starts a get of `key`; returns its operation ID. */
+  startGet(key: Key): number {
+    const node = this.node;
+    const op = newOperation(this.nextId++, 'get', key, toHex(key), {});
+    node.stats.getsStarted++;
+    const held = node.store.get(node.nowMs, op.keyHex);
+    if (held !== undefined && node.responsible(key, 0))
+      return this.finish(op, undefined, held.record);
+    return this.begin(op);
+  }
+
+  private begin(op: DhtOperation): number {
+    if (this.live.size >= this.node.options.operationsMax) {
+      this.node.stats.boundHits.operations = (this.node.stats.boundHits.operations ?? 0) + 1;
+      return this.finish(op, 'busy');
+    }
+    this.live.set(op.id, op);
+    this.node.searchOwner(op.key, op);
+    return op.id;
+  }
+
+  /** Takes a DRT search event of one of our owner searches; false when it is someone else's. */
+  onSearchEvent(event: NodeEvent): boolean {
+    if (event.type === 'search-result') {
+      const op = this.bySearch.get(event.result.searchId);
+      if (op === undefined) return false;
+      this.best.set(op, { key: event.result.key, endpoint: event.result.endpoint });
+      return true;
+    }
+    if (event.type !== 'search-done') return false;
+    const op = this.bySearch.get(event.searchId);
+    if (op === undefined) return false;
+    this.bySearch.delete(event.searchId);
+    op.searchId = undefined;
+    const s = event.stats;
+    op.messages +=
+      s.lookups +
+      s.inquires +
+      s.retransmits +
+      event.path.filter((h) => h.rttMs !== undefined).length;
+    const best = this.best.get(op);
+    this.best.delete(op);
+    if (this.live.has(op.id)) this.afterSearch(op, best);
+    return true;
+  }
+
+  private afterSearch(op: DhtOperation, best: Best | undefined): void {
+    const node = this.node;
+    // The narrow range held nobody: search the whole ring.
+    if (best === undefined && !op.wide) {
+      op.wide = true;
+      return node.searchOwner(op.key, op);
+    }
+    const selfOwns =
+      best === undefined || (node.selfCloserThan(op.key, best.key) && node.responsible(op.key, 0));
+    if (op.kind === 'put') {
+      if (selfOwns) return this.storeLocally(op);
+      return this.sendStore(op, best.endpoint);
+    }
+    const held = node.store.get(node.nowMs, op.keyHex);
+    if (selfOwns && held !== undefined) return void this.finish(op, undefined, held.record);
+    // Alone (not joined yet, or cut off): nobody to ask.
+    if (best === undefined)
+      return void this.finish(op, node.view().length < 2 ? 'no-owner' : 'not-found');
+    if (op.tried.has(endpointKey(best.endpoint))) {
+      // The second search found a node already asked: ask the hints it gave, if any are left.
+      if (op.candidates.length > 0) return this.next(op, 'not-found');
+      return void this.finish(op, 'not-found');
+    }
+    this.ask(op, best.endpoint);
+  }
+
+  private storeLocally(op: DhtOperation): void {
+    const node = this.node;
+    const outcome = node.store.put(node.nowMs, op.record!, op.ttlMs, 'self', op.cas);
+    if (!outcome.ok) return void this.finish(op, outcome.refusal);
+    node.replicateToSet(op.keyHex, 'store');
+    this.finish(op, undefined);
+  }
+
+  private sendStore(op: DhtOperation, to: Endpoint): void {
+    const node = this.node;
+    op.attempts++;
+    op.tried.add(endpointKey(to));
+    const message: DhtMessage = {
+      type: 'store',
+      requestId: node.newRequestId(),
+      ttlSeconds: Math.ceil(op.ttlMs / 1000),
+      record: op.record!,
+      ...(op.cas !== undefined ? { cas: op.cas } : {}),
+    };
+    if (!node.sendMessage(to, message, { kind: 'op', op })) return void this.finish(op, 'busy');
+    op.messages++;
+  }
+
+  private ask(op: DhtOperation, to: Endpoint, counted = true): void {
+    const node = this.node;
+    if (counted) op.attempts++;
+    op.tried.add(endpointKey(to));
+    const message: DhtMessage = {
+      type: 'find-value',
+      requestId: node.newRequestId(),
+      key: op.key,
+      cookie: node.cookies.theirCookie(to),
+    };
+    if (!node.sendMessage(to, message, { kind: 'op', op })) return void this.finish(op, 'busy');
+    op.messages++;
+  }
+
+  /** An answer to one of `op`'s requests. */
+  onAnswer(op: DhtOperation, from: Endpoint, msg: DhtMessage): void {
+    if (!this.live.has(op.id)) return;
+    op.messages++;
+    if (op.kind === 'put') {
+      if (msg.type !== 'store-ack') return this.next(op, 'malformed');
+      if (msg.refusal === undefined) return void this.finish(op, undefined);
+      const hint = msg.hint;
+      const redirect =
+        msg.refusal === 'not-responsible' &&
+        hint !== undefined &&
+        !op.tried.has(endpointKey(hint)) &&
+        op.attempts < this.node.options.attemptsMax;
+      if (redirect) return this.sendStore(op, hint);
+      return void this.finish(op, msg.refusal);
+    }
+    switch (msg.type) {
+      case 'value': {
+        const record = msg.record;
+        const valid = equalBytes(record.key, op.key) && this.node.store.check(record) === undefined;
+        if (valid) return void this.finish(op, undefined, record);
+        return this.next(op, 'bad-signature');
+      }
+      case 'not-found':
+        for (const hint of msg.hints) this.addCandidate(op, hint);
+        return this.next(op, 'not-found');
+      case 'cookie':
+        this.node.cookies.remember(from, msg.cookie);
+        if (op.cookieEchoes++ < COOKIE_ECHOES_MAX) return this.ask(op, from, false);
+        return this.next(op, 'timeout');
+      default:
+        return this.next(op, 'malformed');
+    }
+  }
+
+  /** The last send of one of `op`'s requests went unanswered. */
+  onRequestTimeout(op: DhtOperation): void {
+    if (!this.live.has(op.id)) return;
+    this.next(op, 'timeout');
+  }
+
+  private addCandidate(op: DhtOperation, ep: Endpoint): void {
+    if (op.tried.has(endpointKey(ep))) return;
+    if (this.node.options.localEndpoints.some((own) => endpointsEqual(own, ep))) return;
+    if (op.candidates.some((c) => endpointsEqual(c, ep))) return;
+    if (op.candidates.length < GET_CANDIDATES_MAX) op.candidates.push(ep);
+  }
+
+  /** Asks the next candidate (gets) or ends the operation with `failure`. */
+  private next(op: DhtOperation, failure: DhtFailure): void {
+    if (op.kind === 'get') {
+      while (op.candidates.length > 0 && op.attempts < GET_CANDIDATES_MAX) {
+        const c = op.candidates.shift()!;
+        if (!op.tried.has(endpointKey(c))) return this.ask(op, c);
+      }
+      if (!op.searchedAgain && (failure === 'timeout' || failure === 'not-found')) {
+        // The nodes asked went silent or were not the key's replicas (a narrow search may stop at
+        // a node some way off): search once more over the whole ring, then ask what it finds.
+        op.searchedAgain = true;
+        op.attempts = 0;
+        op.wide = true;
+        return this.node.searchOwner(op.key, op);
+      }
+    }
+    this.finish(op, failure);
+  }
+
+  /** Ends every operation (the node closes). */
+  closeAll(): void {
+    for (const op of [...this.live.values()]) this.finish(op, 'closed');
+  }
+
+  private finish(op: DhtOperation, failure: DhtFailure | undefined, record?: DhtRecord): number {
+    const node = this.node;
+    this.live.delete(op.id);
+    node.requests.forget((o) => o.kind === 'op' && o.op === op);
+    if (op.searchId !== undefined) {
+      const searchId = op.searchId;
+      this.bySearch.delete(searchId);
+      op.searchId = undefined;
+      node.runDrt(() => node.drt.cancel(node.nowMs, searchId));
+    }
+    const s = node.stats;
+    if (op.kind === 'put') {
+      if (failure === undefined) s.putsSucceeded++;
+      else s.putsFailed++;
+      node.emit({
+        type: 'put-done',
+        opId: op.id,
+        key: op.key,
+        failure,
+        republish: op.republish,
+        messages: op.messages,
+      });
+    } else {
+      if (failure === undefined) s.getsSucceeded++;
+      else s.getsFailed++;
+      node.emit({
+        type: 'get-done',
+        opId: op.id,
+        key: op.key,
+        record,
+        failure,
+        messages: op.messages,
+      });
+    }
+    return op.id;
+  }
+}

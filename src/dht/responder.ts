@@ -1,0 +1,110 @@
+/**
+ * @module dht/responder
+ * How a `DhtNode` answers STORE, REPLICATE and FIND_VALUE (issue 15 Build 1 and the bad-input
+ * rules). A STORE is taken only by a node of the key's replica set in its own view (else
+ * `not-responsible`, with the closest node it knows as a hint); a REPLICATE by a node within two
+ * places of it (views differ a little under churn). Every record passes its type's validator and
+ * the store's bounds before anything is kept; each refusal is answered with its reason and
+ * counted. FIND_VALUE is answered with the record only by a node within two places of the
+ * replica set (others name the set: they may hold an older version), and only toward a proven source or when the
+ * answer is no larger than the request; otherwise with a COOKIE (dht/cookies.ts).
+ */
+import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
+import { toHex } from '../util/bytes.js';
+import { type DhtMessage, encodeDhtMessage } from './codec.js';
+import { DHT_ENDPOINT_BYTES, DHT_HEADER_BYTES, DHT_HINTS_MAX } from './constants.js';
+import type { DhtNode } from './dht-node.js';
+import { rankFor } from './replica-set.js';
+
+/** Places beyond the replication factor within which a REPLICATE is still taken. */
+export const REPLICATE_SLACK = 2;
+
+type Request = Extract<DhtMessage, { type: 'store' | 'replicate' | 'find-value' }>;
+
+/** Answers the requests other nodes send. */
+export class DhtResponder {
+  private readonly node: DhtNode;
+
+  constructor(node: DhtNode) {
+    this.node = node;
+  }
+
+  /** One request from `from`, `bytes` long on the wire. */
+  onRequest(from: Endpoint, msg: Request, bytes: number): void {
+    if (msg.type === 'find-value') return this.onFindValue(from, msg, bytes);
+    const node = this.node;
+    const slack = msg.type === 'store' ? 0 : REPLICATE_SLACK;
+    if (!node.responsible(msg.record.key, slack)) {
+      node.countRefusal('not-responsible');
+      const owner = rankFor(node.view(), msg.record.key)[0]!;
+      return this.ack(
+        from,
+        msg.requestId,
+        'not-responsible',
+        owner.self ? undefined : owner.endpoint,
+      );
+    }
+    const cas = msg.type === 'store' ? msg.cas : undefined;
+    const writer = `ep:${endpointKey(from)}`;
+    const outcome = node.store.put(node.nowMs, msg.record, msg.ttlSeconds * 1000, writer, cas);
+    if (!outcome.ok) return this.ack(from, msg.requestId, outcome.refusal);
+    const keyHex = toHex(msg.record.key);
+    if (msg.type === 'replicate')
+      node.store.get(node.nowMs, keyHex)?.holders.add(endpointKey(from));
+    this.ack(from, msg.requestId, undefined);
+    if (msg.type === 'store') node.replicateToSet(keyHex, 'store', from);
+  }
+
+  private ack(
+    to: Endpoint,
+    requestId: number,
+    refusal: Extract<DhtMessage, { type: 'store-ack' }>['refusal'],
+    hint?: Endpoint,
+  ): void {
+    this.node.sendMessage(to, {
+      type: 'store-ack',
+      requestId,
+      ...(refusal !== undefined ? { refusal } : {}),
+      ...(hint !== undefined ? { hint } : {}),
+    });
+  }
+
+  private onFindValue(
+    from: Endpoint,
+    msg: Extract<DhtMessage, { type: 'find-value' }>,
+    bytes: number,
+  ): void {
+    const node = this.node;
+    const now = node.nowMs;
+    const proven = node.cookies.isProven(now, from) || node.cookies.echoed(now, from, msg.cookie);
+    // Only a node within two places of the key's replica set answers with the record: one further
+    // out may hold an older version (it left the set before an update) and points at the set.
+    // (Not the set itself: dead neighbours not yet evicted push live replicas down the ranking.)
+    const answers = node.responsible(msg.key, REPLICATE_SLACK);
+    const held = answers ? node.store.get(now, toHex(msg.key)) : undefined;
+    if (held !== undefined) {
+      const answer: DhtMessage = {
+        type: 'value',
+        requestId: msg.requestId,
+        ttlSeconds: node.ttlSecondsOf(held.expiresAtMs),
+        record: held.record,
+      };
+      if (proven || encodeDhtMessage(answer).length <= bytes)
+        return void node.sendMessage(from, answer);
+      node.stats.cookiesSent++;
+      return void node.sendMessage(from, {
+        type: 'cookie',
+        requestId: msg.requestId,
+        cookie: node.cookies.cookie(now, from),
+      });
+    }
+    const fit = proven
+      ? DHT_HINTS_MAX
+      : Math.floor((bytes - DHT_HEADER_BYTES - 1) / DHT_ENDPOINT_BYTES);
+    const hints = rankFor(node.view(), msg.key)
+      .filter((m) => !m.self && !endpointsEqual(m.endpoint, from))
+      .slice(0, Math.max(0, Math.min(DHT_HINTS_MAX, fit, node.options.replicationFactor)))
+      .map((m) => m.endpoint);
+    node.sendMessage(from, { type: 'not-found', requestId: msg.requestId, hints });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * @module sim/dht-report
+ * What a DHT scenario measured (`DhtCloud.runScenario`): durability (values lost: no live node
+ * holds a value still within its lifetime), get success, stale (rolled-back) mutable reads,
+ * messages per put and per get, refusals, and the churn applied.
+ */
+
+/** Options of `DhtCloud.runScenario`. */
+export interface DhtScenarioOptions {
+  /** Values written before the churn. */
+  readonly values: number;
+  /** Share of them that are mutable (signed, updated during the run). @default 0.2 */
+  readonly mutableFraction?: number;
+  /** Virtual time of the churn phase. */
+  readonly durationMs: number;
+  /** Steps the churn phase is cut into (churn, updates, then gets in each). @default 30 */
+  readonly steps?: number;
+  /** Gets in the whole churn phase (spread over the steps). */
+  readonly gets: number;
+  /** Mutable updates in the whole churn phase. @default values * mutableFraction */
+  readonly updates?: number;
+  /** Share of the starting population that fails without notice. @default 0.2 */
+  readonly failFraction?: number;
+  /** Share that leaves gracefully. @default 0.1 */
+  readonly leaveFraction?: number;
+  /** Share that joins (through real joins). @default 0.1 */
+  readonly joinFraction?: number;
+  /** Value sizes are drawn in [16, this]. @default 256 */
+  readonly valueBytesMax?: number;
+}
+
+/** What a DHT scenario measured. */
+export interface DhtReport {
+  readonly nodes: number;
+  readonly values: number;
+  readonly replicationFactor: number;
+  readonly puts: { readonly ok: number; readonly failed: Record<string, number> };
+  /** Values within their lifetime at the end that no live node holds. */
+  readonly lost: number;
+  /** Mutable values whose live holders all hold an older version than the last acknowledged. */
+  readonly rolledBack: number;
+  /** Values past their lifetime (their writer left or failed and stopped republishing). */
+  readonly expired: number;
+  readonly gets: {
+    readonly ok: number;
+    readonly total: number;
+    readonly failed: Record<string, number>;
+  };
+  /** Gets that returned an older mutable version than one acknowledged before they started. */
+  readonly staleReads: number;
+  readonly getSuccess: number;
+  /** Messages per put: the put's own (search, STORE, answers) plus the replication it caused. */
+  readonly messagesPerPut: number;
+  /** Of which the owner's REPLICATEs and their acknowledgements. */
+  readonly replicationMessagesPerPut: number;
+  readonly messagesPerGet: number;
+  /** REPLICATEs sent for handover and by the periodic check over the churn phase. */
+  readonly handoverReplicates: number;
+  readonly republishes: number;
+  readonly refused: Record<string, number>;
+  readonly churn: { readonly failed: number; readonly left: number; readonly joined: number };
+  /** Average live holders per value at the end. */
+  readonly holdersAvg: number;
+}

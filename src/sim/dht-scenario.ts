@@ -1,0 +1,242 @@
+/**
+ * @module sim/dht-scenario
+ * The DHT scenario of issue 15 (`pnrp sim --scenario dht`, `DhtCloud.runScenario`): write
+ * `values` values (a share mutable, each with its own signing key) from random live members,
+ * then churn the cloud in `steps` (the seed's churn: 20% of the starting population fails without
+ * notice, 10% leaves, 10% joins, spread evenly), updating mutable values with compare-and-swap
+ * and reading random values from random live members in each step; at the end, check each value
+ * still within its lifetime against the stores of the live members. A get succeeds when it
+ * returns the value, and for a mutable value at least the version acknowledged before it started
+ * (an older one is a stale read, counted as a rollback of the read path).
+ */
+import type { MutableWriter } from '../dht/record.js';
+import { createIdentity } from '../keys/identity.js';
+import type { Key } from '../keys/key256.js';
+import { toHex } from '../util/bytes.js';
+import type { DhtCloud, DhtMember } from './dht-cloud.js';
+import type { DhtReport, DhtScenarioOptions } from './dht-report.js';
+
+interface Tracked {
+  key: Key;
+  readonly writer: DhtMember;
+  readonly signer: MutableWriter | undefined;
+  ackedSeq: number;
+  seq: number;
+  lastOkMs: number;
+  ok: boolean;
+}
+
+function bump(record: Record<string, number>, name: string): void {
+  record[name] = (record[name] ?? 0) + 1;
+}
+
+/**
+ * Runs the scenario on a built cloud. See the module header.
+ * @example const report = runDhtScenario(cloud, { values: 1500, gets: 1500, durationMs: 1_800_000 });
+ */
+export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtReport {
+  const rng = cloud.sim.forkRng('dht-values');
+  const first = cloud.members[0]!.node.options;
+  const ttlMs = first.ttlMs;
+  const tracked: Tracked[] = [];
+  const byKey = new Map<string, Tracked>();
+  cloud.sim.onEvent((handle, event, nowMs) => {
+    if (event.type !== 'put-done' || event.failure !== undefined) return;
+    const t = byKey.get(toHex(event.key));
+    if (t && t.writer.handle.index === handle.index) t.lastOkMs = Math.max(t.lastOkMs, nowMs);
+  });
+  const putsFailed: Record<string, number> = {};
+  let putsOk = 0;
+  // Writes.
+  const replicatedBefore = cloud.sumStats((n) => n.stats.replicates.store ?? 0);
+  let putMessages = 0;
+  const mutableFraction = o.mutableFraction ?? 0.2;
+  const sizeMax = o.valueBytesMax ?? 256;
+  for (let done = 0; done < o.values; ) {
+    const n = Math.min(100, o.values - done);
+    const batch: { t: Tracked; token: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const writer = cloud.pick();
+      const value = rng.bytes(16 + rng.nextInt(Math.max(1, sizeMax - 15)));
+      const signer = rng.nextFloat() < mutableFraction ? createIdentity(rng.bytes(32)) : undefined;
+      const t: Tracked = {
+        key: new Uint8Array(32),
+        writer,
+        signer,
+        ackedSeq: 0,
+        seq: signer ? 1 : 0,
+        lastOkMs: 0,
+        ok: false,
+      };
+      const token = cloud.start(writer, (node, now) => {
+        const r = signer ? node.putMutable(now, signer, { seq: 1, value }) : node.put(now, value);
+        t.key = r.key;
+        return r.opId;
+      });
+      tracked.push(t);
+      byKey.set(toHex(t.key), t);
+      batch.push({ t, token });
+    }
+    const outcomes = cloud.awaitAll(batch.map((b) => b.token));
+    batch.forEach(({ t }, i) => {
+      const out = outcomes[i];
+      putMessages += out?.messages ?? 0;
+      if (out && out.failure === undefined) {
+        putsOk++;
+        t.ok = true;
+        t.ackedSeq = t.seq;
+        t.lastOkMs = cloud.sim.nowMs;
+      } else bump(putsFailed, out?.failure ?? 'unfinished');
+    });
+    done += n;
+  }
+  const replicationMessages =
+    2 * (cloud.sumStats((n) => n.stats.replicates.store ?? 0) - replicatedBefore);
+  cloud.sim.runFor(cloud.settleMs);
+  // Churn, updates and reads.
+  const handoverBefore = cloud.sumStats((n) => n.stats.replicates.handover ?? 0);
+  const steps = Math.max(1, o.steps ?? 30);
+  const population = cloud.live().length;
+  const churn = { failed: 0, left: 0, joined: 0 };
+  const quota = (fraction: number, done: number, i: number): number =>
+    Math.round((fraction * population * (i + 1)) / steps) - done;
+  const updatesTotal = o.updates ?? Math.round(o.values * mutableFraction);
+  const getsFailed: Record<string, number> = {};
+  let getsOk = 0;
+  let getsTotal = 0;
+  let staleReads = 0;
+  let getMessages = 0;
+  const stepMs = o.durationMs / steps;
+  for (let i = 0; i < steps; i++) {
+    const stepEnd = cloud.sim.nowMs + stepMs;
+    for (let k = quota(o.failFraction ?? 0.2, churn.failed, i); k > 0; k--, churn.failed++)
+      cloud.fail(cloud.pick());
+    for (let k = quota(o.leaveFraction ?? 0.1, churn.left, i); k > 0; k--, churn.left++)
+      cloud.leave(cloud.pick());
+    for (let k = quota(o.joinFraction ?? 0.1, churn.joined, i); k > 0; k--, churn.joined++)
+      cloud.join();
+    runUpdates(
+      cloud,
+      tracked,
+      Math.round(((i + 1) * updatesTotal) / steps) - Math.round((i * updatesTotal) / steps),
+      rng,
+    );
+    const wanted = Math.round(((i + 1) * o.gets) / steps) - Math.round((i * o.gets) / steps);
+    const now = cloud.sim.nowMs;
+    const readable = tracked.filter((t) => t.ok && now < t.lastOkMs + ttlMs - 60_000);
+    const reads: { t: Tracked; seq: number; token: string }[] = [];
+    for (let g = 0; g < wanted && readable.length > 0; g++) {
+      const t = readable[rng.nextInt(readable.length)]!;
+      const reader = pickJoined(cloud);
+      reads.push({
+        t,
+        seq: t.ackedSeq,
+        token: cloud.start(reader, (node, at) => node.get(at, t.key)),
+      });
+    }
+    const outcomes = cloud.awaitAll(reads.map((r) => r.token));
+    reads.forEach((r, j) => {
+      const out = outcomes[j];
+      getsTotal++;
+      getMessages += out?.messages ?? 0;
+      const record = out?.record;
+      if (record === undefined) bump(getsFailed, out?.failure ?? 'unfinished');
+      else if (record.seq < r.seq) {
+        staleReads++;
+        bump(getsFailed, 'stale');
+      } else getsOk++;
+    });
+    if (cloud.sim.nowMs < stepEnd) cloud.sim.runFor(stepEnd - cloud.sim.nowMs);
+  }
+  cloud.sim.runFor(cloud.settleMs);
+  // Durability.
+  const live = cloud.live();
+  let lost = 0;
+  let rolledBack = 0;
+  let expired = 0;
+  let holders = 0;
+  let checked = 0;
+  for (const t of tracked) {
+    if (!t.ok) continue;
+    if (cloud.sim.nowMs >= t.lastOkMs + ttlMs) {
+      expired++;
+      continue;
+    }
+    checked++;
+    let count = 0;
+    let bestSeq = -1;
+    for (const m of live) {
+      const r = m.node.held(t.key);
+      if (r === undefined) continue;
+      count++;
+      bestSeq = Math.max(bestSeq, r.seq);
+    }
+    holders += count;
+    if (count === 0) lost++;
+    else if (bestSeq < t.ackedSeq) rolledBack++;
+  }
+  const refused: Record<string, number> = {};
+  for (const m of cloud.members)
+    for (const [k, v] of Object.entries(m.node.stats.refused)) refused[k] = (refused[k] ?? 0) + v;
+  return {
+    nodes: population,
+    values: o.values,
+    replicationFactor: first.replicationFactor,
+    puts: { ok: putsOk, failed: putsFailed },
+    lost,
+    rolledBack,
+    expired,
+    gets: { ok: getsOk, total: getsTotal, failed: getsFailed },
+    staleReads,
+    getSuccess: getsTotal ? getsOk / getsTotal : 1,
+    messagesPerPut: o.values ? (putMessages + replicationMessages) / o.values : 0,
+    replicationMessagesPerPut: o.values ? replicationMessages / o.values : 0,
+    messagesPerGet: getsTotal ? getMessages / getsTotal : 0,
+    handoverReplicates: cloud.sumStats((n) => n.stats.replicates.handover ?? 0) - handoverBefore,
+    republishes: cloud.sumStats((n) => n.stats.republishes),
+    refused,
+    churn,
+    holdersAvg: checked ? holders / checked : 0,
+  };
+}
+
+/**
+ * A live member whose DRT has joined (a get on a node still alone has nobody to ask: an
+ * application waits for `status-changed` first).
+ */
+function pickJoined(cloud: DhtCloud): DhtMember {
+  for (;;) {
+    const m = cloud.pick();
+    if (m.node.drt.status === 'active') return m;
+  }
+}
+
+/** Updates `count` random mutable values whose writer is live: seq + 1 with CAS on the acknowledged seq. */
+function runUpdates(
+  cloud: DhtCloud,
+  tracked: readonly Tracked[],
+  count: number,
+  rng: { nextInt(n: number): number; bytes(n: number): Uint8Array },
+): void {
+  const mutable = tracked.filter((t) => t.ok && t.signer !== undefined && t.writer.live);
+  const batch: { t: Tracked; seq: number; token: string }[] = [];
+  for (let i = 0; i < count && mutable.length > 0; i++) {
+    const t = mutable[rng.nextInt(mutable.length)]!;
+    if (batch.some((b) => b.t === t)) continue;
+    const seq = t.seq + 1;
+    t.seq = seq;
+    const value = rng.bytes(32);
+    const token = cloud.start(
+      t.writer,
+      (node, now) => node.putMutable(now, t.signer!, { seq, value, cas: t.ackedSeq }).opId,
+    );
+    batch.push({ t, seq, token });
+  }
+  const outcomes = cloud.awaitAll(batch.map((b) => b.token));
+  batch.forEach(({ t, seq }, i) => {
+    if (outcomes[i]?.failure === undefined && outcomes[i] !== undefined) {
+      t.ackedSeq = Math.max(t.ackedSeq, seq);
+      t.lastOkMs = cloud.sim.nowMs;
+    }
+  });
+}
