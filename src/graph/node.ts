@@ -88,7 +88,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   private readonly sync: Sync;
   private readonly flooding: Flooding;
   private readonly neighbourhood: Neighbours;
-  private readonly records: Records;
+  private readonly recordsPart: Records;
   private readonly presence: Presence;
   private readonly signature: Signature;
   private readonly contacts: Contacts;
@@ -129,7 +129,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.core = this.makeCore(options, timers, limits, rng, settings);
     let parts: NodeParts | undefined;
     this.reactions = new Reactions(this.core, () => parts!);
-    this.graphInfo = new GraphInfo(this.core, () => this.records);
+    this.graphInfo = new GraphInfo(this.core, () => this.recordsPart);
     this.links = new Links(this.core, {
       onAuthenticated: (link) => this.handshake.onAuthenticated(link),
       onMessage: (link, message) => this.reactions.dispatch(link, message),
@@ -156,16 +156,16 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       disconnect: (link, reason) => this.handshake.disconnect(link, reason),
     });
-    this.records = new Records(this.core, {
+    this.recordsPart = new Records(this.core, {
       expired: (record) => {
         this.presence.onExpired(record);
         this.signature.onExpired(record);
         this.contacts.onExpired(record);
       },
     });
-    this.presence = new Presence(this.core, this.records);
-    this.signature = new Signature(this.core, this.records);
-    this.contacts = new Contacts(this.core, this.records, {
+    this.presence = new Presence(this.core, this.recordsPart);
+    this.signature = new Signature(this.core, this.recordsPart);
+    this.contacts = new Contacts(this.core, this.recordsPart, {
       signature: () => this.signature.current(),
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       allLinks: () => this.links.all(),
@@ -176,7 +176,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       sync: this.sync,
       flooding: this.flooding,
       neighbours: this.neighbourhood,
-      records: this.records,
+      records: this.recordsPart,
       presence: this.presence,
       signature: this.signature,
       contacts: this.contacts,
@@ -258,7 +258,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (!this.begin(nowMs)) return;
     this.links.onTimeout(nowMs);
     if (this.neighbourhood.maintenanceAtMs <= nowMs) this.reactions.maintain(true);
-    this.records.onTimeout(nowMs);
+    this.recordsPart.onTimeout(nowMs);
     this.presence.onTimeout(nowMs);
     this.signature.onTimeout(nowMs);
     this.contacts.onTimeout(nowMs);
@@ -276,7 +276,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       this.pumpAtMs,
       this.links.deadline(),
       this.neighbourhood.maintenanceAtMs,
-      this.records.deadline(),
+      this.recordsPart.deadline(),
       this.presence.deadline(),
       this.signature.deadline(),
       this.contacts.deadline(),
@@ -346,7 +346,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.advance(nowMs);
     if (this.flags.open) throw new Error('the graph node is already open');
     this.flags.open = true;
-    this.records.startTimers(nowMs);
+    this.recordsPart.startTimers(nowMs);
     this.reactions.refreshStatus();
   }
 
@@ -379,7 +379,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Adds a record (§3.1.4.3); a refusal is returned, not thrown. */
   addRecord(nowMs: number, input: NewRecord): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.create(input);
+    const r = this.recordsPart.create(input);
     this.finish();
     return r;
   }
@@ -387,7 +387,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Updates a record (§3.1.4.4). */
   updateRecord(nowMs: number, id: Guid, changes: RecordChanges): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.update(id, changes);
+    const r = this.recordsPart.update(id, changes);
     this.finish();
     return r;
   }
@@ -395,7 +395,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Deletes a record (§3.1.4.5). */
   deleteRecord(nowMs: number, id: Guid): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.remove(id);
+    const r = this.recordsPart.remove(id);
     this.finish();
     return r;
   }
@@ -406,7 +406,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   }
 
   /** Records held, optionally of one type, in (modifiedAt, id) order. */
-  recordsOf(type?: Guid): GraphRecord[] {
+  records(type?: Guid): GraphRecord[] {
     return [
       ...this.database.records(
         type ? { mode: 'include', types: [type] } : { mode: 'all', types: [] },
@@ -482,7 +482,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.flags.leftAt = this.clock.now();
     this.flags.open = false;
     this.flags.listening = false;
-    this.records.stopTimers();
+    this.recordsPart.stopTimers();
     this.neighbourhood.maintenanceAtMs = Number.POSITIVE_INFINITY;
     this.pumpAtMs = Number.POSITIVE_INFINITY;
     this.reactions.refreshStatus();

@@ -190,7 +190,7 @@ describe('GraphNode: hostile input ends the connection with a counted reason', (
       fc.property(fc.array(arb, { maxLength: 12 }), (messages) => {
         const node = listeningNode();
         feed(node, framed(AUTH), framed(CONNECT), ...messages.map(framed));
-        for (const r of node.recordsOf()) expect(r.graphId).toBe('test-graph');
+        for (const r of node.records()) expect(r.graphId).toBe('test-graph');
       }),
       { numRuns: 100, seed: 1402 },
     );
