@@ -205,6 +205,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       friendlyName: options.friendlyName ?? '',
       settings,
       flags: this.flags,
+      logger: options.logger,
       listenAddresses: () => this.addresses,
       nowMs: () => this.nowMsValue,
       emit: (event) => this.emit(event),
