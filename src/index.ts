@@ -11,6 +11,18 @@
  * @module pnrp
  */
 
+export {
+  type ConnectionEventOf,
+  type RunConnectionNodeOptions,
+  type RunningConnectionNode,
+  type RunningConnectionNodeStats,
+  runConnectionNode,
+} from './connection-adapter.js';
+export type {
+  ConnectionSink,
+  ConnectionTransport,
+  ConnectionTransportStats,
+} from './connection-transport.js';
 export { decodeCpa } from './cpa/decode.js';
 export { encodeCpa } from './cpa/encode.js';
 export type { ExtendedPayload, ExtendedPayloadData } from './cpa/extended-payload.js';
@@ -68,6 +80,12 @@ export { pnrpIdOf } from './keys/ids.js';
 export { type Key, keyFromHex, keyToHex } from './keys/key256.js';
 export { formatPeerName, type PeerName, parsePeerName } from './keys/peer-name.js';
 export type { LogEvent, LogEventType, Logger } from './log.js';
+export {
+  createMemoryConnections,
+  type MemoryConnections,
+  type MemoryConnectionsOptions,
+  type MemoryConnectionsStats,
+} from './memory-connections.js';
 export {
   createMemoryNetwork,
   type MemoryNetwork,
@@ -134,7 +152,12 @@ export type { PathHop } from './resolve/path.js';
 export type { ResolutionLimits, ResolutionStats } from './resolve/resolution-types.js';
 export type { SearchOptions } from './resolve/search-spec.js';
 export { realTimers, systemRng, systemWallClock } from './runtime.js';
+
 export {
+  type ConnectionEnd,
+  type ConnectionId,
+  type ConnectionNode,
+  type ConnectionOutput,
   type DrainSink,
   drainNode,
   type Output,

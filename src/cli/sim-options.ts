@@ -9,15 +9,19 @@ import { intOption, type OptionSpecs, parseCommandLine, stringOption } from './a
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp sim`. */
-export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K]
+export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn|group] [--searches K]
                 [--malicious FRACTION --attack KIND] [--secured] [--baseline kad] [--json]
                 [--plot FILE.svg] [--interval SECONDS]
+       pnrp sim --scenario group [--nodes N] [--records R] [--churn] [--seed S] [--json]
 
 Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
 summary with the traceroute of one resolve.
   --nodes N        nodes (default 2000)
   --seed S         seed (default 1); same seed, same run
-  --scenario       stable (default), or churn: 20% vanish, 10% leave, 10% join while searching
+  --scenario       stable (default), or churn: 20% vanish, 10% leave, 10% join while searching;
+                   or group: a [MS-PPGRH] group of graph nodes (default 200 members) publishing
+                   --records R records (default 100), with --churn under the same churn shares;
+                   prints delivery times, traffic and duplicates per record, and sync bytes
   --searches K     searches to measure (default 5000)
   --malicious F    share of colluding attackers, 0 <= F < 1 (default 0); they join honestly and
                    turn once the cloud is built. Searches start on honest nodes, for keys of
@@ -47,6 +51,12 @@ export interface SimArgs {
   readonly nodes: number;
   readonly seed: number;
   readonly scenario: 'stable' | 'churn';
+  /** `--scenario group`: a graph group instead of a DRT cloud (`scenario` is then `stable`). */
+  readonly group: boolean;
+  /** Records a group publishes (`--scenario group`). */
+  readonly records: number;
+  /** The group runs under churn (`--scenario group --churn`). */
+  readonly churn: boolean;
   readonly searches: number;
   readonly malicious: number;
   readonly attack: AttackKind;
@@ -73,6 +83,8 @@ const SIM_OPTIONS: OptionSpecs = {
   json: { type: 'boolean' },
   plot: { type: 'string' },
   interval: { type: 'string' },
+  records: { type: 'string' },
+  churn: { type: 'boolean' },
 };
 
 /**
@@ -84,8 +96,17 @@ export function parseSimArgs(args: string[]): SimArgs {
   const { values, positionals } = parseCommandLine(args, SIM_OPTIONS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const scenario = stringOption(values, 'scenario') ?? 'stable';
-  if (scenario !== 'stable' && scenario !== 'churn') {
-    throw new UsageError(`--scenario must be stable or churn, got "${scenario}"`);
+  if (scenario !== 'stable' && scenario !== 'churn' && scenario !== 'group') {
+    throw new UsageError(`--scenario must be stable, churn or group, got "${scenario}"`);
+  }
+  const group = scenario === 'group';
+  if (!group && (values.records !== undefined || values.churn !== undefined)) {
+    throw new UsageError('--records and --churn belong to --scenario group');
+  }
+  if (group) {
+    for (const o of ['searches', 'malicious', 'attack', 'secured', 'baseline', 'plot', 'interval'])
+      if (values[o] !== undefined)
+        throw new UsageError(`--${o} does not apply to --scenario group`);
   }
   const rawShare = stringOption(values, 'malicious');
   const malicious = rawShare === undefined ? 0 : Number(rawShare);
@@ -116,9 +137,12 @@ export function parseSimArgs(args: string[]): SimArgs {
     throw new UsageError(`--plot writes SVG: give a file name ending in .svg, got "${plot}"`);
   }
   return {
-    nodes: intOption(values, 'nodes', 2000, 2, 200_000),
+    nodes: intOption(values, 'nodes', group ? 200 : 2000, 2, group ? 20_000 : 200_000),
     seed: intOption(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
-    scenario,
+    scenario: group ? 'stable' : scenario,
+    group,
+    records: intOption(values, 'records', 100, 1, 1_000_000),
+    churn: values.churn === true,
     searches: intOption(values, 'searches', 5000, 1, 10_000_000),
     malicious,
     attack: attack as AttackKind,

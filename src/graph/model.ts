@@ -246,6 +246,7 @@ export interface AdvertiseDiff {
 export interface GraphDatabase {
   /** Records held (deleted ones included). */
   readonly size: number;
+  /** The record with this ID, deleted or not, or undefined. */
   get(id: Guid): GraphRecord | undefined;
   /** Stores a record by the rules of §3.1.5.2.10 and §3.1.7.32. */
   apply(record: GraphRecord): ApplyOutcome;

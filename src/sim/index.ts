@@ -29,6 +29,14 @@ export {
 } from './attack-setup.js';
 export { type ChurnCounts, type ChurnOptions, scheduleChurn } from './churn.js';
 export { type AdversaryCounters, Colluders } from './colluders.js';
+export {
+  type ConnectionNodeContext,
+  ConnectionSimulation,
+  type ConnectionSimulationOptions,
+  type ConnectionSimulationStats,
+  type ConnectionTraceRecord,
+} from './connection-sim.js';
+export type { SimConnectionOptions, SimConnectionStats } from './connection-types.js';
 export { DrtCloud } from './drt-cloud.js';
 export type {
   CloudMember,

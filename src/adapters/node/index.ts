@@ -1,6 +1,7 @@
 /**
- * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`
- * and a {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
+ * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`,
+ * a TCP {@link createTcpTransport | connection transport} on `node:net` and a
+ * {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
  * @module pnrp/node
  */
 export { debugLogger, formatLogEvent, LOG_NAMESPACES } from './debug-logger.js';
@@ -11,6 +12,14 @@ export {
   type NodeCryptoOptions,
   nodeCrypto,
 } from './node-crypto.js';
+export {
+  connectionEndOf,
+  createTcpTransport,
+  TCP_SEND_BUFFER_MAX_BYTES_DEFAULT,
+  type TcpTransport,
+  type TcpTransportOptions,
+  type TcpTransportStats,
+} from './tcp-transport.js';
 export {
   createUdpTransport,
   parseHostAddress,

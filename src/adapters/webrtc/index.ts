@@ -1,6 +1,7 @@
 /**
  * `pnrp/webrtc`: a {@link createWebRtcTransport | DatagramTransport over RTCDataChannels} for
- * browsers, and the mapping of peer ids to synthetic endpoints. Re-exports only; no `node:`.
+ * browsers, a {@link createWebRtcConnections | ConnectionTransport over reliable ordered
+ * channels}, and the mapping of peer ids to synthetic endpoints. Re-exports only; no `node:`.
  * @module pnrp/webrtc
  */
 export {
@@ -9,6 +10,12 @@ export {
   peerEndpoint,
   WEBRTC_PORT_DEFAULT,
 } from './peer-endpoint.js';
+export {
+  createWebRtcConnections,
+  type WebRtcConnections,
+  type WebRtcConnectionsOptions,
+  type WebRtcConnectionsStats,
+} from './webrtc-connections.js';
 export {
   createWebRtcTransport,
   type Signaller,

@@ -44,9 +44,11 @@ describe('public API', () => {
     await expect(snapshotText()).toMatchFileSnapshot('./public-exports.snapshot.txt');
   });
 
-  it('the root entry stays curated (at most 150 names, none of the known internals)', () => {
+  // 150 names for PNRP and the DRT; 16 more for the connection seam (issue 14): its node contract,
+  // runConnectionNode and the in-memory hub, as the datagram seam has runNode and createMemoryNetwork.
+  it('the root entry stays curated (at most 166 names, none of the known internals)', () => {
     const names = (api.exports.get('pnrp') ?? []).map((n) => n.name);
-    expect(names.length).toBeLessThanOrEqual(150);
+    expect(names.length).toBeLessThanOrEqual(166);
     for (const internal of ['bump', 'mergeCounts', 'toHex', 'endpointKey', 'HEADER_BYTES']) {
       expect(names).not.toContain(internal);
     }

@@ -56,6 +56,7 @@ function reachableFrom(entry: string): Set<string> {
 const X509_FREE_ENTRIES = [
   'index.ts',
   'sim/index.ts',
+  'graph/index.ts',
   'adapters/node/index.ts',
   'adapters/webrtc/index.ts',
   'cli/main.ts',
