@@ -12,14 +12,20 @@
  * §3.1.5.1), `Handshake` (CONNECT/WELCOME/REFUSE/DISCONNECT/PT2PT, §3.1.5.2.1-4), `Sync`
  * (§3.1.7.29-31), `Flooding` (FLOOD/ACK, §3.1.5.2.10-12), `Neighbours` (referrals and connection
  * maintenance, §3.1.7.14), `Records` (local writes, expiry, autorefresh), `Presence` (§3.1.7.17),
- * `Signature` (§3.1.7.11), `Contacts` (§3.1.7.12-13, partition repair) and `PeerClock` (§1.3.6). This file only wires them together.
+ * `Signature` (§3.1.7.11), `Contacts` (§3.1.7.12-13, partition repair), `GraphInfo` (§2.2.3.1)
+ * and `PeerClock` (§1.3.6); `Reactions` (reactions.ts) carries what happens between them. This
+ * file only builds them and forwards inputs and commands.
  *
  * After every input the node sends the ACKs it owes (batched) and one window of owed sync FLOODs
  * (sync.ts, pacing); when FLOODs remain it asks for a timer at the current time.
  *
  * Decisions: node IDs are u64 drawn from the rng unless given; the driver tells the node its
  * listening addresses (`listenAddresses`, `setListenAddresses`), the node never discovers them;
- * accepted connections are closed at once while the node is not listening.
+ * accepted connections are closed at once while the node is not listening; every record change
+ * is reported (the Record Notify List of §3.1.4.11 is the application's filter on the events).
+ * The others are in the part they concern: simultaneous connects (handshake.ts), sync pacing
+ * and ACKs during sync (sync.ts, flooding.ts), the missing formulas (options.ts, peer-time.ts,
+ * flooding.ts, signature.ts, contacts.ts, records.ts).
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type {
