@@ -5,6 +5,7 @@
  * through this interface, so the node stays a dispatcher and every part reads alone (the shape of
  * drt/core.ts).
  */
+import type { Logger } from '../log.js';
 import type { ConnectionOutput, Output } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type { GraphEvent } from './events.js';
@@ -65,6 +66,8 @@ export interface GraphCore {
   readonly friendlyName: string;
   readonly settings: GraphSettings;
   readonly flags: NodeFlags;
+  /** The optional logger (events are built only when it is set). */
+  readonly logger: Logger | undefined;
   /** Listening addresses (§3.1.1), as the driver told the node. */
   listenAddresses(): readonly GraphAddress[];
   /** Monotonic time of the call being handled. */

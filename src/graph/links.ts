@@ -14,7 +14,7 @@
  * authenticating; an accepted connection over either bound, or while the node is not listening,
  * is aborted at once (a decision: the seam accepts for us, so refusing is closing).
  */
-import type { Endpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { ConnectionEnd, ConnectionId } from '../sans-io.js';
 import type { GraphCore } from './core.js';
 import { type Link, newLink } from './link.js';
@@ -216,6 +216,11 @@ export class Links {
   terminate(link: Link, reason: string, graceful = false): void {
     if (link.connState === 'closed') return;
     count(this.core.stats.terminated, reason);
+    const log = this.core.logger;
+    if (log) {
+      const from = link.remote ? formatEndpoint(link.remote) : `connection ${link.conn}`;
+      log({ type: 'drop', reason: `graph:${reason}`, from });
+    }
     this.core.output(
       graceful
         ? { type: 'close', conn: link.conn }

@@ -92,7 +92,9 @@ export class Neighbours {
 
   /** §3.1.5.2.3: after a REFUSE, try a random referral not yet attempted. */
   tryReferral(): void {
-    if (this.attemptsInFlight() >= this.core.limits.outgoingAttemptsMax) return;
+    const l = this.core.limits;
+    if (this.attemptsInFlight() >= l.outgoingAttemptsMax) return;
+    if (this.core.neighbours().length + this.dialsInFlight() >= l.neighboursMax) return;
     const fresh = [...this.referrals.entries()].filter(
       ([key, r]) => !r.attempted && !this.isConnected(key),
     );

@@ -4,6 +4,7 @@
  * and randomness are injected), what `open` restores from a persisted database ([MS-PPGRH]
  * §3.1.4.2), and the neighbour view the application reads.
  */
+import type { Logger } from '../log.js';
 import type { ConnectionId, WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import type {
@@ -43,6 +44,11 @@ export interface GraphNodeOptions {
   readonly timers?: Partial<GraphTimers>;
   /** Limit overrides (options.ts). */
   readonly limits?: Partial<GraphLimits>;
+  /**
+   * Structured logs (src/log.ts): status changes as `status` (the graph ID as `cloud`) and every
+   * connection the node ends as `drop` (reason `graph:<reason>`). @default none
+   */
+  readonly logger?: Logger;
 }
 
 /** What `open` may restore from a persisted database (§3.1.4.2). */

@@ -12,14 +12,20 @@
  * §3.1.5.1), `Handshake` (CONNECT/WELCOME/REFUSE/DISCONNECT/PT2PT, §3.1.5.2.1-4), `Sync`
  * (§3.1.7.29-31), `Flooding` (FLOOD/ACK, §3.1.5.2.10-12), `Neighbours` (referrals and connection
  * maintenance, §3.1.7.14), `Records` (local writes, expiry, autorefresh), `Presence` (§3.1.7.17),
- * `Signature` (§3.1.7.11), `Contacts` (§3.1.7.12-13, partition repair) and `PeerClock` (§1.3.6). This file only wires them together.
+ * `Signature` (§3.1.7.11), `Contacts` (§3.1.7.12-13, partition repair), `GraphInfo` (§2.2.3.1)
+ * and `PeerClock` (§1.3.6); `Reactions` (reactions.ts) carries what happens between them. This
+ * file only builds them and forwards inputs and commands.
  *
  * After every input the node sends the ACKs it owes (batched) and one window of owed sync FLOODs
  * (sync.ts, pacing); when FLOODs remain it asks for a timer at the current time.
  *
  * Decisions: node IDs are u64 drawn from the rng unless given; the driver tells the node its
  * listening addresses (`listenAddresses`, `setListenAddresses`), the node never discovers them;
- * accepted connections are closed at once while the node is not listening.
+ * accepted connections are closed at once while the node is not listening; every record change
+ * is reported (the Record Notify List of §3.1.4.11 is the application's filter on the events).
+ * The others are in the part they concern: simultaneous connects (handshake.ts), sync pacing
+ * and ACKs during sync (sync.ts, flooding.ts), the missing formulas (options.ts, peer-time.ts,
+ * flooding.ts, signature.ts, contacts.ts, records.ts).
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type {
@@ -88,7 +94,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   private readonly sync: Sync;
   private readonly flooding: Flooding;
   private readonly neighbourhood: Neighbours;
-  private readonly records: Records;
+  private readonly recordsPart: Records;
   private readonly presence: Presence;
   private readonly signature: Signature;
   private readonly contacts: Contacts;
@@ -129,7 +135,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.core = this.makeCore(options, timers, limits, rng, settings);
     let parts: NodeParts | undefined;
     this.reactions = new Reactions(this.core, () => parts!);
-    this.graphInfo = new GraphInfo(this.core, () => this.records);
+    this.graphInfo = new GraphInfo(this.core, () => this.recordsPart);
     this.links = new Links(this.core, {
       onAuthenticated: (link) => this.handshake.onAuthenticated(link),
       onMessage: (link, message) => this.reactions.dispatch(link, message),
@@ -156,16 +162,16 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       disconnect: (link, reason) => this.handshake.disconnect(link, reason),
     });
-    this.records = new Records(this.core, {
+    this.recordsPart = new Records(this.core, {
       expired: (record) => {
         this.presence.onExpired(record);
         this.signature.onExpired(record);
         this.contacts.onExpired(record);
       },
     });
-    this.presence = new Presence(this.core, this.records);
-    this.signature = new Signature(this.core, this.records);
-    this.contacts = new Contacts(this.core, this.records, {
+    this.presence = new Presence(this.core, this.recordsPart);
+    this.signature = new Signature(this.core, this.recordsPart);
+    this.contacts = new Contacts(this.core, this.recordsPart, {
       signature: () => this.signature.current(),
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       allLinks: () => this.links.all(),
@@ -176,7 +182,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       sync: this.sync,
       flooding: this.flooding,
       neighbours: this.neighbourhood,
-      records: this.records,
+      records: this.recordsPart,
       presence: this.presence,
       signature: this.signature,
       contacts: this.contacts,
@@ -205,6 +211,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       friendlyName: options.friendlyName ?? '',
       settings,
       flags: this.flags,
+      logger: options.logger,
       listenAddresses: () => this.addresses,
       nowMs: () => this.nowMsValue,
       emit: (event) => this.emit(event),
@@ -258,7 +265,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (!this.begin(nowMs)) return;
     this.links.onTimeout(nowMs);
     if (this.neighbourhood.maintenanceAtMs <= nowMs) this.reactions.maintain(true);
-    this.records.onTimeout(nowMs);
+    this.recordsPart.onTimeout(nowMs);
     this.presence.onTimeout(nowMs);
     this.signature.onTimeout(nowMs);
     this.contacts.onTimeout(nowMs);
@@ -276,7 +283,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
       this.pumpAtMs,
       this.links.deadline(),
       this.neighbourhood.maintenanceAtMs,
-      this.records.deadline(),
+      this.recordsPart.deadline(),
       this.presence.deadline(),
       this.signature.deadline(),
       this.contacts.deadline(),
@@ -346,7 +353,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.advance(nowMs);
     if (this.flags.open) throw new Error('the graph node is already open');
     this.flags.open = true;
-    this.records.startTimers(nowMs);
+    this.recordsPart.startTimers(nowMs);
     this.reactions.refreshStatus();
   }
 
@@ -379,7 +386,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Adds a record (§3.1.4.3); a refusal is returned, not thrown. */
   addRecord(nowMs: number, input: NewRecord): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.create(input);
+    const r = this.recordsPart.create(input);
     this.finish();
     return r;
   }
@@ -387,7 +394,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Updates a record (§3.1.4.4). */
   updateRecord(nowMs: number, id: Guid, changes: RecordChanges): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.update(id, changes);
+    const r = this.recordsPart.update(id, changes);
     this.finish();
     return r;
   }
@@ -395,7 +402,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   /** Deletes a record (§3.1.4.5). */
   deleteRecord(nowMs: number, id: Guid): RecordResult {
     if (!this.begin(nowMs)) return { ok: false, reason: 'closed' };
-    const r = this.records.remove(id);
+    const r = this.recordsPart.remove(id);
     this.finish();
     return r;
   }
@@ -406,7 +413,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
   }
 
   /** Records held, optionally of one type, in (modifiedAt, id) order. */
-  recordsOf(type?: Guid): GraphRecord[] {
+  records(type?: Guid): GraphRecord[] {
     return [
       ...this.database.records(
         type ? { mode: 'include', types: [type] } : { mode: 'all', types: [] },
@@ -482,7 +489,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.flags.leftAt = this.clock.now();
     this.flags.open = false;
     this.flags.listening = false;
-    this.records.stopTimers();
+    this.recordsPart.stopTimers();
     this.neighbourhood.maintenanceAtMs = Number.POSITIVE_INFINITY;
     this.pumpAtMs = Number.POSITIVE_INFINITY;
     this.reactions.refreshStatus();

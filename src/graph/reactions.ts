@@ -154,5 +154,6 @@ export class Reactions {
     this.lastListening = listening;
     const neighbours = this.core.neighbours().length;
     this.core.emit({ type: 'status-changed', status, listening, neighbours });
+    this.core.logger?.({ type: 'status', cloud: this.core.graphId, status });
   }
 }

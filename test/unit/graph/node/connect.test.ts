@@ -57,7 +57,7 @@ describe('GraphNode: connecting and Sync All', () => {
     );
     expect(update?.message).toMatchObject({ addresses: [b.address] });
     expect(b.node.listening).toBe(true);
-    expect(b.node.recordsOf(APP_TYPE)).toHaveLength(3);
+    expect(b.node.records(APP_TYPE)).toHaveLength(3);
     expect(digestHex(b)).toBe(digestHex(a));
     const done = b.events.find((e) => e.type === 'sync-done');
     expect(done).toMatchObject({ kind: 'all' });

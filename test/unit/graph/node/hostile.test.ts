@@ -5,6 +5,7 @@ import type { GraphMessage, GraphRecord } from '../../../../src/graph/model.js';
 import { GraphNode, type GraphNodeOptions } from '../../../../src/graph/node.js';
 import { nullSecurityProvider } from '../../../../src/graph/security/index.js';
 import { encodeGraphMessage, frameUnit, newRecordId } from '../../../../src/graph/wire/index.js';
+import type { LogEvent } from '../../../../src/log.js';
 import type { ConnectionOutput, Output } from '../../../../src/sans-io.js';
 import { seededRng } from '../../../../src/util/rng.js';
 import { addressOf, WALL_BASE_MS } from './harness.js';
@@ -150,6 +151,16 @@ describe('GraphNode: hostile input ends the connection with a counted reason', (
     });
   }
 
+  it('the logger hears the status and every connection the node ends', () => {
+    const logs: LogEvent[] = [];
+    const node = listeningNode({ logger: (e) => logs.push(e) });
+    feed(node, framed(CONNECT));
+    expect(logs).toContainEqual({ type: 'status', cloud: 'test-graph', status: 'listening' });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ type: 'drop', reason: 'graph:out-of-state' }),
+    );
+  });
+
   it('an unknown message type after authentication is malformed', () => {
     const node = listeningNode();
     const bad = encodeGraphMessage({ type: 'sync-end' });
@@ -190,7 +201,7 @@ describe('GraphNode: hostile input ends the connection with a counted reason', (
       fc.property(fc.array(arb, { maxLength: 12 }), (messages) => {
         const node = listeningNode();
         feed(node, framed(AUTH), framed(CONNECT), ...messages.map(framed));
-        for (const r of node.recordsOf()) expect(r.graphId).toBe('test-graph');
+        for (const r of node.records()) expect(r.graphId).toBe('test-graph');
       }),
       { numRuns: 100, seed: 1402 },
     );

@@ -75,7 +75,7 @@ describe('GraphNode: links', () => {
       }),
     );
     // A direct link is no neighbour: no sync, no flooding, not counted.
-    expect(c.node.recordsOf()).toHaveLength(0);
+    expect(c.node.records()).toHaveLength(0);
     expect(a.node.neighbours().filter((n) => !n.direct)).toHaveLength(1);
   });
 

@@ -125,7 +125,7 @@ describe('GraphNode: partition detection and short-term repair (§3.1.7.13, §3.
     expect(without.every((s) => signatureOf(s) === signatureOf(without[0]!))).toBe(true);
     // Precondition (this seed): the changed side still lists a contact of the other side, with
     // the old signature (a contact record outlives the partition when refreshed late enough).
-    const listed = without[0]!.node.recordsOf(RECORD_TYPE.contact).flatMap((r) => {
+    const listed = without[0]!.node.records(RECORD_TYPE.contact).flatMap((r) => {
       const d = decodeContact(r.payload);
       return d.ok && !r.deleted ? [d.value] : [];
     });
