@@ -1,9 +1,16 @@
 /**
- * The DHT on the DRT (issue 15): `DhtNode`, its records, validators, codec and options. Explicit
- * named re-exports for the rest of the repository; the package's API is `src/index.ts`.
- * @module dht
+ * `pnrp/dht`: a DHT on the DRT (issue 15): `DhtNode` (a sans-I/O node owning a `DrtNode`, sharing
+ * its endpoint), immutable and signed mutable records, validators for application record types,
+ * and the DHT's own codec. x509-free.
+ * @module pnrp/dht
  */
-export { type DhtMessage, decodeDhtMessage, encodeDhtMessage, isDhtDatagram } from './codec.js';
+export {
+  DHT_DECODE_ERROR_CODES,
+  type DhtMessage,
+  decodeDhtMessage,
+  encodeDhtMessage,
+  isDhtDatagram,
+} from './codec.js';
 export {
   DHT_MAGIC,
   DHT_RECORD_TYPE,

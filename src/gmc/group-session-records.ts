@@ -101,7 +101,7 @@ export function groupRecords(host: RecordsHost): GroupRecords {
     query: (type) =>
       guarded(() => {
         const guid = type === undefined ? undefined : recordTypeOf(type, host.crypto);
-        return host.node.recordsOf(guid).flatMap((r) => live(r) ?? []);
+        return host.node.records(guid).flatMap((r) => live(r) ?? []);
       }),
   };
 }

@@ -1,9 +1,22 @@
 /**
- * `pnrp/graph`: peer graphing ([MS-PPGRH]): the shapes of records and messages, the database and
- * security-provider contracts, and the null security provider. x509-free: the grouping provider,
+ * `pnrp/graph`: peer graphing ([MS-PPGRH]): `GraphNode` (the sans-I/O protocol engine, driven by
+ * `runConnectionNode` or the simulator), the record database, the wire codec's entry points, the
+ * shapes of records and messages, the security-provider contract and the null provider. x509-free: the grouping provider,
  * which admits members by their group membership certificates, is in `pnrp/gmc`.
  * @module pnrp/graph
  */
+
+export {
+  type CreatorUsage,
+  compareRecords,
+  type DatabaseRefusal,
+  RecordDatabase,
+  type RecordDatabaseOptions,
+  type RecordDatabaseStats,
+  recordBytes,
+} from './database.js';
+export type { GraphEvent, GraphStatus, RecordChange, SyncKind } from './events.js';
+export type { GraphInfoOptions } from './graph-info.js';
 export {
   type AdvertiseDiff,
   type ApplyOutcome,
@@ -33,7 +46,30 @@ export {
   type SecurityStep,
 } from './model.js';
 export {
+  GraphNode,
+  type GraphNodeOptions,
+  type NeighbourInfo,
+  type PersistedState,
+} from './node.js';
+export { GRAPH_LIMITS, GRAPH_TIMERS, type GraphLimits, type GraphTimers } from './options.js';
+export type { NewRecord, RecordChanges, RecordRefusal, RecordResult } from './records.js';
+export {
   type CountingSecurityProvider,
-  nullSecurityProvider,
+  nullGraphSecurityProvider,
   type SecurityStats,
 } from './security/index.js';
+export type { GraphStats } from './stats.js';
+export {
+  decodeGraphMessage,
+  decodeRecord,
+  encodeGraphMessage,
+  encodeRecord,
+  formatAttributes,
+  GRAPH_WIRE_ERROR,
+  GRAPH_WIRE_LIMITS,
+  type GraphInfo,
+  type GraphScope,
+  type GraphWireLimits,
+  parseAttributes,
+  type RecordAttribute,
+} from './wire/index.js';

@@ -30,7 +30,7 @@ export interface GraphNodeOptions {
   readonly rng: Rng;
   /** Wall clock for peer time (§1.3.6). */
   readonly wallClock: WallClock;
-  /** The graph security provider (§1.3.4); `nullSecurityProvider()` for none. */
+  /** The graph security provider (§1.3.4); `nullGraphSecurityProvider()` for none. */
   readonly security: GraphSecurityProvider;
   /** The database. @default a new `RecordDatabase` */
   readonly database?: GraphDatabase;

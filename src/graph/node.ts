@@ -76,7 +76,7 @@ export type { GraphNodeOptions, NeighbourInfo, PersistedState } from './node-opt
 /**
  * A graph node. See the module header.
  * @example
- * const node = new GraphNode({ graphId: 'g', peerId: 'alice', rng, wallClock, security: nullSecurityProvider(), listenAddresses: [addr] });
+ * const node = new GraphNode({ graphId: 'g', peerId: 'alice', rng, wallClock, security: nullGraphSecurityProvider(), listenAddresses: [addr] });
  * node.create(0, { maxPresenceRecords: 0 });
  * for (let o = node.poll(); o.type !== 'timeout'; o = node.poll()) handle(o);
  */
@@ -232,35 +232,35 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
 
   // ---- the seam -------------------------------------------------------------------------------
 
-  /** {@inheritDoc ConnectionNode.handleConnected} */
+  /** The connection this node opened is up (the connection seam, `ConnectionNode`). */
   handleConnected(nowMs: number, conn: ConnectionId): void {
     if (!this.begin(nowMs)) return;
     this.links.handleConnected(conn);
     this.finish();
   }
 
-  /** {@inheritDoc ConnectionNode.handleAccepted} */
+  /** The driver accepted a connection for this node; `conn` is negative. */
   handleAccepted(nowMs: number, conn: ConnectionId, from: Endpoint): void {
     this.advance(nowMs);
     this.links.handleAccepted(conn, from);
     this.finish();
   }
 
-  /** {@inheritDoc ConnectionNode.handleReceived} */
+  /** Stream bytes that arrived on `conn`, in order; chunk boundaries mean nothing. */
   handleReceived(nowMs: number, conn: ConnectionId, bytes: Uint8Array): void {
     if (!this.begin(nowMs)) return;
     this.links.handleReceived(conn, bytes);
     this.finish();
   }
 
-  /** {@inheritDoc ConnectionNode.handleConnectionClosed} */
+  /** `conn` ended (or its connect failed) for a reason the node did not ask for. */
   handleConnectionClosed(nowMs: number, conn: ConnectionId, end: ConnectionEnd): void {
     this.advance(nowMs);
     this.links.handleClosed(conn, end);
     this.finish();
   }
 
-  /** {@inheritDoc ConnectionNode.handleTimeout} */
+  /** Lets timers fire. Idempotent; spurious calls do nothing. */
   handleTimeout(nowMs: number): void {
     if (!this.begin(nowMs)) return;
     this.links.onTimeout(nowMs);
@@ -272,7 +272,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.finish();
   }
 
-  /** {@inheritDoc ConnectionNode.poll} */
+  /** Next output; keep calling until it returns `{ type: 'timeout' }`. */
   poll(): Output<GraphEvent> | ConnectionOutput {
     return this.outputs.shift() ?? { type: 'timeout', atMs: this.nextTimerMs() };
   }

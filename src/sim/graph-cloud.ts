@@ -36,7 +36,7 @@ import type {
 } from '../graph/model.js';
 import { GraphNode } from '../graph/node.js';
 import type { GraphLimits, GraphTimers } from '../graph/options.js';
-import { nullSecurityProvider } from '../graph/security/index.js';
+import { nullGraphSecurityProvider } from '../graph/security/index.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import { type Rng, seededRng } from '../util/rng.js';
 import { ConnectionSimulation } from './connection-sim.js';
@@ -372,7 +372,7 @@ export class GraphCloud {
             rng: ctx.rng.fork('security'),
             incarnation: ctx.incarnation,
           })
-        : nullSecurityProvider();
+        : nullGraphSecurityProvider();
       const graph = new GraphNode({
         graphId: this.graphId,
         peerId,

@@ -136,32 +136,32 @@ export class MeteredGraphNode implements ConnectionNode<GraphEvent> {
     private readonly meter: GraphTrafficMeter,
   ) {}
 
-  /** {@inheritDoc ConnectionNode.handleConnected} */
+  /** The connection this node opened is up (the connection seam, `ConnectionNode`). */
   handleConnected(nowMs: number, conn: ConnectionId): void {
     this.graph.handleConnected(nowMs, conn);
   }
 
-  /** {@inheritDoc ConnectionNode.handleAccepted} */
+  /** The driver accepted a connection for this node; `conn` is negative. */
   handleAccepted(nowMs: number, conn: ConnectionId, from: Endpoint): void {
     this.graph.handleAccepted(nowMs, conn, from);
   }
 
-  /** {@inheritDoc ConnectionNode.handleReceived} */
+  /** Stream bytes that arrived on `conn`, in order; chunk boundaries mean nothing. */
   handleReceived(nowMs: number, conn: ConnectionId, bytes: Uint8Array): void {
     this.graph.handleReceived(nowMs, conn, bytes);
   }
 
-  /** {@inheritDoc ConnectionNode.handleConnectionClosed} */
+  /** `conn` ended (or its connect failed) for a reason the node did not ask for. */
   handleConnectionClosed(nowMs: number, conn: ConnectionId, end: ConnectionEnd): void {
     this.graph.handleConnectionClosed(nowMs, conn, end);
   }
 
-  /** {@inheritDoc ConnectionNode.handleTimeout} */
+  /** Lets timers fire. Idempotent; spurious calls do nothing. */
   handleTimeout(nowMs: number): void {
     this.graph.handleTimeout(nowMs);
   }
 
-  /** {@inheritDoc ConnectionNode.poll} */
+  /** Next output; keep calling until it returns `{ type: 'timeout' }`. */
   poll(): Output<GraphEvent> | ConnectionOutput {
     const out = this.graph.poll();
     if (out.type === 'send') this.meter.count(out.bytes);

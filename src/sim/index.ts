@@ -37,6 +37,15 @@ export {
   type ConnectionTraceRecord,
 } from './connection-sim.js';
 export type { SimConnectionOptions, SimConnectionStats } from './connection-types.js';
+export {
+  DhtCloud,
+  type DhtCloudOptions,
+  type DhtMember,
+  type DhtOpOutcome,
+  type DhtReport,
+  type DhtScenarioOptions,
+} from './dht-cloud.js';
+export { runDhtScenario } from './dht-scenario.js';
 export { DrtCloud } from './drt-cloud.js';
 export type {
   CloudMember,
@@ -46,6 +55,38 @@ export type {
   DrtCloudOptions,
   SearchOutcome,
 } from './drt-cloud-types.js';
+export {
+  GROUP_RECORD_TYPE,
+  GraphCloud,
+  type GraphCloudOptions,
+  type GraphMember,
+  type GraphMemberContext,
+  type SyncTally,
+} from './graph-cloud.js';
+export {
+  type DeliveryMember,
+  type DeliveryReport,
+  RecordTracker,
+  type Spread,
+  type TrackedRecord,
+} from './graph-records.js';
+export {
+  GROUP_CHURN,
+  type GroupReport,
+  type GroupScenarioOptions,
+  type PerRecord,
+  runGroupScenario,
+  runSyncScenario,
+  type SyncBytes,
+  type SyncReport,
+  type SyncScenarioOptions,
+} from './graph-scenarios.js';
+export {
+  type GraphTraffic,
+  GraphTrafficMeter,
+  MeteredGraphNode,
+  type TrafficCount,
+} from './graph-traffic.js';
 export { type InterceptOutbox, type Interceptor, interceptNode } from './intercept.js';
 export {
   type BaselineColumn,

@@ -3,7 +3,7 @@
  * Graph security providers usable without `pnrp/gmc`: the null provider, the unit framing every
  * provider obeys and the counters they keep. The grouping (GMC) provider lives in `pnrp/gmc`.
  */
-export { nullSecurityProvider } from './null-provider.js';
+export { nullGraphSecurityProvider } from './null-provider.js';
 export {
   type CountingSecurityProvider,
   countReason,

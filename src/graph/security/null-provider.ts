@@ -80,11 +80,11 @@ class NullConnection implements ConnectionSecurity {
  * The null provider: every connection authenticated at once, messages in the clear, records
  * unsigned and all valid. Use it only where everyone on the network is trusted.
  * @example
- * const security = nullSecurityProvider();
+ * const security = nullGraphSecurityProvider();
  * const conn = security.connection('initiator', 'bob');
  * conn.start(nowMs).state; // 'authenticated'
  */
-export function nullSecurityProvider(): CountingSecurityProvider {
+export function nullGraphSecurityProvider(): CountingSecurityProvider {
   const stats = createSecurityStats();
   return {
     name: 'null',

@@ -17,6 +17,7 @@ export const ENTRIES: readonly { readonly subpath: string; readonly file: string
   { subpath: 'pnrp/sim', file: 'src/sim/index.ts' },
   { subpath: 'pnrp/gmc', file: 'src/gmc/index.ts' },
   { subpath: 'pnrp/graph', file: 'src/graph/index.ts' },
+  { subpath: 'pnrp/dht', file: 'src/dht/index.ts' },
   { subpath: 'pnrp/node', file: 'src/adapters/node/index.ts' },
   { subpath: 'pnrp/webrtc', file: 'src/adapters/webrtc/index.ts' },
 ];

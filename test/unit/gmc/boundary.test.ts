@@ -60,6 +60,7 @@ const X509_FREE_ENTRIES = [
   'index.ts',
   'sim/index.ts',
   'graph/index.ts',
+  'dht/index.ts',
   'adapters/node/index.ts',
   'adapters/webrtc/index.ts',
 ];

@@ -8,7 +8,7 @@
 import type { GraphEvent } from '../../../../src/graph/events.js';
 import type { GraphAddress, GraphMessage } from '../../../../src/graph/model.js';
 import { GraphNode, type GraphNodeOptions } from '../../../../src/graph/node.js';
-import { nullSecurityProvider } from '../../../../src/graph/security/index.js';
+import { nullGraphSecurityProvider } from '../../../../src/graph/security/index.js';
 import { decodeGraphMessage, UnitReader } from '../../../../src/graph/wire/index.js';
 import type { Endpoint } from '../../../../src/keys/endpoint.js';
 import { type ConnectionEnd, type ConnectionOutput, drainNode } from '../../../../src/sans-io.js';
@@ -98,7 +98,7 @@ export class GraphNet {
     const node = new GraphNode({
       graphId: 'test-graph',
       peerId: `peer-${index}`,
-      security: nullSecurityProvider(),
+      security: nullGraphSecurityProvider(),
       listenAddresses: [address],
       ...rest,
       rng: seededRng(this.seed).fork(`node-${index}`),

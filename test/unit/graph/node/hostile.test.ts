@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphEvent } from '../../../../src/graph/events.js';
 import type { GraphMessage, GraphRecord } from '../../../../src/graph/model.js';
 import { GraphNode, type GraphNodeOptions } from '../../../../src/graph/node.js';
-import { nullSecurityProvider } from '../../../../src/graph/security/index.js';
+import { nullGraphSecurityProvider } from '../../../../src/graph/security/index.js';
 import { encodeGraphMessage, frameUnit, newRecordId } from '../../../../src/graph/wire/index.js';
 import type { LogEvent } from '../../../../src/log.js';
 import type { ConnectionOutput, Output } from '../../../../src/sans-io.js';
@@ -18,7 +18,7 @@ function listeningNode(extra: Partial<GraphNodeOptions> = {}): GraphNode {
     peerId: 'server',
     rng: seededRng(7),
     wallClock: { nowMs: () => WALL_BASE_MS },
-    security: nullSecurityProvider(),
+    security: nullGraphSecurityProvider(),
     listenAddresses: [addressOf(0)],
     ...extra,
   });
@@ -224,7 +224,7 @@ describe('GraphNode: bounded tables', () => {
       peerId: 'joiner',
       rng: seededRng(8),
       wallClock: { nowMs: () => WALL_BASE_MS },
-      security: nullSecurityProvider(),
+      security: nullGraphSecurityProvider(),
     });
     node.open(0);
     node.handleAccepted(1, -1, FROM);
@@ -249,7 +249,7 @@ describe('GraphNode: bounded tables', () => {
 
   it('the Deferred Record List drops its oldest record beyond its bound', () => {
     const security = {
-      ...nullSecurityProvider(),
+      ...nullGraphSecurityProvider(),
       validateRecord: () => ({ kind: 'defer' as const, reason: 'later' }),
     };
     const node = listeningNode({ security, limits: { deferredRecordsMax: 3 } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphRecord } from '../../../../src/graph/model.js';
-import { nullSecurityProvider } from '../../../../src/graph/security/null-provider.js';
+import { nullGraphSecurityProvider } from '../../../../src/graph/security/null-provider.js';
 import { wrapUnit } from '../../../../src/graph/security/units.js';
 
 /** A message as the graph codec frames it: u32 BE size first. */
@@ -24,9 +24,9 @@ const RECORD: GraphRecord = {
   attributes: '',
 };
 
-describe('nullSecurityProvider', () => {
+describe('nullGraphSecurityProvider', () => {
   it('authenticates both sides at once with nothing to send, counting each connection once', () => {
-    const p = nullSecurityProvider();
+    const p = nullGraphSecurityProvider();
     const a = p.connection('initiator', 'bob');
     const b = p.connection('responder', 'alice');
     expect(a.start(0)).toEqual({ send: [], state: 'authenticated' });
@@ -38,7 +38,7 @@ describe('nullSecurityProvider', () => {
   });
 
   it('receive() also authenticates, ignores the unit and counts it', () => {
-    const p = nullSecurityProvider();
+    const p = nullGraphSecurityProvider();
     const b = p.connection('responder', undefined);
     expect(b.receive(0, message([1]))).toEqual({ send: [], state: 'authenticated' });
     expect(p.stats.units.refused['unexpected-handshake-unit']).toBe(1);
@@ -47,7 +47,7 @@ describe('nullSecurityProvider', () => {
   });
 
   it('seal and open are the identity both ways', () => {
-    const p = nullSecurityProvider();
+    const p = nullGraphSecurityProvider();
     const a = p.connection('initiator', 'bob');
     const b = p.connection('responder', 'alice');
     const m = message([0x10, 1, 2, 3, 4]);
@@ -59,7 +59,7 @@ describe('nullSecurityProvider', () => {
   });
 
   it('open() refuses a unit whose leading size disagrees with its length', () => {
-    const p = nullSecurityProvider();
+    const p = nullGraphSecurityProvider();
     const b = p.connection('responder', 'alice');
     const m = message([1, 2, 3]);
     expect(b.open(m.subarray(0, m.length - 1))).toEqual({ ok: false, reason: 'bad-unit-size' });
@@ -71,12 +71,12 @@ describe('nullSecurityProvider', () => {
   });
 
   it('seal() throws on a message that is not framed by its size (local misuse)', () => {
-    const a = nullSecurityProvider().connection('initiator', 'bob');
+    const a = nullGraphSecurityProvider().connection('initiator', 'bob');
     expect(() => a.seal(new Uint8Array([0, 0, 0, 9, 1]))).toThrow(RangeError);
   });
 
   it('records get empty security data and every record is valid', () => {
-    const p = nullSecurityProvider();
+    const p = nullGraphSecurityProvider();
     expect(p.secureRecord(RECORD)).toEqual({ ok: true, securityData: new Uint8Array(0) });
     expect(p.validateRecord({ ...RECORD, securityData: new Uint8Array([1]) })).toEqual({
       kind: 'valid',
