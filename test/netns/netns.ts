@@ -1,0 +1,58 @@
+/**
+ * Helpers of the namespace tests (issue 16): the topology of scripts/netns/netns.sh under a prefix
+ * of the test file's own (files run in parallel), whether it can be made here (root, `ip netns`,
+ * nftables), and processes started inside a namespace that are always killed afterwards.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT: string = join(import.meta.dirname, '../..');
+const SCRIPT = join(ROOT, 'scripts/netns/netns.sh');
+
+/** Why the topology cannot be made here, or undefined when it can. */
+export function netnsUnavailable(): string | undefined {
+  if (process.env.PNRP_NETNS_SKIP) return 'PNRP_NETNS_SKIP is set';
+  if (process.platform !== 'linux') return `network namespaces need Linux (${process.platform})`;
+  const r = spawnSync('bash', [SCRIPT, 'check'], { encoding: 'utf8' });
+  if (r.status === 0) return undefined;
+  return (r.stdout + r.stderr).trim() || `netns.sh check exited ${r.status}`;
+}
+
+/** The topology under one prefix. */
+export class Topology {
+  private readonly children: ChildProcess[] = [];
+  readonly addrs: Record<string, string>;
+
+  constructor(readonly prefix: string) {
+    this.addrs = JSON.parse(this.script('addrs')) as Record<string, string>;
+  }
+
+  private script(...args: string[]): string {
+    const r = spawnSync('bash', [SCRIPT, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, PNRP_NETNS_PREFIX: this.prefix },
+    });
+    if (r.status !== 0) throw new Error(`netns.sh ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  up(): void {
+    this.script('up');
+  }
+
+  /** Kills every process started here, then deletes the namespaces. */
+  down(): void {
+    for (const c of this.children)
+      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    this.script('down');
+  }
+
+  /** Starts `command args` inside namespace `name` (killed by `down`). */
+  spawn(name: string, command: string, args: readonly string[]): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', `${this.prefix}${name}`, command, ...args], {
+      cwd: ROOT,
+    });
+    this.children.push(child);
+    return child;
+  }
+}
