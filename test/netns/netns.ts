@@ -47,6 +47,14 @@ export class Topology {
     this.script('down');
   }
 
+  /** Starts the `pnrp` CLI from source inside namespace `name`; its stdout lines can be awaited. */
+  pnrp(name: string, ...args: string[]): LineProcess {
+    return new LineProcess(
+      this.spawn(name, process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args]),
+      `${name}: pnrp ${args.join(' ')}`,
+    );
+  }
+
   /** Starts `command args` inside namespace `name` (killed by `down`). */
   spawn(name: string, command: string, args: readonly string[]): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', `${this.prefix}${name}`, command, ...args], {
@@ -54,5 +62,79 @@ export class Topology {
     });
     this.children.push(child);
     return child;
+  }
+}
+
+/** A process whose stdout lines are kept and can be awaited. */
+export class LineProcess {
+  readonly lines: string[] = [];
+  private stderrText = '';
+  private partial = '';
+  private exitCode: number | null | undefined;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly child: ChildProcess,
+    private readonly label: string,
+  ) {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const parts = (this.partial + d).split('\n');
+      this.partial = parts.pop()!;
+      this.lines.push(...parts);
+      this.wake();
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderrText += d;
+    });
+    child.on('close', (code) => {
+      this.exitCode = code;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** The JSON objects printed so far (`--json` lines). */
+  json(): Record<string, unknown>[] {
+    return this.lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Resolves with the first JSON line `match` accepts; rejects on exit or after `timeoutMs`. */
+  waitFor(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const describe = (): string =>
+        `\n--- stdout ---\n${this.lines.join('\n')}\n--- stderr ---\n${this.stderrText}`;
+      const check = (): void => {
+        const found = this.json().find(match);
+        if (found) {
+          done();
+          resolve(found);
+        } else if (this.exitCode !== undefined) {
+          done();
+          reject(new Error(`${this.label} exited (${this.exitCode})${describe()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${this.label}: no such line in ${timeoutMs} ms${describe()}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
   }
 }
