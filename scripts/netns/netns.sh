@@ -16,6 +16,9 @@
 # Symmetric: `masquerade random`: each flow (destination address and port) gets a random port.
 # test/netns/nat-types.test.ts verifies both behaviours.
 #
+# Environment: PNRP_NETNS_PREFIX (namespace name prefix), PNRP_NAT_UDP_TIMEOUT and
+# PNRP_NAT_UDP_STREAM_TIMEOUT (seconds; the routers' conntrack UDP timeouts, default 30 and 120).
+#
 # Usage: netns.sh up | down | check | addrs | exec NAME CMD... | list
 #   up     (re)creates the topology (down first, so it is idempotent)
 #   down   kills processes still inside our namespaces, then deletes them (idempotent)
@@ -44,9 +47,9 @@ check() {
     echo "netns.sh: skipped: network namespaces need root (uid $(id -u))"
     return 77
   fi
-  for tool in ip nft; do
+  for tool in ip nft conntrack; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-      echo "netns.sh: skipped: '$tool' is not installed (apt-get install iproute2 nftables)"
+      echo "netns.sh: skipped: '$tool' is not installed (apt-get install iproute2 nftables conntrack)"
       return 77
     fi
   done
@@ -101,6 +104,11 @@ router() { # NAME WAN-ADDR LAN-ADDR MODE(cone|symmetric) INET-PORT HOST HOST-ADD
   in_ns "$r" ip link set wan up
   in_ns "$r" ip link set lan up
   in_ns "$r" sysctl -qw net.ipv4.ip_forward=1
+  # Mapping lifetimes (conntrack, per namespace): a UDP flow lives 30 s after its last datagram
+  # until it has seen replies more than 2 s apart, then 120 s (ASSURED). Overridable to emulate
+  # NATs with shorter timers.
+  in_ns "$r" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="${PNRP_NAT_UDP_TIMEOUT:-30}"
+  in_ns "$r" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream="${PNRP_NAT_UDP_STREAM_TIMEOUT:-120}"
   local masq="masquerade"
   [ "$mode" = symmetric ] && masq="masquerade random"
   in_ns "$r" nft -f - <<EOF

@@ -5,6 +5,9 @@
  * the other one's dial-back probe reaches it there, so the address is confirmed and the node
  * registers with it. A node in `sym1` does the same, but its NAT maps per destination: the probe
  * is dropped, the address stays unconfirmed (endpoint-dependent-mapping) and the node says so.
+ * A node in `cone2` is confirmed, then its NAT starts mapping to another port (the rule is
+ * replaced and the mappings flushed): the next refresh round sees the change, the new address is
+ * confirmed and the node re-registers with it.
  * Skipped, with the reason, when namespaces cannot be made. Real time: no duration is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +98,43 @@ describe.skipIf(unavailable !== undefined)('address-discovery: pnrp node behind 
     for (const o of observed) expect(o.mapped.startsWith(`${topo!.addrs.rs1}:`)).toBe(true);
     await node.waitFor(isEvent('registered'), WAIT_MS);
     expect(node.json().some(isEvent('address', { state: 'confirmed' }))).toBe(false);
+  });
+
+  it('cone2: a changed NAT mapping is noticed, confirmed and re-registered', async () => {
+    const node = topo!.pnrp(
+      'cone2',
+      'node',
+      '--port',
+      '3540',
+      '--bootstrap',
+      at('pub'),
+      '--stun',
+      at('pub2'),
+      '--register',
+      '0.cone2',
+      '--json',
+    );
+    const first = `${topo!.addrs.rc2}:3540`;
+    await node.waitFor(isEvent('registered'), WAIT_MS);
+    expect(node.json().find(isEvent('address', { state: 'confirmed' }))).toMatchObject({
+      endpoint: first,
+    });
+    // The NAT now maps every flow to public port 45000 (still endpoint-independent).
+    topo!.exec('rc2', 'nft', 'flush', 'chain', 'ip', 'nat', 'postrouting');
+    const rule = `oifname "wan" meta l4proto udp snat to ${topo!.addrs.rc2}:45000`;
+    topo!.exec('rc2', 'nft', `add rule ip nat postrouting ${rule}`);
+    topo!.exec('rc2', 'conntrack', '-F');
+    const moved = `${topo!.addrs.rc2}:45000`;
+    const changed = await node.waitFor(
+      isEvent('address', { state: 'confirmed', endpoint: moved }),
+      2 * WAIT_MS,
+    );
+    expect(changed.previous).toBe(first);
+    await node.waitFor(isEvent('address', { state: 'changed', endpoint: moved }), WAIT_MS);
+    const registered = await node.waitFor(
+      (l) => isEvent('registered')(l) && (l.endpoints as string[])[0] === moved,
+      WAIT_MS,
+    );
+    expect(registered).toMatchObject({ peerName: '0.cone2', endpoints: [moved] });
   });
 });

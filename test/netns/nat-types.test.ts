@@ -5,8 +5,9 @@
  * answers with the source it saw. Behind a cone NAT both see the same public address and port
  * (endpoint-independent mapping); behind the symmetric NAT the ports differ (address-and-port-
  * dependent mapping). Filtering is checked too: a public host the NATed node never sent to cannot
- * reach the mapping. Skipped, with the reason, when namespaces cannot be made (not root, no
- * `ip netns`, no nftables). Real time: nothing asserts a duration.
+ * reach the mapping. The mapping lifetime is read from conntrack (the rate keep-alives need).
+ * Skipped, with the reason, when namespaces cannot be made (not root, no `ip netns`, nftables or
+ * conntrack). Real time: nothing asserts a duration of ours.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,24 @@ describe.skipIf(unavailable !== undefined)('nat-types: the emulated NATs behave 
     const counts = JSON.parse(out) as Record<string, number>;
     expect(counts[`${topo!.addrs.pub}:4000`]).toBeGreaterThan(0); // the listener works
     expect(Object.keys(counts)).toEqual([`${topo!.addrs.pub}:4000`]); // pub2 got nothing through
+  });
+
+  it('mapping lifetime: 30 s after the last datagram, 120 s once replies came more than 2 s apart', async () => {
+    const flow = (): string =>
+      topo!
+        .exec('rc1', 'conntrack', '-L', '-p', 'udp', '--orig-port-src', '5002')
+        .split('\n')
+        .find((l) => l.includes('sport=5002'))!;
+    probe('cone1', 5002, [`${topo!.addrs.pub}:4000`]);
+    const fresh = flow();
+    expect(Number(fresh.split(/\s+/)[2])).toBeLessThanOrEqual(30);
+    expect(fresh).not.toContain('ASSURED');
+    await new Promise((r) => setTimeout(r, 2_500));
+    probe('cone1', 5002, [`${topo!.addrs.pub}:4000`]);
+    const assured = flow();
+    expect(assured).toContain('[ASSURED]');
+    expect(Number(assured.split(/\s+/)[2])).toBeGreaterThan(30);
+    expect(Number(assured.split(/\s+/)[2])).toBeLessThanOrEqual(120);
   });
 });
 

@@ -47,6 +47,15 @@ export class Topology {
     this.script('down');
   }
 
+  /** Runs `command args` inside namespace `name` to completion; throws when it fails. */
+  exec(name: string, command: string, ...args: string[]): string {
+    const r = spawnSync('ip', ['netns', 'exec', `${this.prefix}${name}`, command, ...args], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`${name}: ${command} ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+
   /** Starts the `pnrp` CLI from source inside namespace `name`; its stdout lines can be awaited. */
   pnrp(name: string, ...args: string[]): LineProcess {
     return new LineProcess(
