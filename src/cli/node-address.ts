@@ -8,11 +8,8 @@
  */
 import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { type Endpoint, formatEndpoint, splitHostPort } from '../keys/endpoint.js';
-import {
-  AddressDiscovery,
-  type AddressEvent,
-  type UnconfirmedReason,
-} from '../nat/address-discovery.js';
+import { AddressDiscovery } from '../nat/address-discovery.js';
+import type { AddressEvent, UnconfirmedReason } from '../nat/address-types.js';
 import { type StunSplit, splitStunTransport } from '../nat/stun-split.js';
 import { systemRng } from '../runtime.js';
 import { type DatagramTransport, type RunningNode, runNode } from '../transport-adapter.js';

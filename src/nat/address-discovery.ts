@@ -21,83 +21,18 @@
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
 import { toHex } from '../util/bytes.js';
-import type { Rng } from '../util/rng.js';
+import type {
+  AddressDiscoveryOptions,
+  AddressDiscoveryStats,
+  AddressEvent,
+  Observation,
+  UnconfirmedReason,
+} from './address-types.js';
 import { decodeStun, encodeStun } from './stun.js';
-import { DIAL_BACK_PADDING, StunResponder, type StunResponderStats } from './stun-responder.js';
+import { DIAL_BACK_PADDING, StunResponder } from './stun-responder.js';
 
 /** Most servers asked; later ones are ignored. */
 export const DISCOVERY_SERVERS_MAX = 8;
-
-/** Why a candidate was not confirmed. */
-export type UnconfirmedReason =
-  /** No second server to dial back: name another one. */
-  | 'no-helper'
-  /** Servers see different ports or addresses: the NAT maps per destination (symmetric). */
-  | 'endpoint-dependent-mapping'
-  /** The helper's probe never arrived (a filtering firewall, loss, or a helper that is not ours). */
-  | 'no-probe';
-
-/** What one server saw. */
-export interface Observation {
-  readonly server: Endpoint;
-  readonly mapped: Endpoint;
-}
-
-/** Events of an {@link AddressDiscovery}. */
-export type AddressEvent =
-  | { readonly type: 'candidate'; readonly endpoint: Endpoint; readonly reportedBy: Endpoint }
-  | {
-      readonly type: 'confirmed';
-      readonly endpoint: Endpoint;
-      readonly reportedBy: Endpoint;
-      readonly confirmedBy: Endpoint;
-      /** False when the address is one of our own `localEndpoints` (no NAT in between). */
-      readonly natted: boolean;
-      /** The confirmed address this one replaces (the NAT's mapping changed). */
-      readonly previous?: Endpoint;
-    }
-  | {
-      readonly type: 'unconfirmed';
-      readonly endpoint: Endpoint;
-      readonly reason: UnconfirmedReason;
-      readonly observed: readonly Observation[];
-    }
-  | {
-      readonly type: 'lost';
-      readonly endpoint: Endpoint;
-      readonly observed: readonly Observation[];
-    }
-  | { readonly type: 'no-answer'; readonly servers: readonly Endpoint[] };
-
-/** Options of an {@link AddressDiscovery}. */
-export interface AddressDiscoveryOptions {
-  /** Transaction IDs come from here. */
-  readonly rng: Rng;
-  /** Nodes or STUN servers to ask (up to {@link DISCOVERY_SERVERS_MAX}). @default none */
-  readonly servers?: readonly Endpoint[];
-  /** Our own endpoints: an observation equal to one means no NAT. @default none */
-  readonly localEndpoints?: readonly Endpoint[];
-  /** First retransmission; doubled each time. @default 500 */
-  readonly retransmitMs?: number;
-  /** Sends of one request before it fails (the last waits twice as long). @default 4 */
-  readonly attempts?: number;
-  /**
-   * Period of re-asking the servers; also what keeps NAT mappings open, so below the mapping
-   * lifetime (Linux conntrack: 30 s for UDP until both sides spoke, 120 s after).
-   * @default 25000
-   */
-  readonly refreshMs?: number;
-}
-
-/** Counters of an {@link AddressDiscovery}. */
-export interface AddressDiscoveryStats extends StunResponderStats {
-  /** Binding requests sent (first sends and retransmissions). */
-  requestsSent: number;
-  /** Responses and probes matching a transaction of ours. */
-  matched: number;
-  /** STUN datagrams that did not decode or matched nothing of ours. */
-  ignored: number;
-}
 
 interface Pending {
   readonly id: Uint8Array;
@@ -167,13 +102,25 @@ export class AddressDiscovery implements SansIoNode<AddressEvent> {
     return [...this.servers];
   }
 
-  /** Adds servers (duplicates and any past {@link DISCOVERY_SERVERS_MAX} are ignored). */
+  /**
+   * Adds servers (duplicates and any past {@link DISCOVERY_SERVERS_MAX} are ignored). After
+   * `start`, pass `nowMs`: the new servers are asked at once, and an unconfirmed candidate gets
+   * its dial-back through one of them.
+   */
   addServers(servers: readonly Endpoint[], nowMs?: number): void {
+    if (nowMs !== undefined) this.tick(nowMs);
+    const before = this.servers.length;
     for (const s of servers) {
       if (this.servers.length >= DISCOVERY_SERVERS_MAX) break;
       if (this.servers.some((t) => endpointsEqual(t, s))) continue;
       this.servers.push({ address: s.address.slice(), port: s.port });
-      if (this.started && nowMs !== undefined) this.ask(nowMs, this.servers.at(-1)!);
+    }
+    if (!this.started || nowMs === undefined || this.servers.length === before) return;
+    if (this.nextRefreshMs === Infinity) this.nextRefreshMs = nowMs + this.refreshMs;
+    for (const s of this.servers.slice(before)) this.ask(nowMs, s);
+    if (this.confirmedValue === undefined && this.candidateValue) {
+      this.unconfirmedSaid = false;
+      this.dialBack(nowMs);
     }
   }
 

@@ -4,6 +4,7 @@
  * every node runs, address discovery with dial-back confirmation, and the socket split.
  */
 export * from './address-discovery.js';
+export * from './address-types.js';
 export * from './stun.js';
 export * from './stun-responder.js';
 export * from './stun-split.js';

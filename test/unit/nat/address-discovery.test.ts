@@ -116,7 +116,8 @@ function world(symmetric: boolean, servers: Endpoint[]) {
   for (const [n, self] of selfOf) drain(n, self);
   client.start(0);
   drain(client, undefined);
-  return { client, nat, events, run, types: () => events.map((e) => e.type) };
+  const kick = (): void => drain(client, undefined);
+  return { client, nat, events, run, kick, types: () => events.map((e) => e.type) };
 }
 
 describe('AddressDiscovery', () => {
@@ -152,6 +153,16 @@ describe('AddressDiscovery', () => {
     w.run(10_000);
     expect(w.types()).toEqual(['candidate', 'unconfirmed']);
     expect((w.events[1] as { reason: string }).reason).toBe('no-helper');
+  });
+
+  it('a server added later dials back an unconfirmed candidate', () => {
+    const w = world(false, [A]);
+    w.run(5_000);
+    expect(w.types()).toEqual(['candidate', 'unconfirmed']);
+    w.client.addServers([B], 5_000);
+    w.kick();
+    w.run(10_000);
+    expect(w.types()).toEqual(['candidate', 'unconfirmed', 'confirmed']);
   });
 
   it('when nobody answers: no-answer', () => {
