@@ -28,12 +28,18 @@ export interface NodeAddress {
   firstOutcome(waitMs: number, stopped: Promise<unknown>): Promise<Endpoint | undefined>;
   /** Calls `listener` with each newly confirmed endpoint after the first outcome. */
   onConfirmed(listener: (endpoint: Endpoint, previous: Endpoint | undefined) => void): void;
+  /**
+   * Adds servers found later (the node's cache once it joined): they are asked at once and an
+   * unconfirmed address gets its dial-back through one of them.
+   */
+  addServers(servers: readonly Endpoint[]): void;
   /** Stops the STUN half (the socket's owner closes the socket). */
   stop(): void;
 }
 
 const REASONS: Record<UnconfirmedReason, string> = {
-  'no-helper': 'no second node to dial back (name one more with --bootstrap or --stun)',
+  'no-helper':
+    'no second node to dial back yet (the nodes of the cloud are asked once joined; --stun names one)',
   'endpoint-dependent-mapping':
     'servers see different ports: a symmetric NAT, which peers cannot reach directly',
   'no-probe': 'the dial-back probe never arrived (a firewall, or servers that are not pnrp nodes)',
@@ -89,6 +95,9 @@ export async function startNodeAddress(
       });
     },
     onConfirmed: (listener) => void listeners.push(listener),
+    addServers: (more) => {
+      if (more.length > 0) running.command((n, now) => n.addServers(more, now));
+    },
     stop: () => running.stop(),
   };
 }

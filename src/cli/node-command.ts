@@ -189,6 +189,9 @@ function untilSignal(): { stopped: Promise<string>; dispose: () => void } {
 /** Longest wait for address discovery before starting the node without a public address. */
 const DISCOVER_WAIT_MS = 15_000;
 
+/** Most nodes of the cache asked to dial back when the named servers could not confirm. */
+const DISCOVERY_HELPERS_MAX = 4;
+
 /** Runs `pnrp node` until a signal; returns the exit code. */
 export async function runNodeCommand(args: string[]): Promise<number> {
   const a = parse(args);
@@ -233,6 +236,13 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     const names = new Map<string, { name: string; state: string }>();
     const started = await startPeer(a, split.pnrp, out, names, signals.stopped);
     peer = started;
+    if (a.discover && !publicEndpoint) {
+      // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
+      // the cloud taught us can, and a confirmation then restarts the node on it (below).
+      const own = new Set(split.pnrp.localEndpoints().map(formatEndpoint));
+      const known = started.exportCache().endpoints.filter((e) => !own.has(formatEndpoint(e)));
+      address.addServers(known.slice(0, DISCOVERY_HELPERS_MAX));
+    }
     // A changed public address: the node's own endpoints are fixed at its construction, so it
     // stops (revoking its names) and starts again on the new address, registering them anew.
     let restarts = Promise.resolve();
