@@ -184,7 +184,10 @@ export function intOption(
  * createPeer's resolver.
  * @example bootstrapEndpoints(['127.0.0.1:3540', '[::1]:3541', 'localhost:3542'])
  */
-export function bootstrapEndpoints(texts: readonly string[]): (Endpoint | string)[] {
+export function bootstrapEndpoints(
+  texts: readonly string[],
+  option = 'bootstrap',
+): (Endpoint | string)[] {
   const out: (Endpoint | string)[] = [];
   for (const text of texts.flatMap((t) => t.split(','))) {
     const trimmed = text.trim();
@@ -198,10 +201,10 @@ export function bootstrapEndpoints(texts: readonly string[]): (Endpoint | string
     } catch (e) {
       const zone = trimmed.includes('%') && e instanceof RangeError ? ` (${e.message})` : '';
       throw new UsageError(
-        `bad --bootstrap "${trimmed}": expected HOST:PORT, a.b.c.d:port or [ipv6]:port, e.g. 127.0.0.1:3540${zone}`,
+        `bad --${option} "${trimmed}": expected HOST:PORT, a.b.c.d:port or [ipv6]:port, e.g. 127.0.0.1:3540${zone}`,
       );
     }
-    if (port === 0) throw new UsageError(`bad --bootstrap "${trimmed}": port 0`);
+    if (port === 0) throw new UsageError(`bad --${option} "${trimmed}": port 0`);
   }
   return out;
 }

@@ -12,7 +12,8 @@ import { debugLogger } from '../adapters/node/debug-logger.js';
 import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
-import { formatEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
+import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
 import { PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
@@ -26,23 +27,31 @@ import {
   parseCommandLine,
   stringOption,
 } from './args.js';
+import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp node`. */
 export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--advertise ADDR ...] [--cloud NAME]
-                 [--bootstrap HOST:PORT ...] [--register PEER-NAME ...] [--identity FILE]
+                 [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...] [--no-discover]
+                 [--register PEER-NAME ...] [--identity FILE]
                  [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
 either signal it revokes its registrations and exits 0.
   --port P                 UDP port (default 3540; 0 picks an ephemeral port)
   --host ADDR              local address to bind (default: every interface, IPv4 and IPv6)
-  --advertise ADDR         address other nodes should use (repeatable, up to 4); with a wildcard
-                           bind the default is loopback only, which suits one machine
+  --advertise ADDR         address other nodes should use (repeatable, up to 4); without it the
+                           node discovers its public address (below), else, with a wildcard
+                           bind, advertises loopback only, which suits one machine
   --cloud NAME             cloud to join (default Global_)
   --bootstrap HOST:PORT    a node of the cloud (host name, a.b.c.d:port or [ipv6]:port);
                            repeatable; without one this node starts a new cloud
+  --stun HOST:PORT         a STUN server or pnrp node to ask for our public address (repeatable,
+                           up to 4). The bootstrap nodes are asked too; an address is advertised
+                           only once a second node reached it (dial-back). Every node answers
+                           STUN on its own port
+  --no-discover            do not discover the public address
   --register PEER-NAME     publish a name (repeatable): 0.<classifier>, or
                            <authority>.<classifier> with --identity FILE of that authority
   --identity FILE          identity file from pnrp identity new
@@ -61,6 +70,8 @@ interface NodeArgs {
   readonly advertise: string[];
   readonly cloud: string;
   readonly bootstrap: ReturnType<typeof bootstrapEndpoints>;
+  readonly stun: ReturnType<typeof bootstrapEndpoints>;
+  readonly discover: boolean;
   readonly register: string[];
   readonly identity: ReturnType<typeof identityOption>;
   readonly friendlyName: string | undefined;
@@ -76,6 +87,8 @@ function parse(args: string[]): NodeArgs {
     advertise: { type: 'string', multiple: true },
     cloud: { type: 'string' },
     bootstrap: { type: 'string', multiple: true, short: 'b' },
+    stun: { type: 'string', multiple: true },
+    'no-discover': { type: 'boolean' },
     register: { type: 'string', multiple: true, short: 'r' },
     identity: { type: 'string' },
     'friendly-name': { type: 'string' },
@@ -103,6 +116,8 @@ function parse(args: string[]): NodeArgs {
     throw new UsageError('--extended-payload must be at most 4096 bytes in UTF-8');
   const advertise = listOption(values, 'advertise');
   if (advertise.length > 4) throw new UsageError('--advertise takes at most 4 addresses');
+  const stun = listOption(values, 'stun');
+  if (stun.length > 4) throw new UsageError('--stun takes at most 4 servers');
   if (register.length === 0 && (friendlyName !== undefined || extendedPayload !== undefined))
     throw new UsageError('--friendly-name and --extended-payload need --register');
   return {
@@ -111,6 +126,8 @@ function parse(args: string[]): NodeArgs {
     advertise,
     cloud: cloudOption(values),
     bootstrap: bootstrapEndpoints(listOption(values, 'bootstrap')),
+    stun: bootstrapEndpoints(stun, 'stun'),
+    discover: values['no-discover'] !== true && advertise.length === 0,
     register,
     identity,
     friendlyName,
@@ -172,123 +189,199 @@ export function untilSignal(): { stopped: Promise<string>; dispose: () => void }
   };
 }
 
+/** Longest wait for address discovery before starting the node without a public address. */
+const DISCOVER_WAIT_MS = 15_000;
+
+/** Most nodes of the cache asked to dial back when the named servers could not confirm. */
+const DISCOVERY_HELPERS_MAX = 4;
+
 /** Runs `pnrp node` until a signal; returns the exit code. */
 export async function runNodeCommand(args: string[]): Promise<number> {
   const a = parse(args);
   const signals = untilSignal();
   let transport: UdpTransport | undefined;
+  let address: NodeAddress | undefined;
   let peer: Peer | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
+    const print: PrintEvent = (e, f, t) => out.print(e, f, t);
     const endpoints = transport.localEndpoints().map(formatEndpoint);
     const wildcard = a.host === undefined || a.host === '::' || a.host === '0.0.0.0';
     out.print(
       'listening',
       { port: transport.port, endpoints, cloud: a.cloud },
       `listening on ${endpoints.join(', ')} (UDP port ${transport.port}, cloud ${a.cloud})${
-        wildcard && a.advertise.length === 0
+        wildcard && a.advertise.length === 0 && !a.discover
           ? '; advertising loopback only: pass --advertise ADDR for other machines'
           : ''
       }`,
     );
-    const logger = debugLogger();
-    peer = createPeer({
+    address = await startNodeAddress(
       transport,
-      crypto: nodeCrypto,
-      clouds: [a.cloud],
-      bootstrap: a.bootstrap,
-      resolveHost: dnsResolver,
-      // Registering nothing, it is a bootstrap-only node: it publishes a seed ID to advertise.
-      seed: a.register.length === 0,
-      closeTransports: false,
-      ...(logger ? { logger } : {}),
-      ...(a.identity ? { identity: a.identity } : {}),
-    });
-    const p = peer;
-    const names = new Map<string, { name: string; state: string }>();
-    p.on('status', (e) =>
-      out.print('status', { cloud: e.cloud, status: e.status }, `status: ${e.status}`),
+      a.discover ? [...a.bootstrap, ...a.stun] : [],
+      print,
     );
-    p.on('registration-state', (e) => {
-      const known = names.get(toHex(e.key));
-      if (!known || known.state === e.state) return;
-      known.state = e.state;
+    const split = address.split;
+    const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, signals.stopped);
+    if (publicEndpoint) split.pnrp.advertise([publicEndpoint]);
+    if (a.discover) {
+      const advertised = split.pnrp.localEndpoints().map(formatEndpoint);
+      const loopbackOnly = !publicEndpoint && wildcard;
       out.print(
-        'registration',
-        { peerName: known.name, state: e.state },
-        `registration ${known.name}: ${e.state}`,
+        'advertising',
+        { endpoints: advertised, discovered: publicEndpoint !== undefined },
+        `advertising ${advertised.join(', ')}${
+          loopbackOnly ? ' (loopback only: pass --advertise ADDR for other machines)' : ''
+        }`,
       );
-    });
-    if (a.verbose)
-      p.on('leafset-changed', (e) => {
-        const local = names.get(toHex(e.localKey))?.name ?? toHex(e.localKey);
-        const remote = toHex(e.remoteKey);
+    }
+    const names = new Map<string, { name: string; state: string }>();
+    const started = await startPeer(a, split.pnrp, out, names, signals.stopped);
+    peer = started;
+    if (a.discover && !publicEndpoint) {
+      // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
+      // the cloud taught us can, and a confirmation then restarts the node on it (below).
+      const own = new Set(split.pnrp.localEndpoints().map(formatEndpoint));
+      const known = started.exportCache().endpoints.filter((e) => !own.has(formatEndpoint(e)));
+      address.addServers(known.slice(0, DISCOVERY_HELPERS_MAX));
+    }
+    // A changed public address: the node's own endpoints are fixed at its construction, so it
+    // stops (revoking its names) and starts again on the new address, registering them anew.
+    let restarts = Promise.resolve();
+    address.onConfirmed((endpoint) => {
+      restarts = restarts.then(async () => {
+        if (!peer || peer.closed) return;
         out.print(
-          'leafset',
-          { change: e.change, local, remoteKey: remote },
-          `leaf set of ${local}: ${e.change} ${remote.slice(0, 16)}...`,
+          'address',
+          { state: 'changed', endpoint: formatEndpoint(endpoint) },
+          `re-registering on ${formatEndpoint(endpoint)}`,
         );
+        await peer.close();
+        split.pnrp.advertise([endpoint]);
+        names.clear();
+        peer = await startPeer(a, split.pnrp, out, names, signals.stopped);
       });
-
-    if (a.bootstrap.length > 0) {
-      const joined = p.whenActive({ timeoutMs: JOIN_WAIT_MS }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      const first = await Promise.race([joined, signals.stopped.then(() => 'stopped')]);
-      if (first instanceof Error) {
-        const code = first instanceof PnrpError ? first.code : 'ERROR';
-        out.print(
-          'alone',
-          {
-            bootstrap: a.bootstrap.map((b) => (typeof b === 'string' ? b : formatEndpoint(b))),
-            code,
-            reason: first.message,
-          },
-          `${first.message}; ${a.register.length > 0 ? 'registering anyway' : 'running alone'} (retried every maintenance round)`,
-        );
-      }
-    }
-    for (const name of a.register) {
-      const registered = p
-        .register({
-          peerName: name,
-          ...(a.identity ? { identity: a.identity } : {}),
-          ...(a.friendlyName !== undefined ? { friendlyName: a.friendlyName } : {}),
-          ...(a.extendedPayload !== undefined ? { extendedPayload: a.extendedPayload } : {}),
-        })
-        .catch((e: unknown) => {
-          if (e instanceof PnrpError && e.code === 'INVALID_ARGUMENT')
-            throw new UsageError(`--register ${name}: ${e.message}`);
-          throw e;
-        });
-      const reg = await Promise.race([registered, signals.stopped.then(() => undefined)]);
-      if (reg === undefined) break;
-      names.set(toHex(reg.pnrpId), { name, state: reg.state });
-      printRegistered(out, reg);
-    }
+    });
     const signal = await signals.stopped;
+    await restarts;
     out.print(
       'stopping',
       { signal, registrations: names.size },
       `stopping on ${signal}: revoking ${names.size} registration(s)`,
     );
-    await p.close(); // closes the transport once the revokes have left the socket
+    await peer.close(); // the revokes leave the socket before it closes below
+    address.stop();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
+    address?.stop();
     await transport?.close();
   }
 }
 
-function printRegistered(out: EventPrinter, reg: PeerRegistration): void {
+/** Creates the peer on `transport`, waits for the join (bounded), registers the names. */
+async function startPeer(
+  a: NodeArgs,
+  transport: AdvertisingTransport,
+  out: EventPrinter,
+  names: Map<string, { name: string; state: string }>,
+  stopped: Promise<string>,
+): Promise<Peer> {
+  const logger = debugLogger();
+  const p = createPeer({
+    transport,
+    crypto: nodeCrypto,
+    clouds: [a.cloud],
+    bootstrap: a.bootstrap,
+    resolveHost: dnsResolver,
+    // Registering nothing, it is a bootstrap-only node: it publishes a seed ID to advertise.
+    seed: a.register.length === 0,
+    closeTransports: false,
+    ...(logger ? { logger } : {}),
+    ...(a.identity ? { identity: a.identity } : {}),
+  });
+  p.on('status', (e) =>
+    out.print('status', { cloud: e.cloud, status: e.status }, `status: ${e.status}`),
+  );
+  p.on('registration-state', (e) => {
+    const known = names.get(toHex(e.key));
+    if (!known || known.state === e.state) return;
+    known.state = e.state;
+    out.print(
+      'registration',
+      { peerName: known.name, state: e.state },
+      `registration ${known.name}: ${e.state}`,
+    );
+  });
+  if (a.verbose)
+    p.on('leafset-changed', (e) => {
+      const local = names.get(toHex(e.localKey))?.name ?? toHex(e.localKey);
+      const remote = toHex(e.remoteKey);
+      out.print(
+        'leafset',
+        { change: e.change, local, remoteKey: remote },
+        `leaf set of ${local}: ${e.change} ${remote.slice(0, 16)}...`,
+      );
+    });
+
+  if (a.bootstrap.length > 0) {
+    const joined = p.whenActive({ timeoutMs: JOIN_WAIT_MS }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const first = await Promise.race([joined, stopped.then(() => 'stopped')]);
+    if (first instanceof Error) {
+      const code = first instanceof PnrpError ? first.code : 'ERROR';
+      out.print(
+        'alone',
+        {
+          bootstrap: a.bootstrap.map((b) => (typeof b === 'string' ? b : formatEndpoint(b))),
+          code,
+          reason: first.message,
+        },
+        `${first.message}; ${a.register.length > 0 ? 'registering anyway' : 'running alone'} (retried every maintenance round)`,
+      );
+    }
+  }
+  for (const name of a.register) {
+    const registered = p
+      .register({
+        peerName: name,
+        ...(a.identity ? { identity: a.identity } : {}),
+        ...(a.friendlyName !== undefined ? { friendlyName: a.friendlyName } : {}),
+        ...(a.extendedPayload !== undefined ? { extendedPayload: a.extendedPayload } : {}),
+      })
+      .catch((e: unknown) => {
+        if (e instanceof PnrpError && e.code === 'INVALID_ARGUMENT')
+          throw new UsageError(`--register ${name}: ${e.message}`);
+        throw e;
+      });
+    const reg = await Promise.race([registered, stopped.then(() => undefined)]);
+    if (reg === undefined) break;
+    names.set(toHex(reg.pnrpId), { name, state: reg.state });
+    printRegistered(out, reg, transport.localEndpoints());
+  }
+  return p;
+}
+
+function printRegistered(
+  out: EventPrinter,
+  reg: PeerRegistration,
+  endpoints: readonly Endpoint[],
+): void {
   const pnrpId = toHex(reg.pnrpId);
   out.print(
     'registered',
-    { peerName: reg.peerName, state: reg.state, secured: reg.secured, pnrpId },
+    {
+      peerName: reg.peerName,
+      state: reg.state,
+      secured: reg.secured,
+      pnrpId,
+      endpoints: endpoints.map(formatEndpoint),
+    },
     `registered ${reg.peerName}: ${reg.state} (PNRP ID ${pnrpId})`,
   );
 }

@@ -68,6 +68,11 @@ describe('usage errors: our words, exit 2', () => {
           /--cloud needs a value, but "-x" looks like an option; .* --cloud=-x/,
         ],
         [['node', '-p'], /-p \(--port\) needs a value/],
+        [['node', '--stun', 'nowhere'], /bad --stun "nowhere": expected HOST:PORT/],
+        [
+          ['node', ...['1', '2', '3', '4', '5'].flatMap((n) => ['--stun', `10.0.0.${n}:3478`])],
+          /--stun takes at most 4 servers/,
+        ],
         [['resolve', '0.x', '--sim', '--seed', '1', '--seed', '2'], /--seed given more than once/],
         [['resolve', '0.x', '--sim', '--timeout', '-5'], /--timeout needs a value, but "-5"/],
         [
