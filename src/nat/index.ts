@@ -1,10 +1,37 @@
 /**
  * @module nat
  * NAT traversal, sans-I/O parts (issue 16, docs/design.md §8): STUN Binding codec, the responder
- * every node runs, address discovery with dial-back confirmation, and the socket split.
+ * every node runs, address discovery with dial-back confirmation, and the socket split. Explicit
+ * re-exports; not a package entry yet (issue 16 is in progress).
  */
-export * from './address-discovery.js';
-export * from './address-types.js';
-export * from './stun.js';
-export * from './stun-responder.js';
-export * from './stun-split.js';
+export { AddressDiscovery, DISCOVERY_SERVERS_MAX } from './address-discovery.js';
+export type {
+  AddressDiscoveryOptions,
+  AddressDiscoveryStats,
+  AddressEvent,
+  Observation,
+  UnconfirmedReason,
+} from './address-types.js';
+export {
+  ATTR_DIAL_BACK,
+  ATTR_PADDING,
+  ATTR_XOR_MAPPED_ADDRESS,
+  decodeStun,
+  encodeStun,
+  isStunDatagram,
+  STUN_BYTES_MAX,
+  STUN_HEADER_BYTES,
+  STUN_MAGIC_COOKIE,
+  type StunClass,
+  type StunMessage,
+} from './stun.js';
+export {
+  DIAL_BACK_BURST,
+  DIAL_BACK_PADDING,
+  DIAL_BACK_SOURCES_MAX,
+  DIAL_BACKS_PER_SECOND,
+  STUN_ANSWERS_PER_SECOND,
+  StunResponder,
+  type StunResponderStats,
+} from './stun-responder.js';
+export { type AdvertisingTransport, type StunSplit, splitStunTransport } from './stun-split.js';
