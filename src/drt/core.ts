@@ -33,9 +33,14 @@ export interface LocalRegistration {
  * - `flood`: a FLOOD without the D flag (a newcomer's entry spreading through leaf sets);
  * - `other`: anything else the spec floods on admission (a split-detection walk's results, which
  *   merge the two sides of a split);
- * - `announce` (issue 13, a deviation): the owner itself announced it (a registration walk's
- *   best match, a SOLICIT). The owner FLOODs its entry to its whole leaf set when its walk
- *   ends, and that FLOOD is what spreads, so admitting this floods nothing onward;
+ * - `owner` (the eclipse defence after issue 13): the owner handed us its entry itself, outside
+ *   its own leaf set's view: the entry of a SOLICIT it sent us, or its own entry FLOODed back
+ *   (D flag) after we flooded it a third party's entry. Flooded onward as the spec does: the
+ *   owner's own announce goes to its leaf set, which is what an eclipse attacker fills with
+ *   colluders, and our flood is a second path to its neighbours through a view of our own;
+ * - `announce` (issue 13, a deviation): the owner announced it in a registration walk (the best
+ *   match of a LOOKUP). The owner FLOODs its entry to its whole leaf set when its walk ends,
+ *   and that FLOOD is what spreads, so admitting this floods nothing onward;
  * - `referral` (issue 13, a deviation): another node already held it (a sync FLOOD with D, a
  *   search's hop, referral or result). Such an entry is an established member whose leaf-set
  *   neighbours already know it, so admitting it floods nothing onward.
@@ -43,6 +48,7 @@ export interface LocalRegistration {
 export type AdmitOrigin =
   | { readonly via: 'flood'; readonly from: Endpoint; readonly alreadyFlooded: readonly Endpoint[] }
   | { readonly via: 'other' }
+  | { readonly via: 'owner' }
   | { readonly via: 'announce' }
   | { readonly via: 'referral' };
 

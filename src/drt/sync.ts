@@ -187,7 +187,7 @@ export class Sync {
       return;
     }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry))
-      core.offer(msg.routeEntry, { via: 'announce' });
+      core.offer(msg.routeEntry, { via: 'owner' });
     this.expire(core.nowMs());
     const advertised = this.pick(msg.routeEntry);
     const ids: Key[] = advertised.map((e) => e.id);

@@ -284,7 +284,7 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
       });
       expect(outcome).toEqual({
         'no-credential': shutOut(3, { unauthenticated: 59 }),
-        'garbage-credential': shutOut(3, { 'bad-credential': 65 }),
+        'garbage-credential': shutOut(3, { 'bad-credential': 62 }),
         'foreign-root': shutOut(3, { 'bad-credential': 59 }),
         'stolen-credential': shutOut(3, { 'bad-signature': 59 }),
         'replayed-signature': shutOut(3, { 'bad-signature': 70 }),
