@@ -49,6 +49,11 @@ export interface NodeFlags {
   open: boolean;
   /** True while a node had a neighbour at least once (for the `need-node` event). */
   everHadNeighbour: boolean;
+  /**
+   * A `need-node` for long-term repair (§3.1.7.15) is unanswered: the application may open one
+   * neighbour connection although the node has neighbours (§3.1.4.9 otherwise forbids it).
+   */
+  repairAsked: boolean;
 }
 
 /** What the parts of a graph node may use. */

@@ -47,8 +47,8 @@ export function addressKey(a: { readonly address: Uint8Array; readonly port: num
 
 /** What connection maintenance needs from the other parts. */
 export interface NeighbourHooks {
-  /** Nodes from the Presence List and Contact List. */
-  knownNodes(): Iterable<KnownNode>;
+  /** Nodes from the Presence List and from the Contact List. */
+  knownNodes(): readonly [presence: Iterable<KnownNode>, contacts: Iterable<KnownNode>];
   /** Every open link, in any state. */
   allLinks(): Iterable<Link>;
   /** Opens a neighbour connection for maintenance. */
@@ -115,8 +115,14 @@ export class Neighbours {
     if (!this.attemptNew()) this.core.emit({ type: 'need-node', reason: 'no-neighbours' });
   }
 
-  /** Connection Maintenance (§3.1.7.14). */
-  connectionMaintenance(fromTimer: boolean): void {
+  /**
+   * Connection Maintenance (§3.1.7.14). Decision: after losing a neighbour (`lost`) a node below
+   * Ideal Neighbors replaces it at once, as the timer would (the spec asks only for Minimum then):
+   * nodes whose last links outside their cluster crash are otherwise cut off until their next
+   * timer, up to 300 s later; drawn per list (see `attemptNew`), the replacement usually lies
+   * outside.
+   */
+  connectionMaintenance(fromTimer: boolean, lost: boolean = false): void {
     const neighbours = this.core.neighbours();
     const n = neighbours.length;
     const l = this.core.limits;
@@ -124,7 +130,7 @@ export class Neighbours {
     const target =
       n === 0
         ? 1
-        : fromTimer
+        : fromTimer || lost
           ? l.neighboursIdeal
           : this.core.flags.neverConnected
             ? 0
@@ -152,32 +158,52 @@ export class Neighbours {
     this.hooks.disconnect(worst, DISCONNECT_REASON.leastUseful);
   }
 
-  /** Picks a random candidate among referrals, presence and contacts and dials it. */
+  /**
+   * Picks a random candidate among referrals, presence and contacts (§3.1.7.14) and dials it.
+   * Decision: a list is drawn first, each non-empty one equally likely, then an entry of it.
+   * Referrals name our neighbours' neighbours; drawn from the union, they outnumber the few
+   * contacts (ContactMin..ContactMax) ten to one and every new link closes a triangle, so a
+   * group grows in clusters that a few crashes cut off. Contacts and presence spread over the
+   * whole graph.
+   */
   private attemptNew(): boolean {
     const now = this.core.nowMs();
     const connectedIds = new Set<NodeId>();
     for (const link of this.core.neighbours())
       if (link.remoteNodeId !== undefined) connectedIds.add(link.remoteNodeId);
-    const candidates = new Map<string, { address: GraphAddress; referral?: Referral }>();
-    for (const [key, r] of this.referrals)
-      if (!r.attempted) candidates.set(key, { address: r.address, referral: r });
-    for (const known of this.hooks.knownNodes()) {
-      if (known.nodeId === this.core.nodeId || connectedIds.has(known.nodeId)) continue;
-      const address = known.addresses[0];
-      if (address) candidates.set(addressKey(address), { address });
-    }
-    const usable = [...candidates.entries()].filter(([key]) => {
+    const seen = new Set<string>();
+    const usable = (key: string): boolean => {
+      if (seen.has(key)) return false;
+      seen.add(key);
       const tried = this.recent.get(key);
       return (
         !this.isSelf(key) &&
         !this.isConnected(key) &&
         (tried === undefined || now - tried >= this.core.timers.maintenanceAloneIntervalMs)
       );
-    });
-    if (usable.length === 0) return false;
-    const [key, c] = usable[this.core.rng.nextInt(usable.length)]!;
+    };
+    type Candidate = { key: string; address: GraphAddress; referral?: Referral };
+    const lists: Candidate[][] = [];
+    for (const known of this.hooks.knownNodes()) {
+      const list: Candidate[] = [];
+      for (const k of known) {
+        if (k.nodeId === this.core.nodeId || connectedIds.has(k.nodeId)) continue;
+        const address = k.addresses[0];
+        if (!address) continue;
+        const key = addressKey(address);
+        if (usable(key)) list.push({ key, address });
+      }
+      if (list.length > 0) lists.push(list);
+    }
+    const referrals: Candidate[] = [];
+    for (const [key, r] of this.referrals)
+      if (!r.attempted && usable(key)) referrals.push({ key, address: r.address, referral: r });
+    if (referrals.length > 0) lists.push(referrals);
+    if (lists.length === 0) return false;
+    const list = lists[this.core.rng.nextInt(lists.length)]!;
+    const c = list[this.core.rng.nextInt(list.length)]!;
     if (c.referral) c.referral.attempted = true;
-    return this.attempt(key, c.address);
+    return this.attempt(c.key, c.address);
   }
 
   private attempt(key: string, address: GraphAddress): boolean {
@@ -215,8 +241,13 @@ export class Neighbours {
     return false;
   }
 
-  /** Re-arms the Graph Maintenance Timer (§3.1.6.6) while listening. */
-  resetTimer(): void {
+  /**
+   * Re-arms the Graph Maintenance Timer (§3.1.6.6) while listening. Decision: the timer is
+   * periodic; maintenance run by an event (a neighbour lost or gained, §3.1.7.25, §3.1.5.2.2) may
+   * bring it closer (to 30 s once the node is alone) but never pushes it back, or a node that
+   * keeps losing neighbours under churn would never grow toward Ideal Neighbors nor prune.
+   */
+  resetTimer(fromTimer: boolean): void {
     if (!this.core.flags.listening || !this.core.flags.open) {
       this.maintenanceAtMs = Number.POSITIVE_INFINITY;
       return;
@@ -224,6 +255,7 @@ export class Neighbours {
     const t = this.core.timers;
     const period =
       this.core.neighbours().length > 0 ? t.maintenanceIntervalMs : t.maintenanceAloneIntervalMs;
-    this.maintenanceAtMs = this.core.nowMs() + period;
+    const at = this.core.nowMs() + period;
+    this.maintenanceAtMs = fromTimer ? at : Math.min(this.maintenanceAtMs, at);
   }
 }

@@ -106,6 +106,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     acceptDirect: false,
     open: false,
     everHadNeighbour: false,
+    repairAsked: false,
   };
   private addresses: readonly GraphAddress[];
   private nowMsValue = Number.NEGATIVE_INFINITY;
@@ -157,7 +158,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     });
     this.flooding = new Flooding(this.core, { arrived: (link) => this.sync.noteArrival(link) });
     this.neighbourhood = new Neighbours(this.core, {
-      knownNodes: () => [...this.presence.known(), ...this.contacts.known()],
+      knownNodes: () => [this.presence.known(), this.contacts.known()],
       allLinks: () => this.links.all(),
       dial: (to) => this.links.dial(to, { direct: false, maintenance: true }),
       disconnect: (link, reason) => this.handshake.disconnect(link, reason),
@@ -359,7 +360,9 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
 
   /**
    * Connects to a node of the graph (§3.1.4.9). Throws `RangeError` for one of our own listening
-   * addresses, and for a neighbour connection while the node already has neighbours (§3.1.4.9).
+   * addresses, and for a neighbour connection while the node already has neighbours (§3.1.4.9),
+   * except once in answer to `need-node` with reason `long-term-repair` (§3.1.7.15: the
+   * application is asked to form another connection).
    */
   connect(
     nowMs: number,
@@ -370,8 +373,9 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     if (this.addresses.some((a) => a.port === to.port && sameBytes(a.address, to.address)))
       throw new RangeError('cannot connect to one of our own listening addresses');
     const direct = options.direct ?? false;
-    if (!direct && this.neighbourLinks().length > 0)
+    if (!direct && this.neighbourLinks().length > 0 && !this.flags.repairAsked)
       throw new RangeError('the node already has neighbours: it finds more on its own');
+    if (!direct) this.flags.repairAsked = false;
     const link = this.links.dial(to, {
       direct,
       maintenance: false,
@@ -489,6 +493,7 @@ export class GraphNode implements ConnectionNode<GraphEvent> {
     this.flags.leftAt = this.clock.now();
     this.flags.open = false;
     this.flags.listening = false;
+    this.flags.repairAsked = false;
     this.recordsPart.stopTimers();
     this.neighbourhood.maintenanceAtMs = Number.POSITIVE_INFINITY;
     this.pumpAtMs = Number.POSITIVE_INFINITY;

@@ -78,7 +78,7 @@ export class Reactions {
       if (!f.listening && !f.neverConnected && this.status() === 'disconnected')
         this.startListening();
     }
-    if (wasNeighbour) this.maintain(false);
+    if (wasNeighbour) this.maintain(false, true);
     this.refreshStatus();
   }
 
@@ -102,16 +102,18 @@ export class Reactions {
    * (§3.1.6.6). Decision: a contact asks the application for a node (long-term repair,
    * §3.1.7.15) only when the timer fired, not on every event that runs maintenance.
    */
-  maintain(fromTimer: boolean): void {
+  maintain(fromTimer: boolean, lost: boolean = false): void {
     if (!this.core.flags.open) return;
     const p = this.parts();
     p.signature.calculate();
     p.contacts.maintain();
     p.contacts.detectPartition();
-    p.neighbours.connectionMaintenance(fromTimer);
-    if (fromTimer && p.contacts.isContact())
+    p.neighbours.connectionMaintenance(fromTimer, lost);
+    if (fromTimer && p.contacts.isContact()) {
+      this.core.flags.repairAsked = true;
       this.core.emit({ type: 'need-node', reason: 'long-term-repair' });
-    p.neighbours.resetTimer();
+    }
+    p.neighbours.resetTimer(fromTimer);
   }
 
   /** Begins listening (§3.1.4.8): CONNECT with U to neighbours, maintenance of every kind. */

@@ -15,7 +15,8 @@
  * 0; a joiner opens and connects to a live listening member it can reach (what discovery, e.g.
  * PNRP, would return); a member that reports `need-node`, or has no neighbour `joinRetryMs` after
  * dialling, gives up (close: the node would otherwise walk REFUSE referrals without end in a
- * group whose members all hold Maximum Neighbors) and comes back later to dial another one. Members leave gracefully (`close`, the database kept
+ * group whose members all hold Maximum Neighbors) and comes back later to dial another one; a
+ * contact's `need-node` for long-term repair (§3.1.7.15) is answered with one more discovered member. Members leave gracefully (`close`, the database kept
  * for a rejoin), vanish (crash), rejoin (with or without the persisted leave time, so the first
  * sync is time-based or hash-based), and are partitioned and healed.
  *
@@ -462,6 +463,17 @@ export class GraphCloud {
       t.count++;
       t.records += event.records;
       t.bytes += event.bytes;
+    } else if (event.type === 'need-node' && event.reason === 'long-term-repair') {
+      // §3.1.7.15: a contact asks for a node outside what it knows; discovery finds one.
+      this.needNodes++;
+      const graph = m.graph;
+      this.sim.schedule(nowMs, () => {
+        if (!m.alive || m.graph !== graph || graph.status !== 'connected') return;
+        const linked = new Set(graph.neighbours().map((n) => n.nodeId));
+        const target = this.discover(m);
+        if (target === undefined || linked.has(target.graph.nodeId)) return;
+        this.sim.command(m.index, (n, now) => n.graph.connect(now, endpointOf(target)));
+      });
     } else if (event.type === 'need-node' && event.reason === 'no-neighbours') {
       this.needNodes++;
       const graph = m.graph;

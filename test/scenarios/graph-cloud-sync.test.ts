@@ -33,15 +33,17 @@ describe(`graph cloud sync (seed ${SEED})`, () => {
     const timeRecords = Object.values(r.rejoinTime).reduce((a, v) => a + v.records, 0);
     expect(timeRecords).toBeGreaterThanOrEqual(10);
     if (SEED !== DEFAULT_SEED) return;
+    // Moved a little (hash 9420 -> 6174) when connection maintenance began drawing a list before
+    // a candidate: other neighbours, so other sync partners.
     expect({
       syncAll: all.bytes,
       time: total(r.rejoinTime),
       hash: total(r.rejoinHash),
     }).toMatchInlineSnapshot(`
       {
-        "hash": 9420,
-        "syncAll": 217258,
-        "time": 9544,
+        "hash": 6174,
+        "syncAll": 217054,
+        "time": 9332,
       }
     `);
   });

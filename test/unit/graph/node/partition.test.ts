@@ -152,3 +152,42 @@ describe('GraphNode: partition detection and short-term repair (§3.1.7.13, §3.
     expect(net.nodes.map(digestHex)).toEqual(net.nodes.map(() => digest));
   });
 });
+
+describe('GraphNode: long-term partition repair (§3.1.7.15)', () => {
+  it('an island whose members all hold neighbours is rejoined through the application', () => {
+    // Two groups of four that never met: each member has neighbours, the signatures differ but
+    // neither side lists a contact of the other, so only long-term repair can join them.
+    const net = new GraphNet(44);
+    const groupOf = (first: number): SimNode[] => {
+      const out = [net.add()];
+      net.command(out[0]!, (n, t) => n.create(t, { maxPresenceRecords: 0 }));
+      for (let i = 1; i < 4; i++) {
+        net.runFor(2_000);
+        const sim = net.add();
+        net.command(sim, (n, t) => n.open(t));
+        net.command(sim, (n, t) => n.connect(t, endpointOf(out[i - 1]!)));
+        out.push(sim);
+      }
+      expect(out[0]!.index).toBe(first);
+      return out;
+    };
+    const left = groupOf(0);
+    const right = groupOf(4);
+    net.runFor(15 * 60_000);
+    const asked = left.filter((s) =>
+      s.events.some((e) => e.type === 'need-node' && e.reason === 'long-term-repair'),
+    );
+    // Every member of a group of four is a contact (ContactMin for a small signature).
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked[0]!.node.neighbours().length).toBeGreaterThan(0);
+    // The application answers with a node of the other side: a neighbour connection although
+    // the node has neighbours (§3.1.4.9 alone would refuse it), once per request.
+    net.command(asked[0]!, (n, t) => n.connect(t, endpointOf(right[0]!)));
+    expect(() => net.command(asked[0]!, (n, t) => n.connect(t, endpointOf(right[1]!)))).toThrow(
+      RangeError,
+    );
+    net.runFor(15 * 60_000);
+    const digest = digestHex(left[0]!);
+    expect(net.nodes.map(digestHex)).toEqual(net.nodes.map(() => digest));
+  });
+});
