@@ -213,15 +213,79 @@ export function diffOf(
     } else if (request[at]!.version < a.version) request[at] = { id: a.id, version: a.version };
   }
   const send: GraphRecord[] = [];
+  const sent = new Set<string>();
   for (const [lower, upper] of mergedRanges(boundaries)) {
     for (const p of source.from(lower)) {
       if (comparePositions(p, upper) > 0) break;
       if (!passes(p.record)) continue;
       const theirs = advertised.get(p.key);
-      if (theirs === undefined || theirs < p.record.version) send.push(p.record);
+      if (theirs === undefined || theirs < p.record.version) {
+        send.push(p.record);
+        sent.add(p.key);
+      }
     }
   }
+  for (const r of sameVersionConflicts(source, boundaries, abstracts)) {
+    const key = guidKey(r.id);
+    if (sent.has(key) || !passes(r)) continue;
+    sent.add(key);
+    send.push(r);
+  }
   return { request, send };
+}
+
+/**
+ * Records we hold at the version the responder advertised that may still differ from its copy
+ * (a design decision beyond §3.1.5.2.8, whose hash covers only IDs and versions, so two edits
+ * made at the same version on both sides of a partition would never be exchanged). Sending ours
+ * lets §3.1.7.32 decide at the responder, which floods its own copy back when ours is older.
+ * - Ours lies outside the advertised range that lists the record: its modification time differs
+ *   from the responder's copy, so the two are different edits.
+ * - An advertised range lists exactly our records of that range, at our versions, yet its hash
+ *   differed: only their order (a modification time) can differ, so every one of them is sent.
+ * Abstracts are matched to ranges by the ranges' counts, in order (as `advertiseOf` lists them);
+ * when the counts do not add up, nothing is added. At most one range's worth per range.
+ */
+function sameVersionConflicts(
+  source: DiffSource,
+  boundaries: readonly HashEntryBoundary[],
+  abstracts: readonly RecordAbstract[],
+): GraphRecord[] {
+  let total = 0;
+  for (const b of boundaries) total += b.count;
+  if (total !== abstracts.length) return [];
+  const out: GraphRecord[] = [];
+  let at = 0;
+  for (const b of boundaries) {
+    const lower = { modifiedAt: b.lowerModifiedAt, key: guidKey(b.lowerId) };
+    const upper = { modifiedAt: b.upperModifiedAt, key: guidKey(b.upperId) };
+    const listed = abstracts.slice(at, at + b.count);
+    at += b.count;
+    if (comparePositions(lower, upper) > 0) continue;
+    const inRange = new Map<string, GraphRecord>();
+    let extra = false;
+    for (const p of source.from(lower)) {
+      if (comparePositions(p, upper) > 0) break;
+      inRange.set(p.key, p.record);
+      if (inRange.size > listed.length) {
+        extra = true;
+        break;
+      }
+    }
+    let sameSet = !extra && inRange.size === listed.length;
+    const outside: GraphRecord[] = [];
+    for (const a of listed) {
+      const key = guidKey(a.id);
+      const ours = source.get(key);
+      const here = inRange.get(key);
+      if (here === undefined || here.version !== a.version) sameSet = false;
+      if (ours !== undefined && ours.version === a.version && here === undefined)
+        outside.push(ours);
+    }
+    out.push(...outside);
+    if (sameSet) out.push(...inRange.values());
+  }
+  return out;
 }
 
 /** The boundaries as inclusive [lower, upper] places, empty ones dropped, sorted and merged. */

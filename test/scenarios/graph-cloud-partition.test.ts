@@ -3,7 +3,8 @@
  * left side twice, to version 3; the right side once, to version 2), then the partition heals.
  * The node has no partition detection yet (§3.1.7.12-13), so the cloud bridges the halves as an
  * application would (GraphCloud.heal). Every database must end identical, no record lost, and the
- * conflict resolved the same way everywhere (§3.1.7.32: the higher version wins).
+ * conflict resolved the same way everywhere (§3.1.7.32: the higher version wins). The second case
+ * makes both edits reach the same version, which the spec's hash sync alone cannot see.
  */
 import { describe, expect, it } from 'vitest';
 import { GraphCloud } from '../../src/sim/graph-cloud.js';
@@ -47,6 +48,39 @@ describe(`graph cloud: a partition heals (seed ${SEED}, ${MEMBERS} members)`, ()
       expect(winner.version).toBe(3);
       expect(winner.modifiedById).toBe(sides[0]![2]!.peerId);
       expect(winner.payload).toEqual(Uint8Array.of(3));
+    }
+  });
+
+  it('both halves update one record to the same version: after the heal one edit wins everywhere', () => {
+    const cloud = new GraphCloud({ seed: SEED });
+    cloud.build(MEMBERS, 500, 120_000);
+    const shared = cloud.publish(cloud.members[0]!);
+    cloud.runFor(5_000);
+    const members = cloud.live();
+    cloud.partition([
+      members.filter((m) => m.index % 2 === 0),
+      members.filter((m) => m.index % 2 === 1),
+    ]);
+    cloud.runFor(120_000);
+    const sides = [
+      cloud.live().filter((m) => m.index % 2 === 0),
+      cloud.live().filter((m) => m.index % 2 === 1),
+    ];
+    // One edit on each side: both reach version 2 (the spec's hash sync sees no difference).
+    cloud.update(sides[0]![1]!, shared.id, Uint8Array.of(1));
+    cloud.update(sides[1]![1]!, shared.id, Uint8Array.of(2));
+    cloud.runFor(60_000);
+    expect(cloud.digests().size).toBeGreaterThan(1);
+
+    cloud.heal([sides[0]![3]!, sides[1]![3]!]);
+    cloud.runFor(30 * 60_000);
+    expect(cloud.digests().size).toBe(1);
+    const editors = [sides[0]![1]!.peerId, sides[1]![1]!.peerId].sort();
+    for (const m of cloud.live()) {
+      const winner = m.graph.getRecord(shared.id)!;
+      expect(winner.version).toBe(2);
+      // §3.1.7.32: same version, both modified: the lexicographically higher modifier wins.
+      expect(winner.modifiedById).toBe(editors[1]);
     }
   });
 });
