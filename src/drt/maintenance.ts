@@ -19,6 +19,7 @@
  * the spec's fixed period. A longer period also sends fewer probes (10 x sqrt(15 s / period): 4
  * at 120 s), so a stable cloud costs about a tenth of the spec's upkeep.
  */
+import { addToKey } from '../keys/key256.js';
 import { normalizeSearch } from '../resolve/search-spec.js';
 import { entryEndpoint } from '../resolve/walk.js';
 import type { NodeCore } from './core.js';
@@ -120,10 +121,13 @@ export function runMaintenance(parts: MaintenanceParts): void {
   for (const gap of core.cache.sparseGaps()) {
     if (fills >= core.options.gapFillsPerTick || searches.full) break;
     if (gap.middle.every((b, i) => b === gap.gapFrom[i])) continue;
+    // Any ID strictly inside the gap fills it (the UPPER_BITS criteria asks for any match, not
+    // the nearest): the walk stops at the first one proven instead of walking on toward the
+    // middle (issue 13). The gap's ends are cached already, so they do not count.
     const spec = normalizeSearch(gap.middle, {
-      minKey: gap.gapFrom,
-      maxKey: gap.gapTo,
-      maxEndpoints: 1,
+      minKey: addToKey(gap.gapFrom, 1),
+      maxKey: addToKey(gap.gapTo, -1),
+      anyMatchInRange: true,
     });
     searches.start(spec, { kind: 'fill', precisionBits: gap.precisionBits });
     fills++;

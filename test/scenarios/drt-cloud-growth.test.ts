@@ -14,6 +14,13 @@ function sentBy(cloud: DrtCloud): number {
   return cloud.sim.stats.datagramsSent;
 }
 
+/** INQUIREs sent by all members so far: maintenance probes, admission checks, owner checks. */
+function inquiresBy(cloud: DrtCloud): number {
+  let n = 0;
+  for (const m of cloud.members) n += m.handle.node.stats.sent.inquire ?? 0;
+  return n;
+}
+
 describe(`DrtCloud growth (seed ${SEED})`, { timeout: 600_000 }, () => {
   it('waves: 150 nodes join in waves, all active, and 300 searches succeed in few hops', () => {
     const cloud = new DrtCloud({ seed: SEED, growth: 'waves' });
@@ -87,9 +94,11 @@ describe(`DrtCloud growth (seed ${SEED})`, { timeout: 600_000 }, () => {
     cloud.build(150);
     cloud.sim.runFor(240_000); // every node reaches the longest period
     const before = sentBy(cloud);
+    const inquiresBefore = inquiresBy(cloud);
     cloud.sim.runFor(240_000);
     const stable = (sentBy(cloud) - before) / 150 / 240;
-    // Measured 0.361 for this seed (issue 13's target is 0.3: not reached yet).
+    const stableProbes = (inquiresBy(cloud) - inquiresBefore) / 150 / 240;
+    // Measured 0.359 for this seed (issue 13's target is 0.3: not reached yet).
     expect(stable).toBeLessThanOrEqual(0.4);
     // The fixed spec period costs several times more.
     const fixed = new DrtCloud({
@@ -105,9 +114,12 @@ describe(`DrtCloud growth (seed ${SEED})`, { timeout: 600_000 }, () => {
     expect(fixedRate).toBeGreaterThan(3 * stable);
     // 20% vanish: the nodes that find them dead go back to the 15 s period and purge them.
     for (let i = 0; i < 30; i++) cloud.fail(cloud.pick());
-    const churnBefore = sentBy(cloud);
+    // Probes, not all datagrams: gap fills that stop at the first ID in the gap cost about as
+    // much as the AUTHORITY answers the dead no longer send (measured 0.128 INQUIREs/node/s
+    // against 0.072 stable; all datagrams 0.343 against 0.359).
+    const churnBefore = inquiresBy(cloud);
     cloud.sim.runFor(60_000);
-    expect((sentBy(cloud) - churnBefore) / 120 / 60).toBeGreaterThan(stable);
+    expect((inquiresBy(cloud) - churnBefore) / 120 / 60).toBeGreaterThan(1.5 * stableProbes);
     const report = cloud.runSearches(300);
     expect(report.successRate).toBeGreaterThanOrEqual(0.995);
   });

@@ -97,9 +97,10 @@ describe(`Kademlia cloud scenarios (seed ${SEED}, ${NODES} nodes)`, () => {
       expect(all.pnrp).toBeGreaterThan(0);
       // Idle for 10 s: no Kademlia refresh is due and no head is silent for 15 minutes, so only
       // stragglers of the last lookups; the DRT keeps probing (adaptive maintenance, still near
-      // its 15 s period this soon after the build: 0.93 datagrams/node/s measured, Kademlia 0.0025).
+      // its 15 s period this soon after the build: 0.155 datagrams/node/s measured since gap
+      // fills stop at the first ID in the gap, 0.93 before; Kademlia 0.0025).
       expect(c.kad?.backgroundPerNodePerSecond).toBeLessThan(0.01);
-      expect(c.pnrp?.backgroundPerNodePerSecond).toBeGreaterThan(0.5);
+      expect(c.pnrp?.backgroundPerNodePerSecond).toBeGreaterThan(0.1);
     },
     LONG,
   );
