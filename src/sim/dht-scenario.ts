@@ -22,6 +22,7 @@ import { createIdentity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
 import type { Rng } from '../util/rng.js';
+import type { DhtCloud } from './dht-cloud.js';
 import type { DhtReport, DhtScenarioOptions } from './dht-report.js';
 
 /** What the scenario needs of a DHT node (`DhtNode`, `KadDhtNode`). */
@@ -83,7 +84,7 @@ export interface DhtScenarioCloud<N extends DhtScenarioNode = DhtScenarioNode> {
   sumStats(read: (node: N) => number): number;
 }
 
-type DhtCloud = DhtScenarioCloud;
+type AnyCloud = DhtScenarioCloud;
 type DhtMember = DhtScenarioMember;
 
 interface Tracked {
@@ -104,11 +105,19 @@ function bump(record: Record<string, number>, name: string): void {
  * Runs the scenario on a built cloud. See the module header.
  * @example const report = runDhtScenario(cloud, { values: 1500, gets: 1500, durationMs: 1_800_000 });
  */
-export function runDhtScenario<N extends DhtScenarioNode>(
+export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtReport {
+  return runDhtScenarioOn(cloud, o);
+}
+
+/**
+ * The scenario on any cloud of {@link DhtScenarioCloud}'s shape (`DhtCloud`, `KadDhtCloud`).
+ * @example const report = runDhtScenarioOn(kadDhtCloud, { values: 600, gets: 600, durationMs: 600_000 });
+ */
+export function runDhtScenarioOn<N extends DhtScenarioNode>(
   typedCloud: DhtScenarioCloud<N>,
   o: DhtScenarioOptions,
 ): DhtReport {
-  const cloud = typedCloud as unknown as DhtCloud;
+  const cloud = typedCloud as unknown as AnyCloud;
   const rng = cloud.sim.forkRng('dht-values');
   const first = cloud.members[0]!.node.options;
   const ttlMs = first.ttlMs;
@@ -295,7 +304,7 @@ export function runDhtScenario<N extends DhtScenarioNode>(
  * A live member that was in the cloud when the step began (so it had time to join), drawn from
  * the pick stream. Falls back to any live member when none is left.
  */
-function pickReader(cloud: DhtCloud, before: ReadonlySet<DhtMember>): DhtMember {
+function pickReader(cloud: AnyCloud, before: ReadonlySet<DhtMember>): DhtMember {
   for (let tries = 0; tries < 1000; tries++) {
     const m = cloud.pick();
     if (before.has(m)) return m;
@@ -305,7 +314,7 @@ function pickReader(cloud: DhtCloud, before: ReadonlySet<DhtMember>): DhtMember 
 
 /** Updates `count` random mutable values whose writer is live: seq + 1 with CAS on the acknowledged seq. */
 function runUpdates(
-  cloud: DhtCloud,
+  cloud: AnyCloud,
   tracked: readonly Tracked[],
   count: number,
   rng: { nextInt(n: number): number; bytes(n: number): Uint8Array },

@@ -20,7 +20,7 @@ import type { Key } from '../keys/key256.js';
 import type { Rng } from '../util/rng.js';
 import type { DhtOpOutcome } from './dht-cloud.js';
 import type { DhtReport, DhtScenarioOptions } from './dht-report.js';
-import { runDhtScenario } from './dht-scenario.js';
+import { runDhtScenarioOn } from './dht-scenario.js';
 import { warmTables } from './kad-cloud.js';
 import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
@@ -177,6 +177,6 @@ export class KadDhtCloud {
 
   /** The scenario of `DhtCloud.runScenario`, on this cloud. */
   runScenario(options: DhtScenarioOptions): DhtReport {
-    return runDhtScenario(this, options);
+    return runDhtScenarioOn(this, options);
   }
 }
