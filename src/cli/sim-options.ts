@@ -9,7 +9,7 @@ import { intOption, type OptionSpecs, parseCommandLine, stringOption } from './a
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp sim`. */
-export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn|group] [--searches K]
+export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn|group|dht] [--searches K]
                 [--malicious FRACTION --attack KIND] [--secured] [--baseline kad] [--json]
                 [--plot FILE.svg] [--interval SECONDS]
        pnrp sim --scenario group [--nodes N] [--records R] [--churn] [--seed S] [--json]
@@ -29,6 +29,7 @@ summary with the traceroute of one resolve.
                    put and per get; with --baseline kad, beside a Kademlia DHT (k = 20) on the
                    same nodes, values and churn
   --searches K     searches to measure (default 5000)
+  --values V       values the dht scenario writes and reads back (default 1000)
   --malicious F    share of colluding attackers, 0 <= F < 1 (default 0); they join honestly and
                    turn once the cloud is built. Searches start on honest nodes, for keys of
                    honest nodes; a result at another endpoint than the owner's is a failure
