@@ -28,6 +28,7 @@ import { loadSvgRenderer, type SvgRenderer } from './plot-render.js';
 import { runSpec } from './plot-specs.js';
 import { ProgressLine, simProgress } from './progress.js';
 import { runSimBaseline } from './sim-baseline.js';
+import { runSimDht } from './sim-dht.js';
 import { runSimGroup } from './sim-group.js';
 import { parseSimArgs, type SimArgs } from './sim-options.js';
 
@@ -37,6 +38,7 @@ export { SIM_USAGE } from './sim-options.js';
 export async function runSimCommand(args: string[]): Promise<number> {
   const opts = parseSimArgs(args);
   if (opts.group) return runSimGroup(opts);
+  if (opts.dht) return runSimDht(opts);
   if (opts.baseline !== undefined) return runSimBaseline(opts);
   // A plot is checked before the run: the packages are there and the folder is writable.
   const render: SvgRenderer | undefined =

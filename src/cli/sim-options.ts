@@ -9,10 +9,11 @@ import { intOption, type OptionSpecs, parseCommandLine, stringOption } from './a
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp sim`. */
-export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn|group] [--searches K]
+export const SIM_USAGE: string = `usage: pnrp sim [--nodes N] [--seed S] [--scenario stable|churn|group|dht] [--searches K]
                 [--malicious FRACTION --attack KIND] [--secured] [--baseline kad] [--json]
                 [--plot FILE.svg] [--interval SECONDS]
        pnrp sim --scenario group [--nodes N] [--records R] [--churn] [--seed S] [--json]
+       pnrp sim --scenario dht [--nodes N] [--values V] [--seed S] [--baseline kad] [--json]
 
 Builds a simulated DRT cloud through real joins (virtual time), runs the scenario and prints a
 summary with the traceroute of one resolve.
@@ -21,8 +22,14 @@ summary with the traceroute of one resolve.
   --scenario       stable (default), or churn: 20% vanish, 10% leave, 10% join while searching;
                    or group: a [MS-PPGRH] group of graph nodes (default 200 members) publishing
                    --records R records (default 100), with --churn under the same churn shares;
-                   prints delivery times, traffic and duplicates per record, and sync bytes
+                   prints delivery times, traffic and duplicates per record, and sync bytes;
+                   or dht: a DHT of DhtNodes (warm start, default 200 nodes) stores --values V
+                   values (default 1000, a fifth mutable) and reads them back through an hour
+                   of the same churn; prints lost values, get success, stale reads, messages per
+                   put and per get; with --baseline kad, beside a Kademlia DHT (k = 20) on the
+                   same nodes, values and churn
   --searches K     searches to measure (default 5000)
+  --values V       values the dht scenario writes and reads back (default 1000)
   --malicious F    share of colluding attackers, 0 <= F < 1 (default 0); they join honestly and
                    turn once the cloud is built. Searches start on honest nodes, for keys of
                    honest nodes; a result at another endpoint than the owner's is a failure
@@ -57,6 +64,10 @@ export interface SimArgs {
   readonly records: number;
   /** The group runs under churn (`--scenario group --churn`). */
   readonly churn: boolean;
+  /** `--scenario dht`: the DHT scenario instead of a DRT cloud (`scenario` is then `churn`). */
+  readonly dht: boolean;
+  /** Values the DHT scenario writes (`--scenario dht`). */
+  readonly values: number;
   readonly searches: number;
   readonly malicious: number;
   readonly attack: AttackKind;
@@ -85,6 +96,7 @@ const SIM_OPTIONS: OptionSpecs = {
   interval: { type: 'string' },
   records: { type: 'string' },
   churn: { type: 'boolean' },
+  values: { type: 'string' },
 };
 
 /**
@@ -96,11 +108,27 @@ export function parseSimArgs(args: string[]): SimArgs {
   const { values, positionals } = parseCommandLine(args, SIM_OPTIONS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const scenario = stringOption(values, 'scenario') ?? 'stable';
-  if (scenario !== 'stable' && scenario !== 'churn' && scenario !== 'group') {
-    throw new UsageError(`--scenario must be stable, churn or group, got "${scenario}"`);
+  if (scenario !== 'stable' && scenario !== 'churn' && scenario !== 'group' && scenario !== 'dht') {
+    throw new UsageError(`--scenario must be stable, churn, group or dht, got "${scenario}"`);
   }
   const group = scenario === 'group';
-  if (!group && (values.records !== undefined || values.churn !== undefined)) {
+  const dht = scenario === 'dht';
+  if (!dht && values.values !== undefined)
+    throw new UsageError('--values belongs to --scenario dht');
+  if (dht) {
+    for (const o of [
+      'searches',
+      'malicious',
+      'attack',
+      'secured',
+      'plot',
+      'interval',
+      'records',
+      'churn',
+    ])
+      if (values[o] !== undefined) throw new UsageError(`--${o} does not apply to --scenario dht`);
+  }
+  if (!group && !dht && (values.records !== undefined || values.churn !== undefined)) {
     throw new UsageError('--records and --churn belong to --scenario group');
   }
   if (group) {
@@ -137,10 +165,12 @@ export function parseSimArgs(args: string[]): SimArgs {
     throw new UsageError(`--plot writes SVG: give a file name ending in .svg, got "${plot}"`);
   }
   return {
-    nodes: intOption(values, 'nodes', group ? 200 : 2000, 2, group ? 20_000 : 200_000),
+    nodes: intOption(values, 'nodes', group || dht ? 200 : 2000, 2, group ? 20_000 : 200_000),
     seed: intOption(values, 'seed', 1, 0, Number.MAX_SAFE_INTEGER),
-    scenario: group ? 'stable' : scenario,
+    scenario: group ? 'stable' : dht ? 'churn' : scenario,
     group,
+    dht,
+    values: intOption(values, 'values', 1000, 1, 10_000_000),
     records: intOption(values, 'records', 100, 1, 1_000_000),
     churn: values.churn === true,
     searches: intOption(values, 'searches', 5000, 1, 10_000_000),

@@ -131,6 +131,8 @@ export class DhtOperations {
     const node = this.node;
     const outcome = node.store.put(node.nowMs, op.record!, op.ttlMs, 'self', op.cas);
     if (!outcome.ok) return void this.finish(op, outcome.refusal);
+    // A republish renews the lifetime: push it to every replica again (see responder.ts).
+    if (outcome.change === 'refreshed') node.store.get(node.nowMs, op.keyHex)?.holders.clear();
     node.replicateToSet(op.keyHex, 'store');
     this.finish(op, undefined);
   }

@@ -49,6 +49,10 @@ export class DhtResponder {
     const outcome = node.store.put(node.nowMs, msg.record, msg.ttlSeconds * 1000, writer, cas);
     if (!outcome.ok) return this.ack(from, msg.requestId, outcome.refusal);
     const keyHex = toHex(msg.record.key);
+    // A STORE that only renews the lifetime (the writer's republish) must reach the replicas
+    // too: forget who held the old lifetime, so replicateToSet pushes the new one to all of them.
+    if (msg.type === 'store' && outcome.change === 'refreshed')
+      node.store.get(node.nowMs, keyHex)?.holders.clear();
     if (msg.type === 'replicate')
       node.store.get(node.nowMs, keyHex)?.holders.add(endpointKey(from));
     this.ack(from, msg.requestId, undefined);

@@ -285,6 +285,18 @@ export class KadNode implements SansIoNode<KadEvent> {
     return this.out.shift() ?? { type: 'timeout', atMs: this.nextTimerMs() };
   }
 
+  /**
+   * Learns a contact heard from outside this node's own messages (the DHT part of
+   * `kad/dht-node.ts` receives its own datagrams): as any received message does, it updates the
+   * sender's bucket, and a full bucket PINGs its head before evicting it.
+   * @internal
+   */
+  observeContact(nowMs: number, id: Uint8Array, from: Endpoint, answered: boolean): void {
+    this.advance(nowMs);
+    if (compareXor(this.id, id, this.id) === 0) return;
+    this.observe(id, from, answered);
+  }
+
   /** Lookups running now (user lookups, the join and refreshes). */
   get lookupsRunning(): number {
     return this.runs.size;

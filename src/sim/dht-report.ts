@@ -61,4 +61,11 @@ export interface DhtReport {
   readonly churn: { readonly failed: number; readonly left: number; readonly joined: number };
   /** Average live holders per value at the end. */
   readonly holdersAvg: number;
+  /** Every datagram sent during the churn phase, per live node per second. */
+  readonly datagramsPerNodePerSecond: number;
+  /**
+   * Of which the ones no put or get counted as its own (maintenance, replica handover,
+   * refreshes, answers arriving after their operation ended), per live node per second.
+   */
+  readonly backgroundPerNodePerSecond: number;
 }

@@ -8,13 +8,84 @@
  * still within its lifetime against the stores of the live members. A get succeeds when it
  * returns the value, and for a mutable value at least the version acknowledged before it started
  * (an older one is a stale read, counted as a rollback of the read path).
+ *
+ * The scenario runs on any cloud of {@link DhtScenarioCloud}'s shape: `DhtCloud` (PNRP-DHT) and
+ * `KadDhtCloud` (the Kademlia DHT baseline), which share the seed's streams, so one seed gives
+ * both the same node set, values, writers, churn victims, joiners and readers. Readers are drawn
+ * among the live members that were in the cloud when the step began (a node that joins in a step
+ * reads from the next step on), a choice that does not depend on the protocol.
+ * Traffic: every datagram sent during the churn phase, per live node per second, and the part of
+ * it that no put or get counted (maintenance, replica handover, refreshes, late answers).
  */
-import type { MutableWriter } from '../dht/record.js';
+import type { DhtRecord, MutableWriter } from '../dht/record.js';
 import { createIdentity } from '../keys/identity.js';
 import type { Key } from '../keys/key256.js';
 import { toHex } from '../util/bytes.js';
-import type { DhtCloud, DhtMember } from './dht-cloud.js';
+import type { Rng } from '../util/rng.js';
+import type { DhtCloud } from './dht-cloud.js';
 import type { DhtReport, DhtScenarioOptions } from './dht-report.js';
+
+/** What the scenario needs of a DHT node (`DhtNode`, `KadDhtNode`). */
+export interface DhtScenarioNode {
+  readonly options: { readonly ttlMs: number; readonly replicationFactor: number };
+  readonly stats: {
+    readonly refused: Record<string, number>;
+    readonly replicates: Record<string, number>;
+    readonly republishes: number;
+  };
+  put(nowMs: number, value: Uint8Array): { opId: number; key: Key };
+  putMutable(
+    nowMs: number,
+    writer: MutableWriter,
+    fields: { readonly seq: number; readonly value: Uint8Array; readonly cas?: number },
+  ): { opId: number; key: Key };
+  get(nowMs: number, key: Key): number;
+  held(key: Key): DhtRecord | undefined;
+}
+
+/** A member of a scenario cloud. */
+export interface DhtScenarioMember<N extends DhtScenarioNode = DhtScenarioNode> {
+  readonly handle: { readonly index: number };
+  readonly node: N;
+  live: boolean;
+}
+
+/** The put/get ends the scenario listens to (both nodes' events have this shape). */
+interface OpEvent {
+  readonly type: string;
+  readonly key?: Key;
+  readonly failure?: unknown;
+  readonly messages?: number;
+}
+
+/** What the scenario needs of a cloud (`DhtCloud`, `KadDhtCloud`). */
+export interface DhtScenarioCloud<N extends DhtScenarioNode = DhtScenarioNode> {
+  readonly sim: {
+    readonly nowMs: number;
+    readonly stats: { readonly datagramsSent: number };
+    forkRng(label: string): Rng;
+    runFor(ms: number): unknown;
+    onEvent(listener: (handle: { index: number }, event: OpEvent, nowMs: number) => void): unknown;
+  };
+  readonly members: readonly DhtScenarioMember<N>[];
+  readonly settleMs: number;
+  live(): DhtScenarioMember<N>[];
+  pick(): DhtScenarioMember<N>;
+  join(): DhtScenarioMember<N>;
+  leave(member: DhtScenarioMember<N>): void;
+  fail(member: DhtScenarioMember<N>): void;
+  start(member: DhtScenarioMember<N>, command: (node: N, nowMs: number) => number): string;
+  awaitAll(
+    tokens: readonly string[],
+  ): (
+    | { failure: string | undefined; record: DhtRecord | undefined; messages: number }
+    | undefined
+  )[];
+  sumStats(read: (node: N) => number): number;
+}
+
+type AnyCloud = DhtScenarioCloud;
+type DhtMember = DhtScenarioMember;
 
 interface Tracked {
   key: Key;
@@ -35,13 +106,27 @@ function bump(record: Record<string, number>, name: string): void {
  * @example const report = runDhtScenario(cloud, { values: 1500, gets: 1500, durationMs: 1_800_000 });
  */
 export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtReport {
+  return runDhtScenarioOn(cloud, o);
+}
+
+/**
+ * The scenario on any cloud of {@link DhtScenarioCloud}'s shape (`DhtCloud`, `KadDhtCloud`).
+ * @example const report = runDhtScenarioOn(kadDhtCloud, { values: 600, gets: 600, durationMs: 600_000 });
+ */
+export function runDhtScenarioOn<N extends DhtScenarioNode>(
+  typedCloud: DhtScenarioCloud<N>,
+  o: DhtScenarioOptions,
+): DhtReport {
+  const cloud = typedCloud as unknown as AnyCloud;
   const rng = cloud.sim.forkRng('dht-values');
   const first = cloud.members[0]!.node.options;
   const ttlMs = first.ttlMs;
   const tracked: Tracked[] = [];
   const byKey = new Map<string, Tracked>();
+  let opMessages = 0;
   cloud.sim.onEvent((handle, event, nowMs) => {
-    if (event.type !== 'put-done' || event.failure !== undefined) return;
+    if (event.type === 'put-done' || event.type === 'get-done') opMessages += event.messages ?? 0;
+    if (event.type !== 'put-done' || event.failure !== undefined || !event.key) return;
     const t = byKey.get(toHex(event.key));
     if (t && t.writer.handle.index === handle.index) t.lastOkMs = Math.max(t.lastOkMs, nowMs);
   });
@@ -94,6 +179,10 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     2 * (cloud.sumStats((n) => n.stats.replicates.store ?? 0) - replicatedBefore);
   cloud.sim.runFor(cloud.settleMs);
   // Churn, updates and reads.
+  const sentBefore = cloud.sim.stats.datagramsSent;
+  const opMessagesBefore = opMessages;
+  const storeReplicatesBefore = cloud.sumStats((n) => n.stats.replicates.store ?? 0);
+  const phaseStartMs = cloud.sim.nowMs;
   const handoverBefore = cloud.sumStats((n) => n.stats.replicates.handover ?? 0);
   const steps = Math.max(1, o.steps ?? 30);
   const population = cloud.live().length;
@@ -109,6 +198,7 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
   const stepMs = o.durationMs / steps;
   for (let i = 0; i < steps; i++) {
     const stepEnd = cloud.sim.nowMs + stepMs;
+    const before = new Set(cloud.live());
     for (let k = quota(o.failFraction ?? 0.2, churn.failed, i); k > 0; k--, churn.failed++)
       cloud.fail(cloud.pick());
     for (let k = quota(o.leaveFraction ?? 0.1, churn.left, i); k > 0; k--, churn.left++)
@@ -127,7 +217,7 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     const reads: { t: Tracked; seq: number; token: string }[] = [];
     for (let g = 0; g < wanted && readable.length > 0; g++) {
       const t = readable[rng.nextInt(readable.length)]!;
-      const reader = pickJoined(cloud);
+      const reader = pickReader(cloud, before);
       reads.push({
         t,
         seq: t.ackedSeq,
@@ -148,6 +238,14 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     });
     if (cloud.sim.nowMs < stepEnd) cloud.sim.runFor(stepEnd - cloud.sim.nowMs);
   }
+  const phaseSeconds = (cloud.sim.nowMs - phaseStartMs) / 1000;
+  const phaseSent = cloud.sim.stats.datagramsSent - sentBefore;
+  const storeReplication =
+    2 * (cloud.sumStats((n) => n.stats.replicates.store ?? 0) - storeReplicatesBefore);
+  const background = phaseSent - (opMessages - opMessagesBefore) - storeReplication;
+  const liveAvg = (population + cloud.live().length) / 2;
+  const perNodeSecond = (x: number): number =>
+    phaseSeconds > 0 && liveAvg > 0 ? x / liveAvg / phaseSeconds : 0;
   cloud.sim.runFor(cloud.settleMs);
   // Durability.
   const live = cloud.live();
@@ -197,23 +295,26 @@ export function runDhtScenario(cloud: DhtCloud, o: DhtScenarioOptions): DhtRepor
     refused,
     churn,
     holdersAvg: checked ? holders / checked : 0,
+    datagramsPerNodePerSecond: perNodeSecond(phaseSent),
+    backgroundPerNodePerSecond: perNodeSecond(Math.max(0, background)),
   };
 }
 
 /**
- * A live member whose DRT has joined (a get on a node still alone has nobody to ask: an
- * application waits for `status-changed` first).
+ * A live member that was in the cloud when the step began (so it had time to join), drawn from
+ * the pick stream. Falls back to any live member when none is left.
  */
-function pickJoined(cloud: DhtCloud): DhtMember {
-  for (;;) {
+function pickReader(cloud: AnyCloud, before: ReadonlySet<DhtMember>): DhtMember {
+  for (let tries = 0; tries < 1000; tries++) {
     const m = cloud.pick();
-    if (m.node.drt.status === 'active') return m;
+    if (before.has(m)) return m;
   }
+  return cloud.pick();
 }
 
 /** Updates `count` random mutable values whose writer is live: seq + 1 with CAS on the acknowledged seq. */
 function runUpdates(
-  cloud: DhtCloud,
+  cloud: AnyCloud,
   tracked: readonly Tracked[],
   count: number,
   rng: { nextInt(n: number): number; bytes(n: number): Uint8Array },

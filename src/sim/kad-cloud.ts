@@ -146,38 +146,13 @@ export class KadCloud {
       this.members.push({ handle, key, live: true });
     }
     const all = this.members.slice(start);
-    const order = all.map((_, i) => i).sort((a, b) => compareKeys(all[a]!.key, all[b]!.key));
-    const sorted = order.map((i) => all[i]!);
-    const n = sorted.length;
     const k = this.options.node?.k ?? KAD_K_DEFAULT;
-    const warm = this.sim.forkRng('kad-warm');
-    /** First index in `sorted` whose key is >= `bound` (a 32-byte prefix bound). */
-    const lowerBound = (bound: Uint8Array): number => {
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compareKeys(sorted[mid]!.key, bound) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    for (const m of sorted) {
-      const contacts: KadContact[] = [];
-      for (let bucket = 0; bucket < 256; bucket++) {
-        const [from, to] = bucketRange(m.key, bucket);
-        const lo = lowerBound(from);
-        const hi = to === undefined ? n : lowerBound(to);
-        const size = hi - lo;
-        if (size === 0) continue;
-        const picked = new Set<number>();
-        while (picked.size < Math.min(k, size)) picked.add(lo + warm.nextInt(size));
-        for (const j of picked) {
-          contacts.push({ id: sorted[j]!.key, endpoint: sorted[j]!.handle.endpoint });
-        }
-      }
-      this.sim.call(m.handle, (node, now) => node.seedTable(now, contacts));
+    const { order, tables } = warmTables(all, k, this.sim.forkRng('kad-warm'));
+    for (const i of order) {
+      const contacts = tables[i]!;
+      this.sim.call(all[i]!.handle, (node, now) => node.seedTable(now, contacts));
     }
+    const n = all.length;
     // The same pick draws as DrtCloud.buildWarm, so the same search pairs follow.
     for (let i = 0; i < n; i++) {
       for (let span = n; span >= 2; span = Math.floor(span / 10)) {
@@ -270,6 +245,54 @@ export class KadCloud {
     }
     return { ...mergeReports(reports), churn: tally };
   }
+}
+
+/**
+ * Warm Kademlia routing tables for `members` (see `KadCloud.buildWarm`): for each member, in
+ * member order, up to k random members of each of its buckets, drawn from `warm` in sorted-ID
+ * order. `tables[i]` is member i's; `order` lists member indexes by ID. Shared by the Kademlia
+ * DHT cloud (sim/kad-dht-cloud.ts).
+ * @example const tables = warmTables(members, 20, sim.forkRng('kad-warm'));
+ */
+export function warmTables(
+  members: readonly { readonly key: Key; readonly handle: { readonly endpoint: Endpoint } }[],
+  k: number,
+  warm: Rng,
+): { order: number[]; tables: KadContact[][] } {
+  const order = members
+    .map((_, i) => i)
+    .sort((a, b) => compareKeys(members[a]!.key, members[b]!.key));
+  const sorted = order.map((i) => members[i]!);
+  const n = sorted.length;
+  /** First index in `sorted` whose key is >= `bound` (a 32-byte prefix bound). */
+  const lowerBound = (bound: Uint8Array): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(sorted[mid]!.key, bound) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const tables: KadContact[][] = new Array(n);
+  order.forEach((memberIndex, pos) => {
+    const m = sorted[pos]!;
+    const contacts: KadContact[] = [];
+    for (let bucket = 0; bucket < 256; bucket++) {
+      const [from, to] = bucketRange(m.key, bucket);
+      const lo = lowerBound(from);
+      const hi = to === undefined ? n : lowerBound(to);
+      const size = hi - lo;
+      if (size === 0) continue;
+      const picked = new Set<number>();
+      while (picked.size < Math.min(k, size)) picked.add(lo + warm.nextInt(size));
+      for (const j of picked)
+        contacts.push({ id: sorted[j]!.key, endpoint: sorted[j]!.handle.endpoint });
+    }
+    tables[memberIndex] = contacts;
+  });
+  return { order, tables };
 }
 
 /**
