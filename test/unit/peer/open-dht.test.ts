@@ -9,6 +9,7 @@ import { memoryDhtStorage } from '../../../src/dht/storage.js';
 import type { Endpoint } from '../../../src/keys/endpoint.js';
 import { createIdentity } from '../../../src/keys/identity.js';
 import { createMemoryNetwork } from '../../../src/memory-network.js';
+import { createPeer } from '../../../src/peer/create-peer.js';
 import type { Dht, OpenDhtOptions } from '../../../src/peer/dht-types.js';
 import { PnrpError } from '../../../src/peer/error.js';
 import { openDht } from '../../../src/peer/open-dht.js';
@@ -199,5 +200,37 @@ describe(`openDht (seed ${SEED})`, () => {
     const got = await settle(cloud, again.get(key));
     expect(utf8Decode(got.value)).toBe('kept');
     await again.close();
+  });
+
+  it('createPeer({ dht }) opens peer.dht on its own transport and closes it with the peer', async () => {
+    const cloud = await buildCloud(3);
+    const net = createMemoryNetwork();
+    const peerTransport = net.createTransport();
+    const dhtTransport = net.createTransport();
+    const plain = createPeer({ transport: net.createTransport(), timers: cloud.timers });
+    expect(plain.dht).toBeUndefined();
+    await plain.close();
+    // The cloud's nodes live on another memory network: join through a node of this one.
+    const host = openDht({
+      transport: net.createTransport(),
+      timers: cloud.timers,
+      rng: seededRng(9),
+    });
+    const peer = createPeer({
+      transport: peerTransport,
+      timers: cloud.timers,
+      rng: seededRng(`${SEED}/peer`),
+      dht: { transport: dhtTransport, bootstrap: [host.localEndpoints[0]!] },
+    });
+    const dht = peer.dht!;
+    expect(dht.localEndpoints).toEqual(dhtTransport.localEndpoints());
+    await settle(cloud, dht.whenActive());
+    const { key } = await settle(cloud, dht.put('via peer.dht'));
+    const got = await settle(cloud, host.get(key));
+    expect(utf8Decode(got.value)).toBe('via peer.dht');
+    await peer.close();
+    expect(dht.closed).toBe(true);
+    expect((await errorOf(cloud, dht.get(key))).code).toBe('CLOSED');
+    await Promise.all([host, ...cloud.nodes].map((d) => d.close()));
   });
 });
