@@ -146,6 +146,8 @@ export interface Dht {
   readonly closed: boolean;
   /** The DHT's DRT status (`active` once joined). */
   status(): DrtStatus;
+  /** Calls `listener` with each new DRT status of the DHT; returns the unsubscribe function. */
+  onStatus(listener: (status: DrtStatus) => void): () => void;
   /** Resolves once joined (at once for the first node of a cloud); rejects `TIMEOUT`. */
   whenActive(options?: DhtOperationOptions): Promise<void>;
   /** Stores an immutable value under SHA-256(value); its writer republishes it until `forget`. */

@@ -53,7 +53,7 @@ export function openDht(options: OpenDhtOptions): Dht {
 }
 
 /** A `DhtFailure` as a `PnrpError`. */
-export function dhtFailureError(failure: DhtFailure, what: string): PnrpError {
+export function dhtFailureError(failure: DhtFailure | string, what: string): PnrpError {
   if ((DHT_REFUSAL_REASONS as readonly string[]).includes(failure))
     return new PnrpError('VALUE_REFUSED', `${what}: refused (${failure})`, { reason: failure });
   const code =
@@ -112,6 +112,8 @@ class DhtImpl implements Dht {
   private readonly early = new Map<number, Done>();
   /** Runs when the DHT's DRT status changes or a join fails, and on close. */
   private readonly statusListeners = new Set<() => void>();
+  /** The application's `onStatus` listeners. */
+  private readonly statusWatchers = new Set<(status: DrtStatus) => void>();
   private closedValue = false;
 
   constructor(options: OpenDhtOptions) {
@@ -146,6 +148,11 @@ class DhtImpl implements Dht {
 
   status(): DrtStatus {
     return this.node.drt.status;
+  }
+
+  onStatus(listener: (status: DrtStatus) => void): () => void {
+    this.statusWatchers.add(listener);
+    return () => this.statusWatchers.delete(listener);
   }
 
   whenActive(options: DhtOperationOptions = {}): Promise<void> {
@@ -246,6 +253,7 @@ class DhtImpl implements Dht {
     for (const listener of [...this.statusListeners]) listener();
     this.waiters.clear();
     this.early.clear();
+    this.statusWatchers.clear();
     await this.options.storage?.flush?.();
     if (this.options.closeTransport ?? true) await this.options.transport.close();
   }
@@ -330,6 +338,10 @@ class DhtImpl implements Dht {
       const t = event.event.type;
       if (t === 'status-changed' || t === 'join-failed')
         for (const listener of [...this.statusListeners]) listener();
+      if (event.event.type === 'status-changed') {
+        const { status } = event.event;
+        for (const watcher of [...this.statusWatchers]) watcher(status);
+      }
       return;
     }
     if (event.type === 'put-done' && event.republish) return;
