@@ -148,7 +148,11 @@ export interface Dht {
   status(): DrtStatus;
   /** Calls `listener` with each new DRT status of the DHT; returns the unsubscribe function. */
   onStatus(listener: (status: DrtStatus) => void): () => void;
-  /** Resolves once joined (at once for the first node of a cloud); rejects `TIMEOUT`. */
+  /**
+   * Resolves once the DHT's DRT has joined; rejects `ALONE` when the join failed or there is
+   * nobody to join (the first node of a cloud, which still stores what is put through it), and
+   * `TIMEOUT` at the deadline.
+   */
   whenActive(options?: DhtOperationOptions): Promise<void>;
   /** Stores an immutable value under SHA-256(value); its writer republishes it until `forget`. */
   put(value: DhtValueInput, options?: DhtOperationOptions): Promise<DhtPutResult>;

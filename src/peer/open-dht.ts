@@ -30,6 +30,7 @@ import type {
   DhtDeleteOptions,
   DhtGetMutableOptions,
   DhtKeyInput,
+  DhtListenOptions,
   DhtOperationOptions,
   DhtPutMutableOptions,
   DhtPutResult,
@@ -226,7 +227,7 @@ class DhtImpl implements Dht {
     );
   }
 
-  listen(key: DhtKeyInput, options = {}): AsyncIterableIterator<DhtRecord> {
+  listen(key: DhtKeyInput, options: DhtListenOptions = {}): AsyncIterableIterator<DhtRecord> {
     const k = dhtKeyOf(key);
     return listenDht(
       {

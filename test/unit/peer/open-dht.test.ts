@@ -187,6 +187,33 @@ describe(`openDht (seed ${SEED})`, () => {
     await Promise.all(cloud.nodes.map((d) => d.close()));
   });
 
+  it('listen backs off while nothing changes and polls only while a next() waits', async () => {
+    const cloud = await buildCloud(3);
+    const [a, b] = cloud.nodes as [Dht, Dht];
+    const { key } = await settle(cloud, a.put('steady'));
+    const changes = b.listen(key, { intervalMs: 1_000, intervalMaxMs: 8_000 });
+    const gets = () => b.node.stats.getsStarted;
+    const before = gets();
+    await settle(cloud, changes.next());
+    expect(gets() - before).toBe(1);
+    // Nothing pulls: nothing is polled.
+    await cloud.timers.advanceTo(cloud.timers.now + 60_000);
+    expect(gets() - before).toBe(1);
+    // Waiting on an unchanging value: polls after 1, 2, 4, 8, 8, 8 ... s (plus each get's time).
+    const pending = changes.next();
+    await cloud.timers.advanceTo(cloud.timers.now + 60_000);
+    const polls = gets() - before - 1;
+    expect(polls).toBeGreaterThanOrEqual(7);
+    expect(polls).toBeLessThanOrEqual(10); // 60 without the back-off
+    expect(await changes.return!()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    const armed = cloud.timers.armed.size;
+    await cloud.timers.advanceTo(cloud.timers.now + 60_000);
+    expect(gets() - before - 1).toBe(polls);
+    expect(cloud.timers.armed.size).toBeLessThanOrEqual(armed);
+    await Promise.all(cloud.nodes.map((d) => d.close()));
+  });
+
   it('a node restarted on its storage serves what it held', async () => {
     const cloud = await buildCloud(1);
     const storage = memoryDhtStorage();
