@@ -24,6 +24,7 @@ import { realTimers, systemRng, systemWallClock } from '../runtime.js';
 import { type RunningNode, runNode, type Timers } from '../transport-adapter.js';
 import { fromHex, utf8Encode } from '../util/bytes.js';
 import { listenDht } from './dht-listen.js';
+import { type OperationHost, runOperation } from './dht-operation.js';
 import type {
   Dht,
   DhtBootstrap,
@@ -37,7 +38,7 @@ import type {
   DhtValueInput,
   OpenDhtOptions,
 } from './dht-types.js';
-import { abortError, asPnrpError, PnrpError } from './error.js';
+import { PnrpError } from './error.js';
 import { hostBootstrapOf } from './host-bootstrap.js';
 
 /**
@@ -116,6 +117,14 @@ class DhtImpl implements Dht {
   /** The application's `onStatus` listeners. */
   private readonly statusWatchers = new Set<(status: DrtStatus) => void>();
   private closedValue = false;
+  private readonly opHost: OperationHost = {
+    timers: () => this.timers,
+    closed: () => this.closedValue,
+    onClose: (listener) => {
+      this.statusListeners.add(listener);
+      return () => this.statusListeners.delete(listener);
+    },
+  };
 
   constructor(options: OpenDhtOptions) {
     if (typeof options !== 'object' || options === null)
@@ -157,7 +166,7 @@ class DhtImpl implements Dht {
   }
 
   whenActive(options: DhtOperationOptions = {}): Promise<void> {
-    return this.operation(options, 'whenActive', (settle) =>
+    return runOperation(this.opHost, options, 'whenActive', (settle) =>
       this.afterJoin(() => {
         if (this.status() === 'active') settle.resolve(undefined);
         else settle.reject(new PnrpError('ALONE', 'the DHT knows no other node'));
@@ -293,7 +302,7 @@ class DhtImpl implements Dht {
     start: (node: DhtNode, nowMs: number) => number,
     end: (event: Done) => T,
   ): Promise<T> {
-    return this.operation(options, what, (settle) =>
+    return runOperation(this.opHost, options, what, (settle) =>
       this.afterJoin(() => {
         const opId = this.running.command(start);
         const finish = (event: Done): void => {
@@ -354,76 +363,11 @@ class DhtImpl implements Dht {
 
   /** Resolves after `ms` (rejects `CANCELLED` on abort, `CLOSED` on close). */
   private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return this.operation({ ...(signal ? { signal } : {}) }, 'listen', (settle) => {
+    return runOperation(this.opHost, { ...(signal ? { signal } : {}) }, 'listen', (settle) => {
       const timer = this.timers.arm(this.timers.nowMs() + ms, () => settle.resolve(undefined));
       return () => timer.cancel();
     });
   }
-
-  /**
-   * One operation's Promise: settles once, on `settle`, on abort (`CANCELLED`), at `timeoutMs`
-   * (`TIMEOUT`) or on close (`CLOSED`); `begin` returns its cleanup.
-   */
-  private operation<T>(
-    options: DhtOperationOptions,
-    what: string,
-    begin: (settle: Settle<T>) => (() => void) | undefined,
-  ): Promise<T> {
-    const { signal, timeoutMs = 30_000 } = options ?? {};
-    return new Promise<T>((resolve, reject) => {
-      if (this.closedValue) return reject(new PnrpError('CLOSED', 'the DHT is closed'));
-      if (signal?.aborted) return reject(abortError(signal));
-      if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
-        return reject(
-          new PnrpError('INVALID_ARGUMENT', `timeoutMs must be >= 0, got ${timeoutMs}`),
-        );
-      const endHooks: (() => void)[] = [];
-      let done = false;
-      let cleanup: (() => void) | undefined;
-      const finish = (): boolean => {
-        if (done) return false;
-        done = true;
-        timer.cancel();
-        signal?.removeEventListener('abort', onAbort);
-        this.statusListeners.delete(onClose);
-        cleanup?.();
-        for (const hook of endHooks) hook();
-        return true;
-      };
-      const fail = (error: unknown): void => {
-        if (finish()) reject(error);
-      };
-      const timer = this.timers.arm(this.timers.nowMs() + timeoutMs, () =>
-        fail(new PnrpError('TIMEOUT', `${what}: no answer within ${timeoutMs} ms`)),
-      );
-      const onAbort = (): void => fail(abortError(signal!));
-      const onClose = (): void => {
-        if (this.closedValue) fail(new PnrpError('CLOSED', 'the DHT was closed'));
-      };
-      this.statusListeners.add(onClose);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const settle: Settle<T> = {
-        resolve: (value) => {
-          if (finish()) resolve(value);
-        },
-        reject: fail,
-        onEnd: (hook) => endHooks.push(hook),
-      };
-      try {
-        cleanup = begin(settle);
-        if (done) cleanup?.();
-      } catch (error) {
-        fail(asPnrpError(error));
-      }
-    });
-  }
-}
-
-interface Settle<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
-  /** Runs when the operation ends, however it ends. */
-  onEnd(hook: () => void): void;
 }
 
 function putResult(seq: number): (event: Done) => DhtPutResult {

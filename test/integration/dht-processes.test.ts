@@ -44,7 +44,13 @@ function start(name: string, args: string[]): Proc {
   const until = <T>(ms: number, what: string, test: () => T | undefined): Promise<T> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        const found = test();
+        let found: T | undefined;
+        try {
+          found = test();
+        } catch (error) {
+          done();
+          return reject(error);
+        }
         if (found !== undefined) {
           done();
           resolve(found);
