@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
+import { GET_USAGE, PUT_USAGE, runGetCommand, runPutCommand } from './dht-command.js';
 import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
@@ -48,6 +49,9 @@ commands:
                                           TCP (found through PNRP), print the records (needs the
                                           optional @peculiar/x509)
   version                                 print the version of pnrp (also --version)
+  put (VALUE | --file F) (--bootstrap HOST:PORT | --sim) [--mutable --identity FILE]
+                                          store a value in the DHT and print its key
+  get KEY (--bootstrap HOST:PORT | --sim) look a DHT key up and print its value
 
 every command takes --json to print JSON instead of text.
 ${EXIT_CODES_HELP}`;
@@ -95,6 +99,8 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   sim: { run: runSimCommand, usage: SIM_USAGE },
   version: { run: runVersion, usage: VERSION_USAGE },
   group: { run: runGroup, usage: GROUP_USAGE },
+  put: { run: runPutCommand, usage: PUT_USAGE },
+  get: { run: runGetCommand, usage: GET_USAGE },
 };
 
 /**

@@ -15,6 +15,7 @@ import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-tran
 import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
+import type { Dht } from '../peer/dht-types.js';
 import { PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
 import type { Peer } from '../peer/types.js';
@@ -28,6 +29,13 @@ import {
   stringOption,
 } from './args.js';
 import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
+import {
+  NODE_DHT_HELP,
+  NODE_DHT_OPTIONS,
+  type NodeDhtArgs,
+  parseNodeDhtArgs,
+  startNodeDht,
+} from './node-dht.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,6 +44,7 @@ export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--
                  [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...] [--no-discover]
                  [--register PEER-NAME ...] [--identity FILE]
                  [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
+                 [--dht [--dht-port P] [--dht-bootstrap HOST:PORT ...] [--dht-store FILE]]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
 either signal it revokes its registrations and exits 0.
@@ -57,7 +66,7 @@ either signal it revokes its registrations and exits 0.
   --identity FILE          identity file from pnrp identity new
   --friendly-name TEXT     friendly name of the registrations (1..78 bytes)
   --extended-payload TEXT  extended payload of the registrations (up to 4096 bytes)
-  --verbose                also print leaf-set changes
+${NODE_DHT_HELP}  --verbose                also print leaf-set changes
   --json                   print one JSON object per line
 `;
 
@@ -78,6 +87,7 @@ interface NodeArgs {
   readonly extendedPayload: string | undefined;
   readonly verbose: boolean;
   readonly json: boolean;
+  readonly dht: NodeDhtArgs | undefined;
 }
 
 function parse(args: string[]): NodeArgs {
@@ -95,6 +105,7 @@ function parse(args: string[]): NodeArgs {
     'extended-payload': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     json: { type: 'boolean' },
+    ...NODE_DHT_OPTIONS,
   });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
@@ -134,6 +145,7 @@ function parse(args: string[]): NodeArgs {
     extendedPayload,
     verbose: values.verbose === true,
     json: values.json === true,
+    dht: parseNodeDhtArgs(values, port),
   };
 }
 
@@ -202,6 +214,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   let transport: UdpTransport | undefined;
   let address: NodeAddress | undefined;
   let peer: Peer | undefined;
+  let dht: Dht | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -217,6 +230,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
           : ''
       }`,
     );
+    if (a.dht) dht = await startNodeDht(a.dht, a.host, a.advertise, print);
     address = await startNodeAddress(
       transport,
       a.discover ? [...a.bootstrap, ...a.stun] : [],
@@ -272,11 +286,13 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     );
     await peer.close(); // the revokes leave the socket before it closes below
     address.stop();
+    await dht?.close();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
+    if (dht && !dht.closed) await dht.close();
     address?.stop();
     await transport?.close();
   }

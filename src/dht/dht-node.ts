@@ -100,6 +100,7 @@ export class DhtNode implements SansIoNode<DhtEvent> {
   private sweepAtMs = Number.POSITIVE_INFINITY;
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private closed = false;
+  private clientValue = false;
 
   constructor(options: DhtNodeOptions) {
     const o = resolveDhtOptions(options);
@@ -145,9 +146,26 @@ export class DhtNode implements SansIoNode<DhtEvent> {
     return this.store.get(this.nowMsValue, toHex(key))?.record;
   }
 
+  /** True after {@link startClient}: the node stores nothing and owns no key. */
+  get client(): boolean {
+    return this.clientValue;
+  }
+
+  /**
+   * Joins the cloud without registering the node ID: a client that puts and gets through the
+   * cloud but is never a key's owner or replica (nobody learns its ID), so it may come and go
+   * (a command-line `put`) without costing the cloud a handover.
+   */
+  startClient(nowMs: number): void {
+    this.advance(nowMs);
+    this.clientValue = true;
+    this.runDrt(() => this.drt.start(nowMs));
+  }
+
   /** Registers the node ID and joins the cloud. */
   start(nowMs: number): void {
     this.advance(nowMs);
+    this.loadStorage(nowMs);
     this.runDrt(() => {
       this.drt.registerKey(nowMs, this.options.nodeId);
       this.drt.start(nowMs);
@@ -159,6 +177,7 @@ export class DhtNode implements SansIoNode<DhtEvent> {
   /** Registers the node ID with a trusted warm cache (simulations; see `DrtNode.seedCache`). */
   startWarm(nowMs: number, entries: Parameters<DrtNode['seedCache']>[1]): void {
     this.advance(nowMs);
+    this.loadStorage(nowMs);
     this.runDrt(() => {
       this.drt.registerKey(nowMs, this.options.nodeId);
       this.drt.seedCache(nowMs, entries);
@@ -339,6 +358,7 @@ export class DhtNode implements SansIoNode<DhtEvent> {
 
   /** @internal True when this node is among the `slack` + replication factor closest to `key`. */
   responsible(key: Key, slack: number): boolean {
+    if (this.clientValue) return false;
     return selfRank(this.view(), key) < this.options.replicationFactor + slack;
   }
 
@@ -400,6 +420,22 @@ export class DhtNode implements SansIoNode<DhtEvent> {
   }
 
   // ---- private ----
+
+  /**
+   * Takes back what the storage kept (dht/storage.ts), checked like a REPLICATE; what is refused
+   * leaves the storage. The replica check then pushes each record where it belongs.
+   */
+  private loadStorage(nowMs: number): void {
+    const storage = this.options.storage;
+    if (storage === undefined || this.store.storage !== undefined) return;
+    for (const { record, ttlMs, writer } of storage.load()) {
+      const keyHex = toHex(record.key);
+      const ttl = Math.min(ttlMs, DHT_TTL_SECONDS_MAX * 1000);
+      const kept = ttl > 0 && this.store.put(nowMs, record, ttl, writer ?? `stored:${keyHex}`).ok;
+      if (!kept) storage.remove(keyHex);
+    }
+    this.store.storage = storage;
+  }
 
   private publish(record: DhtRecord, cas: number | undefined): { opId: number; key: Key } {
     const keyHex = toHex(record.key);

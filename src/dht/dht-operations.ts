@@ -108,10 +108,14 @@ export class DhtOperations {
       op.wide = true;
       return node.searchOwner(op.key, op);
     }
+    // A client (DhtNode.startClient) owns nothing, even alone.
     const selfOwns =
-      best === undefined || (node.selfCloserThan(op.key, best.key) && node.responsible(op.key, 0));
+      best === undefined
+        ? !node.client
+        : node.selfCloserThan(op.key, best.key) && node.responsible(op.key, 0);
     if (op.kind === 'put') {
       if (selfOwns) return this.storeLocally(op);
+      if (best === undefined) return void this.finish(op, 'no-owner');
       return this.sendStore(op, best.endpoint);
     }
     const held = node.store.get(node.nowMs, op.keyHex);

@@ -1,9 +1,25 @@
 /**
  * `pnrp/dht`: a DHT on the DRT (issue 15): `DhtNode` (a sans-I/O node owning a `DrtNode`, sharing
  * its endpoint), immutable and signed mutable records, validators for application record types,
- * and the DHT's own codec. x509-free.
+ * and the DHT's own codec; and its async API, {@link openDht} (`peer.dht` of `createPeer`). x509-free.
  * @module pnrp/dht
  */
+
+export type {
+  Dht,
+  DhtBootstrap,
+  DhtDeleteOptions,
+  DhtGetMutableOptions,
+  DhtKeyInput,
+  DhtListenOptions,
+  DhtOperationOptions,
+  DhtPutMutableOptions,
+  DhtPutResult,
+  DhtValueInput,
+  OpenDhtOptions,
+} from '../peer/dht-types.js';
+export { openDht } from '../peer/open-dht.js';
+export type { PeerDhtOptions } from '../peer/types.js';
 export {
   DHT_DECODE_ERROR_CODES,
   type DhtMessage,
@@ -32,4 +48,10 @@ export {
   type RecordChoice,
   type ValueValidator,
 } from './record.js';
+export {
+  type DhtStorage,
+  type MemoryDhtStorage,
+  memoryDhtStorage,
+  type StoredDhtRecord,
+} from './storage.js';
 export type { DhtEvent, DhtFailure, DhtStats } from './types.js';

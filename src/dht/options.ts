@@ -13,6 +13,7 @@ import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
 import { DHT_APP_TYPE_MIN, DHT_VALUE_BYTES_MAX } from './constants.js';
 import type { ValueValidator } from './record.js';
+import type { DhtStorage } from './storage.js';
 
 /** Options of a DhtNode. */
 export interface DhtNodeOptions {
@@ -72,12 +73,15 @@ export interface DhtNodeOptions {
   readonly cookiesMax?: number;
   /** @default 30000 */
   readonly cookieEpochMs?: number;
+  /** Mirrors the records held, to outlive the process (dht/storage.ts). @default none (memory only) */
+  readonly storage?: DhtStorage;
 }
 
 /** Options with defaults filled in. */
 export type ResolvedDhtOptions = Required<
-  Omit<DhtNodeOptions, 'nodeId' | 'wallClock' | 'bootstrap' | 'drt' | 'validators'>
+  Omit<DhtNodeOptions, 'nodeId' | 'wallClock' | 'bootstrap' | 'drt' | 'validators' | 'storage'>
 > & {
+  readonly storage: DhtStorage | undefined;
   readonly wallClock: DhtNodeOptions['wallClock'] | undefined;
   readonly bootstrap: DhtNodeOptions['bootstrap'] | undefined;
   readonly drt: DhtNodeOptions['drt'] | undefined;
@@ -141,5 +145,6 @@ export function resolveDhtOptions(o: DhtNodeOptions): ResolvedDhtOptions {
     wallClock: o.wallClock,
     bootstrap: o.bootstrap,
     drt: o.drt,
+    storage: o.storage,
   };
 }

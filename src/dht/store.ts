@@ -17,6 +17,7 @@ import {
   recordBytes,
   type ValueValidator,
 } from './record.js';
+import type { DhtStorage } from './storage.js';
 
 /** Bounds of a {@link ValueStore}. */
 export interface StoreLimits {
@@ -58,6 +59,8 @@ export class ValueStore {
   private readonly byKey = new Map<string, StoredRecord>();
   private readonly perWriter = new Map<string, number>();
   private bytes = 0;
+  /** Told of every record kept, refreshed or dropped (dht/storage.ts). @default none */
+  storage: DhtStorage | undefined;
 
   constructor(
     limits: StoreLimits,
@@ -122,6 +125,11 @@ export class ValueStore {
   ): StoreOutcome {
     const outcome = this.decide(nowMs, record, ttlMs, writerOfUnsigned, cas);
     if (!outcome.ok) this.refused[outcome.refusal] = (this.refused[outcome.refusal] ?? 0) + 1;
+    else if (this.storage !== undefined) {
+      const held = this.byKey.get(toHex(record.key))!;
+      const { writer } = held;
+      this.storage.save({ record: held.record, ttlMs: held.expiresAtMs - nowMs, writer });
+    }
     return outcome;
   }
 
@@ -196,6 +204,7 @@ export class ValueStore {
     const held = this.byKey.get(keyHex);
     if (held === undefined || nowMs < held.expiresAtMs) return false;
     this.byKey.delete(keyHex);
+    this.storage?.remove(keyHex);
     this.bytes -= recordBytes(held.record);
     const n = (this.perWriter.get(held.writer) ?? 1) - 1;
     if (n <= 0) this.perWriter.delete(held.writer);

@@ -26,8 +26,10 @@ import {
 } from '../transport-adapter.js';
 import { equalBytes } from '../util/bytes.js';
 import { combineTransports } from './combine-transports.js';
+import type { Dht } from './dht-types.js';
 import { abortError, asPnrpError, PnrpError } from './error.js';
 import { type HostBootstrap, type HostResolver, hostBootstrapOf } from './host-bootstrap.js';
+import { openDht } from './open-dht.js';
 import { joinError, type PeerEventMap, PeerEvents } from './peer-events.js';
 import { PeerRegistration, type RegistrationHost } from './peer-registration.js';
 import { type PeerTrace, ResolveTracker } from './resolve-tracker.js';
@@ -77,6 +79,7 @@ function providerOf(
 class PeerImpl implements Peer, RegistrationHost {
   readonly node: PnrpNode;
   readonly clouds: readonly string[];
+  readonly dht: Dht | undefined;
   private readonly running: RunningNode<PnrpNode>;
   private readonly transports: DatagramTransport[];
   private readonly timers: Timers;
@@ -152,6 +155,16 @@ class PeerImpl implements Peer, RegistrationHost {
       ...(options.logger ? { logger: options.logger } : {}),
     });
     try {
+      this.dht = options.dht
+        ? openDht({
+            ...options.dht,
+            timers: this.timers,
+            wallClock: options.wallClock ?? systemWallClock,
+            ...(options.rng ? { rng: options.rng.fork('dht') } : {}),
+            ...(options.crypto ? { crypto: options.crypto } : {}),
+            ...(options.logger ? { logger: options.logger } : {}),
+          })
+        : undefined;
       for (const config of configs) bindBootstrap(config.bootstrap, this, config.name);
       this.running.command((n, now) => n.start(now));
       for (const [cloud, hosts] of lookups) this.lookUpHosts(cloud, hosts, options.resolveHost!);
@@ -159,6 +172,7 @@ class PeerImpl implements Peer, RegistrationHost {
       // Nothing half-started may outlive the throw: detach from the transports, disarm the timer.
       this.closedValue = true;
       this.running.stop();
+      void this.dht?.close();
       throw e;
     }
   }
@@ -451,6 +465,7 @@ class PeerImpl implements Peer, RegistrationHost {
     this.events.closeAll();
     this.tracker.closeAll();
     this.handles.clear();
+    await this.dht?.close();
     if (this.closeTransports) await Promise.all(this.transports.map((t) => t.close()));
   }
 

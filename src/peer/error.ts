@@ -30,6 +30,11 @@ import { SearchOptionsError } from '../resolve/search-spec.js';
  * - `INVITATION_EXPIRED`: the invitation's certificates are expired or not yet valid.
  * - `RECORD_REFUSED`: a record was refused (`reason`, e.g. `security:role-forbidden`).
  * - `ACCESS_DENIED`: the local credential's role does not allow the operation (inviting).
+ *
+ * DHT values (`openDht`, `peer.dht`), with the detail in `reason`:
+ * - `VALUE_NOT_FOUND`: the key's replicas answered, and none holds a value for it.
+ * - `VALUE_REFUSED`: a node refused to store the value (`reason`: the DHT's refusal, e.g.
+ *   `stale-seq`, `cas-mismatch`, `writer-quota`, `oversized`, `bad-signature`).
  */
 export type PnrpErrorCode =
   | 'NOT_FOUND'
@@ -49,7 +54,9 @@ export type PnrpErrorCode =
   | 'INVALID_INVITATION'
   | 'INVITATION_EXPIRED'
   | 'RECORD_REFUSED'
-  | 'ACCESS_DENIED';
+  | 'ACCESS_DENIED'
+  | 'VALUE_NOT_FOUND'
+  | 'VALUE_REFUSED';
 
 /**
  * An operation of the async facade failed; `code` says why, `cause` keeps the original error.

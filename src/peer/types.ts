@@ -24,6 +24,7 @@ import type { SearchOptions } from '../resolve/search-spec.js';
 import type { WallClock } from '../sans-io.js';
 import type { DatagramTransport, RunningNodeStats, Timers } from '../transport-adapter.js';
 import type { Rng } from '../util/rng.js';
+import type { Dht, OpenDhtOptions } from './dht-types.js';
 import type { HostResolver } from './host-bootstrap.js';
 import type { PeerEventMap } from './peer-events.js';
 import type { PeerRegistration } from './peer-registration.js';
@@ -95,7 +96,23 @@ export interface CreatePeerOptions {
    * advertise (it publishes `SEED_PEER_NAME`), so others can join through it. @default false
    */
   readonly seed?: boolean;
+  /**
+   * Opens a DHT beside the clouds as `peer.dht` (see `openDht`): a DRT cloud of its own, on its
+   * own transport and with its own bootstrap (the DHT endpoints of other nodes); it shares the
+   * peer's timers, crypto, randomness, wall clock and logger, and closes with the peer.
+   * @default none (`peer.dht` is undefined)
+   */
+  readonly dht?: PeerDhtOptions;
 }
+
+/**
+ * The DHT of a peer: `openDht`'s options but what the peer shares with it.
+ * @example createPeer({ transport, dht: { transport: await createUdpTransport({ port: 3541 }), bootstrap: ['[::1]:3551'] } })
+ */
+export type PeerDhtOptions = Omit<
+  OpenDhtOptions,
+  'timers' | 'crypto' | 'rng' | 'wallClock' | 'logger'
+>;
 
 /** What every long operation accepts. */
 export interface OperationOptions {
@@ -142,6 +159,8 @@ export interface Peer {
   readonly clouds: readonly string[];
   /** True after `close()`. */
   readonly closed: boolean;
+  /** The DHT opened with `CreatePeerOptions.dht`, if any (closed with the peer). */
+  readonly dht: Dht | undefined;
   /** DRT status of a cloud. */
   status(cloud?: string): DrtStatus;
   /** Resolves once the cloud is `active` (knows another node); rejects with `TIMEOUT` after `timeoutMs`. */

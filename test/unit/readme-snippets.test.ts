@@ -48,6 +48,7 @@ const ENTRIES: Record<string, string> = {
   'pnrp/node': 'src/adapters/node/index.ts',
   'pnrp/webrtc': 'src/adapters/webrtc/index.ts',
   'pnrp/gmc': 'src/gmc/index.ts',
+  'pnrp/dht': 'src/dht/index.ts',
 };
 
 /** Diagnostics of each virtual file, compiled together in one program. */

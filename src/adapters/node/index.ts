@@ -7,6 +7,11 @@
 export { debugLogger, formatLogEvent, LOG_NAMESPACES } from './debug-logger.js';
 export { dnsResolver } from './dns-resolver.js';
 export {
+  type FileDhtStorage,
+  type FileDhtStorageOptions,
+  fileDhtStorage,
+} from './file-dht-storage.js';
+export {
   createNodeCrypto,
   type NodeCryptoBackend,
   type NodeCryptoOptions,
