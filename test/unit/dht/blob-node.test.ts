@@ -1,0 +1,238 @@
+/**
+ * DhtBlobNode (src/dht/blob-node.ts) over the simulator's connections: a 16 MiB BLOB is stored
+ * on one node and fetched whole by another, verified against its key; a corrupted chunk, a BLOB
+ * over the holder's size bound and a writer over its quota are refused with their reasons and
+ * nothing is stored; a silent peer times out; hostile frames never throw.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BLOB_CHUNK_BYTES,
+  BlobFrameReader,
+  blobKeyOf,
+  blobManifestOf,
+  encodeBlobFrame,
+} from '../../../src/dht/blob-codec.js';
+import { DhtBlobNode } from '../../../src/dht/blob-node.js';
+import type { BlobEvent, DhtBlobNodeOptions } from '../../../src/dht/blob-types.js';
+import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
+import type { ConnectionNode } from '../../../src/sans-io.js';
+import { ConnectionSimulation } from '../../../src/sim/connection-sim.js';
+import { equalBytes } from '../../../src/util/bytes.js';
+import { seededRng } from '../../../src/util/rng.js';
+import { EchoNode } from '../connection/echo-node.js';
+
+const SEED = Number(process.env.PNRP_SEED ?? 7);
+const sha256 = nobleCrypto.sha256;
+
+function blobOf(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const rng = seededRng(seed);
+  for (let at = 0; at < n; at += 1 << 20) out.set(rng.bytes(Math.min(1 << 20, n - at)), at);
+  return out;
+}
+
+type AnyNode = ConnectionNode<unknown>;
+
+function setup(holderOptions: DhtBlobNodeOptions = {}) {
+  const sim = new ConnectionSimulation<AnyNode>({ seed: SEED });
+  const events: { index: number; event: BlobEvent }[] = [];
+  sim.onEvent((index, event) => events.push({ index, event: event as BlobEvent }));
+  const writer = sim.addNode(() => new DhtBlobNode());
+  const holder = sim.addNode(() => new DhtBlobNode(holderOptions));
+  const reader = sim.addNode(() => new DhtBlobNode());
+  const blobNode = (i: number) => sim.node(i) as DhtBlobNode;
+  return { sim, events, writer, holder, reader, blobNode };
+}
+
+describe(`DhtBlobNode over simulated connections (seed ${SEED})`, () => {
+  it('stores a 16 MiB BLOB on a holder and fetches it whole from another node', () => {
+    const { sim, events, writer, holder, reader, blobNode } = setup();
+    const blob = blobOf(16 * 1024 * 1024, SEED);
+    const { opId, key } = sim.command(writer, (n, now) =>
+      (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob),
+    );
+    sim.runFor(60_000);
+    expect(events.find((e) => e.event.type === 'blob-stored')?.event).toEqual({
+      type: 'blob-stored',
+      opId,
+      key,
+      failure: undefined,
+    });
+    expect(events.some((e) => e.index === holder && e.event.type === 'blob-received')).toBe(true);
+    // equalBytes, not toEqual: vitest's deep equality walks a 16 MiB array key by key.
+    expect(equalBytes(blobNode(holder).heldBlob(key) ?? new Uint8Array(0), blob)).toBe(true);
+    expect(blobNode(holder).bytesUsed).toBe(blob.length);
+    expect(blobNode(holder).stats.chunksReceived).toBe(256);
+    const fetchId = sim.command(reader, (n, now) =>
+      (n as DhtBlobNode).fetchBlob(now, sim.endpoint(holder), key),
+    );
+    sim.runFor(60_000);
+    const fetched = events.find((e) => e.event.type === 'blob-fetched')?.event;
+    expect(fetched?.type === 'blob-fetched' && [fetched.opId, fetched.failure]).toEqual([
+      fetchId,
+      undefined,
+    ]);
+    const got = fetched?.type === 'blob-fetched' ? fetched.blob : undefined;
+    expect(equalBytes(got ?? new Uint8Array(0), blob)).toBe(true);
+    expect(blobNode(holder).stats.blobsServed).toBe(1);
+    for (const i of [writer, holder, reader]) expect(blobNode(i).transferCount).toBe(0);
+    expect(sim.stats.connections.overflows).toBe(0);
+    // Storing the same BLOB again costs no chunks: the holder answers DONE at once.
+    sim.command(writer, (n, now) => (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob));
+    sim.runFor(10_000);
+    expect(
+      events.flatMap((e) => (e.event.type === 'blob-stored' ? [e.event.failure ?? 'ok'] : [])),
+    ).toEqual(['ok', 'ok']);
+    expect(blobNode(holder).stats.chunksReceived).toBe(256);
+    expect(blobNode(holder).bytesUsed).toBe(blob.length);
+  });
+
+  it('refuses a BLOB over its size bound and a writer over its quota, storing nothing', () => {
+    const { sim, events, writer, holder, blobNode } = setup({
+      blobBytesMax: 1024 * 1024,
+      bytesPerWriterMax: 1536 * 1024,
+    });
+    const store = (blob: Uint8Array) =>
+      sim.command(writer, (n, now) =>
+        (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob),
+      );
+    store(blobOf(2 * 1024 * 1024, 1));
+    sim.runFor(10_000);
+    store(blobOf(1024 * 1024, 2));
+    sim.runFor(10_000);
+    const third = store(blobOf(1024 * 1024, 3));
+    sim.runFor(10_000);
+    const outcomes = events.filter((e) => e.event.type === 'blob-stored').map((e) => e.event);
+    expect(outcomes.map((e) => (e.type === 'blob-stored' ? e.failure : 'x'))).toEqual([
+      'too-large',
+      undefined,
+      'writer-quota',
+    ]);
+    expect(blobNode(holder).heldBlob(third.key)).toBeUndefined();
+    expect(blobNode(holder).blobCount).toBe(1);
+    expect(blobNode(holder).bytesUsed).toBe(1024 * 1024);
+    expect(blobNode(holder).stats.refused).toEqual({ 'too-large': 1, 'writer-quota': 1 });
+  });
+
+  it('refuses a corrupted chunk at once and gives the reservation back; a fetch of an unknown key is not-found', () => {
+    const sim = new ConnectionSimulation<AnyNode>({ seed: SEED });
+    const events: unknown[] = [];
+    sim.onEvent((_i, e) => events.push(e));
+    const liar = sim.addNode(() => new EchoNode());
+    const holder = sim.addNode(() => new DhtBlobNode());
+    const reader = sim.addNode(() => new DhtBlobNode());
+    const blob = blobOf(5 * BLOB_CHUNK_BYTES, 4);
+    const manifest = blobManifestOf(blob, sha256);
+    const key = blobKeyOf(manifest, sha256);
+    const conn = sim.command(liar, (n) => (n as EchoNode).dial(0, sim.endpoint(holder)));
+    const bad = blob.slice(2 * BLOB_CHUNK_BYTES, 3 * BLOB_CHUNK_BYTES);
+    bad[100]! ^= 1;
+    const frames = [
+      encodeBlobFrame({ type: 'put', manifest }),
+      encodeBlobFrame({ type: 'chunk', index: 0, data: blob.subarray(0, BLOB_CHUNK_BYTES) }),
+      encodeBlobFrame({
+        type: 'chunk',
+        index: 1,
+        data: blob.subarray(BLOB_CHUNK_BYTES, 2 * BLOB_CHUNK_BYTES),
+      }),
+      encodeBlobFrame({ type: 'chunk', index: 2, data: bad }),
+      encodeBlobFrame({
+        type: 'chunk',
+        index: 3,
+        data: blob.subarray(3 * BLOB_CHUNK_BYTES, 4 * BLOB_CHUNK_BYTES),
+      }),
+    ];
+    sim.command(liar, (n) => {
+      for (const f of frames) (n as EchoNode).write(conn, f);
+    });
+    sim.runFor(10_000);
+    const h = sim.node(holder) as DhtBlobNode;
+    expect(h.stats.refused).toEqual({ 'bad-hash': 1 });
+    expect(h.stats.chunksReceived).toBe(2);
+    expect(h.heldBlob(key)).toBeUndefined();
+    expect(h.bytesUsed).toBe(0);
+    expect(h.transferCount).toBe(0);
+    // The liar heard ACCEPT, two ACKs, then REFUSE bad-hash (index 3 of BLOB_REFUSALS).
+    const heard = events
+      .filter(
+        (e): e is { type: 'received'; bytes: Uint8Array } =>
+          (e as { type: string }).type === 'received',
+      )
+      .map((e) => e.bytes);
+    const reader2 = new BlobFrameReader();
+    const got = heard.flatMap((b) => {
+      const r = reader2.push(b);
+      return r.ok ? r.value : [];
+    });
+    expect(got).toEqual([
+      { type: 'accept' },
+      { type: 'ack', index: 0 },
+      { type: 'ack', index: 1 },
+      { type: 'refuse', reason: 'bad-hash' },
+    ]);
+    sim.command(reader, (n, now) => (n as DhtBlobNode).fetchBlob(now, sim.endpoint(holder), key));
+    sim.runFor(10_000);
+    expect(events.at(-1)).toMatchObject({
+      type: 'blob-fetched',
+      failure: 'not-found',
+      blob: undefined,
+    });
+  });
+
+  it('aborts a transfer whose writer goes silent, by nowMs, and frees its reservation', () => {
+    const sim = new ConnectionSimulation<AnyNode>({ seed: SEED });
+    const liar = sim.addNode(() => new EchoNode());
+    const holder = sim.addNode(() => new DhtBlobNode({ idleTimeoutMs: 5_000 }));
+    const blob = blobOf(3 * BLOB_CHUNK_BYTES, 5);
+    const conn = sim.command(liar, (n) => (n as EchoNode).dial(0, sim.endpoint(holder)));
+    sim.command(liar, (n) =>
+      (n as EchoNode).write(
+        conn,
+        encodeBlobFrame({ type: 'put', manifest: blobManifestOf(blob, sha256) }),
+      ),
+    );
+    sim.runFor(1_000);
+    const h = sim.node(holder) as DhtBlobNode;
+    expect(h.bytesUsed).toBe(blob.length);
+    sim.runFor(6_000);
+    expect(h.bytesUsed).toBe(0);
+    expect(h.transferCount).toBe(0);
+    expect(h.stats.refused).toEqual({ timeout: 1 });
+  });
+});
+
+describe('BLOB frames', () => {
+  it('random and hostile stream bytes never throw and never buffer more than one frame', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 40 }),
+        fc.integer({ min: 8, max: 200 }),
+        (chunks, frameMax) => {
+          const reader = new BlobFrameReader(frameMax);
+          for (const c of chunks) {
+            const r = reader.push(c);
+            if (!r.ok) return;
+            expect(reader.bufferedBytes).toBeLessThanOrEqual(frameMax + 4);
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('a holder fed random frames never throws and stores nothing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
+        const node = new DhtBlobNode();
+        node.handleAccepted(0, -1, { address: new Uint8Array(16), port: 1 });
+        for (const c of chunks) {
+          node.handleReceived(1, -1, c);
+          for (let o = node.poll(); o.type !== 'timeout'; o = node.poll());
+        }
+        expect(node.blobCount).toBe(0);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
