@@ -4,6 +4,17 @@
  * and the DHT's own codec. x509-free.
  * @module pnrp/dht
  */
+
+export {
+  BLOB_CHUNK_BYTES,
+  BLOB_REFUSALS,
+  type BlobManifest,
+  type BlobRefusal,
+  blobKeyOf,
+  blobManifestOf,
+} from './blob-codec.js';
+export { DhtBlobNode } from './blob-node.js';
+export type { BlobEvent, BlobFailure, BlobStats, DhtBlobNodeOptions } from './blob-types.js';
 export {
   DHT_DECODE_ERROR_CODES,
   type DhtMessage,
@@ -12,6 +23,7 @@ export {
   isDhtDatagram,
 } from './codec.js';
 export {
+  DHT_LARGE_VALUE_BYTES_MAX,
   DHT_MAGIC,
   DHT_RECORD_TYPE,
   DHT_REFUSAL_REASONS,
