@@ -25,8 +25,10 @@
  * construction: a holder sends a BLOB only to the end of an established connection, and paces
  * it by that end's acknowledgements.
  *
- * Not here: the owner's replication of BLOBs to its replica set (owner-only; see
- * docs/design.md), mutable (signed-manifest) BLOBs, and BLOB expiry.
+ * Replication is pushed, not automatic: {@link DhtBlobNode.replicateBlob} sends a held BLOB to
+ * the endpoints it is given (`blobReplicaEndpoints` reads them from a `DhtNode`'s leaf set); a
+ * replica counts what it holds against the pushing holder's address, like any writer. Not here:
+ * automatic handover on leaf-set changes, mutable (signed-manifest) BLOBs, and BLOB expiry.
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type {
@@ -156,6 +158,25 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
     const key = blobKeyOf(manifest, sha256);
     const send: Sending = { data: blob, manifest, next: 0, acked: 0 };
     return { opId: this.open('store', to, key, send), key };
+  }
+
+  /**
+   * Pushes the BLOB held for `key` to each of `to` (its replica set, e.g. from
+   * `blobReplicaEndpoints`), one store each; every one ends with `blob-stored`. Returns their
+   * operation IDs, none when the BLOB is not held.
+   */
+  replicateBlob(nowMs: number, key: Uint8Array, to: readonly Endpoint[]): number[] {
+    this.advance(nowMs);
+    const held = this.store.get(toHex(key));
+    if (held === undefined) return [];
+    return to.map((ep) =>
+      this.open('store', ep, key.slice(), {
+        data: held.data,
+        manifest: held.manifest,
+        next: 0,
+        acked: 0,
+      }),
+    );
   }
 
   /** Asks the node at `to` for the BLOB of `key`; ends with `blob-fetched`. */

@@ -14,10 +14,14 @@ import {
   encodeBlobFrame,
 } from '../../../src/dht/blob-codec.js';
 import { DhtBlobNode } from '../../../src/dht/blob-node.js';
+import { blobReplicaEndpoints } from '../../../src/dht/blob-replicas.js';
 import type { BlobEvent, DhtBlobNodeOptions } from '../../../src/dht/blob-types.js';
 import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
+import { endpointKey } from '../../../src/keys/endpoint.js';
+import { keyToBigInt, ringDistanceBig } from '../../../src/keys/key256.js';
 import type { ConnectionNode } from '../../../src/sans-io.js';
 import { ConnectionSimulation } from '../../../src/sim/connection-sim.js';
+import { DhtCloud } from '../../../src/sim/dht-cloud.js';
 import { equalBytes } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { EchoNode } from '../connection/echo-node.js';
@@ -199,6 +203,62 @@ describe(`DhtBlobNode over simulated connections (seed ${SEED})`, () => {
     expect(h.bytesUsed).toBe(0);
     expect(h.transferCount).toBe(0);
     expect(h.stats.refused).toEqual({ timeout: 1 });
+  });
+});
+
+describe(`BLOB replication (seed ${SEED})`, () => {
+  it('a holder pushes a BLOB to its replicas; after the holder crashes a reader fetches it from a replica', () => {
+    const sim = new ConnectionSimulation<AnyNode>({ seed: SEED });
+    const events: { index: number; event: BlobEvent }[] = [];
+    sim.onEvent((index, event) => events.push({ index, event: event as BlobEvent }));
+    const nodes = [0, 1, 2, 3, 4].map(() => sim.addNode(() => new DhtBlobNode()));
+    const [writer, holder, r1, r2, reader] = nodes as [number, number, number, number, number];
+    const blob = blobOf(2 * 1024 * 1024, 9);
+    const { key } = sim.command(writer, (n, now) =>
+      (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob),
+    );
+    sim.runFor(10_000);
+    const ids = sim.command(holder, (n, now) =>
+      (n as DhtBlobNode).replicateBlob(now, key, [sim.endpoint(r1), sim.endpoint(r2)]),
+    );
+    expect(ids).toHaveLength(2);
+    sim.runFor(10_000);
+    const stored = events.filter((e) => e.event.type === 'blob-stored');
+    expect(stored.map((e) => [e.index, e.event.type === 'blob-stored' && e.event.failure])).toEqual(
+      [
+        [writer, undefined],
+        [holder, undefined],
+        [holder, undefined],
+      ],
+    );
+    for (const i of [r1, r2])
+      expect(
+        equalBytes((sim.node(i) as DhtBlobNode).heldBlob(key) ?? new Uint8Array(0), blob),
+      ).toBe(true);
+    sim.crash(holder);
+    sim.command(reader, (n, now) => (n as DhtBlobNode).fetchBlob(now, sim.endpoint(holder), key));
+    sim.runFor(20_000);
+    sim.command(reader, (n, now) => (n as DhtBlobNode).fetchBlob(now, sim.endpoint(r2), key));
+    sim.runFor(20_000);
+    const fetched = events.flatMap((e) => (e.event.type === 'blob-fetched' ? [e.event] : []));
+    expect(fetched.map((f) => f.failure)).toEqual(['unreachable', undefined]);
+    expect(equalBytes(fetched[1]?.blob ?? new Uint8Array(0), blob)).toBe(true);
+  });
+
+  it("blobReplicaEndpoints() names the other members of the key's replica set in a DhtNode's view", () => {
+    const cloud = new DhtCloud({ seed: SEED, settleMs: 5_000 });
+    cloud.buildWarm(24);
+    const key = sha256(Uint8Array.of(1, 2, 3));
+    const ranked = cloud
+      .live()
+      .map((m) => ({ m, d: ringDistanceBig(keyToBigInt(m.key), keyToBigInt(key)) }))
+      .sort((a, b) => (a.d < b.d ? -1 : 1))
+      .map((x) => x.m);
+    const owner = ranked[0]!;
+    const endpoints = blobReplicaEndpoints(owner.node, key);
+    expect(endpoints.map((e) => endpointKey(e))).toEqual(
+      ranked.slice(1, 5).map((m) => endpointKey(m.node.options.localEndpoints[0]!)),
+    );
   });
 });
 
