@@ -22,7 +22,7 @@ import { keyToBigInt, ringDistanceBig } from '../../../src/keys/key256.js';
 import type { ConnectionNode } from '../../../src/sans-io.js';
 import { ConnectionSimulation } from '../../../src/sim/connection-sim.js';
 import { DhtCloud } from '../../../src/sim/dht-cloud.js';
-import { equalBytes } from '../../../src/util/bytes.js';
+import { equalBytes, toHex } from '../../../src/util/bytes.js';
 import { seededRng } from '../../../src/util/rng.js';
 import { EchoNode } from '../connection/echo-node.js';
 
@@ -263,6 +263,17 @@ describe(`BLOB replication (seed ${SEED})`, () => {
 });
 
 describe('BLOB frames', () => {
+  it('blobKeyOf() matches a key computed independently (Python hashlib) for a 70,144-byte BLOB', () => {
+    // python3: blob = bytes(range(256)) * 274; chunks of 65,536; manifest = u64 size, u32 65536,
+    // SHA-256 of each chunk; key = sha256(b'pnrp-dht-blob-1' + manifest)
+    const blob = new Uint8Array(70_144).map((_, i) => i % 256);
+    const manifest = blobManifestOf(blob, sha256);
+    expect(manifest.chunkHashes).toHaveLength(2);
+    expect(toHex(blobKeyOf(manifest, sha256))).toBe(
+      '8e6b12bae0f687ce2e1a78fe0588621c8df725950ec55577cfda79bca2ec795e',
+    );
+  });
+
   it('random and hostile stream bytes never throw and never buffer more than one frame', () => {
     fc.assert(
       fc.property(
