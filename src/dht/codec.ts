@@ -14,9 +14,10 @@
  * | 5    | NOT_FOUND  | hint count (u8, 0..3), endpoints (16-byte address, u16 port)      |
  * | 6    | COOKIE     | cookie (u32): repeat the FIND_VALUE with it (dht/cookies.ts)        |
  * | 7    | REPLICATE  | TTL s (u32), record (owner to replica; answered by STORE_ACK)       |
+ * | 8    | FRAGMENT   | a slice of a larger message (dht/fragments.ts; not decoded here)     |
  *
  * A record: type (u8), flags (u8, bit 0 deleted, bit 1 signed), key (32), seq (u64, at most
- * 2^53 - 1), value length (u16, at most 1000) and value; when signed: public key (32), salt
+ * 2^53 - 1), value length (u16, at most 1000; up to 65,000 in fragments, dht/fragments.ts) and value; when signed: public key (32), salt
  * length (u8, at most 64), salt, signature (64). Answers echo the request ID. {@link decodeDhtMessage}
  * never throws and refuses trailing bytes, so every decoded message re-encodes to its bytes.
  */
@@ -27,6 +28,7 @@ import type { Result } from '../util/result.js';
 import {
   DHT_HEADER_BYTES,
   DHT_HINTS_MAX,
+  DHT_LARGE_VALUE_BYTES_MAX,
   DHT_MAGIC,
   DHT_MESSAGE_TYPE,
   DHT_PUBLIC_KEY_BYTES,
@@ -166,7 +168,7 @@ function writeEndpoint(w: ByteWriter, ep: Endpoint): void {
 function writeRecord(w: ByteWriter, r: DhtRecord): void {
   const signed = r.signature !== undefined;
   if (r.key.length !== 32) throw new RangeError('record key must be 32 bytes');
-  if (r.value.length > DHT_VALUE_BYTES_MAX) throw new RangeError('record value too long');
+  if (r.value.length > DHT_LARGE_VALUE_BYTES_MAX) throw new RangeError('record value too long');
   w.u8(r.type)
     .u8((r.deleted ? FLAG_DELETED : 0) | (signed ? FLAG_SIGNED : 0))
     .bytes(r.key);
@@ -199,9 +201,14 @@ export const DHT_DECODE_ERROR_CODES: readonly string[] = [
 
 /**
  * Decodes one datagram. Never throws: a failure carries one of {@link DHT_DECODE_ERROR_CODES}.
+ * `valueBytesMax` bounds a record's value: one datagram's 1000 by default; a message reassembled
+ * from fragments (dht/fragments.ts) passes `DHT_LARGE_VALUE_BYTES_MAX`.
  * @example const r = decodeDhtMessage(bytes); if (r.ok) handle(r.value);
  */
-export function decodeDhtMessage(bytes: Uint8Array): Result<DhtMessage> {
+export function decodeDhtMessage(
+  bytes: Uint8Array,
+  valueBytesMax: number = DHT_VALUE_BYTES_MAX,
+): Result<DhtMessage> {
   return decodeWith(() => {
     if (!(bytes instanceof Uint8Array)) fail('truncated', 'not bytes');
     const r = new ByteReader(bytes);
@@ -211,13 +218,18 @@ export function decodeDhtMessage(bytes: Uint8Array): Result<DhtMessage> {
     if (r.u8() !== DHT_VERSION) fail('bad-version', 'unsupported DHT version');
     const type = r.u8();
     const requestId = r.u32be();
-    const message = readBody(r, type, requestId);
+    const message = readBody(
+      r,
+      type,
+      requestId,
+      Math.min(valueBytesMax, DHT_LARGE_VALUE_BYTES_MAX),
+    );
     if (r.remaining !== 0) fail('trailing', `${r.remaining} bytes after the message`);
     return message;
   });
 }
 
-function readBody(r: ByteReader, type: number, requestId: number): DhtMessage {
+function readBody(r: ByteReader, type: number, requestId: number, valueMax: number): DhtMessage {
   const T = DHT_MESSAGE_TYPE;
   switch (type) {
     case T.store: {
@@ -225,7 +237,7 @@ function readBody(r: ByteReader, type: number, requestId: number): DhtMessage {
       if ((flags & ~STORE_FLAG_CAS) !== 0) fail('bad-flags', 'unknown STORE flags');
       const cas = flags & STORE_FLAG_CAS ? readSeq(r) : undefined;
       const ttlSeconds = readTtl(r);
-      const record = readRecord(r);
+      const record = readRecord(r, valueMax);
       return cas === undefined
         ? { type: 'store', requestId, ttlSeconds, record }
         : { type: 'store', requestId, cas, ttlSeconds, record };
@@ -254,7 +266,7 @@ function readBody(r: ByteReader, type: number, requestId: number): DhtMessage {
     case T.value:
     case T.replicate: {
       const ttlSeconds = readTtl(r);
-      const record = readRecord(r);
+      const record = readRecord(r, valueMax);
       return { type: type === T.value ? 'value' : 'replicate', requestId, ttlSeconds, record };
     }
     case T.notFound: {
@@ -289,14 +301,14 @@ function readEndpoint(r: ByteReader): Endpoint {
   return { address: r.bytes(16), port: r.u16be() };
 }
 
-function readRecord(r: ByteReader): DhtRecord {
+function readRecord(r: ByteReader, valueMax: number): DhtRecord {
   const type = r.u8();
   const flags = r.u8();
   if ((flags & ~(FLAG_DELETED | FLAG_SIGNED)) !== 0) fail('bad-flags', 'unknown record flags');
   const key = r.bytes(32);
   const seq = readSeq(r);
   const length = r.u16be();
-  if (length > DHT_VALUE_BYTES_MAX) fail('value-too-long', `value of ${length} bytes`);
+  if (length > valueMax) fail('value-too-long', `value of ${length} bytes`);
   const value = r.bytes(length);
   const deleted = (flags & FLAG_DELETED) !== 0;
   if ((flags & FLAG_SIGNED) === 0) return { type, key, value, seq, deleted };

@@ -49,6 +49,8 @@ export const DHT_MESSAGE_TYPE = {
   notFound: 5,
   cookie: 6,
   replicate: 7,
+  /** One slice of a message too large for one datagram (dht/fragments.ts). */
+  fragment: 8,
 } as const;
 
 /**
@@ -72,3 +74,18 @@ export const DHT_REFUSAL_REASONS = [
 
 /** One of {@link DHT_REFUSAL_REASONS}. */
 export type DhtRefusal = (typeof DHT_REFUSAL_REASONS)[number];
+
+/**
+ * Largest value a DHT record may carry at all: values above {@link DHT_VALUE_BYTES_MAX} travel
+ * in fragments (dht/fragments.ts). Fits the record's u16 length field.
+ */
+export const DHT_LARGE_VALUE_BYTES_MAX = 65_000;
+/** Largest message that travels in fragments (a record of the largest value, with room to spare). */
+export const DHT_FRAGMENTED_MESSAGE_BYTES_MAX = 66_000;
+/** Bytes of a FRAGMENT's header: the DHT header (8), total length (u32), index (u16), count (u16). */
+export const DHT_FRAGMENT_HEADER_BYTES = 16;
+/** Message bytes one FRAGMENT carries (every fragment but the last carries exactly this many). */
+export const DHT_FRAGMENT_DATA_BYTES = 1184;
+/** Largest FRAGMENT datagram: 1200 bytes, below the 1280-byte IPv6 minimum MTU with room for UDP/IP. */
+export const DHT_FRAGMENT_DATAGRAM_BYTES_MAX: number =
+  DHT_FRAGMENT_HEADER_BYTES + DHT_FRAGMENT_DATA_BYTES;

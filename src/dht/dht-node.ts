@@ -41,9 +41,16 @@ import {
 } from '../sans-io.js';
 import { toHex } from '../util/bytes.js';
 import { type DhtMessage, decodeDhtMessage, encodeDhtMessage, isDhtDatagram } from './codec.js';
-import { DHT_TTL_SECONDS_MAX } from './constants.js';
+import { DHT_LARGE_VALUE_BYTES_MAX, DHT_TTL_SECONDS_MAX } from './constants.js';
 import { DhtCookies } from './cookies.js';
 import { DhtOperations } from './dht-operations.js';
+import {
+  decodeFragment,
+  FragmentReassembler,
+  fragmentMessage,
+  isFragmentDatagram,
+  needsFragments,
+} from './fragments.js';
 import type { DhtOperation } from './operations.js';
 import { type DhtNodeOptions, type ResolvedDhtOptions, resolveDhtOptions } from './options.js';
 import { type DhtRecord, immutableRecord, type MutableWriter, mutableRecord } from './record.js';
@@ -94,6 +101,10 @@ export class DhtNode implements SansIoNode<DhtEvent> {
   private readonly published = new Map<string, Published>();
   /** `${keyHex}|${endpointKey}` of REPLICATEs in flight. */
   private readonly replicating = new Set<string>();
+  /** Values above one datagram arrive in fragments (dht/fragments.ts). */
+  private readonly reassembler = new FragmentReassembler();
+  /** The FRAGMENT datagrams of each fragmented request payload (for retransmissions). */
+  private readonly fragmented = new WeakMap<Uint8Array, Uint8Array[]>();
   private drtAtMs = Number.POSITIVE_INFINITY;
   private reconcileAtMs = Number.POSITIVE_INFINITY;
   private periodicAtMs = Number.POSITIVE_INFINITY;
@@ -251,12 +262,22 @@ export class DhtNode implements SansIoNode<DhtEvent> {
       return;
     }
     if (this.closed) return this.drop('closed');
-    const decoded = decodeDhtMessage(payload);
+    let whole = payload;
+    if (isFragmentDatagram(payload)) {
+      bumpRecord(this.stats.received, 'fragment');
+      const message = this.reassemble(nowMs, from, payload);
+      if (message === undefined) return;
+      whole = message;
+    }
+    const decoded = decodeDhtMessage(
+      whole,
+      whole === payload ? undefined : DHT_LARGE_VALUE_BYTES_MAX,
+    );
     if (!decoded.ok) return this.drop(decoded.error.code);
     const msg = decoded.value;
     bumpRecord(this.stats.received, msg.type);
     if (msg.type === 'store' || msg.type === 'replicate' || msg.type === 'find-value')
-      return this.responder.onRequest(from, msg, payload.length);
+      return this.responder.onRequest(from, msg, whole.length);
     const pending = this.requests.take(from, msg);
     if (pending === undefined) return this.drop('unmatched');
     this.cookies.prove(nowMs, from); // return routability: it answered what we sent there
@@ -271,7 +292,8 @@ export class DhtNode implements SansIoNode<DhtEvent> {
     const { resend, expired } = this.requests.due(nowMs);
     for (const p of resend) {
       this.stats.retransmits++;
-      this.outputs.push({ type: 'transmit', to: p.to, payload: p.payload });
+      for (const d of this.fragmented.get(p.payload) ?? [p.payload])
+        this.outputs.push({ type: 'transmit', to: p.to, payload: d });
       if (p.owner.kind === 'op') p.owner.op.messages++;
     }
     for (const p of expired) {
@@ -316,7 +338,16 @@ export class DhtNode implements SansIoNode<DhtEvent> {
       return false;
     }
     bumpRecord(this.stats.sent, message.type);
-    this.outputs.push({ type: 'transmit', to, payload });
+    if (!needsFragments(message)) {
+      this.outputs.push({ type: 'transmit', to, payload });
+      return true;
+    }
+    const datagrams = fragmentMessage(message.requestId, payload);
+    if (owner) this.fragmented.set(payload, datagrams);
+    for (const d of datagrams) {
+      bumpRecord(this.stats.sent, 'fragment');
+      this.outputs.push({ type: 'transmit', to, payload: d });
+    }
     return true;
   }
 
@@ -521,6 +552,15 @@ export class DhtNode implements SansIoNode<DhtEvent> {
       );
     }
     this.emit({ type: 'drt', event });
+  }
+
+  /** Feeds one FRAGMENT to the bounded reassembler; the whole message once complete. */
+  private reassemble(nowMs: number, from: Endpoint, payload: Uint8Array): Uint8Array | undefined {
+    const decoded = decodeFragment(payload);
+    if (!decoded.ok) return void this.drop(decoded.code);
+    const out = this.reassembler.add(nowMs, from, decoded.fragment);
+    if (out.type === 'rejected') return void this.drop(out.code);
+    return out.type === 'complete' ? out.message : undefined;
   }
 
   private drop(reason: string): void {

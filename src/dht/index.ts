@@ -21,6 +21,17 @@ export type {
 export { openDht } from '../peer/open-dht.js';
 export type { PeerDhtOptions } from '../peer/types.js';
 export {
+  BLOB_CHUNK_BYTES,
+  BLOB_REFUSALS,
+  type BlobManifest,
+  type BlobRefusal,
+  blobKeyOf,
+  blobManifestOf,
+} from './blob-codec.js';
+export { DhtBlobNode } from './blob-node.js';
+export { blobReplicaEndpoints } from './blob-replicas.js';
+export type { BlobEvent, BlobFailure, BlobStats, DhtBlobNodeOptions } from './blob-types.js';
+export {
   DHT_DECODE_ERROR_CODES,
   type DhtMessage,
   decodeDhtMessage,
@@ -28,6 +39,7 @@ export {
   isDhtDatagram,
 } from './codec.js';
 export {
+  DHT_LARGE_VALUE_BYTES_MAX,
   DHT_MAGIC,
   DHT_RECORD_TYPE,
   DHT_REFUSAL_REASONS,

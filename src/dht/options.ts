@@ -11,7 +11,7 @@ import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
-import { DHT_APP_TYPE_MIN, DHT_VALUE_BYTES_MAX } from './constants.js';
+import { DHT_APP_TYPE_MIN, DHT_LARGE_VALUE_BYTES_MAX } from './constants.js';
 import type { ValueValidator } from './record.js';
 import type { DhtStorage } from './storage.js';
 
@@ -43,7 +43,7 @@ export interface DhtNodeOptions {
   readonly bytesMax?: number;
   /** Records one writer may have on this node. @default 256 */
   readonly recordsPerWriterMax?: number;
-  /** Longest value accepted (at most 1000). @default 1000 */
+  /** Longest value accepted; above 1000 bytes values travel in fragments (dht/fragments.ts). @default 65000 */
   readonly valueBytesMax?: number;
   /** Lifetime of the records this node writes. @default 3600000 (1 h) */
   readonly ttlMs?: number;
@@ -94,7 +94,7 @@ const COUNTS = {
   recordsMax: { fallback: 4096, max: 10_000_000 },
   bytesMax: { fallback: 4 * 1024 * 1024, max: 2 ** 40 },
   recordsPerWriterMax: { fallback: 256, max: 10_000_000 },
-  valueBytesMax: { fallback: DHT_VALUE_BYTES_MAX, max: DHT_VALUE_BYTES_MAX },
+  valueBytesMax: { fallback: DHT_LARGE_VALUE_BYTES_MAX, max: DHT_LARGE_VALUE_BYTES_MAX },
   ttlMs: { fallback: 3_600_000, max: 86_400_000 },
   publishedMax: { fallback: 1024, max: 10_000_000 },
   operationsMax: { fallback: 256, max: 100_000 },

@@ -14,12 +14,12 @@ import type { CryptoBackend } from '../keys/crypto-backend.js';
 import type { Key } from '../keys/key256.js';
 import { concatBytes, equalBytes, utf8Encode } from '../util/bytes.js';
 import {
+  DHT_LARGE_VALUE_BYTES_MAX,
   DHT_PUBLIC_KEY_BYTES,
   DHT_RECORD_TYPE,
   DHT_SALT_BYTES_MAX,
   DHT_SEQ_MAX,
   DHT_SIGNATURE_BYTES,
-  DHT_VALUE_BYTES_MAX,
   type DhtRefusal,
 } from './constants.js';
 
@@ -107,8 +107,10 @@ export interface MutableWriter {
  */
 export function immutableRecord(value: Uint8Array, crypto: CryptoBackend): DhtRecord {
   if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array');
-  if (value.length > DHT_VALUE_BYTES_MAX)
-    throw new RangeError(`value must be at most ${DHT_VALUE_BYTES_MAX} bytes, got ${value.length}`);
+  if (value.length > DHT_LARGE_VALUE_BYTES_MAX)
+    throw new RangeError(
+      `value must be at most ${DHT_LARGE_VALUE_BYTES_MAX} bytes, got ${value.length}`,
+    );
   return {
     type: DHT_RECORD_TYPE.immutable,
     key: immutableKeyOf(value, crypto),
@@ -138,8 +140,10 @@ export function mutableRecord(
   const value = deleted ? new Uint8Array(0) : (fields.value ?? new Uint8Array(0));
   if (!(value instanceof Uint8Array) || !(salt instanceof Uint8Array))
     throw new TypeError('value and salt must be Uint8Arrays');
-  if (value.length > DHT_VALUE_BYTES_MAX)
-    throw new RangeError(`value must be at most ${DHT_VALUE_BYTES_MAX} bytes, got ${value.length}`);
+  if (value.length > DHT_LARGE_VALUE_BYTES_MAX)
+    throw new RangeError(
+      `value must be at most ${DHT_LARGE_VALUE_BYTES_MAX} bytes, got ${value.length}`,
+    );
   if (salt.length > DHT_SALT_BYTES_MAX)
     throw new RangeError(`salt must be at most ${DHT_SALT_BYTES_MAX} bytes, got ${salt.length}`);
   if (!Number.isSafeInteger(fields.seq) || fields.seq < 0 || fields.seq > DHT_SEQ_MAX)

@@ -27,7 +27,7 @@ export interface StoreLimits {
   readonly bytesMax: number;
   /** Records one writer may have here. */
   readonly recordsPerWriterMax: number;
-  /** Longest value accepted (at most the wire's 1000). */
+  /** Longest value accepted (at most the wire's 65,000; above 1000 in fragments). */
   readonly valueBytesMax: number;
 }
 

@@ -108,7 +108,7 @@ describe('DHT codec', () => {
         type: 'value',
         requestId: 1,
         ttlSeconds: 1,
-        record: { ...imm, value: new Uint8Array(1001) },
+        record: { ...imm, value: new Uint8Array(65_001) },
       }),
     ).toThrow(RangeError);
   });

@@ -71,7 +71,7 @@ describe('ValueStore', () => {
       s.put(0, { ...immutableRecord(utf8Encode('x'), nobleCrypto), type: 99 }, HOUR, 'ep:a'),
     ).toEqual({ ok: false, refusal: 'unknown-type' });
     expect(s.size).toBe(0);
-    expect(() => immutableRecord(new Uint8Array(1001), nobleCrypto)).toThrow(RangeError);
+    expect(() => immutableRecord(new Uint8Array(65_001), nobleCrypto)).toThrow(RangeError);
   });
 
   it('mutable: a higher seq replaces, a stale seq and a same-seq conflict are refused (never rolls back)', () => {
