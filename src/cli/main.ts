@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
+import { CONNECT_USAGE, runConnectCommand } from './connect-command.js';
 import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
@@ -48,6 +49,9 @@ commands:
                                           TCP (found through PNRP), print the records (needs the
                                           optional @peculiar/x509)
   version                                 print the version of pnrp (also --version)
+  connect <peer-name> --bootstrap HOST:PORT [--punch] [--tries N]
+                                          resolve a peer and reach it directly, punching a
+                                          hole through its NAT
 
 every command takes --json to print JSON instead of text.
 ${EXIT_CODES_HELP}`;
@@ -95,6 +99,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   sim: { run: runSimCommand, usage: SIM_USAGE },
   version: { run: runVersion, usage: VERSION_USAGE },
   group: { run: runGroup, usage: GROUP_USAGE },
+  connect: { run: runConnectCommand, usage: CONNECT_USAGE },
 };
 
 /**

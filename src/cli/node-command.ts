@@ -12,7 +12,7 @@ import { debugLogger } from '../adapters/node/debug-logger.js';
 import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
-import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
 import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
 import { PnrpError } from '../peer/error.js';
@@ -28,6 +28,7 @@ import {
   stringOption,
 } from './args.js';
 import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
+import { type NodePunch, startNodePunch } from './node-punch.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -202,6 +203,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   let transport: UdpTransport | undefined;
   let address: NodeAddress | undefined;
   let peer: Peer | undefined;
+  let punch: NodePunch | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -223,8 +225,16 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       print,
     );
     const split = address.split;
+    punch = startNodePunch(split.pnrp, a.bootstrap, print);
+    const pnrpHalf = punch.split.rest;
     const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, signals.stopped);
     if (publicEndpoint) split.pnrp.advertise([publicEndpoint]);
+    const own = transport.localEndpoints();
+    // Behind a NAT: the confirmed address is not ours, or discovery ran and confirmed none.
+    const natted = publicEndpoint
+      ? !own.some((o) => endpointsEqual(o, publicEndpoint))
+      : a.discover && address.running.node.candidate !== undefined;
+    punch.setBehindNat(natted);
     if (a.discover) {
       const advertised = split.pnrp.localEndpoints().map(formatEndpoint);
       const loopbackOnly = !publicEndpoint && wildcard;
@@ -237,8 +247,9 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       );
     }
     const names = new Map<string, { name: string; state: string }>();
-    const started = await startPeer(a, split.pnrp, out, names, signals.stopped);
+    const started = await startPeer(a, pnrpHalf, out, names, signals.stopped);
     peer = started;
+    punch.usePeer(started);
     if (a.discover && !publicEndpoint) {
       // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
       // the cloud taught us can, and a confirmation then restarts the node on it (below).
@@ -260,7 +271,8 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         await peer.close();
         split.pnrp.advertise([endpoint]);
         names.clear();
-        peer = await startPeer(a, split.pnrp, out, names, signals.stopped);
+        peer = await startPeer(a, pnrpHalf, out, names, signals.stopped);
+        punch?.usePeer(peer);
       });
     });
     const signal = await signals.stopped;
@@ -271,12 +283,14 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       `stopping on ${signal}: revoking ${names.size} registration(s)`,
     );
     await peer.close(); // the revokes leave the socket before it closes below
+    punch.stop();
     address.stop();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
+    punch?.stop();
     address?.stop();
     await transport?.close();
   }
