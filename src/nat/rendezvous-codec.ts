@@ -144,7 +144,8 @@ export function encodeRendezvous(m: RendezvousMessage): Uint8Array {
 
 /**
  * Decodes a rendezvous datagram; never throws. Refuses a wrong magic or version, an unknown type,
- * a length that is not the type's (a CONNECT: 46..64 bytes), unknown flags or status.
+ * a length that is not the type's (a CONNECT: 46..64 bytes), unknown flags or status, and
+ * padding that is not zero (so every accepted datagram re-encodes to the same bytes).
  * @example const r = decodeRendezvous(bytes); if (r.ok && r.value.type === 'probe') ...
  */
 export function decodeRendezvous(bytes: Uint8Array): Result<RendezvousMessage> {
@@ -169,6 +170,8 @@ export function decodeRendezvous(bytes: Uint8Array): Result<RendezvousMessage> {
     case 3: {
       const padding = n - at - ENDPOINT;
       if (padding < CONNECT_PADDING_MIN) return bad(n);
+      for (let i = at + ENDPOINT; i < n; i++)
+        if (bytes[i] !== 0) return err('bad-padding', 'CONNECT padding must be zero bytes');
       return ok({ type: 'connect', txid: txid(), target: getEndpoint(bytes, at), padding });
     }
     case 4:

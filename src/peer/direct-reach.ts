@@ -21,6 +21,8 @@ import { PnrpError } from './error.js';
 /** A running `PunchNode` and its event listeners. */
 export interface PunchHandle {
   readonly running: RunningNode<PunchNode>;
+  /** The clock and timers it runs on. */
+  readonly timers: Timers;
   /** Adds a listener; returns its removal. */
   on(listener: (event: PunchEvent) => void): () => void;
   /** Stops the node and the observation of the other half. */
@@ -33,7 +35,8 @@ export interface PunchHandle {
  */
 export function startPunch(split: PunchSplit, options: PunchOptions, timers?: Timers): PunchHandle {
   const listeners = new Set<(event: PunchEvent) => void>();
-  const running = runNode(new PunchNode(options), split.punch, timers ?? realTimers(), {
+  const clock = timers ?? realTimers();
+  const running = runNode(new PunchNode(options), split.punch, clock, {
     onEvent: (e) => {
       for (const l of [...listeners]) l(e);
     },
@@ -48,6 +51,7 @@ export function startPunch(split: PunchSplit, options: PunchOptions, timers?: Ti
   });
   return {
     running,
+    timers: clock,
     on: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -169,9 +173,10 @@ function exchange(
   const pongs: { seq: number; rttMs: number; from: Endpoint }[] = [];
   const key = toHex(txid);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(), options.pingTimeoutMs ?? 2000);
+    const timers = punch.timers;
+    const timer = timers.arm(timers.nowMs() + (options.pingTimeoutMs ?? 2000), () => finish());
     const finish = (): void => {
-      clearTimeout(timer);
+      timer.cancel();
       off();
       if (pongs.length === 0)
         reject(
