@@ -28,7 +28,7 @@ import {
   stringOption,
 } from './args.js';
 import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
-import { type NodePunch, startNodePunch } from './node-punch.js';
+import { NODE_KEEPALIVE_MS, type NodePunch, startNodePunch } from './node-punch.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,7 +36,8 @@ import { UsageError } from './usage-error.js';
 export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--advertise ADDR ...] [--cloud NAME]
                  [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...] [--no-discover]
                  [--register PEER-NAME ...] [--identity FILE]
-                 [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
+                 [--friendly-name TEXT] [--extended-payload TEXT] [--keepalive MS]
+                 [--verbose] [--json]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
 either signal it revokes its registrations and exits 0.
@@ -58,6 +59,9 @@ either signal it revokes its registrations and exits 0.
   --identity FILE          identity file from pnrp identity new
   --friendly-name TEXT     friendly name of the registrations (1..78 bytes)
   --extended-payload TEXT  extended payload of the registrations (up to 4096 bytes)
+  --keepalive MS           behind a NAT, keep-alive period toward the bootstrap and cache nodes
+                           (default 25000: below the 30 s a NAT keeps an idle UDP mapping), so
+                           that they can relay connect requests (hole punching, pnrp connect)
   --verbose                also print leaf-set changes
   --json                   print one JSON object per line
 `;
@@ -79,6 +83,7 @@ interface NodeArgs {
   readonly extendedPayload: string | undefined;
   readonly verbose: boolean;
   readonly json: boolean;
+  readonly keepAliveMs: number;
 }
 
 function parse(args: string[]): NodeArgs {
@@ -96,6 +101,7 @@ function parse(args: string[]): NodeArgs {
     'extended-payload': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     json: { type: 'boolean' },
+    keepalive: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
@@ -135,6 +141,7 @@ function parse(args: string[]): NodeArgs {
     extendedPayload,
     verbose: values.verbose === true,
     json: values.json === true,
+    keepAliveMs: intOption(values, 'keepalive', NODE_KEEPALIVE_MS, 1000, 3_600_000),
   };
 }
 
@@ -225,7 +232,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       print,
     );
     const split = address.split;
-    punch = startNodePunch(split.pnrp, a.bootstrap, print);
+    punch = startNodePunch(split.pnrp, a.bootstrap, print, a.keepAliveMs);
     const pnrpHalf = punch.split.rest;
     const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, signals.stopped);
     if (publicEndpoint) split.pnrp.advertise([publicEndpoint]);
