@@ -7,8 +7,10 @@
  * (default 100; each try from a fresh UDP port, so both NATs map it afresh): at least 99% of the
  * tries connect, and the datagrams went directly: the pongs come from cone2's NAT (not from pub),
  * and cone2 saw each try's probes from cone1's NAT at the try's own port. Controls: without
- * --punch the resolve cannot reach the target (its INQUIRE is filtered); from behind the symmetric
- * NAT the punch fails (timeout): that case needs a relay.
+ * --punch the resolve cannot reach the target (its INQUIRE is filtered); 40 s after cone2
+ * registered, pub still relays to it (it counts a mapping live 30 s after its last proven
+ * keep-alive, so only cone2's keep-alives keep it); from behind the symmetric NAT the punch fails
+ * (timeout): that case needs a relay.
  * Skipped, with the reason, when namespaces cannot be made. Real time: no duration is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +24,11 @@ const TRIES = Number(process.env.PNRP_PUNCH_TRIES ?? 100);
 
 describe.skipIf(unavailable !== undefined)('hole-punch: cone to cone through the cloud', () => {
   let s: PunchScenario;
+  let registeredAt = 0;
 
   beforeAll(async () => {
     s = await startPunchScenario('pnrp-hp-');
+    registeredAt = performance.now();
   }, 120_000);
   afterAll(() => s?.down());
 
@@ -55,6 +59,14 @@ describe.skipIf(unavailable !== undefined)('hole-punch: cone to cone through the
     const [t] = await s.connect('cone1', '0.cone2', '--timeout', '8000');
     expect(t!.event).toBe('failed');
     expect(t!.code).toBe('NOT_FOUND');
+  }, 60_000);
+
+  it('keep-alives: 40 s after registering (the rendezvous forgets a mapping 30 s after its last proof) pub still forwards', async () => {
+    const wait = registeredAt + 40_000 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const [t] = await s.connect('cone1', '0.cone2', '--punch');
+    expect(t!.event).toBe('connected');
+    expect(t!.endpoint).toBe(`${s.topo.addrs.rc2}:3540`);
   }, 60_000);
 
   it('sym1 -> cone2: the punch fails behind the symmetric NAT (a relay is needed)', async () => {
