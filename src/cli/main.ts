@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
+import { CONNECT_USAGE, runConnectCommand } from './connect-command.js';
 import { GET_USAGE, PUT_USAGE, runGetCommand, runPutCommand } from './dht-command.js';
 import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
@@ -52,6 +53,9 @@ commands:
   put (VALUE | --file F) (--bootstrap HOST:PORT | --sim) [--mutable --identity FILE]
                                           store a value in the DHT and print its key
   get KEY (--bootstrap HOST:PORT | --sim) look a DHT key up and print its value
+  connect <peer-name> --bootstrap HOST:PORT [--punch] [--tries N]
+                                          resolve a peer and reach it directly, punching a
+                                          hole through its NAT
 
 every command takes --json to print JSON instead of text.
 ${EXIT_CODES_HELP}`;
@@ -101,6 +105,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   group: { run: runGroup, usage: GROUP_USAGE },
   put: { run: runPutCommand, usage: PUT_USAGE },
   get: { run: runGetCommand, usage: GET_USAGE },
+  connect: { run: runConnectCommand, usage: CONNECT_USAGE },
 };
 
 /**

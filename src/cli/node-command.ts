@@ -12,7 +12,7 @@ import { debugLogger } from '../adapters/node/debug-logger.js';
 import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
-import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
 import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
 import type { Dht } from '../peer/dht-types.js';
@@ -36,6 +36,7 @@ import {
   parseNodeDhtArgs,
   startNodeDht,
 } from './node-dht.js';
+import { NODE_KEEPALIVE_MS, type NodePunch, startNodePunch } from './node-punch.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -43,7 +44,8 @@ import { UsageError } from './usage-error.js';
 export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--advertise ADDR ...] [--cloud NAME]
                  [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...] [--no-discover]
                  [--register PEER-NAME ...] [--identity FILE]
-                 [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
+                 [--friendly-name TEXT] [--extended-payload TEXT] [--keepalive MS]
+                 [--verbose] [--json]
                  [--dht [--dht-port P] [--dht-bootstrap HOST:PORT ...] [--dht-store FILE]]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
@@ -66,7 +68,10 @@ either signal it revokes its registrations and exits 0.
   --identity FILE          identity file from pnrp identity new
   --friendly-name TEXT     friendly name of the registrations (1..78 bytes)
   --extended-payload TEXT  extended payload of the registrations (up to 4096 bytes)
-${NODE_DHT_HELP}  --verbose                also print leaf-set changes
+${NODE_DHT_HELP}  --keepalive MS           behind a NAT, keep-alive period toward the bootstrap and cache nodes
+                           (default 25000: below the 30 s a NAT keeps an idle UDP mapping), so
+                           that they can relay connect requests (hole punching, pnrp connect)
+  --verbose                also print leaf-set changes
   --json                   print one JSON object per line
 `;
 
@@ -88,6 +93,7 @@ interface NodeArgs {
   readonly verbose: boolean;
   readonly json: boolean;
   readonly dht: NodeDhtArgs | undefined;
+  readonly keepAliveMs: number;
 }
 
 function parse(args: string[]): NodeArgs {
@@ -106,6 +112,7 @@ function parse(args: string[]): NodeArgs {
     verbose: { type: 'boolean', short: 'v' },
     json: { type: 'boolean' },
     ...NODE_DHT_OPTIONS,
+    keepalive: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
@@ -146,6 +153,7 @@ function parse(args: string[]): NodeArgs {
     verbose: values.verbose === true,
     json: values.json === true,
     dht: parseNodeDhtArgs(values, port),
+    keepAliveMs: intOption(values, 'keepalive', NODE_KEEPALIVE_MS, 1000, 3_600_000),
   };
 }
 
@@ -215,6 +223,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   let address: NodeAddress | undefined;
   let peer: Peer | undefined;
   let dht: Dht | undefined;
+  let punch: NodePunch | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -237,8 +246,16 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       print,
     );
     const split = address.split;
+    punch = startNodePunch(split.pnrp, a.bootstrap, print, a.keepAliveMs);
+    const pnrpHalf = punch.split.rest;
     const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, signals.stopped);
     if (publicEndpoint) split.pnrp.advertise([publicEndpoint]);
+    const own = transport.localEndpoints();
+    // Behind a NAT: the confirmed address is not ours, or discovery ran and confirmed none.
+    const natted = publicEndpoint
+      ? !own.some((o) => endpointsEqual(o, publicEndpoint))
+      : a.discover && address.running.node.candidate !== undefined;
+    punch.setBehindNat(natted);
     if (a.discover) {
       const advertised = split.pnrp.localEndpoints().map(formatEndpoint);
       const loopbackOnly = !publicEndpoint && wildcard;
@@ -251,8 +268,9 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       );
     }
     const names = new Map<string, { name: string; state: string }>();
-    const started = await startPeer(a, split.pnrp, out, names, signals.stopped);
+    const started = await startPeer(a, pnrpHalf, out, names, signals.stopped);
     peer = started;
+    punch.usePeer(started);
     if (a.discover && !publicEndpoint) {
       // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
       // the cloud taught us can, and a confirmation then restarts the node on it (below).
@@ -274,7 +292,8 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         await peer.close();
         split.pnrp.advertise([endpoint]);
         names.clear();
-        peer = await startPeer(a, split.pnrp, out, names, signals.stopped);
+        peer = await startPeer(a, pnrpHalf, out, names, signals.stopped);
+        punch?.usePeer(peer);
       });
     });
     const signal = await signals.stopped;
@@ -285,6 +304,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       `stopping on ${signal}: revoking ${names.size} registration(s)`,
     );
     await peer.close(); // the revokes leave the socket before it closes below
+    punch.stop();
     address.stop();
     await dht?.close();
     out.print('stopped', {}, 'stopped');
@@ -293,6 +313,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
     if (dht && !dht.closed) await dht.close();
+    punch?.stop();
     address?.stop();
     await transport?.close();
   }

@@ -12,6 +12,20 @@ export type {
   Observation,
   UnconfirmedReason,
 } from './address-types.js';
+export { KEEPALIVE_PEERS_MAX, KeepAliveSender } from './keepalive.js';
+export { HEARD_MAX, OPEN_PUNCHES_MAX, PunchNode, TARGET_PROBES_MAX } from './punch-node.js';
+export { type PunchObserver, type PunchSplit, splitPunchTransport } from './punch-split.js';
+export type { PunchEvent, PunchFailure, PunchOptions, PunchStats } from './punch-types.js';
+export { PROVEN_PEERS_MAX, RendezvousServer } from './rendezvous.js';
+export {
+  CONNECT_PADDING_MIN,
+  type ConnectStatus,
+  decodeRendezvous,
+  encodeRendezvous,
+  isRendezvousDatagram,
+  RENDEZVOUS_MAGIC,
+  type RendezvousMessage,
+} from './rendezvous-codec.js';
 export {
   ATTR_DIAL_BACK,
   ATTR_PADDING,
