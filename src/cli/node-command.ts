@@ -13,11 +13,11 @@ import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
 import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
-import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
 import { PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
 import type { Peer } from '../peer/types.js';
+import type { DatagramTransport } from '../transport-adapter.js';
 import { toHex, utf8Encode } from '../util/bytes.js';
 import {
   bootstrapEndpoints,
@@ -28,6 +28,14 @@ import {
   stringOption,
 } from './args.js';
 import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
+import {
+  type NodeRelay,
+  RELAY_OPTION_SPECS,
+  RELAY_USAGE_LINES,
+  type RelayArgs,
+  relayArgs,
+  startNodeRelay,
+} from './node-relay.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,6 +44,7 @@ export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--
                  [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...] [--no-discover]
                  [--register PEER-NAME ...] [--identity FILE]
                  [--friendly-name TEXT] [--extended-payload TEXT] [--verbose] [--json]
+                 [--relay [--relay-ports A-B]] [--use-relay | --no-relay] [--relay-via HOST:PORT ...]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
 either signal it revokes its registrations and exits 0.
@@ -59,7 +68,7 @@ either signal it revokes its registrations and exits 0.
   --extended-payload TEXT  extended payload of the registrations (up to 4096 bytes)
   --verbose                also print leaf-set changes
   --json                   print one JSON object per line
-`;
+${RELAY_USAGE_LINES}`;
 
 /** Longest wait for the bootstrap before registering anyway (maintenance retries the walk). */
 const JOIN_WAIT_MS = 10_000;
@@ -78,6 +87,7 @@ interface NodeArgs {
   readonly extendedPayload: string | undefined;
   readonly verbose: boolean;
   readonly json: boolean;
+  readonly relay: RelayArgs;
 }
 
 function parse(args: string[]): NodeArgs {
@@ -95,6 +105,7 @@ function parse(args: string[]): NodeArgs {
     'extended-payload': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     json: { type: 'boolean' },
+    ...RELAY_OPTION_SPECS,
   });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
@@ -134,6 +145,7 @@ function parse(args: string[]): NodeArgs {
     extendedPayload,
     verbose: values.verbose === true,
     json: values.json === true,
+    relay: relayArgs(values),
   };
 }
 
@@ -202,6 +214,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   let transport: UdpTransport | undefined;
   let address: NodeAddress | undefined;
   let peer: Peer | undefined;
+  let relay: NodeRelay | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -236,10 +249,21 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         }`,
       );
     }
+    relay = await startNodeRelay({
+      half: split.pnrp,
+      args: a.relay,
+      port: transport.port,
+      host: a.host,
+      publicEndpoint: publicEndpoint ?? split.pnrp.localEndpoints()[0],
+      unconfirmed: a.discover ? address.unconfirmedReason() : undefined,
+      bootstrap: a.bootstrap,
+      print,
+    });
+    const nodeTransport = relay.transport;
     const names = new Map<string, { name: string; state: string }>();
-    const started = await startPeer(a, split.pnrp, out, names, signals.stopped);
+    const started = await startPeer(a, nodeTransport, out, names, signals.stopped);
     peer = started;
-    if (a.discover && !publicEndpoint) {
+    if (a.discover && !publicEndpoint && !relay.relayed) {
       // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
       // the cloud taught us can, and a confirmation then restarts the node on it (below).
       const own = new Set(split.pnrp.localEndpoints().map(formatEndpoint));
@@ -260,7 +284,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         await peer.close();
         split.pnrp.advertise([endpoint]);
         names.clear();
-        peer = await startPeer(a, split.pnrp, out, names, signals.stopped);
+        peer = await startPeer(a, nodeTransport, out, names, signals.stopped);
       });
     });
     const signal = await signals.stopped;
@@ -272,12 +296,14 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     );
     await peer.close(); // the revokes leave the socket before it closes below
     address.stop();
+    await relay.stop();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
     address?.stop();
+    await relay?.stop();
     await transport?.close();
   }
 }
@@ -285,7 +311,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
 /** Creates the peer on `transport`, waits for the join (bounded), registers the names. */
 async function startPeer(
   a: NodeArgs,
-  transport: AdvertisingTransport,
+  transport: DatagramTransport,
   out: EventPrinter,
   names: Map<string, { name: string; state: string }>,
   stopped: Promise<string>,

@@ -93,15 +93,12 @@ export class RelayClient implements SansIoNode<RelayClientEvent> {
   }
 
   /**
-   * Sends `payload` to `to` through the relay (to the relay's own control endpoint: directly).
-   * Dropped and counted without a reservation.
+   * Sends `payload` to `to` through the relay, also when `to` is the relay's own node: every
+   * peer sees this node at the relayed endpoint its CPAs name. Dropped and counted without a
+   * reservation.
    */
   send(nowMs: number, to: Endpoint, payload: Uint8Array): void {
     this.tick(nowMs);
-    if (endpointsEqual(to, this.relay)) {
-      this.queue.push({ type: 'transmit', to, payload });
-      return;
-    }
     if (!this.relayedValue) {
       this.stats.unreserved++;
       return;

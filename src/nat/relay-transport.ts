@@ -7,7 +7,7 @@
  *   A relay runs `RelayServer` on the relay half, a plain node `RelayResponderNode`, a relayed
  *   node `RelayClient`.
  * - {@link relayedTransport} is what a relayed node's PNRP core runs on: sends go through the
- *   `RelayClient` (wrapped in SEND; to the relay itself directly), datagrams the client unwraps
+ *   `RelayClient` (wrapped in SEND, also those to the relay's own node), datagrams the client unwraps
  *   come up with the peer's endpoint, datagrams arriving directly come up as they are, and the
  *   advertised endpoint is the relayed one. The PNRP core sees ordinary endpoints throughout.
  */
