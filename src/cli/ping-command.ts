@@ -132,6 +132,7 @@ export async function runPingCommand(args: string[]): Promise<number> {
     const never = new Promise<never>(() => {});
     const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, never);
     if (publicEndpoint) address.split.pnrp.advertise([publicEndpoint]);
+    const relayStart = performance.now();
     relay = await startNodeRelay({
       half: address.split.pnrp,
       args: a.relay,
@@ -143,6 +144,7 @@ export async function runPingCommand(args: string[]): Promise<number> {
       print,
       onPong: (pong) => pongs.push({ pong, atMs: performance.now() }),
     });
+    const relayMs = performance.now() - relayStart;
     const logger = debugLogger();
     peer = createPeer({
       transport: relay.transport,
@@ -176,6 +178,8 @@ export async function runPingCommand(args: string[]): Promise<number> {
       target: formatEndpoint(target),
       relayedVia: relay.client ? formatEndpoint(relay.client.relayEndpoint) : null,
       relayed: relay.relayed ? formatEndpoint(relay.relayed) : null,
+      /** Time to reserve at the relay (0 without one). */
+      reserveMs: relay.client ? round(relayMs) : 0,
       resolveMs: round(resolvedAt - resolveStart),
       sent: a.count,
       received: rtts.length,

@@ -15,7 +15,7 @@
  * | 6    | DATA      | peer endpoint (16 + 2), payload: relay to client, from the peer | 22+n  |
  * | 7    | KNOCK     | slot port (u16), nonce (8): send OPEN to our address, that port | 14    |
  * | 8    | OPEN      | nonce (8): the answer to a KNOCK, sent to the slot              | 12    |
- * | 9    | PING      | sequence (u32), padding (0..1024): answered by a PONG as long   | 8+n   |
+ * | 9    | PING      | sequence (u32), padding (0..1392): answered by a PONG as long   | 8+n   |
  * | 10   | PONG      | sequence (u32), the PING's padding                              | 8+n   |
  * | 11   | RELEASE   | request ID (u32): the client gives its reservation back        | 8     |
  *
@@ -40,8 +40,8 @@ export const RELAY_HEADER_BYTES = 4;
 export const RELAY_DATA_OVERHEAD: number = RELAY_HEADER_BYTES + 18;
 /** Largest payload a SEND or DATA carries (an MS-PNRP AUTHORITY fragment is 1,188 bytes). */
 export const RELAY_PAYLOAD_MAX = 1400;
-/** Largest PING padding. */
-export const RELAY_PING_PADDING_MAX = 1024;
+/** Largest PING padding (a PING then fits a SEND or DATA payload). */
+export const RELAY_PING_PADDING_MAX = 1392;
 /** Why a relay refused a reservation or a SEND. */
 export const RELAY_REFUSALS = [
   /** Every slot is taken. */
