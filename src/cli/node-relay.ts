@@ -112,6 +112,8 @@ export interface NodeRelayOptions {
 
 /** Longest wait for one relay's answer (its RESERVE is sent 4 times over 7.5 s). */
 const RESERVE_WAIT_MS = 10_000;
+/** Wait before reserving again at a relay that stopped answering. */
+const RESERVE_RETRY_MS = 5_000;
 /** Relays tried at most. */
 const RELAYS_TRIED_MAX = 4;
 
@@ -235,6 +237,8 @@ function tryRelay(
 ): Promise<NodeRelay | undefined> {
   return new Promise((resolve) => {
     let settled = false;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const client = new RelayClient({ rng: systemRng(), relay });
     let running: RunningNode<RelayClient> | undefined;
     const wrapped = { deliver: (_f: Endpoint, _p: Uint8Array): void => {} };
@@ -254,6 +258,8 @@ function tryRelay(
         server: undefined,
         client,
         stop: async () => {
+          stopped = true;
+          clearTimeout(retry);
           running!.command((n, now) => n.release(now));
           running!.stop();
         },
@@ -267,6 +273,12 @@ function tryRelay(
         printClientEvent(o.print, relay, e);
         if (e.type === 'reserved') finish(true);
         else if (!settled) finish(false);
+        else if (e.type === 'no-answer' && !stopped) {
+          // The relay went quiet: ask again later (the same slot if it is still ours).
+          retry = setTimeout(() => {
+            if (!stopped) running!.command((n, now) => n.start(now));
+          }, RESERVE_RETRY_MS);
+        }
       },
     });
     running.command((n, now) => n.start(now));
