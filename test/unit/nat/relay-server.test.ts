@@ -257,4 +257,55 @@ describe('RelayServer', () => {
       { numRuns: 500, seed: 16 },
     );
   });
+  it('with a reservation held, sends a peer no more than it sent plus the SENDs the client addressed to it', () => {
+    const peers = ['203.0.113.21:3540', '203.0.113.22:4000', '198.51.100.1:5000'].map(
+      parseEndpoint,
+    );
+    const ip = (e: Endpoint): string => endpointKey({ address: e.address, port: 0 });
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('peer' as const),
+        from: fc.constantFrom(...peers),
+        bytes: fc.uint8Array({ maxLength: 300 }),
+      }),
+      fc.record({
+        kind: fc.constant('send' as const),
+        to: fc.constantFrom(...peers),
+        payload: fc.uint8Array({ maxLength: 600 }),
+      }),
+      fc.record({
+        kind: fc.constant('open' as const),
+        from: fc.constantFrom(...peers),
+        nonce: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const r = relay();
+        reserve(r, 0, CLIENT);
+        const allowance = new Map<string, number>();
+        const sent = new Map<string, number>();
+        const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+        let now = 1;
+        for (const st of steps) {
+          now += 50;
+          let out: Transmit[];
+          if (st.kind === 'send') {
+            // The client pays with its whole SEND (a KNOCK may cost more than a tiny payload).
+            const m = encodeRelayMessage({ type: 'send', peer: st.to, payload: st.payload });
+            add(allowance, ip(st.to), m.length);
+            out = feed(r, now, CLIENT, m);
+          } else {
+            const bytes =
+              st.kind === 'open' ? encodeRelayMessage({ type: 'open', nonce: st.nonce }) : st.bytes;
+            add(allowance, ip(st.from), bytes.length);
+            out = feed(r, now, st.from, bytes, slot(3541));
+          }
+          for (const t of out) if (ip(t.to) !== ip(CLIENT)) add(sent, ip(t.to), t.payload.length);
+        }
+        for (const [k, n] of sent) expect(n).toBeLessThanOrEqual(allowance.get(k) ?? 0);
+      }),
+      { numRuns: 300, seed: 16 },
+    );
+  });
 });
