@@ -20,6 +20,7 @@ import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
 import { NODE_USAGE, runNodeCommand } from './node-command.js';
+import { PING_USAGE, runPingCommand } from './ping-command.js';
 import { RESOLVE_USAGE, runResolveCommand } from './resolve-command.js';
 import { runSimCommand, SIM_USAGE } from './sim-command.js';
 import { runTraceCommand, TRACE_USAGE } from './trace-command.js';
@@ -46,6 +47,8 @@ commands:
   sim [--nodes N] [--seed S] [--scenario stable|churn] [--searches K] [--json]
       [--malicious F --attack forged-referral|hijack|drop|eclipse] [--secured]
       [--plot FILE.svg] [--interval S]    simulate a DRT cloud and measure resolves
+  ping <peer-name> --bootstrap HOST:PORT  resolve a name and exchange PING/PONG datagrams with it
+                                          (through a relay when behind a symmetric NAT)
   group create|invite|join|records        peer groups: create one, invite members, run a member over
                                           TCP (found through PNRP), print the records (needs the
                                           optional @peculiar/x509)
@@ -106,6 +109,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   put: { run: runPutCommand, usage: PUT_USAGE },
   get: { run: runGetCommand, usage: GET_USAGE },
   connect: { run: runConnectCommand, usage: CONNECT_USAGE },
+  ping: { run: runPingCommand, usage: PING_USAGE },
 };
 
 /**

@@ -35,6 +35,8 @@ export interface NodeAddress {
   addServers(servers: readonly Endpoint[]): void;
   /** Stops the STUN half (the socket's owner closes the socket). */
   stop(): void;
+  /** Why the last outcome left the address unconfirmed, if it did (relaying decides on it). */
+  unconfirmedReason(): UnconfirmedReason | undefined;
 }
 
 const REASONS: Record<UnconfirmedReason, string> = {
@@ -62,6 +64,7 @@ export async function startNodeAddress(
     localEndpoints: transport.localEndpoints(),
   });
   let decided = false;
+  let unconfirmed: UnconfirmedReason | undefined;
   let settle: (endpoint: Endpoint | undefined) => void = () => {};
   const outcome = new Promise<Endpoint | undefined>((r) => {
     settle = r;
@@ -69,7 +72,9 @@ export async function startNodeAddress(
   const listeners: ((endpoint: Endpoint, previous: Endpoint | undefined) => void)[] = [];
   const onEvent = (e: AddressEvent): void => {
     printAddressEvent(print, e);
+    if (e.type === 'unconfirmed') unconfirmed = e.reason;
     if (e.type === 'confirmed') {
+      unconfirmed = undefined;
       if (decided) for (const l of listeners) l(e.endpoint, e.previous);
       decided = true;
       settle(e.endpoint);
@@ -99,6 +104,7 @@ export async function startNodeAddress(
       if (more.length > 0) running.command((n, now) => n.addServers(more, now));
     },
     stop: () => running.stop(),
+    unconfirmedReason: () => unconfirmed,
   };
 }
 

@@ -19,6 +19,7 @@ import type { Dht } from '../peer/dht-types.js';
 import { PnrpError } from '../peer/error.js';
 import type { PeerRegistration } from '../peer/peer-registration.js';
 import type { Peer } from '../peer/types.js';
+import type { DatagramTransport } from '../transport-adapter.js';
 import { toHex, utf8Encode } from '../util/bytes.js';
 import {
   bootstrapEndpoints,
@@ -37,6 +38,14 @@ import {
   startNodeDht,
 } from './node-dht.js';
 import { NODE_KEEPALIVE_MS, type NodePunch, startNodePunch } from './node-punch.js';
+import {
+  type NodeRelay,
+  RELAY_OPTION_SPECS,
+  RELAY_USAGE_LINES,
+  type RelayArgs,
+  relayArgs,
+  startNodeRelay,
+} from './node-relay.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -47,6 +56,7 @@ export const NODE_USAGE: string = `usage: pnrp node [--port P] [--host ADDR] [--
                  [--friendly-name TEXT] [--extended-payload TEXT] [--keepalive MS]
                  [--verbose] [--json]
                  [--dht [--dht-port P] [--dht-bootstrap HOST:PORT ...] [--dht-store FILE]]
+                 [--relay [--relay-ports A-B]] [--use-relay | --no-relay] [--relay-via HOST:PORT ...]
 
 Runs a PNRP node over UDP until Ctrl-C (SIGINT) or SIGTERM, printing one line per event; on
 either signal it revokes its registrations and exits 0.
@@ -73,7 +83,7 @@ ${NODE_DHT_HELP}  --keepalive MS           behind a NAT, keep-alive period towar
                            that they can relay connect requests (hole punching, pnrp connect)
   --verbose                also print leaf-set changes
   --json                   print one JSON object per line
-`;
+${RELAY_USAGE_LINES}`;
 
 /** Longest wait for the bootstrap before registering anyway (maintenance retries the walk). */
 const JOIN_WAIT_MS = 10_000;
@@ -94,6 +104,7 @@ interface NodeArgs {
   readonly json: boolean;
   readonly dht: NodeDhtArgs | undefined;
   readonly keepAliveMs: number;
+  readonly relay: RelayArgs;
 }
 
 function parse(args: string[]): NodeArgs {
@@ -113,6 +124,7 @@ function parse(args: string[]): NodeArgs {
     json: { type: 'boolean' },
     ...NODE_DHT_OPTIONS,
     keepalive: { type: 'string' },
+    ...RELAY_OPTION_SPECS,
   });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" (publish names with --register)`);
@@ -154,6 +166,7 @@ function parse(args: string[]): NodeArgs {
     json: values.json === true,
     dht: parseNodeDhtArgs(values, port),
     keepAliveMs: intOption(values, 'keepalive', NODE_KEEPALIVE_MS, 1000, 3_600_000),
+    relay: relayArgs(values),
   };
 }
 
@@ -224,6 +237,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   let peer: Peer | undefined;
   let dht: Dht | undefined;
   let punch: NodePunch | undefined;
+  let relay: NodeRelay | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -267,11 +281,22 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         }`,
       );
     }
+    relay = await startNodeRelay({
+      half: pnrpHalf,
+      args: a.relay,
+      port: transport.port,
+      host: a.host,
+      publicEndpoint: publicEndpoint ?? split.pnrp.localEndpoints()[0],
+      unconfirmed: a.discover ? address.unconfirmedReason() : undefined,
+      bootstrap: a.bootstrap,
+      print,
+    });
+    const nodeTransport = relay.transport;
     const names = new Map<string, { name: string; state: string }>();
-    const started = await startPeer(a, pnrpHalf, out, names, signals.stopped);
+    const started = await startPeer(a, nodeTransport, out, names, signals.stopped);
     peer = started;
     punch.usePeer(started);
-    if (a.discover && !publicEndpoint) {
+    if (a.discover && !publicEndpoint && !relay.relayed) {
       // No address confirmed yet (often: one bootstrap node, so nobody to dial back): the nodes
       // the cloud taught us can, and a confirmation then restarts the node on it (below).
       const own = new Set(split.pnrp.localEndpoints().map(formatEndpoint));
@@ -292,7 +317,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         await peer.close();
         split.pnrp.advertise([endpoint]);
         names.clear();
-        peer = await startPeer(a, pnrpHalf, out, names, signals.stopped);
+        peer = await startPeer(a, nodeTransport, out, names, signals.stopped);
         punch?.usePeer(peer);
       });
     });
@@ -307,6 +332,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     punch.stop();
     address.stop();
     await dht?.close();
+    await relay.stop();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
@@ -315,6 +341,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
     if (dht && !dht.closed) await dht.close();
     punch?.stop();
     address?.stop();
+    await relay?.stop();
     await transport?.close();
   }
 }
@@ -322,7 +349,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
 /** Creates the peer on `transport`, waits for the join (bounded), registers the names. */
 async function startPeer(
   a: NodeArgs,
-  transport: AdvertisingTransport,
+  transport: DatagramTransport,
   out: EventPrinter,
   names: Map<string, { name: string; state: string }>,
   stopped: Promise<string>,

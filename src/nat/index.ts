@@ -16,6 +16,49 @@ export { KEEPALIVE_PEERS_MAX, KeepAliveSender } from './keepalive.js';
 export { HEARD_MAX, OPEN_PUNCHES_MAX, PunchNode, TARGET_PROBES_MAX } from './punch-node.js';
 export { type PunchObserver, type PunchSplit, splitPunchTransport } from './punch-split.js';
 export type { PunchEvent, PunchFailure, PunchOptions, PunchStats } from './punch-types.js';
+export { RelayClient } from './relay-client.js';
+export {
+  decodeRelayMessage,
+  encodeRelayMessage,
+  isRelayDatagram,
+  RELAY_DATA_OVERHEAD,
+  RELAY_MAGIC,
+  RELAY_PAYLOAD_MAX,
+  RELAY_REFUSALS,
+  type RelayMessage,
+  type RelayRefusal,
+} from './relay-codec.js';
+export {
+  RELAY_PEER_ANSWERS_PER_SECOND,
+  RelayPeerResponder,
+  type RelayPeerStats,
+  type RelayPong,
+  RelayResponderNode,
+  type RelayResponderStats,
+} from './relay-peer.js';
+export {
+  RELAY_CHALLENGE_TTL_MS,
+  RELAY_CHALLENGES_MAX,
+  RELAY_CREDIT_MAX,
+  RELAY_KNOCK_INTERVAL_MS,
+  RelayServer,
+} from './relay-server.js';
+export {
+  type RelayedTransport,
+  type RelaySender,
+  type RelaySplit,
+  relayedTransport,
+  splitRelayTransport,
+} from './relay-transport.js';
+export type {
+  RelayClientEvent,
+  RelayClientOptions,
+  RelayClientStats,
+  RelayDrop,
+  RelayServerEvent,
+  RelayServerOptions,
+  RelayServerStats,
+} from './relay-types.js';
 export { PROVEN_PEERS_MAX, RendezvousServer } from './rendezvous.js';
 export {
   CONNECT_PADDING_MIN,
