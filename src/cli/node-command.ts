@@ -13,7 +13,6 @@ import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
 import { type Endpoint, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
-import type { AdvertisingTransport } from '../nat/stun-split.js';
 import { createPeer } from '../peer/create-peer.js';
 import type { Dht } from '../peer/dht-types.js';
 import { PnrpError } from '../peer/error.js';
