@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
+import { EASY_CONNECT_USAGE, runEasyConnectCommand } from './easy-connect-command.js';
 import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
@@ -48,6 +49,8 @@ commands:
                                           TCP (found through PNRP), print the records (needs the
                                           optional @peculiar/x509)
   version                                 print the version of pnrp (also --version)
+  easy-connect offer|accept [CODE] --password P [--bootstrap HOST:PORT]
+                                          connect two people by a 12-character code and a password
 
 every command takes --json to print JSON instead of text.
 ${EXIT_CODES_HELP}`;
@@ -95,6 +98,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   sim: { run: runSimCommand, usage: SIM_USAGE },
   version: { run: runVersion, usage: VERSION_USAGE },
   group: { run: runGroup, usage: GROUP_USAGE },
+  'easy-connect': { run: runEasyConnectCommand, usage: EASY_CONNECT_USAGE },
 };
 
 /**

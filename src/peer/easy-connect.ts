@@ -255,6 +255,14 @@ const FAILURE_CODES: Readonly<Record<string, EasyConnectErrorCode>> = {
   'bad-reply': 'WRONG_PASSWORD',
 };
 
+const FAILURE_TEXT: Readonly<Record<string, string>> = {
+  'wrong-password': 'wrong password (the offer counted one failed attempt)',
+  'offer-closed': 'the offer is closed (its attempts are spent, or someone else connected)',
+  busy: 'the offer is busy with other handshakes; try again shortly',
+  timeout: 'the offer did not answer the handshake in time',
+  'bad-reply': 'the offer answered with an invalid key share',
+};
+
 /** Most endpoints of the offer tried, one after another. */
 const ACCEPT_ENDPOINTS_MAX = 4;
 
@@ -299,7 +307,7 @@ export async function acceptEasyConnect(
     if (last.type === 'connected')
       return { peer: last.offerer, sessionKey: last.sessionKey, confirmation: last.confirmation };
     const why = FAILURE_CODES[last.reason] ?? 'TIMEOUT';
-    throw new EasyConnectError(why, `the offer refused: ${last.reason}`);
+    throw new EasyConnectError(why, FAILURE_TEXT[last.reason] ?? last.reason);
   } finally {
     if (peer && !peer.closed) await peer.close();
     options.transport.attach(undefined);
