@@ -109,7 +109,7 @@ export interface EasyConnectCommonOptions {
 }
 
 /** Options of {@link offerEasyConnect}. */
-export interface EasyConnectOfferOptions extends EasyConnectCommonOptions {
+export interface OfferEasyConnectOptions extends EasyConnectCommonOptions {
   /** Handshakes (password guesses) the offer allows before it closes. @default 5 */
   readonly attemptsMax?: number;
   /** Endpoints to publish. @default the transport's `localEndpoints()` */
@@ -171,7 +171,7 @@ async function joinedPeer(
  * const { peer, confirmation } = await offer.connected;
  */
 export async function offerEasyConnect(
-  options: EasyConnectOfferOptions,
+  options: OfferEasyConnectOptions,
 ): Promise<EasyConnectOfferHandle> {
   const rng = options.rng ?? systemRng();
   const identity = createIdentity(rng.bytes(32), options.crypto);
@@ -240,7 +240,7 @@ export async function offerEasyConnect(
 }
 
 /** Options of {@link acceptEasyConnect}. */
-export interface EasyConnectAcceptOptions extends EasyConnectCommonOptions {
+export interface AcceptEasyConnectOptions extends EasyConnectCommonOptions {
   /** Longest wait for the resolve. @default 15000 */
   readonly resolveTimeoutMs?: number;
   /** Longest handshake with one endpoint of the offer. @default 10000 */
@@ -273,7 +273,7 @@ const ACCEPT_ENDPOINTS_MAX = 4;
  */
 export async function acceptEasyConnect(
   code: string,
-  options: EasyConnectAcceptOptions,
+  options: AcceptEasyConnectOptions,
 ): Promise<EasyConnection> {
   const parsed = parseEasyConnectCode(code);
   if (!parsed.ok) throw new EasyConnectError('INVALID_CODE', parsed.error.detail);
@@ -318,7 +318,7 @@ export async function acceptEasyConnect(
 async function findOffer(
   peer: Peer,
   code: string,
-  options: EasyConnectAcceptOptions,
+  options: AcceptEasyConnectOptions,
 ): Promise<Endpoint[]> {
   const peerName = easyConnectPeerName(code);
   let results: Awaited<ReturnType<Peer['resolve']>>;
