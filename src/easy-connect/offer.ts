@@ -196,6 +196,8 @@ export class EasyConnectOffer implements SansIoNode<EasyConnectOfferEvent> {
       if (session) return this.send(from, session.done ?? session.reply);
       return this.startSession(nowMs, from, key, m.session, m.share);
     }
+    if (m.type === 'confirm' && !session && this.stateValue !== 'open')
+      return this.refuse(nowMs, from, m.session, 'offer-closed'); // a handshake it dropped
     if (m.type !== 'confirm' || !session) {
       this.stats.dropped++;
       return;

@@ -202,4 +202,42 @@ describe('easy-connect handshake', () => {
     expect(accept.stats.dropped).toBe(500); // none is the offer's answer to this session
     expect(accept.state).toBe('hello-sent');
   });
+
+  it('a handshake dropped because another accepter connected first ends offer-closed', () => {
+    const offer = newOffer();
+    const first = new EasyConnectAccept({
+      secret: RIGHT,
+      code: CODE,
+      offerer: OFFER_AT,
+      rng: seededRng(1),
+    });
+    const second = new EasyConnectAccept({
+      secret: RIGHT,
+      code: CODE,
+      offerer: OFFER_AT,
+      rng: seededRng(2),
+    });
+    const deliver = (from: Endpoint, accept: EasyConnectAccept): void => {
+      for (let o = accept.poll(); o.type !== 'timeout'; o = accept.poll())
+        if (o.type === 'transmit') offer.handleDatagram(0, from, o.payload);
+      for (let o = offer.poll(); o.type !== 'timeout'; o = offer.poll())
+        if (o.type === 'transmit')
+          (o.to.port === from.port ? accept : other(accept)).handleDatagram(0, OFFER_AT, o.payload);
+    };
+    const other = (a: EasyConnectAccept) => (a === first ? second : first);
+    first.start(0);
+    second.start(0);
+    deliver(accepter(46000), first); // hello -> reply
+    deliver(accepter(46001), second); // hello -> reply
+    deliver(accepter(46000), first); // confirm -> done accepted
+    deliver(accepter(46001), second); // confirm of a dropped handshake -> done offer-closed
+    const ends = [first, second].map((a) => {
+      const events: EasyConnectAcceptEvent[] = [];
+      for (let o = a.poll(); o.type !== 'timeout'; o = a.poll())
+        if (o.type === 'event') events.push(o.event);
+      return events;
+    });
+    expect(ends[0]![0]?.type).toBe('connected');
+    expect(ends[1]).toEqual([{ type: 'failed', reason: 'offer-closed' }]);
+  });
 });
