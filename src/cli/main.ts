@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { ourUsageText, parseCommandLine, wantsHelp } from './args.js';
 import { CONNECT_USAGE, runConnectCommand } from './connect-command.js';
 import { GET_USAGE, PUT_USAGE, runGetCommand, runPutCommand } from './dht-command.js';
+import { EASY_CONNECT_USAGE, runEasyConnectCommand } from './easy-connect-command.js';
 import { GROUP_USAGE } from './group-usage.js';
 import { ID_USAGE, runIdCommand } from './id-command.js';
 import { IDENTITY_USAGE, runIdentityCommand } from './identity-command.js';
@@ -59,6 +60,8 @@ commands:
   connect <peer-name> --bootstrap HOST:PORT [--punch] [--tries N]
                                           resolve a peer and reach it directly, punching a
                                           hole through its NAT
+  easy-connect offer|accept [CODE] --password P [--bootstrap HOST:PORT]
+                                          connect two people by a 12-character code and a password
 
 every command takes --json to print JSON instead of text.
 ${EXIT_CODES_HELP}`;
@@ -110,6 +113,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   get: { run: runGetCommand, usage: GET_USAGE },
   connect: { run: runConnectCommand, usage: CONNECT_USAGE },
   ping: { run: runPingCommand, usage: PING_USAGE },
+  'easy-connect': { run: runEasyConnectCommand, usage: EASY_CONNECT_USAGE },
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Identity } from '../keys/identity.js';
 import { type PeerName, parsePeerName } from '../keys/peer-name.js';
+import { peerNameOfInput } from '../pnrp/peer-name-input.js';
 import { IdentityFileError, loadIdentity } from './identity-file.js';
 import { UsageError } from './usage-error.js';
 
@@ -27,12 +28,13 @@ export function identityOption(file: string | undefined): Identity | undefined {
 }
 
 /**
- * Parses a peer name given on the command line.
+ * Parses a peer name given on the command line, or its `pnrp.net` host name
+ * (`test.pnrp.net` is `0.test`).
  * @throws UsageError for a malformed name.
  */
 export function peerNameArgument(text: string): PeerName {
   try {
-    return parsePeerName(text);
+    return parsePeerName(peerNameOfInput(text));
   } catch (e) {
     throw new UsageError(
       `invalid peer name "${text}": ${e instanceof Error ? e.message : String(e)}`,

@@ -11,7 +11,8 @@ import { LOOKUP_OPTIONS_HELP } from './lookup-options.js';
 export const RESOLVE_USAGE: string = `usage: pnrp resolve <peer-name> (--bootstrap HOST:PORT ... | --sim [--nodes N] [--seed S])
                     [--criteria C] [--max-results N] [--timeout MS] [--extended-payload] [--json]
 
-Resolves <peer-name> (0.<classifier> or <authority>.<classifier>) and prints every verified
+Resolves <peer-name> (0.<classifier> or <authority>.<classifier>, or its pnrp.net host name
+such as test.pnrp.net or chat.p<authority>.pnrp.net) and prints every verified
 instance: over UDP from a short-lived peer that bootstraps from running nodes (pnrp node), or
 in a simulated cloud where another node publishes the name.
 ${LOOKUP_OPTIONS_HELP}`;

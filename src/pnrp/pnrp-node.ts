@@ -46,6 +46,7 @@ import type {
   CpaSecurityProvider,
   VerifiedRegistration,
 } from './cpa-security-provider.js';
+import { peerNameOfInput } from './peer-name-input.js';
 import { Publisher } from './publisher.js';
 import { searchForCriteria } from './resolve-criteria.js';
 import { mergeCounts, type PnrpCloudStats, type PnrpStats } from './stats.js';
@@ -219,14 +220,17 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   /**
-   * Publishes a peer name in a cloud. Throws RangeError for a secured name without its identity,
+   * Publishes a peer name (or its `pnrp.net` host name) in a cloud. Throws RangeError for a secured name without its identity,
    * more than 10 endpoints, an unknown cloud or a field the CPA cannot carry.
    */
   register(nowMs: number, options: RegisterOptions): Registration {
     this.advance(nowMs);
     if (typeof options !== 'object' || options === null)
       throw new TypeError('options must be an object');
-    return this.publisher.register(nowMs, this.cloud(options.cloud), options);
+    // A `pnrp.net` host name is taken for the peer name it stands for (pnrp/peer-name-input.ts).
+    const peerName = peerNameOfInput(options.peerName);
+    const named = peerName === options.peerName ? options : { ...options, peerName };
+    return this.publisher.register(nowMs, this.cloud(options.cloud), named);
   }
 
   /**
@@ -255,12 +259,12 @@ export class PnrpNode implements SansIoNode<PnrpEvent> {
   }
 
   /**
-   * Resolves a peer name; verified instances arrive as `resolve-result` events, the end as
+   * Resolves a peer name (or its `pnrp.net` host name); verified instances arrive as `resolve-result` events, the end as
    * `resolve-done`. Returns the resolve ID. Throws RangeError for bad options.
    */
   resolve(nowMs: number, peerName: string, options: ResolveOptions = {}): number {
     this.advance(nowMs);
-    const name = parsePeerName(peerName);
+    const name = parsePeerName(peerNameOfInput(peerName));
     const cloud = this.cloud(options.cloud);
     const p2pId = p2pIdOf(name, this.crypto);
     const { target, options: search } = searchForCriteria({

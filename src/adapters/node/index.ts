@@ -1,10 +1,37 @@
 /**
  * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`,
  * a TCP {@link createTcpTransport | connection transport} on `node:net` and a
- * {@link nodeCrypto | crypto backend} on `node:crypto`. Re-exports only.
+ * {@link nodeCrypto | crypto backend} on `node:crypto`; a {@link dnsBootstrap | DNS bootstrap
+ * provider}; Easy Connect ({@link offerEasyConnect}, {@link acceptEasyConnect}). Re-exports only.
  * @module pnrp/node
  */
+
+export {
+  easyConnectPeerName,
+  formatEasyConnectCode,
+  parseEasyConnectCode,
+} from '../../easy-connect/code.js';
+export type { EasyConnectOfferEvent } from '../../easy-connect/offer.js';
+export {
+  type AcceptEasyConnectOptions,
+  acceptEasyConnect,
+  type EasyConnectCommonOptions,
+  EasyConnectError,
+  type EasyConnectErrorCode,
+  type EasyConnection,
+  type EasyConnectOfferHandle,
+  type OfferEasyConnectOptions,
+  offerEasyConnect,
+} from '../../peer/easy-connect.js';
 export { debugLogger, formatLogEvent, LOG_NAMESPACES } from './debug-logger.js';
+export {
+  type DnsBootstrap,
+  type DnsBootstrapOptions,
+  type DnsBootstrapResolver,
+  type DnsSrvRecord,
+  dnsBootstrap,
+  SRV_TARGETS_MAX,
+} from './dns-bootstrap.js';
 export { dnsResolver } from './dns-resolver.js';
 export {
   type FileDhtStorage,
