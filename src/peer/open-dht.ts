@@ -11,7 +11,7 @@
  * Failures are `PnrpError`s: `VALUE_NOT_FOUND`, `VALUE_REFUSED` (with the refusal in `reason`),
  * `TIMEOUT`, `CANCELLED`, `CLOSED`, `ALONE` (no node to store at), `BUSY`.
  */
-import { DHT_REFUSAL_REASONS } from '../dht/constants.js';
+import { DHT_LARGE_VALUE_BYTES_MAX, DHT_REFUSAL_REASONS } from '../dht/constants.js';
 import { DhtNode } from '../dht/dht-node.js';
 import { type DhtRecord, type MutableWriter, mutableKeyOf } from '../dht/record.js';
 import type { DhtEvent, DhtFailure } from '../dht/types.js';
@@ -100,6 +100,18 @@ function bytesOf(value: DhtValueInput | undefined): Uint8Array {
   throw new PnrpError('INVALID_ARGUMENT', 'a DHT value is a Uint8Array or a string');
 }
 
+/** A value's bytes; over the record format's largest value, refused as a node would refuse it. */
+function valueBytesOf(value: DhtValueInput): Uint8Array {
+  const bytes = bytesOf(value);
+  if (bytes.length > DHT_LARGE_VALUE_BYTES_MAX)
+    throw new PnrpError(
+      'VALUE_REFUSED',
+      `a DHT value is at most ${DHT_LARGE_VALUE_BYTES_MAX} bytes, got ${bytes.length}`,
+      { reason: 'oversized' },
+    );
+  return bytes;
+}
+
 type Done = Extract<DhtEvent, { type: 'put-done' | 'get-done' }>;
 
 class DhtImpl implements Dht {
@@ -175,7 +187,7 @@ class DhtImpl implements Dht {
   }
 
   put(value: DhtValueInput, options: DhtOperationOptions = {}): Promise<DhtPutResult> {
-    return this.run(options, 'put', (n, now) => n.put(now, bytesOf(value)).opId, putResult(0));
+    return this.run(options, 'put', (n, now) => n.put(now, valueBytesOf(value)).opId, putResult(0));
   }
 
   get(key: DhtKeyInput, options: DhtOperationOptions = {}): Promise<DhtRecord> {
@@ -201,7 +213,7 @@ class DhtImpl implements Dht {
   }
 
   async putMutable(value: DhtValueInput, options: DhtPutMutableOptions): Promise<DhtPutResult> {
-    const bytes = bytesOf(value);
+    const bytes = valueBytesOf(value);
     const salt = bytesOf(options?.salt);
     const { seq, cas } = await this.nextSeq(options, salt);
     return this.run(

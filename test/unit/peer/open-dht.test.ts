@@ -95,6 +95,22 @@ describe(`openDht (seed ${SEED})`, () => {
     await Promise.all([...cloud.nodes, client].map((d) => d.close()));
   });
 
+  it('carries a value larger than one datagram (fragments) through put and get', async () => {
+    const cloud = await buildCloud(4);
+    const value = new Uint8Array(20_000).map((_, i) => (i * 7) & 0xff);
+    const { key } = await settle(cloud, cloud.nodes[1]!.put(value));
+    const got = await settle(cloud, cloud.nodes[3]!.get(key));
+    expect(got.value).toEqual(value);
+    const over = await errorOf(cloud, cloud.nodes[2]!.put(new Uint8Array(65_001)));
+    expect([over.code, over.reason]).toEqual(['VALUE_REFUSED', 'oversized']);
+    const overMutable = await errorOf(
+      cloud,
+      cloud.nodes[2]!.putMutable(new Uint8Array(65_001), { writer: alice, salt: 'big' }),
+    );
+    expect([overMutable.code, overMutable.reason]).toEqual(['VALUE_REFUSED', 'oversized']);
+    await Promise.all(cloud.nodes.map((d) => d.close()));
+  });
+
   it('numbers mutable versions itself, refuses a stale one with its reason, and deletes', async () => {
     const cloud = await buildCloud(4);
     const [a, b] = cloud.nodes as [Dht, Dht];
