@@ -6,8 +6,8 @@
  * its CPA is the one its node already uses, and an accepter behind NAT answers through the
  * mapping its resolve opened. Neither half closes the shared transport: its owner does.
  */
-import type { Endpoint } from '../keys/endpoint.js';
-import type { DatagramTransport, TransportSink } from '../transport-adapter.js';
+import { splitDatagrams } from '../nat/datagram-split.js';
+import type { DatagramTransport } from '../transport-adapter.js';
 import { isEasyConnectDatagram } from './codec.js';
 
 /** The two halves of a shared transport. */
@@ -23,25 +23,6 @@ export interface EasyConnectSplit {
  * @example const { rest, handshake } = splitEasyConnectTransport(await createUdpTransport({ port: 0 }));
  */
 export function splitEasyConnectTransport(transport: DatagramTransport): EasyConnectSplit {
-  let restSink: TransportSink | undefined;
-  let handshakeSink: TransportSink | undefined;
-  transport.attach({
-    datagram: (from, payload, local) =>
-      (isEasyConnectDatagram(payload) ? handshakeSink : restSink)?.datagram(from, payload, local),
-    sendError: (to, error) => (restSink ?? handshakeSink)?.sendError(to, error),
-  });
-  const half = (set: (sink: TransportSink | undefined) => void): DatagramTransport => ({
-    send: (to: Endpoint, payload: Uint8Array, from?: Endpoint) => transport.send(to, payload, from),
-    attach: set,
-    localEndpoints: () => transport.localEndpoints(),
-    close: () => Promise.resolve(),
-  });
-  return {
-    rest: half((sink) => {
-      restSink = sink;
-    }),
-    handshake: half((sink) => {
-      handshakeSink = sink;
-    }),
-  };
+  const { rest, matched } = splitDatagrams(transport, isEasyConnectDatagram);
+  return { rest, handshake: matched };
 }

@@ -7,18 +7,12 @@
  * every one sent (`sent`: a `PunchNode` with `autoPunch` punches toward endpoints not heard from).
  * Neither half closes the shared transport: its owner does.
  */
-import type { Endpoint } from '../keys/endpoint.js';
-import type { DatagramTransport, TransportSink } from '../transport-adapter.js';
+import type { DatagramTransport } from '../transport-adapter.js';
+import { type AdvertisingTransport, type SplitObserver, splitDatagrams } from './datagram-split.js';
 import { isRendezvousDatagram } from './rendezvous-codec.js';
-import type { AdvertisingTransport } from './stun-split.js';
 
 /** What the observer of a {@link PunchSplit} is told. */
-export interface PunchObserver {
-  /** A datagram of the other half arrived from `from`. */
-  heard(from: Endpoint): void;
-  /** The other half sends `payload` to `to`. */
-  sent(to: Endpoint, payload: Uint8Array): void;
-}
+export type PunchObserver = SplitObserver;
 
 /** The two halves of a shared transport and the observer hook. */
 export interface PunchSplit {
@@ -37,49 +31,6 @@ export interface PunchSplit {
 export function splitPunchTransport(
   transport: DatagramTransport & Partial<Pick<AdvertisingTransport, 'advertise'>>,
 ): PunchSplit {
-  let restSink: TransportSink | undefined;
-  let punchSink: TransportSink | undefined;
-  let observer: PunchObserver | undefined;
-  let advertised: readonly Endpoint[] | undefined;
-  transport.attach({
-    datagram: (from, payload, local) => {
-      if (isRendezvousDatagram(payload)) {
-        punchSink?.datagram(from, payload, local);
-        return;
-      }
-      observer?.heard(from);
-      restSink?.datagram(from, payload, local);
-    },
-    sendError: (to, error) => (restSink ?? punchSink)?.sendError(to, error),
-  });
-  const raw = (to: Endpoint, payload: Uint8Array, from?: Endpoint): void =>
-    transport.send(to, payload, from);
-  return {
-    rest: {
-      send: (to, payload, from) => {
-        observer?.sent(to, payload);
-        raw(to, payload, from);
-      },
-      attach: (sink) => {
-        restSink = sink;
-      },
-      localEndpoints: () => advertised ?? transport.localEndpoints(),
-      advertise: (endpoints) => {
-        if (transport.advertise) transport.advertise(endpoints);
-        else advertised = endpoints?.map((e) => ({ address: e.address.slice(), port: e.port }));
-      },
-      close: () => Promise.resolve(),
-    },
-    punch: {
-      send: raw,
-      attach: (sink) => {
-        punchSink = sink;
-      },
-      localEndpoints: () => transport.localEndpoints(),
-      close: () => Promise.resolve(),
-    },
-    observe: (o) => {
-      observer = o;
-    },
-  };
+  const { rest, matched, observe } = splitDatagrams(transport, isRendezvousDatagram);
+  return { rest, punch: matched, observe };
 }

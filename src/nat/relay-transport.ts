@@ -13,8 +13,8 @@
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type { DatagramTransport, RunningNode, TransportSink } from '../transport-adapter.js';
+import { type AdvertisingTransport, splitDatagrams } from './datagram-split.js';
 import { isRelayDatagram } from './relay-codec.js';
-import type { AdvertisingTransport } from './stun-split.js';
 
 /** The two halves of {@link splitRelayTransport}. */
 export interface RelaySplit {
@@ -29,39 +29,8 @@ export interface RelaySplit {
  * @example const { pnrp, relay } = splitRelayTransport(stunSplit.pnrp);
  */
 export function splitRelayTransport(transport: DatagramTransport): RelaySplit {
-  let pnrpSink: TransportSink | undefined;
-  let relaySink: TransportSink | undefined;
-  let advertised: readonly Endpoint[] | undefined;
-  transport.attach({
-    datagram: (from, payload, local) =>
-      (isRelayDatagram(payload) ? relaySink : pnrpSink)?.datagram(from, payload, local),
-    sendError: (to, error) => (pnrpSink ?? relaySink)?.sendError(to, error),
-  });
-  const send = (to: Endpoint, payload: Uint8Array, from?: Endpoint): void =>
-    transport.send(to, payload, from);
-  return {
-    pnrp: {
-      send,
-      attach: (sink) => {
-        pnrpSink = sink;
-      },
-      localEndpoints: () => advertised ?? transport.localEndpoints(),
-      advertise: (endpoints) => {
-        if (endpoints !== undefined && (endpoints.length < 1 || endpoints.length > 4))
-          throw new RangeError('advertise takes 1..4 endpoints');
-        advertised = endpoints?.map((e) => ({ address: e.address.slice(), port: e.port }));
-      },
-      close: () => Promise.resolve(),
-    },
-    relay: {
-      send,
-      attach: (sink) => {
-        relaySink = sink;
-      },
-      localEndpoints: () => transport.localEndpoints(),
-      close: () => Promise.resolve(),
-    },
-  };
+  const { rest, matched } = splitDatagrams(transport, isRelayDatagram);
+  return { pnrp: rest, relay: matched };
 }
 
 /** The node {@link relayedTransport} sends through: a running `RelayClient`, or a stand-in. */
