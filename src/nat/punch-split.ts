@@ -21,7 +21,7 @@ export interface PunchSplit {
   /** Rendezvous datagrams only (a `PunchNode` runs here). */
   readonly punch: DatagramTransport;
   /** Sets (or with `undefined` clears) the observer of the other half's traffic. */
-  observe(observer: PunchObserver | undefined): void;
+  observe(observer: SplitObserver | undefined): void;
 }
 
 /**

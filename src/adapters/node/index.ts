@@ -2,7 +2,9 @@
  * `pnrp/node`: the Node.js adapters. A UDP {@link createUdpTransport | transport} on `node:dgram`,
  * a TCP {@link createTcpTransport | connection transport} on `node:net` and a
  * {@link nodeCrypto | crypto backend} on `node:crypto`; a {@link dnsBootstrap | DNS bootstrap
- * provider}; Easy Connect ({@link offerEasyConnect}, {@link acceptEasyConnect}). Re-exports only.
+ * provider}; Easy Connect ({@link offerEasyConnect}, {@link acceptEasyConnect}); hole punching
+ * through the cloud ({@link splitPunchTransport}, {@link startPunch}, {@link reachDirect}).
+ * Re-exports only.
  * @module pnrp/node
  */
 
@@ -12,6 +14,18 @@ export {
   parseEasyConnectCode,
 } from '../../easy-connect/code.js';
 export type { EasyConnectOfferEvent } from '../../easy-connect/offer.js';
+export type { AdvertisingTransport, SplitObserver } from '../../nat/datagram-split.js';
+export { PunchNode } from '../../nat/punch-node.js';
+export { type PunchSplit, splitPunchTransport } from '../../nat/punch-split.js';
+export type { PunchEvent, PunchFailure, PunchOptions, PunchStats } from '../../nat/punch-types.js';
+export type { ConnectStatus } from '../../nat/rendezvous-codec.js';
+export {
+  type DirectPath,
+  type PunchHandle,
+  type ReachDirectOptions,
+  reachDirect,
+  startPunch,
+} from '../../peer/direct-reach.js';
 export {
   type AcceptEasyConnectOptions,
   acceptEasyConnect,
