@@ -16,7 +16,10 @@ import { decodeRendezvous, encodeRendezvous } from '../../../src/nat/rendezvous-
 import { decodeStun } from '../../../src/nat/stun.js';
 
 const RUNS = { numRuns: 400, seed: 1616 };
-const ep = { address: Uint8Array.of(...new Array(10).fill(0), 0xff, 0xff, 203, 0, 113, 7), port: 4000 };
+const ep = {
+  address: Uint8Array.of(...new Array(10).fill(0), 0xff, 0xff, 203, 0, 113, 7),
+  port: 4000,
+};
 const id8 = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
 const k32 = new Uint8Array(32).fill(9);
 
@@ -63,8 +66,7 @@ function mutated(pool: Uint8Array[]) {
     });
 }
 
-const hostile = (pool: Uint8Array[]) =>
-  fc.oneof(fc.uint8Array({ maxLength: 1500 }), mutated(pool));
+const hostile = (pool: Uint8Array[]) => fc.oneof(fc.uint8Array({ maxLength: 1500 }), mutated(pool));
 
 describe('decoders on hostile bytes', () => {
   it('rendezvous: never throws; what decodes re-encodes to the same bytes', () => {

@@ -1,0 +1,86 @@
+/**
+ * nat/relay-server against an off-path attacker who spoofs source addresses: a flood of RESERVEs
+ * (or SENDs) from addresses it does not hold must not starve the refreshes of clients that hold a
+ * reservation, nor the second (cookie-bearing) RESERVE of a client that answered its CHALLENGE.
+ * Virtual time, seeded rng, deterministic counts.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Endpoint, parseEndpoint } from '../../../src/keys/endpoint.js';
+import {
+  decodeRelayMessage,
+  encodeRelayMessage,
+  type RelayMessage,
+} from '../../../src/nat/relay-codec.js';
+import { RelayServer } from '../../../src/nat/relay-server.js';
+import { drainNode, type Transmit } from '../../../src/sans-io.js';
+import { seededRng } from '../../../src/util/rng.js';
+
+const CONTROL = parseEndpoint('203.0.113.10:3540');
+const CLIENT = parseEndpoint('203.0.113.31:40000');
+const spoofed = (i: number): Endpoint =>
+  parseEndpoint(`198.51.100.${1 + (i % 250)}:${20000 + Math.floor(i / 250)}`);
+
+function feed(r: RelayServer, now: number, from: Endpoint, bytes: Uint8Array): Transmit[] {
+  r.handleDatagram(now, from, bytes, CONTROL);
+  const out: Transmit[] = [];
+  drainNode(r, { transmit: (t) => out.push(t), event: () => {} });
+  return out;
+}
+const msg = (t: Transmit | undefined): RelayMessage | undefined => {
+  if (t === undefined) return undefined;
+  const d = decodeRelayMessage(t.payload);
+  return d.ok ? d.value : undefined;
+};
+
+function reserve(r: RelayServer, now: number, client: Endpoint): RelayMessage | undefined {
+  const c = msg(feed(r, now, client, encodeRelayMessage({ type: 'reserve', requestId: 1 }))[0]);
+  if (c?.type !== 'challenge') return c;
+  const again = encodeRelayMessage({ type: 'reserve', requestId: 1, cookie: c.cookie });
+  return msg(feed(r, now, client, again)[0]);
+}
+
+describe('RelayServer under a spoofed flood', () => {
+  it('keeps a held reservation alive: refreshes are not charged to the RESERVE rate a flood drains', () => {
+    const r = new RelayServer({
+      rng: seededRng('relay-flood'),
+      slots: [parseEndpoint('203.0.113.10:3541')],
+    });
+    expect(reserve(r, 0, CLIENT)?.type).toBe('reserved');
+    let sent = 0;
+    let refreshesAnswered = 0;
+    // 60 spoofed RESERVEs every second (more than the 50 a second the relay takes), and the
+    // client's refresh every 10 s right after them, for 200 s (the lifetime is 120 s).
+    for (let s = 1; s <= 200; s++) {
+      const now = s * 1000;
+      for (let i = 0; i < 60; i++)
+        feed(r, now, spoofed(sent++), encodeRelayMessage({ type: 'reserve', requestId: i }));
+      if (s % 10 === 0) {
+        const out = feed(r, now, CLIENT, encodeRelayMessage({ type: 'reserve', requestId: 1 }));
+        if (msg(out[0])?.type === 'reserved') refreshesAnswered++;
+      }
+      r.handleTimeout(now);
+    }
+    expect(refreshesAnswered).toBe(20);
+    expect(r.reservationCount).toBe(1);
+    expect(r.stats.reservationsExpired).toBe(0);
+  });
+
+  it('grants the slot to a client that repeats its cookie while a flood drains the RESERVE rate', () => {
+    const r = new RelayServer({
+      rng: seededRng('relay-flood-2'),
+      slots: [parseEndpoint('203.0.113.10:3541')],
+    });
+    const c = msg(feed(r, 0, CLIENT, encodeRelayMessage({ type: 'reserve', requestId: 4 }))[0]);
+    expect(c?.type).toBe('challenge');
+    for (let i = 0; i < 80; i++)
+      feed(r, 5, spoofed(i), encodeRelayMessage({ type: 'reserve', requestId: i }));
+    const cookie = c?.type === 'challenge' ? c.cookie : new Uint8Array(8);
+    const granted = feed(
+      r,
+      10,
+      CLIENT,
+      encodeRelayMessage({ type: 'reserve', requestId: 4, cookie }),
+    );
+    expect(msg(granted[0])?.type).toBe('reserved');
+  });
+});
