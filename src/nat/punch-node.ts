@@ -12,7 +12,8 @@
  * - **Punching**: the initiator sends a PROBE straight to the target (opening its own NAT toward
  *   it), then a CONNECT to up to two rendezvous (peers it keeps alive with or heard from lately:
  *   the nodes that just referred it to the target), and probes again every `probeIntervalMs`.
- *   The target, on a FORWARD from a peer it keeps alive with, probes the initiator (twice at most
+ *   The target, on a FORWARD from a peer it keeps alive with that carries the cookie that peer
+ *   gave it (a FORWARD forged with the peer's address does not), probes the initiator (twice at most
  *   before hearing from it); its first probe opens its NAT, so the initiator's next probe gets in.
  *   Whoever receives a PROBE acknowledges it; the first datagram of the peer that arrives directly
  *   ends the punch (`punched`), on both sides. The initiator then sends again the datagram that
@@ -23,7 +24,7 @@
  */
 import { type Endpoint, endpointKey, endpointsEqual, PORT_RESERVED_MAX } from '../keys/endpoint.js';
 import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
-import { toHex } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { KeepAliveSender } from './keepalive.js';
 import type { PunchEvent, PunchFailure, PunchOptions, PunchStats } from './punch-types.js';
@@ -40,7 +41,7 @@ import {
 export const HEARD_MAX = 256;
 /** Open (punched) paths kept for pings; the oldest is forgotten first. */
 export const OPEN_PUNCHES_MAX = 64;
-/** Probes a target sends an initiator it has not heard from (28 bytes for a 30-byte FORWARD). */
+/** Probes a target sends an initiator it has not heard from (28 bytes for a 38-byte FORWARD). */
 export const TARGET_PROBES_MAX = 2;
 
 /** Probes of unknown punches acknowledged per second (a public node's answer to a direct try). */
@@ -259,7 +260,7 @@ export class PunchNode implements SansIoNode<PunchEvent> {
         this.push(this.rendezvous.onConnect(nowMs, from, m));
         return;
       case 'forward':
-        this.onForward(nowMs, from, m.txid, m.initiator);
+        this.onForward(nowMs, from, m.txid, m.initiator, m.cookie);
         return;
       case 'connect-reply':
         this.onReply(from, m.txid, m.status);
@@ -335,9 +336,18 @@ export class PunchNode implements SansIoNode<PunchEvent> {
     p.nextProbeMs = nowMs + this.probeIntervalMs * (p.role === 'target' ? 2 : 1);
   }
 
-  private onForward(nowMs: number, from: Endpoint, txid: Uint8Array, initiator: Endpoint): void {
+  private onForward(
+    nowMs: number,
+    from: Endpoint,
+    txid: Uint8Array,
+    initiator: Endpoint,
+    cookie: Uint8Array,
+  ): void {
+    // The source address of a FORWARD is forgeable; the cookie our peer gave us is not (off path).
+    const expected = this.keepAlive.cookieOf(from);
     if (
-      !this.keepAlive.isPeer(from) ||
+      expected === undefined ||
+      !equalBytes(expected, cookie) ||
       initiator.port <= PORT_RESERVED_MAX ||
       this.punches.has(toHex(txid)) ||
       this.inFlight() >= this.punchesMax ||

@@ -94,7 +94,7 @@ export interface PunchStats {
   /** CONNECTs refused: the target holds no live proven mapping with us. */
   connectsUnknownTarget: number;
   connectsRateLimited: number;
-  /** FORWARDs ignored: not from a peer we keep alive with, a reserved port, or over the rate. */
+  /** FORWARDs ignored: not from a peer we keep alive with (or without its cookie), a reserved port, or over the rate. */
   forwardsIgnored: number;
   probesSent: number;
   punched: number;

@@ -6,8 +6,9 @@
  * such a target as a FORWARD naming the initiator's endpoint as seen here, so the target can probe
  * it. No central server: any public peer does this for the nodes that keep alive with it.
  *
- * Anti-amplification: a KEEPALIVE_ACK is as long as the KEEPALIVE; a CONNECT (46 bytes or more)
- * pays for the FORWARD (30) and the CONNECT_REPLY (13) it causes; a FORWARD goes only to a proven
+ * Anti-amplification: a KEEPALIVE_ACK is as long as the KEEPALIVE; a CONNECT (54 bytes or more)
+ * pays for the FORWARD (38) and the CONNECT_REPLY (13) it causes; the FORWARD carries the target's
+ * keep-alive cookie, so the target can tell it from one forged with this node's address; a FORWARD goes only to a proven
  * live target, never to a port at or below 1024 and never back to the initiator; CONNECTs are
  * rate-limited per source address, answers globally. Tables are bounded (oldest forgotten first).
  */
@@ -119,7 +120,13 @@ export class RendezvousServer {
       return [reply('unknown-target')];
     }
     this.counters.connectsForwarded++;
-    return [send(m.target, { type: 'forward', txid: m.txid, initiator: from }), reply('forwarded')];
+    const forward: RendezvousMessage = {
+      type: 'forward',
+      txid: m.txid,
+      initiator: from,
+      cookie: this.cookieFor(m.target),
+    };
+    return [send(m.target, forward), reply('forwarded')];
   }
 
   private budget(from: Endpoint): TokenBucket {

@@ -27,7 +27,7 @@ const samples: Record<string, Uint8Array[]> = {
   rendezvous: [
     encodeRendezvous({ type: 'keepalive', cookie: id8 }),
     encodeRendezvous({ type: 'connect', txid: id8, target: ep }),
-    encodeRendezvous({ type: 'forward', txid: id8, initiator: ep }),
+    encodeRendezvous({ type: 'forward', txid: id8, initiator: ep, cookie: id8 }),
     encodeRendezvous({ type: 'probe', txid: id8, ack: true, seq: 3 }),
   ],
   relay: [

@@ -1,0 +1,44 @@
+/**
+ * nat/punch-node against an off-path attacker who forges the source address of a target's
+ * keep-alive peer (a public node, whose address is no secret): forged FORWARDs must not make the
+ * target probe addresses of the attacker's choosing, fill its punch table or spend its FORWARD
+ * rate, so an honest punch through the real rendezvous still gets through. Virtual time
+ * (punch-world.ts), seeded rngs, exact counts.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseEndpoint } from '../../../src/keys/endpoint.js';
+import { encodeRendezvous, type PunchEvent } from '../../../src/nat/index.js';
+import { Nat, PunchWorld } from './punch-world.js';
+
+describe('PunchNode under forged FORWARDs', () => {
+  it('ignores FORWARDs that do not carry the cookie its rendezvous gave it; an honest punch still succeeds', () => {
+    const w = new PunchWorld();
+    const r = w.add('r', '203.0.113.10:3540');
+    const a = w.add('a', '10.0.1.2:5000', new Nat('203.0.113.21', false));
+    const t = w.add('t', '10.0.2.2:3540', new Nat('203.0.113.22', false));
+    w.command(t, (n, now) => {
+      n.setKeepAlivePeers(now, [r.self]);
+      n.setBehindNat(now, true);
+    });
+    w.run(1000);
+    const tPublic = w.publicOf(t, r.self);
+    // 40 forged FORWARDs "from R" in 2 s, each naming another victim as the initiator; T's NAT
+    // lets them in (they come from R's address to the mapping T keeps toward R).
+    for (let i = 0; i < 40; i++) {
+      const forged = encodeRendezvous({
+        type: 'forward',
+        txid: Uint8Array.of(9, 9, 9, 9, 0, 0, 0, i),
+        initiator: parseEndpoint(`198.51.100.${i + 1}:4000`),
+        cookie: new Uint8Array(8).fill(i),
+      });
+      w.spoof(r.self, tPublic, forged);
+      w.run(w.now + 50);
+    }
+    expect(t.node.stats.forwardsIgnored).toBe(40);
+    expect(t.node.stats.probesSent).toBe(0); // no probe toward any victim
+    w.command(a, (n, now) => n.punch(now, tPublic, [r.self]));
+    w.run(w.now + 500);
+    const punched = a.events.filter((e: PunchEvent) => e.type === 'punched');
+    expect(punched).toHaveLength(1);
+  });
+});
