@@ -16,7 +16,8 @@
  *   gave it (a FORWARD forged with the peer's address does not), probes the initiator (twice at most
  *   before hearing from it); its first probe opens its NAT, so the initiator's next probe gets in.
  *   Whoever receives a PROBE acknowledges it; the first datagram of the peer that arrives directly
- *   ends the punch (`punched`), on both sides. The initiator then sends again the datagram that
+ *   ends the punch (`punched`), on both sides. A probe counts from any port of the peer's address,
+ *   from no other address (the rendezvous knows the transaction ID too). The initiator then sends again the datagram that
  *   started an automatic punch (`autoPunch`: an INQUIRE of a resolve, say), so it need not wait
  *   for its own retransmission.
  *
@@ -389,8 +390,14 @@ export class PunchNode implements SansIoNode<PunchEvent> {
       else this.stats.ignored++;
       return;
     }
-    // The transaction ID is known only to the two sides and the rendezvous, so a probe counts
-    // from whatever source it comes (a NAT may map another port than the one first seen).
+    // The transaction ID is known to the two sides and to the rendezvous, which may be any node
+    // heard from lately: a probe counts from another port of the peer's address (a NAT may map
+    // another port than the one first seen), never from another address, so a rendezvous can not
+    // make itself or a victim "the peer" (and get the replayed datagram).
+    if (!equalBytes(from.address, p.peer.address)) {
+      this.stats.ignored++;
+      return;
+    }
     if (!m.ack) this.send(from, { type: 'probe', txid: p.txid, ack: true, seq: m.seq });
     if (!p.confirmed) this.confirm(nowMs, p, from, true);
     const sent = m.ack ? p.pings.get(m.seq) : undefined;

@@ -42,3 +42,26 @@ describe('PunchNode under forged FORWARDs', () => {
     expect(punched).toHaveLength(1);
   });
 });
+
+describe('PunchNode under forged PROBEs', () => {
+  it('a probe with the txid from another address (the rendezvous knows the txid) neither confirms the punch nor gets the replay', () => {
+    const w = new PunchWorld();
+    const r = w.add('r', '203.0.113.10:3540');
+    const a = w.add('a', '10.0.1.2:5000', new Nat('203.0.113.21', false));
+    const t = w.add('t', '10.0.2.2:3540', new Nat('203.0.113.22', false));
+    w.run(100);
+    const inquire = Uint8Array.of(0x00, 0x10, 7, 7, 7);
+    const txid = w.command(a, (n, now) => n.punch(now, w.publicOf(t), [r.self], inquire));
+    // R gets the CONNECT (so the txid) at 105 and answers with a probe of its own, from itself,
+    // to become "the target" for A (A's NAT lets R in: A sent R the CONNECT). A malicious R sends
+    // no CONNECT_REPLY; this one is honest, so the probe is timed to land before its reply. T does
+    // not keep alive with R, so no real probe of T ever comes.
+    w.run(101);
+    const probe = encodeRendezvous({ type: 'probe', txid, ack: false, seq: 0 });
+    w.spoof(r.self, w.publicOf(a, r.self), probe);
+    w.run(5000);
+    expect(a.events.filter((e: PunchEvent) => e.type === 'punched')).toHaveLength(0);
+    expect(a.events.filter((e: PunchEvent) => e.type === 'punch-failed')).toHaveLength(1);
+    expect(r.other.filter((o) => o.payload.length === inquire.length)).toHaveLength(0);
+  });
+});
