@@ -45,7 +45,9 @@ export class DhtResponder {
       );
     }
     const cas = msg.type === 'store' ? msg.cas : undefined;
-    const writer = `ep:${endpointKey(from)}`;
+    // The writer of an unsigned record is the sending address, not the endpoint: a host's ports
+    // are free, and per port it would multiply its quota.
+    const writer = `addr:${toHex(from.address)}`;
     const outcome = node.store.put(node.nowMs, msg.record, msg.ttlSeconds * 1000, writer, cas);
     if (!outcome.ok) return this.ack(from, msg.requestId, outcome.refusal);
     const keyHex = toHex(msg.record.key);

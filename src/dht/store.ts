@@ -2,8 +2,8 @@
  * @module dht/store
  * The records one node holds (issue 15 Build 1): a map by key, bounded in records and bytes per
  * node and in records per writer, each record with its expiry. A writer is the public key of a
- * signed record, else the endpoint that sent it (immutable records name no writer), so one
- * writer can fill at most its share. Every refusal is counted by reason; a refused record leaves
+ * signed record, else the address that sent it, whatever its port (immutable records name no
+ * writer), so one writer can fill at most its share. Every refusal is counted by reason; a refused record leaves
  * nothing behind. Which record wins for one key is the record type's validator's choice
  * (`record.ts`), with BEP 44's compare-and-swap on top for STOREs that ask for it.
  */
@@ -48,7 +48,7 @@ export type StoreOutcome =
 
 /**
  * Bounded record storage with validation.
- * @example const store = new ValueStore(limits, nobleCrypto); store.put(now, record, ttlMs, 'ep:..');
+ * @example const store = new ValueStore(limits, nobleCrypto); store.put(now, record, ttlMs, 'addr:..');
  */
 export class ValueStore {
   /** Refusals by reason (never reset). */

@@ -1,0 +1,61 @@
+/**
+ * dht/responder: the writer of an unsigned (immutable) record is the address that sent the
+ * STORE, whatever its port, so one host can not multiply its per-writer quota by sending from
+ * many ports (a UDP socket per port costs nothing) and fill a node's store.
+ */
+import { describe, expect, it } from 'vitest';
+import { type DhtMessage, decodeDhtMessage, encodeDhtMessage } from '../../../src/dht/codec.js';
+import { DhtNode } from '../../../src/dht/dht-node.js';
+import { immutableRecord } from '../../../src/dht/record.js';
+import { nobleCrypto } from '../../../src/keys/crypto-backend.js';
+import type { Endpoint } from '../../../src/keys/endpoint.js';
+import { utf8Encode } from '../../../src/util/bytes.js';
+import { seededRng } from '../../../src/util/rng.js';
+
+const host = (n: number, port: number): Endpoint => ({
+  address: Uint8Array.of(0x20, 1, 0xd, 0xb8, ...new Array(11).fill(0), n),
+  port,
+});
+
+function storeAck(node: DhtNode, from: Endpoint, message: DhtMessage): DhtMessage | undefined {
+  node.handleDatagram(1, from, encodeDhtMessage(message));
+  let ack: DhtMessage | undefined;
+  for (let o = node.poll(); o.type !== 'timeout'; o = node.poll()) {
+    if (o.type !== 'transmit') continue;
+    const d = decodeDhtMessage(o.payload);
+    if (d.ok && d.value.type === 'store-ack') ack = d.value;
+  }
+  return ack;
+}
+
+describe('DhtNode writer quota', () => {
+  it('counts the immutable records of one address over all its ports', () => {
+    const node = new DhtNode({
+      rng: seededRng(7),
+      localEndpoints: [host(1, 3540)],
+      recordsPerWriterMax: 2,
+    });
+    node.start(0);
+    while (node.poll().type !== 'timeout');
+    const acks = [1, 2, 3].map((i) =>
+      storeAck(node, host(66, 40000 + i), {
+        type: 'store',
+        requestId: i,
+        ttlSeconds: 60,
+        record: immutableRecord(utf8Encode(`value ${i}`), nobleCrypto),
+      }),
+    );
+    expect(acks.map((a) => (a?.type === 'store-ack' ? (a.refusal ?? 'stored') : a?.type))).toEqual([
+      'stored',
+      'stored',
+      'writer-quota',
+    ]);
+    const other = storeAck(node, host(7, 3540), {
+      type: 'store',
+      requestId: 9,
+      ttlSeconds: 60,
+      record: immutableRecord(utf8Encode('honest'), nobleCrypto),
+    });
+    expect(other).toEqual({ type: 'store-ack', requestId: 9 });
+  });
+});
