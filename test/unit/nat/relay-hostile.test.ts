@@ -6,14 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Endpoint, parseEndpoint } from '../../../src/keys/endpoint.js';
+import { RelayClient } from '../../../src/nat/relay-client.js';
 import {
   decodeRelayMessage,
   encodeRelayMessage,
   type RelayMessage,
 } from '../../../src/nat/relay-codec.js';
 import { RelayServer } from '../../../src/nat/relay-server.js';
+import type { RelayClientEvent } from '../../../src/nat/relay-types.js';
 import { drainNode, type Transmit } from '../../../src/sans-io.js';
 import { seededRng } from '../../../src/util/rng.js';
+import { Nat, World } from './relay-world.js';
 
 const CONTROL = parseEndpoint('203.0.113.10:3540');
 const CLIENT = parseEndpoint('203.0.113.31:40000');
@@ -82,5 +85,36 @@ describe('RelayServer under a spoofed flood', () => {
       encodeRelayMessage({ type: 'reserve', requestId: 4, cookie }),
     );
     expect(msg(granted[0])?.type).toBe('reserved');
+  });
+});
+
+describe('RelayClient under a spoofed REFUSED', () => {
+  it('a REFUSED no-reservation forged with the relay address does not drop the reservation', () => {
+    const world = new World();
+    world.add(
+      new RelayServer({ rng: seededRng('relay'), slots: [parseEndpoint('203.0.113.10:3541')] }),
+      ['203.0.113.10:3540', '203.0.113.10:3541'],
+    );
+    const client = world.add(
+      new RelayClient({ rng: seededRng('client'), relay: CONTROL }),
+      ['10.0.3.2:3540'],
+      new Nat('203.0.113.31', true),
+    );
+    world.command(client, (n, now) => n.start(now));
+    world.run(1000);
+    const reservedEvents = () =>
+      world.events(client).filter((e) => (e as RelayClientEvent).type === 'reserved').length;
+    expect(reservedEvents()).toBe(1);
+    const forged = encodeRelayMessage({ type: 'refused', requestId: 0, reason: 'no-reservation' });
+    for (let i = 0; i < 20; i++) {
+      world.command(client, (n, now) => {
+        n.handleDatagram(now, CONTROL, forged);
+        n.send(now, parseEndpoint('203.0.113.11:3540'), new Uint8Array(30));
+      });
+      world.run(world.nowMs + 100);
+    }
+    expect(client.stats.unreserved).toBe(0); // every send went out through the relay
+    expect(reservedEvents()).toBe(1); // no re-advertising of the relayed endpoint
+    expect(client.relayed).toBeDefined();
   });
 });
