@@ -31,7 +31,7 @@ export const PROVEN_PEERS_MAX = 4096;
 export const PROVEN_PER_ADDRESS_MAX = 64;
 /** Source addresses whose CONNECT budget is remembered. */
 export const CONNECT_SOURCES_MAX = 1024;
-/** Keep-alives answered per second over all sources (burst as many). */
+/** Keep-alives without a valid cookie answered per second over all sources (burst as many). */
 export const KEEPALIVE_ANSWERS_PER_SECOND = 500;
 
 /** What a rendezvous counts (merged into `PunchStats`). */
@@ -92,11 +92,14 @@ export class RendezvousServer {
   /** A KEEPALIVE from `from`: proves it when the cookie is ours for it; answers with an ACK. */
   onKeepAlive(nowMs: number, from: Endpoint, cookie: Uint8Array): Transmit[] {
     const mine = this.cookieFor(from);
-    if (toHex(mine) === toHex(cookie)) {
+    const proven = toHex(mine) === toHex(cookie);
+    if (proven) {
       this.markProven(nowMs, from);
       this.counters.keepAlivesProven++;
     }
-    if (!this.answers.take(nowMs)) return [];
+    // Only answers to unproven sources take from the shared rate: a spoofed flood drains it, and
+    // must not silence the peers that proved their mapping (whose answers go to proven addresses).
+    if (!proven && !this.answers.take(nowMs)) return [];
     this.counters.keepAliveAcks++;
     return [send(from, { type: 'keepalive-ack', cookie: mine })];
   }

@@ -41,3 +41,26 @@ describe('RendezvousServer proven table', () => {
     expect(rv.provenCount).toBeLessThan(PROVEN_PEERS_MAX);
   });
 });
+
+describe('RendezvousServer keep-alive answers', () => {
+  it('a spoofed flood of keep-alives does not silence the answers to proven peers', () => {
+    const rv = new RendezvousServer(seededRng('rv-flood'), 30_000, 5, counters());
+    const honest = parseEndpoint('203.0.113.22:40000');
+    prove(rv, 0, honest);
+    const [first] = rv.onKeepAlive(0, honest, new Uint8Array(8));
+    const cookie = first!.payload.slice(4, 12);
+    let answered = 0;
+    for (let s = 1; s <= 60; s++) {
+      // 600 spoofed keep-alives a second (over the 500 answers a second), then the honest one.
+      for (let i = 0; i < 600; i++)
+        rv.onKeepAlive(
+          s * 1000,
+          parseEndpoint(`198.51.100.${1 + (i % 250)}:${2000 + i}`),
+          new Uint8Array(8),
+        );
+      if (s % 25 === 0 && rv.onKeepAlive(s * 1000, honest, cookie).length === 1) answered++;
+    }
+    expect(answered).toBe(2);
+    expect(rv.isLive(60_000, honest)).toBe(true);
+  });
+});
