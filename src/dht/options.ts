@@ -44,8 +44,9 @@ export interface DhtNodeOptions {
   /** Records one writer may have on this node. @default 256 */
   readonly recordsPerWriterMax?: number;
   /**
-   * Records one source address may have put on this node, by STORE or by a REPLICATE from an
-   * address not proven to this node (a writer's key costs nothing to mint). @default 1024
+   * Records one source address may have put on this node, by STORE or by REPLICATE from anyone
+   * but a leaf-set neighbour proven to this node (a writer's key costs nothing to mint).
+   * @default 1024
    */
   readonly recordsPerSourceMax?: number;
   /** Longest value accepted; above 1000 bytes values travel in fragments (dht/fragments.ts). @default 65000 */

@@ -3,7 +3,7 @@
  * STORE, whatever its port, so one host can not multiply its per-writer quota by sending from
  * many ports (a UDP socket per port costs nothing) and fill a node's store. And since a signed
  * record's writer is its public key, which costs nothing to mint, every address also has a share
- * of the records it sent (STOREs, and REPLICATEs from a source that has not proved its address):
+ * of the records it sent (STOREs, and REPLICATEs from anyone but a proven leaf-set neighbour):
  * minting keys does not let one host fill a node and lock out everyone else's values.
  */
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,8 @@ describe('DhtNode source quota', () => {
         }),
       ),
     );
+    // It proves its address (as echoing a cookie in a FIND_VALUE does): still no neighbour.
+    node.cookies.prove(1, host(66, 41000));
     results.push(
       outcome(
         storeAck(node, host(66, 41000), {
