@@ -45,6 +45,9 @@ export const OPEN_PUNCHES_MAX = 64;
 /** Probes a target sends an initiator it has not heard from (28 bytes for a 38-byte FORWARD). */
 export const TARGET_PROBES_MAX = 2;
 
+/** Punches in flight as target that one initiator address may cause (anyone may send CONNECTs). */
+export const TARGET_PUNCHES_PER_ADDRESS_MAX = 2;
+
 /** Probes of unknown punches acknowledged per second (a public node's answer to a direct try). */
 export const PROBE_REFLECTIONS_PER_SECOND = 200;
 
@@ -352,6 +355,7 @@ export class PunchNode implements SansIoNode<PunchEvent> {
       initiator.port <= PORT_RESERVED_MAX ||
       this.punches.has(toHex(txid)) ||
       this.inFlight() >= this.punchesMax ||
+      !this.roomAsTarget(initiator) ||
       !this.forwards.take(nowMs)
     ) {
       this.stats.forwardsIgnored++;
@@ -405,6 +409,25 @@ export class PunchNode implements SansIoNode<PunchEvent> {
       p.pings.delete(m.seq);
       this.emit({ type: 'pong', txid: p.txid, seq: m.seq, from, rttMs: nowMs - sent });
     }
+  }
+
+  /**
+   * Whether a FORWARD naming `initiator` may start a punch: punches as target hold at most half
+   * the table (the node's own punches keep the rest) and {@link TARGET_PUNCHES_PER_ADDRESS_MAX}
+   * per initiator address, so CONNECTs from a few hosts can not fill it.
+   */
+  private roomAsTarget(initiator: Endpoint): boolean {
+    let all = 0;
+    let fromAddress = 0;
+    for (const p of this.punches.values()) {
+      if (p.role !== 'target' || p.confirmed) continue;
+      all++;
+      if (equalBytes(p.peer.address, initiator.address)) fromAddress++;
+    }
+    return (
+      all < Math.max(1, Math.floor(this.punchesMax / 2)) &&
+      fromAddress < TARGET_PUNCHES_PER_ADDRESS_MAX
+    );
   }
 
   private inFlight(): number {

@@ -69,7 +69,7 @@ export interface PunchOptions {
   readonly punchTimeoutMs?: number;
   /** Rendezvous asked per punch. @default 2 */
   readonly rendezvousPerPunch?: number;
-  /** Punches in flight (both roles). @default 16 */
+  /** Punches in flight (both roles; at most half as target, 2 per initiator address). @default 16 */
   readonly punchesMax?: number;
   /**
    * Punch on its own: when the node sends to an endpoint not heard from within `liveMs`

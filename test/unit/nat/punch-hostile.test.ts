@@ -65,3 +65,45 @@ describe('PunchNode under forged PROBEs', () => {
     expect(r.other.filter((o) => o.payload.length === inquire.length)).toHaveLength(0);
   });
 });
+
+describe('PunchNode punch table under CONNECT floods', () => {
+  it('FORWARDs caused by two hosts neither fill the target side of the table nor block its own punches', () => {
+    const w = new PunchWorld();
+    const r = w.add('r', '203.0.113.10:3540');
+    const a = w.add('a', '10.0.1.2:5000', new Nat('203.0.113.21', false));
+    const t = w.add('t', '10.0.2.2:3540', new Nat('203.0.113.22', false));
+    const x1 = w.add('x1', '198.51.100.7:4000');
+    const x2 = w.add('x2', '198.51.100.8:4000');
+    w.command(t, (n, now) => {
+      n.setKeepAlivePeers(now, [r.self]);
+      n.setBehindNat(now, true);
+    });
+    w.run(1000);
+    const tPublic = w.publicOf(t, r.self);
+    // Each attacker host asks R to connect it to T ten times (R's burst per source address).
+    for (const [i, x] of [x1, x2].entries())
+      for (let k = 0; k < 10; k++)
+        w.sendRaw(
+          x,
+          r.self,
+          encodeRendezvous({
+            type: 'connect',
+            txid: Uint8Array.of(7, i, k, 0, 0, 0, 0, 1),
+            target: tPublic,
+          }),
+        );
+    w.run(1020);
+    expect(r.node.stats.connectsForwarded).toBe(20);
+    // T's own punch still starts (its side of the table is its own) ...
+    w.command(t, (n, now) => n.punch(now, parseEndpoint('203.0.113.50:4000'), [r.self]));
+    w.run(1030);
+    const busy = t.events.filter(
+      (e: PunchEvent) => e.type === 'punch-failed' && e.reason === 'busy',
+    );
+    expect(busy).toHaveLength(0);
+    // ... and an honest initiator still gets through to T.
+    w.command(a, (n, now) => n.punch(now, tPublic, [r.self]));
+    w.run(1500);
+    expect(a.events.filter((e: PunchEvent) => e.type === 'punched')).toHaveLength(1);
+  });
+});
