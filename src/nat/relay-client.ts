@@ -144,6 +144,7 @@ export class RelayClient implements SansIoNode<RelayClientEvent> {
         }
         if (m.requestId !== this.requestId) break;
         this.nextSendMs = Number.POSITIVE_INFINITY;
+        this.relayedValue = undefined; // a relay that forgot us and has no slot left
         this.queue.push({ type: 'event', event: { type: 'refused', reason: m.reason } });
         return;
       case 'data':

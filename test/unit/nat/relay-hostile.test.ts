@@ -118,3 +118,33 @@ describe('RelayClient under a spoofed REFUSED', () => {
     expect(client.relayed).toBeDefined();
   });
 });
+
+describe('RelayClient when the relay really forgot it', () => {
+  it('checks with a RESERVE, and drops the relayed endpoint when the relay has no slot left', () => {
+    const world = new World();
+    const server = world.add(
+      new RelayServer({ rng: seededRng('relay'), slots: [parseEndpoint('203.0.113.10:3541')] }),
+      ['203.0.113.10:3540', '203.0.113.10:3541'],
+    );
+    const client = world.add(
+      new RelayClient({ rng: seededRng('client'), relay: CONTROL }),
+      ['10.0.3.2:3540'],
+      new Nat('203.0.113.31', true),
+    );
+    world.command(client, (n, now) => n.start(now));
+    world.run(1000);
+    expect(client.relayed).toBeDefined();
+    // The relay forgets the client, and someone else takes the only slot.
+    (server as unknown as { byClient: Map<string, unknown> }).byClient.clear();
+    reserve(server, world.nowMs, parseEndpoint('203.0.113.77:5000'));
+    world.command(client, (n, now) =>
+      n.send(now, parseEndpoint('203.0.113.11:3540'), new Uint8Array(30)),
+    );
+    world.run(world.nowMs + 2000);
+    expect(world.events(client).map((e) => (e as RelayClientEvent).type)).toEqual([
+      'reserved',
+      'refused',
+    ]);
+    expect(client.relayed).toBeUndefined();
+  });
+});
