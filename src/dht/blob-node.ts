@@ -14,7 +14,8 @@
  * A BLOB's key is the SHA-256 of its manifest (size and chunk hashes, dht/blob-codec.ts). To
  * store, the writer sends PUT(manifest); the holder computes the key, reserves the size against
  * its bounds (per BLOB, per writer = the connecting address, per node) or answers REFUSE with
- * the reason, then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
+ * the reason (a connection over `transfersMax`, or over one address's `transfersPerSourceMax`,
+ * is refused `busy` at once), then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
  * order, at most `windowChunks` unacknowledged; each is checked against its hash on arrival and
  * acknowledged, so a bad chunk ends the transfer (`bad-hash`) with nothing stored and the
  * reservation given back. After the last chunk the holder stores the BLOB and sends DONE. To
@@ -198,7 +199,15 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
 
   handleAccepted(nowMs: number, conn: ConnectionId, from: Endpoint): void {
     this.advance(nowMs);
-    if (this.transfers.size >= this.options.transfersMax) {
+    // A fair share per address too: connections that send nothing hold a transfer for the idle
+    // timeout, so one host could otherwise take every transfer and lock the others out.
+    let fromSource = 0;
+    for (const t of this.transfers.values())
+      if (t.role === 'serve' && t.from && equalBytes(t.from.address, from.address)) fromSource++;
+    if (
+      this.transfers.size >= this.options.transfersMax ||
+      fromSource >= this.options.transfersPerSourceMax
+    ) {
       this.store.count('busy');
       this.push({ type: 'send', conn, bytes: encodeBlobFrame({ type: 'refuse', reason: 'busy' }) });
       this.push({ type: 'close', conn });

@@ -19,6 +19,11 @@ export interface DhtBlobNodeOptions {
   readonly bytesPerWriterMax?: number;
   /** Connections with a transfer at once, both directions; more are refused `busy`. @default 16 */
   readonly transfersMax?: number;
+  /**
+   * Connections one address may have this node serve at once (its fair share of
+   * `transfersMax`); more are refused `busy`. @default 4
+   */
+  readonly transfersPerSourceMax?: number;
   /** Chunks sent and not yet acknowledged, per transfer (64 KiB each). @default 8 */
   readonly windowChunks?: number;
   /** A transfer that receives nothing for this long is aborted (`timeout`). @default 30000 */
@@ -97,6 +102,7 @@ const COUNTS = {
   bytesMax: { fallback: 256 * 1024 * 1024, max: 2 ** 40 },
   bytesPerWriterMax: { fallback: 64 * 1024 * 1024, max: 2 ** 40 },
   transfersMax: { fallback: 16, max: 4096 },
+  transfersPerSourceMax: { fallback: 4, max: 4096 },
   windowChunks: { fallback: 8, max: 256 },
   idleTimeoutMs: { fallback: 30_000, max: 3_600_000 },
 } as const;

@@ -13,13 +13,15 @@
  * The reassembler keys a message by (source endpoint, request ID); each context reserves its full
  * total length on its first fragment. Bounds: `partialsMax` contexts in all, `partialsPerSourceMax`
  * per source, `bytesMax` reserved in all and `bytesPerSourceMax` per source (a fair share: one
- * source can not hold the buffer), and a context lives `expireAfterMs` from its first fragment
+ * source can not hold the buffer; a source is an address, whatever its ports, since a host can
+ * send from as many ports as it likes), and a context lives `expireAfterMs` from its first fragment
  * (time from `nowMs`). Every refusal is a reason code for the node's `dropped` counters. The
  * whole message is checked like any other (its record's validator: immutable key = SHA-256 of the
  * value, mutable signature) before anything is stored, and the answer rules stay: a VALUE is
  * compared, whole, with its FIND_VALUE's size toward an unproven asker (dht/cookies.ts).
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { toHex } from '../util/bytes.js';
 import {
   DHT_FRAGMENT_DATA_BYTES,
   DHT_FRAGMENT_HEADER_BYTES,
@@ -132,11 +134,11 @@ export function decodeFragment(
 export interface FragmentLimits {
   /** Reassemblies in progress at once. @default 32 */
   readonly partialsMax?: number;
-  /** Reassemblies in progress from one source. @default 2 */
+  /** Reassemblies in progress from one source address (all its ports). @default 2 */
   readonly partialsPerSourceMax?: number;
   /** Bytes reserved by all reassemblies (each reserves its total length). @default 528000 */
   readonly bytesMax?: number;
-  /** Bytes reserved by one source's reassemblies (its fair share). @default 132000 */
+  /** Bytes reserved by one source address's reassemblies (its fair share). @default 132000 */
   readonly bytesPerSourceMax?: number;
   /** A reassembly is dropped this long after its first fragment. @default 5000 */
   readonly expireAfterMs?: number;
@@ -209,8 +211,8 @@ export class FragmentReassembler {
   add(nowMs: number, from: Endpoint, fragment: DhtFragment): FragmentOutcome {
     this.stats.fragments++;
     this.expire(nowMs);
-    const source = endpointKey(from);
-    const id = `${source}|${fragment.requestId}`;
+    const source = toHex(from.address); // the fair share is per address, over all its ports
+    const id = `${endpointKey(from)}|${fragment.requestId}`;
     let p = this.partials.get(id);
     if (p !== undefined && p.totalBytes !== fragment.totalBytes)
       return this.reject('fragment-inconsistent');

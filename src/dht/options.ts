@@ -43,6 +43,12 @@ export interface DhtNodeOptions {
   readonly bytesMax?: number;
   /** Records one writer may have on this node. @default 256 */
   readonly recordsPerWriterMax?: number;
+  /**
+   * Records one source address may have put on this node, by STORE or by REPLICATE from anyone
+   * but a leaf-set neighbour proven to this node (a writer's key costs nothing to mint).
+   * @default 1024
+   */
+  readonly recordsPerSourceMax?: number;
   /** Longest value accepted; above 1000 bytes values travel in fragments (dht/fragments.ts). @default 65000 */
   readonly valueBytesMax?: number;
   /** Lifetime of the records this node writes. @default 3600000 (1 h) */
@@ -94,6 +100,7 @@ const COUNTS = {
   recordsMax: { fallback: 4096, max: 10_000_000 },
   bytesMax: { fallback: 4 * 1024 * 1024, max: 2 ** 40 },
   recordsPerWriterMax: { fallback: 256, max: 10_000_000 },
+  recordsPerSourceMax: { fallback: 1024, max: 10_000_000 },
   valueBytesMax: { fallback: DHT_LARGE_VALUE_BYTES_MAX, max: DHT_LARGE_VALUE_BYTES_MAX },
   ttlMs: { fallback: 3_600_000, max: 86_400_000 },
   publishedMax: { fallback: 1024, max: 10_000_000 },

@@ -3,7 +3,9 @@
  * How a `DhtNode` answers STORE, REPLICATE and FIND_VALUE (issue 15 Build 1 and the bad-input
  * rules). A STORE is taken only by a node of the key's replica set in its own view (else
  * `not-responsible`, with the closest node it knows as a hint); a REPLICATE by a node within two
- * places of it (views differ a little under churn). Every record passes its type's validator and
+ * places of it (views differ a little under churn). What a source address puts here by STORE, or
+ * by REPLICATE unless it is a leaf-set neighbour proven to this node, is bounded by
+ * `recordsPerSourceMax`. Every record passes its type's validator and
  * the store's bounds before anything is kept; each refusal is answered with its reason and
  * counted. FIND_VALUE is answered with the record only by a node within two places of the
  * replica set (others name the set: they may hold an older version), and only toward a proven source or when the
@@ -45,8 +47,27 @@ export class DhtResponder {
       );
     }
     const cas = msg.type === 'store' ? msg.cas : undefined;
-    const writer = `ep:${endpointKey(from)}`;
-    const outcome = node.store.put(node.nowMs, msg.record, msg.ttlSeconds * 1000, writer, cas);
+    // The writer of an unsigned record is the sending address, not the endpoint: a host's ports
+    // are free, and per port it would multiply its quota.
+    const writer = `addr:${toHex(from.address)}`;
+    // Every record put here by STORE, or by REPLICATE from anyone but a leaf-set neighbour whose
+    // address is proven to us, counts against its source address: keys cost nothing to mint, so
+    // the per-writer quota alone would not stop one host filling the store. (Proven alone is not
+    // enough: anyone proves its own address by echoing a cookie.)
+    const key = endpointKey(from);
+    const neighbour =
+      msg.type === 'replicate' &&
+      node.cookies.isProven(node.nowMs, from) &&
+      node.view().some((m) => !m.self && m.endpointKey === key);
+    const counted = !neighbour;
+    const outcome = node.store.put(
+      node.nowMs,
+      msg.record,
+      msg.ttlSeconds * 1000,
+      writer,
+      cas,
+      counted ? writer : undefined,
+    );
     if (!outcome.ok) return this.ack(from, msg.requestId, outcome.refusal);
     const keyHex = toHex(msg.record.key);
     // A STORE that only renews the lifetime (the writer's republish) must reach the replicas

@@ -2,8 +2,8 @@
  * @module dht/store
  * The records one node holds (issue 15 Build 1): a map by key, bounded in records and bytes per
  * node and in records per writer, each record with its expiry. A writer is the public key of a
- * signed record, else the endpoint that sent it (immutable records name no writer), so one
- * writer can fill at most its share. Every refusal is counted by reason; a refused record leaves
+ * signed record, else the address that sent it, whatever its port (immutable records name no
+ * writer), so one writer can fill at most its share. Every refusal is counted by reason; a refused record leaves
  * nothing behind. Which record wins for one key is the record type's validator's choice
  * (`record.ts`), with BEP 44's compare-and-swap on top for STOREs that ask for it.
  */
@@ -27,6 +27,8 @@ export interface StoreLimits {
   readonly bytesMax: number;
   /** Records one writer may have here. */
   readonly recordsPerWriterMax: number;
+  /** Records one source (the address that sent them, see `put`) may have here. @default no bound */
+  readonly recordsPerSourceMax?: number;
   /** Longest value accepted (at most the wire's 65,000; above 1000 in fragments). */
   readonly valueBytesMax: number;
 }
@@ -37,6 +39,8 @@ export interface StoredRecord {
   /** Local monotonic time it expires at. */
   expiresAtMs: number;
   readonly writer: string;
+  /** The source it is counted against (see `put`), if any. */
+  readonly source?: string;
   /** DRT keys (hex) of nodes known to hold this version (replica bookkeeping, dht-node.ts). */
   readonly holders: Set<string>;
 }
@@ -48,7 +52,7 @@ export type StoreOutcome =
 
 /**
  * Bounded record storage with validation.
- * @example const store = new ValueStore(limits, nobleCrypto); store.put(now, record, ttlMs, 'ep:..');
+ * @example const store = new ValueStore(limits, nobleCrypto); store.put(now, record, ttlMs, 'addr:..');
  */
 export class ValueStore {
   /** Refusals by reason (never reset). */
@@ -58,6 +62,7 @@ export class ValueStore {
   private readonly validators: ReadonlyMap<number, ValueValidator>;
   private readonly byKey = new Map<string, StoredRecord>();
   private readonly perWriter = new Map<string, number>();
+  private readonly perSource = new Map<string, number>();
   private bytes = 0;
   /** Told of every record kept, refreshed or dropped (dht/storage.ts). @default none */
   storage: DhtStorage | undefined;
@@ -114,7 +119,9 @@ export class ValueStore {
 
   /**
    * Stores `record` for `ttlMs` unless refused; `cas` (BEP 44) requires the current seq to be
-   * it. Counted in {@link refused} when refused; nothing is stored then.
+   * it. A new record is counted against `source` too (the address that sent it), bounded by
+   * `recordsPerSourceMax` (refused `writer-quota`). Counted in {@link refused} when refused;
+   * nothing is stored then.
    */
   put(
     nowMs: number,
@@ -122,8 +129,9 @@ export class ValueStore {
     ttlMs: number,
     writerOfUnsigned: string,
     cas?: number,
+    source?: string,
   ): StoreOutcome {
-    const outcome = this.decide(nowMs, record, ttlMs, writerOfUnsigned, cas);
+    const outcome = this.decide(nowMs, record, ttlMs, writerOfUnsigned, cas, source);
     if (!outcome.ok) this.refused[outcome.refusal] = (this.refused[outcome.refusal] ?? 0) + 1;
     else if (this.storage !== undefined) {
       const held = this.byKey.get(toHex(record.key))!;
@@ -139,6 +147,7 @@ export class ValueStore {
     ttlMs: number,
     writerOfUnsigned: string,
     cas: number | undefined,
+    source: string | undefined,
   ): StoreOutcome {
     const invalid = this.check(record);
     if (invalid !== undefined) return { ok: false, refusal: invalid };
@@ -166,6 +175,7 @@ export class ValueStore {
         record,
         expiresAtMs,
         writer: current.writer,
+        ...(current.source !== undefined ? { source: current.source } : {}),
         holders: new Set(),
       });
       return { ok: true, change: 'replaced' };
@@ -175,11 +185,23 @@ export class ValueStore {
     const writer = record.publicKey ? `pk:${toHex(record.publicKey)}` : writerOfUnsigned;
     if ((this.perWriter.get(writer) ?? 0) >= this.limits.recordsPerWriterMax)
       return { ok: false, refusal: 'writer-quota' };
+    if (
+      source !== undefined &&
+      (this.perSource.get(source) ?? 0) >= (this.limits.recordsPerSourceMax ?? Infinity)
+    )
+      return { ok: false, refusal: 'writer-quota' };
     const size = recordBytes(record);
     if (this.byKey.size >= this.limits.recordsMax || this.bytes + size > this.limits.bytesMax)
       return { ok: false, refusal: 'node-full' };
-    this.byKey.set(keyHex, { record, expiresAtMs, writer, holders: new Set() });
+    this.byKey.set(keyHex, {
+      record,
+      expiresAtMs,
+      writer,
+      ...(source !== undefined ? { source } : {}),
+      holders: new Set(),
+    });
     this.perWriter.set(writer, (this.perWriter.get(writer) ?? 0) + 1);
+    if (source !== undefined) this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     this.bytes += size;
     return { ok: true, change: 'new' };
   }
@@ -209,6 +231,11 @@ export class ValueStore {
     const n = (this.perWriter.get(held.writer) ?? 1) - 1;
     if (n <= 0) this.perWriter.delete(held.writer);
     else this.perWriter.set(held.writer, n);
+    if (held.source !== undefined) {
+      const m = (this.perSource.get(held.source) ?? 1) - 1;
+      if (m <= 0) this.perSource.delete(held.source);
+      else this.perSource.set(held.source, m);
+    }
     return true;
   }
 }

@@ -83,6 +83,15 @@ export class KeepAliveSender {
     return this.peers.some((p) => endpointsEqual(p.endpoint, endpoint));
   }
 
+  /**
+   * The cookie `endpoint` (a peer) gave us in its last ACK, or undefined when it is no peer or
+   * never answered: what a FORWARD from it must carry.
+   */
+  cookieOf(endpoint: Endpoint): Uint8Array | undefined {
+    const p = this.peers.find((q) => endpointsEqual(q.endpoint, endpoint));
+    return p !== undefined && p.lastAckMs > Number.NEGATIVE_INFINITY ? p.cookie : undefined;
+  }
+
   /** Peers whose ACK arrived within `liveMs`, most recent first. */
   livePeers(nowMs: number, liveMs: number): Endpoint[] {
     return this.peers

@@ -12,10 +12,12 @@
  * - **Punching**: the initiator sends a PROBE straight to the target (opening its own NAT toward
  *   it), then a CONNECT to up to two rendezvous (peers it keeps alive with or heard from lately:
  *   the nodes that just referred it to the target), and probes again every `probeIntervalMs`.
- *   The target, on a FORWARD from a peer it keeps alive with, probes the initiator (twice at most
+ *   The target, on a FORWARD from a peer it keeps alive with that carries the cookie that peer
+ *   gave it (a FORWARD forged with the peer's address does not), probes the initiator (twice at most
  *   before hearing from it); its first probe opens its NAT, so the initiator's next probe gets in.
  *   Whoever receives a PROBE acknowledges it; the first datagram of the peer that arrives directly
- *   ends the punch (`punched`), on both sides. The initiator then sends again the datagram that
+ *   ends the punch (`punched`), on both sides. A probe counts from any port of the peer's address,
+ *   from no other address (the rendezvous knows the transaction ID too). The initiator then sends again the datagram that
  *   started an automatic punch (`autoPunch`: an INQUIRE of a resolve, say), so it need not wait
  *   for its own retransmission.
  *
@@ -23,7 +25,7 @@
  */
 import { type Endpoint, endpointKey, endpointsEqual, PORT_RESERVED_MAX } from '../keys/endpoint.js';
 import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
-import { toHex } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { KeepAliveSender } from './keepalive.js';
 import type { PunchEvent, PunchFailure, PunchOptions, PunchStats } from './punch-types.js';
@@ -40,8 +42,11 @@ import {
 export const HEARD_MAX = 256;
 /** Open (punched) paths kept for pings; the oldest is forgotten first. */
 export const OPEN_PUNCHES_MAX = 64;
-/** Probes a target sends an initiator it has not heard from (28 bytes for a 30-byte FORWARD). */
+/** Probes a target sends an initiator it has not heard from (28 bytes for a 38-byte FORWARD). */
 export const TARGET_PROBES_MAX = 2;
+
+/** Punches in flight as target that one initiator address may cause (anyone may send CONNECTs). */
+export const TARGET_PUNCHES_PER_ADDRESS_MAX = 2;
 
 /** Probes of unknown punches acknowledged per second (a public node's answer to a direct try). */
 export const PROBE_REFLECTIONS_PER_SECOND = 200;
@@ -259,7 +264,7 @@ export class PunchNode implements SansIoNode<PunchEvent> {
         this.push(this.rendezvous.onConnect(nowMs, from, m));
         return;
       case 'forward':
-        this.onForward(nowMs, from, m.txid, m.initiator);
+        this.onForward(nowMs, from, m.txid, m.initiator, m.cookie);
         return;
       case 'connect-reply':
         this.onReply(from, m.txid, m.status);
@@ -335,12 +340,22 @@ export class PunchNode implements SansIoNode<PunchEvent> {
     p.nextProbeMs = nowMs + this.probeIntervalMs * (p.role === 'target' ? 2 : 1);
   }
 
-  private onForward(nowMs: number, from: Endpoint, txid: Uint8Array, initiator: Endpoint): void {
+  private onForward(
+    nowMs: number,
+    from: Endpoint,
+    txid: Uint8Array,
+    initiator: Endpoint,
+    cookie: Uint8Array,
+  ): void {
+    // The source address of a FORWARD is forgeable; the cookie our peer gave us is not (off path).
+    const expected = this.keepAlive.cookieOf(from);
     if (
-      !this.keepAlive.isPeer(from) ||
+      expected === undefined ||
+      !equalBytes(expected, cookie) ||
       initiator.port <= PORT_RESERVED_MAX ||
       this.punches.has(toHex(txid)) ||
       this.inFlight() >= this.punchesMax ||
+      !this.roomAsTarget(initiator) ||
       !this.forwards.take(nowMs)
     ) {
       this.stats.forwardsIgnored++;
@@ -379,8 +394,14 @@ export class PunchNode implements SansIoNode<PunchEvent> {
       else this.stats.ignored++;
       return;
     }
-    // The transaction ID is known only to the two sides and the rendezvous, so a probe counts
-    // from whatever source it comes (a NAT may map another port than the one first seen).
+    // The transaction ID is known to the two sides and to the rendezvous, which may be any node
+    // heard from lately: a probe counts from another port of the peer's address (a NAT may map
+    // another port than the one first seen), never from another address, so a rendezvous can not
+    // make itself or a victim "the peer" (and get the replayed datagram).
+    if (!equalBytes(from.address, p.peer.address)) {
+      this.stats.ignored++;
+      return;
+    }
     if (!m.ack) this.send(from, { type: 'probe', txid: p.txid, ack: true, seq: m.seq });
     if (!p.confirmed) this.confirm(nowMs, p, from, true);
     const sent = m.ack ? p.pings.get(m.seq) : undefined;
@@ -388,6 +409,25 @@ export class PunchNode implements SansIoNode<PunchEvent> {
       p.pings.delete(m.seq);
       this.emit({ type: 'pong', txid: p.txid, seq: m.seq, from, rttMs: nowMs - sent });
     }
+  }
+
+  /**
+   * Whether a FORWARD naming `initiator` may start a punch: punches as target hold at most half
+   * the table (the node's own punches keep the rest) and {@link TARGET_PUNCHES_PER_ADDRESS_MAX}
+   * per initiator address, so CONNECTs from a few hosts can not fill it.
+   */
+  private roomAsTarget(initiator: Endpoint): boolean {
+    let all = 0;
+    let fromAddress = 0;
+    for (const p of this.punches.values()) {
+      if (p.role !== 'target' || p.confirmed) continue;
+      all++;
+      if (equalBytes(p.peer.address, initiator.address)) fromAddress++;
+    }
+    return (
+      all < Math.max(1, Math.floor(this.punchesMax / 2)) &&
+      fromAddress < TARGET_PUNCHES_PER_ADDRESS_MAX
+    );
   }
 
   private inFlight(): number {

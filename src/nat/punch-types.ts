@@ -69,7 +69,7 @@ export interface PunchOptions {
   readonly punchTimeoutMs?: number;
   /** Rendezvous asked per punch. @default 2 */
   readonly rendezvousPerPunch?: number;
-  /** Punches in flight (both roles). @default 16 */
+  /** Punches in flight (both roles; at most half as target, 2 per initiator address). @default 16 */
   readonly punchesMax?: number;
   /**
    * Punch on its own: when the node sends to an endpoint not heard from within `liveMs`
@@ -94,7 +94,7 @@ export interface PunchStats {
   /** CONNECTs refused: the target holds no live proven mapping with us. */
   connectsUnknownTarget: number;
   connectsRateLimited: number;
-  /** FORWARDs ignored: not from a peer we keep alive with, a reserved port, or over the rate. */
+  /** FORWARDs ignored: not from a peer we keep alive with (or without its cookie), a reserved port, or over the rate. */
   forwardsIgnored: number;
   probesSent: number;
   punched: number;

@@ -9,7 +9,9 @@
  *   Lost RESERVEs are retransmitted (`retransmitMs`, doubled, `attempts` sends), then `no-answer`.
  * - Every `refreshMs` (at most a third of the granted lifetime) it sends RESERVE again, which
  *   refreshes the reservation and keeps the NAT mapping toward the relay open (30 s lifetime in
- *   the emulated NATs). A REFUSED `no-reservation` (the relay forgot us) reserves afresh.
+ *   the emulated NATs). A REFUSED `no-reservation` (the relay forgot us, or someone forged the
+ *   relay's address) is checked with a RESERVE under the current ID, at most one per
+ *   `retransmitMs`: the relay's CHALLENGE then reserves afresh, its RESERVED keeps the reservation.
  * - `send` wraps a datagram for a peer in SEND; DATA from the relay is unwrapped into a `data`
  *   event with the peer's endpoint, so the PNRP node above sees ordinary endpoints
  *   (`relayedTransport`). A PING inside DATA is answered with a PONG through the relay, a PONG
@@ -132,13 +134,17 @@ export class RelayClient implements SansIoNode<RelayClientEvent> {
         return this.onReserved(nowMs, m.relayed, m.lifetimeSeconds);
       case 'refused':
         if (m.reason === 'no-reservation') {
+          // It names no request (a SEND has no ID), so only its source address vouches for it,
+          // and anyone can forge that: keep the reservation and check it with a RESERVE under the
+          // current ID (one per retransmit interval); a relay that forgot us answers CHALLENGE,
+          // which leads to a new reservation, one that did not answers RESERVED.
           if (this.relayedValue === undefined) return;
-          this.relayedValue = undefined;
-          this.beginReserve(nowMs);
+          if (this.nextSendMs - nowMs > this.retransmitMs) this.sendReserve(nowMs, true);
           return;
         }
         if (m.requestId !== this.requestId) break;
         this.nextSendMs = Number.POSITIVE_INFINITY;
+        this.relayedValue = undefined; // a relay that forgot us and has no slot left
         this.queue.push({ type: 'event', event: { type: 'refused', reason: m.reason } });
         return;
       case 'data':

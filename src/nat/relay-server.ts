@@ -9,7 +9,9 @@
  *   address and the slot's own port). The reservation lives `lifetimeMs` after the last RESERVE,
  *   which the client repeats to refresh it (no new challenge from the same endpoint). Bounded:
  *   one reservation per slot, `reservationsPerSourceMax` per source address (fairness), RESERVEs
- *   rate-limited; refusals name the reason (REFUSED `full`, `source-limit`).
+ *   that cost a CHALLENGE rate-limited (a refresh is charged to its own reservation's budget, a
+ *   repeated cookie to the challenge it answers, so a spoofed flood can not starve either);
+ *   refusals name the reason (REFUSED `full`, `source-limit`).
  * - **Forward.** Anything a peer sends to a slot goes to the client as DATA (peer endpoint and the
  *   payload, untouched); a SEND from the client goes out of the slot to the peer it names as the
  *   bare payload. The PNRP core on each side sees ordinary endpoints: the peer sees the relayed
@@ -60,6 +62,8 @@ export const RELAY_KNOCK_INTERVAL_MS = 500;
 export const RELAY_CREDIT_MAX = 16_384;
 /** Bytes of a KNOCK (what a datagram from a peer must be worth to get one). */
 const KNOCK_BYTES = 14;
+/** Bytes of a RESERVE (what a refresh costs its reservation's budget). */
+const RESERVE_BYTES = 32;
 
 interface Peer {
   readonly endpoint: Endpoint;
@@ -209,13 +213,12 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
   }
 
   private reserve(nowMs: number, from: Endpoint, requestId: number, cookie?: Uint8Array): void {
-    if (!this.reserves.take(nowMs)) {
-      this.stats.refused['rate-limited']++;
-      return;
-    }
     const key = endpointKey(from);
     const held = this.byClient.get(key);
     if (held) {
+      // A refresh is charged to the client's own reservation, not to the shared RESERVE rate: a
+      // flood of spoofed RESERVEs drains that rate, and must not make held reservations expire.
+      if (!this.charge(nowMs, held, RESERVE_BYTES)) return;
       held.expiresMs = nowMs + this.lifetimeMs;
       this.stats.reservationsRefreshed++;
       return this.reply(from, this.reservedMessage(requestId, held));
@@ -226,7 +229,15 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
       pending !== undefined &&
       pending.expiresMs > nowMs &&
       bytesEqual(pending.cookie, cookie);
-    if (!proven) return this.challenge(nowMs, from, key, requestId);
+    // Only a RESERVE that costs a CHALLENGE takes from the shared rate; repeating a cookie proves
+    // the address and is bounded by the challenges sent, so a spoofed flood can not starve it.
+    if (!proven) {
+      if (!this.reserves.take(nowMs)) {
+        this.stats.refused['rate-limited']++;
+        return;
+      }
+      return this.challenge(nowMs, from, key, requestId);
+    }
     this.challenges.delete(key);
     const sourceKey = endpointKey({ address: from.address, port: 0 });
     if ((this.perSource.get(sourceKey) ?? 0) >= this.perSourceMax)

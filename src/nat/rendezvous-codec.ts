@@ -10,16 +10,19 @@
  *  0  magic 0x52 0x56 ('RV')   2  version 1   3  type
  *  type 1 KEEPALIVE      4 cookie (8)                              12 bytes
  *  type 2 KEEPALIVE_ACK  4 cookie (8)                              12 bytes
- *  type 3 CONNECT        4 txid (8)  12 target (18)  30 padding    46..64 bytes
- *  type 4 FORWARD        4 txid (8)  12 initiator (18)             30 bytes
+ *  type 3 CONNECT        4 txid (8)  12 target (18)  30 padding    54..64 bytes
+ *  type 4 FORWARD        4 txid (8)  12 initiator (18)  30 cookie (8)  38 bytes
  *  type 5 CONNECT_REPLY  4 txid (8)  12 status (1)                 13 bytes
  *  type 6 PROBE          4 txid (8)  12 flags (1)  13 seq (1)      14 bytes
  * ```
  *
  * Sizes are chosen for the no-amplification rule: a rendezvous answers a CONNECT with a FORWARD to
- * the target and a CONNECT_REPLY to the sender, 43 bytes, so a CONNECT carries at least
- * {@link CONNECT_PADDING_MIN} bytes of padding (46 bytes in all); a target answers a FORWARD (30
- * bytes) with at most two PROBEs (28 bytes) to the unproven initiator. A KEEPALIVE_ACK is as long as
+ * the target and a CONNECT_REPLY to the sender, 51 bytes, so a CONNECT carries at least
+ * {@link CONNECT_PADDING_MIN} bytes of padding (54 bytes in all); a target answers a FORWARD (38
+ * bytes) with at most two PROBEs (28 bytes) to the unproven initiator. A FORWARD carries the
+ * keep-alive cookie the rendezvous gave the target, which only the two of them (and the path
+ * between them) know: a target acts on no FORWARD without it, so an attacker who forges the
+ * rendezvous's address can not make the target probe a victim or fill its punch table. A KEEPALIVE_ACK is as long as
  * the KEEPALIVE it answers, a PROBE's acknowledgement as long as the PROBE. Decoding never throws.
  */
 import type { Endpoint } from '../keys/endpoint.js';
@@ -30,7 +33,7 @@ export const RENDEZVOUS_MAGIC: readonly [number, number] = [0x52, 0x56];
 /** The only version this module reads and writes. */
 export const RENDEZVOUS_VERSION = 1;
 /** Padding a CONNECT carries at least, paying for the FORWARD and the CONNECT_REPLY it causes. */
-export const CONNECT_PADDING_MIN = 16;
+export const CONNECT_PADDING_MIN = 24;
 /** Longest rendezvous datagram decoded. */
 export const RENDEZVOUS_BYTES_MAX = 64;
 /** Bytes of a keep-alive cookie. */
@@ -59,10 +62,16 @@ export type RendezvousMessage =
       readonly type: 'connect';
       readonly txid: Uint8Array;
       readonly target: Endpoint;
-      /** Padding bytes; at least {@link CONNECT_PADDING_MIN}. @default 16 */
+      /** Padding bytes; at least {@link CONNECT_PADDING_MIN}. @default 24 */
       readonly padding?: number;
     }
-  | { readonly type: 'forward'; readonly txid: Uint8Array; readonly initiator: Endpoint }
+  | {
+      readonly type: 'forward';
+      readonly txid: Uint8Array;
+      readonly initiator: Endpoint;
+      /** The keep-alive cookie the rendezvous gave the target (proves the FORWARD is its own). */
+      readonly cookie: Uint8Array;
+    }
   | { readonly type: 'connect-reply'; readonly txid: Uint8Array; readonly status: ConnectStatus }
   | {
       readonly type: 'probe';
@@ -109,7 +118,7 @@ export function encodeRendezvous(m: RendezvousMessage): Uint8Array {
       break;
     }
     case 'forward':
-      body = TXID_BYTES + ENDPOINT;
+      body = TXID_BYTES + ENDPOINT + COOKIE_BYTES;
       break;
     case 'connect-reply':
       body = TXID_BYTES + 1;
@@ -131,8 +140,10 @@ export function encodeRendezvous(m: RendezvousMessage): Uint8Array {
   put(out, HEADER, m.txid, TXID_BYTES, 'txid');
   const at = HEADER + TXID_BYTES;
   if (m.type === 'connect') putEndpoint(out, at, m.target);
-  else if (m.type === 'forward') putEndpoint(out, at, m.initiator);
-  else if (m.type === 'connect-reply') out[at] = STATUS.indexOf(m.status);
+  else if (m.type === 'forward') {
+    putEndpoint(out, at, m.initiator);
+    put(out, at + ENDPOINT, m.cookie, COOKIE_BYTES, 'cookie');
+  } else if (m.type === 'connect-reply') out[at] = STATUS.indexOf(m.status);
   else {
     if (!Number.isInteger(m.seq) || m.seq < 0 || m.seq > 255)
       throw new RangeError('a PROBE seq is 0..255');
@@ -144,7 +155,7 @@ export function encodeRendezvous(m: RendezvousMessage): Uint8Array {
 
 /**
  * Decodes a rendezvous datagram; never throws. Refuses a wrong magic or version, an unknown type,
- * a length that is not the type's (a CONNECT: 46..64 bytes), unknown flags or status, and
+ * a length that is not the type's (a CONNECT: 54..64 bytes), unknown flags or status, and
  * padding that is not zero (so every accepted datagram re-encodes to the same bytes).
  * @example const r = decodeRendezvous(bytes); if (r.ok && r.value.type === 'probe') ...
  */
@@ -175,8 +186,13 @@ export function decodeRendezvous(bytes: Uint8Array): Result<RendezvousMessage> {
       return ok({ type: 'connect', txid: txid(), target: getEndpoint(bytes, at), padding });
     }
     case 4:
-      return sized(at + ENDPOINT)
-        ? ok({ type: 'forward', txid: txid(), initiator: getEndpoint(bytes, at) })
+      return sized(at + ENDPOINT + COOKIE_BYTES)
+        ? ok({
+            type: 'forward',
+            txid: txid(),
+            initiator: getEndpoint(bytes, at),
+            cookie: bytes.slice(at + ENDPOINT, at + ENDPOINT + COOKIE_BYTES),
+          })
         : bad(n);
     case 5: {
       if (!sized(at + 1)) return bad(n);

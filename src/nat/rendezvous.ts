@@ -6,10 +6,13 @@
  * such a target as a FORWARD naming the initiator's endpoint as seen here, so the target can probe
  * it. No central server: any public peer does this for the nodes that keep alive with it.
  *
- * Anti-amplification: a KEEPALIVE_ACK is as long as the KEEPALIVE; a CONNECT (46 bytes or more)
- * pays for the FORWARD (30) and the CONNECT_REPLY (13) it causes; a FORWARD goes only to a proven
+ * Anti-amplification: a KEEPALIVE_ACK is as long as the KEEPALIVE; a CONNECT (54 bytes or more)
+ * pays for the FORWARD (38) and the CONNECT_REPLY (13) it causes; the FORWARD carries the target's
+ * keep-alive cookie, so the target can tell it from one forged with this node's address; a FORWARD goes only to a proven
  * live target, never to a port at or below 1024 and never back to the initiator; CONNECTs are
- * rate-limited per source address, answers globally. Tables are bounded (oldest forgotten first).
+ * rate-limited per source address, answers globally. Tables are bounded (oldest forgotten first);
+ * the proven table also per address ({@link PROVEN_PER_ADDRESS_MAX}), so one host's many ports
+ * can not push other hosts out.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type Endpoint, endpointKey, endpointsEqual, PORT_RESERVED_MAX } from '../keys/endpoint.js';
@@ -21,9 +24,14 @@ import { COOKIE_BYTES, encodeRendezvous, type RendezvousMessage } from './rendez
 
 /** Proven peers remembered; the oldest is forgotten first. */
 export const PROVEN_PEERS_MAX = 4096;
+/**
+ * Proven peers remembered per address (the ports of one host, or of the hosts behind one NAT);
+ * past it the address's own oldest is forgotten, so one host can not push other hosts out.
+ */
+export const PROVEN_PER_ADDRESS_MAX = 64;
 /** Source addresses whose CONNECT budget is remembered. */
 export const CONNECT_SOURCES_MAX = 1024;
-/** Keep-alives answered per second over all sources (burst as many). */
+/** Keep-alives without a valid cookie answered per second over all sources (burst as many). */
 export const KEEPALIVE_ANSWERS_PER_SECOND = 500;
 
 /** What a rendezvous counts (merged into `PunchStats`). */
@@ -41,8 +49,10 @@ export interface RendezvousCounters {
  */
 export class RendezvousServer {
   private readonly secret: Uint8Array;
-  /** endpointKey -> last proven keep-alive (ms). Insertion order = age. */
-  private readonly proven = new Map<string, number>();
+  /** endpointKey -> last proven keep-alive (ms) and address (hex). Insertion order = age. */
+  private readonly proven = new Map<string, { atMs: number; address: string }>();
+  /** address (hex) -> its endpoint keys in `proven`, oldest first. */
+  private readonly provenByAddress = new Map<string, Set<string>>();
   private readonly budgets = new Map<string, TokenBucket>();
   private readonly answers = new TokenBucket({
     ratePerSecond: KEEPALIVE_ANSWERS_PER_SECOND,
@@ -70,7 +80,7 @@ export class RendezvousServer {
 
   /** True when `endpoint` proved a keep-alive within `liveMs`. */
   isLive(nowMs: number, endpoint: Endpoint): boolean {
-    const at = this.proven.get(endpointKey(endpoint));
+    const at = this.proven.get(endpointKey(endpoint))?.atMs;
     return at !== undefined && nowMs - at <= this.liveMs;
   }
 
@@ -82,15 +92,14 @@ export class RendezvousServer {
   /** A KEEPALIVE from `from`: proves it when the cookie is ours for it; answers with an ACK. */
   onKeepAlive(nowMs: number, from: Endpoint, cookie: Uint8Array): Transmit[] {
     const mine = this.cookieFor(from);
-    if (toHex(mine) === toHex(cookie)) {
-      const key = endpointKey(from);
-      this.proven.delete(key); // re-insert: newest last
-      if (this.proven.size >= PROVEN_PEERS_MAX)
-        this.proven.delete(this.proven.keys().next().value!);
-      this.proven.set(key, nowMs);
+    const proven = toHex(mine) === toHex(cookie);
+    if (proven) {
+      this.markProven(nowMs, from);
       this.counters.keepAlivesProven++;
     }
-    if (!this.answers.take(nowMs)) return [];
+    // Only answers to unproven sources take from the shared rate: a spoofed flood drains it, and
+    // must not silence the peers that proved their mapping (whose answers go to proven addresses).
+    if (!proven && !this.answers.take(nowMs)) return [];
     this.counters.keepAliveAcks++;
     return [send(from, { type: 'keepalive-ack', cookie: mine })];
   }
@@ -119,7 +128,39 @@ export class RendezvousServer {
       return [reply('unknown-target')];
     }
     this.counters.connectsForwarded++;
-    return [send(m.target, { type: 'forward', txid: m.txid, initiator: from }), reply('forwarded')];
+    const forward: RendezvousMessage = {
+      type: 'forward',
+      txid: m.txid,
+      initiator: from,
+      cookie: this.cookieFor(m.target),
+    };
+    return [send(m.target, forward), reply('forwarded')];
+  }
+
+  /** Remembers `from` as proven now: newest last; bounded in all and per address. */
+  private markProven(nowMs: number, from: Endpoint): void {
+    const key = endpointKey(from);
+    const address = toHex(from.address);
+    let mine = this.provenByAddress.get(address);
+    if (mine === undefined) {
+      mine = new Set();
+      this.provenByAddress.set(address, mine);
+    }
+    this.proven.delete(key);
+    mine.delete(key);
+    if (mine.size >= PROVEN_PER_ADDRESS_MAX) this.forget(mine.values().next().value!);
+    else if (this.proven.size >= PROVEN_PEERS_MAX) this.forget(this.proven.keys().next().value!);
+    this.proven.set(key, { atMs: nowMs, address });
+    mine.add(key);
+  }
+
+  private forget(key: string): void {
+    const entry = this.proven.get(key);
+    if (entry === undefined) return;
+    this.proven.delete(key);
+    const set = this.provenByAddress.get(entry.address);
+    set?.delete(key);
+    if (set?.size === 0) this.provenByAddress.delete(entry.address);
   }
 
   private budget(from: Endpoint): TokenBucket {

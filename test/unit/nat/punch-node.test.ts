@@ -134,6 +134,7 @@ describe('PunchNode hole punching', () => {
       type: 'forward',
       txid: new Uint8Array(8).fill(7),
       initiator: w.publicOf(a),
+      cookie: new Uint8Array(8),
     });
     w.sendRaw(stranger, w.publicOf(t, stranger.self), forward);
     w.run(1000);
@@ -181,7 +182,7 @@ describe('PunchNode rendezvous limits', () => {
     expect(r.node.stats.connectsRateLimited).toBe(40);
     let out = 0;
     for (const [k, v] of r.sentTo) out += v - (before.get(k) ?? 0);
-    expect(out).toBe(10 * (30 + 13) + 40 * 13);
+    expect(out).toBe(10 * (38 + 13) + 40 * 13);
     expect(out).toBeLessThanOrEqual(50 * connect(0).length);
   });
 });

@@ -89,6 +89,11 @@ export class PunchWorld {
     this.wire.push({ at: this.now + 5, from, to, payload });
   }
 
+  /** Delivers a datagram with a forged source address (an off-path attacker's, say). */
+  spoof(from: Endpoint, to: Endpoint, payload: Uint8Array): void {
+    this.wire.push({ at: this.now + 5, from, to, payload });
+  }
+
   drain(h: Host): void {
     for (;;) {
       const o = h.node.poll();

@@ -54,7 +54,7 @@ describe('rendezvous codec', () => {
     reply[12] = 7;
     expect(code(reply)).toBe('bad-status');
     const connect = encodeRendezvous({ type: 'connect', txid, target: ep });
-    expect(code(connect.subarray(0, 45))).toBe('bad-length'); // too little padding to pay its way
+    expect(code(connect.subarray(0, 53))).toBe('bad-length'); // too little padding to pay its way
     expect(
       code(new Uint8Array(65).fill(0x52).map((v, i) => (i === 1 ? 0x56 : i === 2 ? 1 : v))),
     ).toBe('too-long');
