@@ -16,6 +16,9 @@
  * - Accepter in `sym1` to an offerer in `cone2`: the accepter finds its own NAT symmetric and
  *   reserves a slot of its own; the relay knocks the offerer through the mapping it keeps alive.
  *
+ * Not covered: both sides behind the symmetric NAT (both relayed at `pub`; a manual try ended in
+ * NOT_FOUND: the resolve does not cross from one relay slot to another).
+ *
  * PNRP_EC_NAT_TRIES sets the offers per case (default 2). Skipped, with the reason, when
  * namespaces cannot be made. Real time: no duration is asserted.
  */
