@@ -11,7 +11,7 @@ import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
 import { parseEasyConnectCode } from '../easy-connect/code.js';
-import { formatEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import {
   acceptEasyConnect,
   EasyConnectError,
@@ -27,30 +27,47 @@ import {
   parseCommandLine,
   stringOption,
 } from './args.js';
+import { type NatStack, startNatStack } from './nat-stack.js';
+import type { PrintEvent } from './node-address.js';
 import { untilSignal } from './node-command.js';
+import { RELAY_OPTION_SPECS, type RelayArgs, relayArgs } from './node-relay.js';
 import { UsageError } from './usage-error.js';
 
 /** Help text of `pnrp easy-connect`. */
-export const EASY_CONNECT_USAGE: string = `usage: pnrp easy-connect offer --password P [--bootstrap HOST:PORT ...] [--port P] [--host ADDR]
-                               [--advertise ADDR ...] [--attempts K] [--timeout MS] [--json]
-       pnrp easy-connect accept CODE --password P [--bootstrap HOST:PORT ...] [--host ADDR]
-                               [--timeout MS] [--json]
+export const EASY_CONNECT_USAGE: string = `usage: pnrp easy-connect offer --password P [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...]
+                               [--port P] [--host ADDR] [--advertise ADDR ...] [--no-discover]
+                               [--use-relay | --no-relay] [--relay-via HOST:PORT ...]
+                               [--attempts K] [--timeout MS] [--verbose] [--json]
+       pnrp easy-connect accept CODE --password P [--bootstrap HOST:PORT ...] [--stun HOST:PORT ...]
+                               [--host ADDR] [--no-discover] [--use-relay | --no-relay]
+                               [--relay-via HOST:PORT ...] [--timeout MS] [--verbose] [--json]
 
 Easy Connect: "offer" publishes a fresh peer name in the cloud and prints its code, 12 easy to
 read characters (XXXX-XXXX-XXXX); read it and the password to the other person, who runs
 "accept CODE". The password is checked by a password-authenticated key exchange: a wrong one is
 refused, and after --attempts failed handshakes the offer closes. Once connected both sides
 print the other's endpoint and the same confirmation (XXXX-XXXX) to compare.
+Behind a NAT, as pnrp node: the offer learns its public address from the bootstrap and --stun
+nodes and publishes it, keeping its mapping open with keep-alives to the bootstrap nodes (the
+rendezvous an accepter punches through); behind a symmetric NAT (or no dial-back) it reserves a
+slot at a relay (a pnrp node --relay: --relay-via, else the bootstrap) and publishes that.
   --password P            the shared password (or set PNRP_EASY_CONNECT_PASSWORD)
   --bootstrap HOST:PORT   a node of the cloud (pnrp node); repeatable
+  --stun HOST:PORT        a second node to ask for our address (dial-back, symmetric NAT
+                          detection); repeatable, up to 4
   --port P                offer: UDP port (default 0: ephemeral)
   --host ADDR             local address to bind (default: every interface)
-  --advertise ADDR        offer: address to publish (repeatable, up to 4); the offerer must be
-                          reachable there (a public address; NAT traversal is not used here)
+  --advertise ADDR        offer: address to publish (repeatable, up to 4) instead of a discovered
+                          one; the offerer must be reachable there
+  --no-discover           do not discover the public address (nor reserve at a relay on its own)
+  --use-relay             reserve at a relay even if the address was confirmed
+  --no-relay              never reserve at a relay
+  --relay-via HOST:PORT   relay to try first (repeatable; then the bootstrap nodes)
   --attempts K            offer: failed handshakes before the offer closes, 1..100 (default 5)
   --timeout MS            offer: how long to wait for an accepter (default 600000);
                           accept: how long to look for the offer (default 15000)
   --cloud NAME            cloud (default Global_)
+  --verbose               accept: also print address, punch and relay steps (offer always does)
   --json                  print one JSON object per line
 exit codes: 0 connected; 1 refused, not found or timed out (the message says which); 2 usage error
 `;
@@ -58,13 +75,17 @@ exit codes: 0 connected; 1 refused, not found or timed out (the message says whi
 const OPTIONS = {
   password: { type: 'string' },
   bootstrap: { type: 'string', multiple: true, short: 'b' },
+  stun: { type: 'string', multiple: true },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   advertise: { type: 'string', multiple: true },
+  'no-discover': { type: 'boolean' },
   attempts: { type: 'string' },
   timeout: { type: 'string' },
   cloud: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  ...RELAY_OPTION_SPECS,
 } as const;
 
 /** Time the offer keeps answering retransmitted confirms after connecting. */
@@ -105,6 +126,75 @@ function connectedFields(c: EasyConnection): Record<string, unknown> {
   return { peer: formatEndpoint(c.peer), confirmation: c.confirmation };
 }
 
+/** What the NAT stack of a side needs from the options (read before any socket is bound). */
+interface NatArgs {
+  readonly servers: (Endpoint | string)[];
+  readonly bootstrap: (Endpoint | string)[];
+  readonly relay: RelayArgs;
+  readonly host: string | undefined;
+}
+
+/**
+ * Reads the NAT options: discovery through the bootstrap and --stun nodes unless --advertise or
+ * --no-discover, and the relay options of `pnrp node` but --relay and --relay-ports.
+ */
+function natArgs(values: OptionValues): NatArgs {
+  const relay = relayArgs(values);
+  if (relay.offer || values['relay-ports'] !== undefined)
+    throw new UsageError('--relay and --relay-ports are options of pnrp node');
+  const stun = listOption(values, 'stun');
+  if (stun.length > 4) throw new UsageError('--stun takes at most 4 servers');
+  const bootstrap = bootstrapEndpoints(listOption(values, 'bootstrap'));
+  const discover = values['no-discover'] !== true && listOption(values, 'advertise').length === 0;
+  return {
+    servers: discover ? [...bootstrap, ...bootstrapEndpoints(stun, 'stun')] : [],
+    bootstrap,
+    relay,
+    host: stringOption(values, 'host'),
+  };
+}
+
+/**
+ * Builds the NAT stack of `pnrp node` on the socket (cli/nat-stack.ts): discovery, keep-alives
+ * behind a NAT, a relay reservation when unreachable, and, for the accepter, punching on its own.
+ */
+function startStack(
+  n: NatArgs,
+  transport: UdpTransport,
+  print: PrintEvent,
+  stopped: Promise<unknown>,
+  autoPunch: boolean,
+): Promise<NatStack> {
+  return startNatStack({
+    transport,
+    port: transport.port,
+    host: n.host,
+    servers: n.servers,
+    bootstrap: n.bootstrap,
+    relay: n.relay,
+    autoPunch,
+    print,
+    stopped,
+  });
+}
+
+/**
+ * The endpoints an offer publishes: the stack's (a confirmed public address, a relayed one, or
+ * the socket's), or, when discovery found a candidate but no second node could dial back, that
+ * candidate (the NAT mapping the bootstrap sees) rather than the socket's private address.
+ */
+function offerEndpoints(stack: NatStack, print: PrintEvent): void {
+  const candidate = stack.address.running.node.candidate;
+  if (stack.publicEndpoint || stack.relay.relayed || candidate === undefined) return;
+  if (stack.address.unconfirmedReason() !== 'no-helper') return;
+  stack.address.split.pnrp.advertise([candidate]);
+  print(
+    'address',
+    { state: 'publishing-candidate', endpoint: formatEndpoint(candidate) },
+    `publishing the unconfirmed address ${formatEndpoint(candidate)} (--stun a second node to confirm it)`,
+  );
+}
+
 /** Runs `pnrp easy-connect`; returns the exit code. */
 export async function runEasyConnectCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -123,15 +213,20 @@ async function runOffer(args: string[]): Promise<number> {
   if (port !== 0 && port <= 1024) throw new UsageError('--port must be 0 or above 1024');
   const attemptsMax = intOption(values, 'attempts', 5, 1, 100);
   const timeoutMs = intOption(values, 'timeout', 600_000, 1000, 86_400_000);
-  const bootstrap = bootstrapEndpoints(listOption(values, 'bootstrap'));
+  const nat = natArgs(values);
+  const bootstrap = nat.bootstrap;
   const cloud = cloudOption(values);
   const out = new Printer(values.json === true);
+  const print: PrintEvent = (e, f, t) => out.print(e, f, t);
   const signals = untilSignal();
   const transport = await openSocket(values, port);
   const logger = debugLogger();
+  let stack: NatStack | undefined;
   try {
+    stack = await startStack(nat, transport, print, signals.stopped, false);
+    offerEndpoints(stack, print);
     const offer = await offerEasyConnect({
-      transport,
+      transport: stack.transport,
       password,
       bootstrap,
       resolveHost: dnsResolver,
@@ -155,9 +250,10 @@ async function runOffer(args: string[]): Promise<number> {
       },
     });
     const endpoints = offer.endpoints.map(formatEndpoint);
+    const relayedVia = stack.relay.client ? formatEndpoint(stack.relay.client.relayEndpoint) : null;
     out.print(
       'offer',
-      { code: offer.code, peerName: offer.peerName, endpoints },
+      { code: offer.code, peerName: offer.peerName, endpoints, natted: stack.natted, relayedVia },
       `Easy Connect code: ${offer.code}\n(published as ${offer.peerName} at ${endpoints.join(', ')}; waiting)`,
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -201,6 +297,7 @@ async function runOffer(args: string[]): Promise<number> {
     throw e;
   } finally {
     signals.dispose();
+    await stack?.stop();
     await transport.close();
   }
 }
@@ -216,14 +313,23 @@ async function runAccept(args: string[]): Promise<number> {
     if (values[only] !== undefined) throw new UsageError(`--${only} is an option of offer`);
   const password = passwordOf(values);
   const timeoutMs = intOption(values, 'timeout', 15_000, 100, 600_000);
-  const bootstrap = bootstrapEndpoints(listOption(values, 'bootstrap'));
+  const nat = natArgs(values);
+  const bootstrap = nat.bootstrap;
   const cloud = cloudOption(values);
   const out = new Printer(values.json === true);
+  const verbose = values.verbose === true;
+  const print: PrintEvent = (e, f, t) => {
+    if (verbose) out.print(e, f, t);
+  };
   const transport = await openSocket(values, 0);
   const logger = debugLogger();
+  let stack: NatStack | undefined;
   try {
+    // Punching on its own: the offer's NAT filters the resolve's INQUIRE and the handshake's hello
+    // until the offer, asked by a rendezvous it keeps alive with, probes back.
+    stack = await startStack(nat, transport, print, new Promise(() => {}), true);
     const c = await acceptEasyConnect(code.value, {
-      transport,
+      transport: stack.transport,
       password,
       bootstrap,
       resolveHost: dnsResolver,
@@ -244,6 +350,7 @@ async function runAccept(args: string[]): Promise<number> {
     process.stderr.write(`pnrp easy-connect accept: ${e.code}: ${e.message}\n`);
     return 1;
   } finally {
+    await stack?.stop();
     await transport.close();
   }
 }

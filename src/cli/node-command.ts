@@ -12,7 +12,7 @@ import { debugLogger } from '../adapters/node/debug-logger.js';
 import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { nodeCrypto } from '../adapters/node/node-crypto.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
-import { type Endpoint, endpointsEqual, formatEndpoint } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import { createPeer } from '../peer/create-peer.js';
 import type { Dht } from '../peer/dht-types.js';
 import { PnrpError } from '../peer/error.js';
@@ -28,7 +28,8 @@ import {
   parseCommandLine,
   stringOption,
 } from './args.js';
-import { type NodeAddress, type PrintEvent, startNodeAddress } from './node-address.js';
+import { type NatStack, startNatStack } from './nat-stack.js';
+import type { PrintEvent } from './node-address.js';
 import {
   NODE_DHT_HELP,
   NODE_DHT_OPTIONS,
@@ -36,15 +37,8 @@ import {
   parseNodeDhtArgs,
   startNodeDht,
 } from './node-dht.js';
-import { NODE_KEEPALIVE_MS, type NodePunch, startNodePunch } from './node-punch.js';
-import {
-  type NodeRelay,
-  RELAY_OPTION_SPECS,
-  RELAY_USAGE_LINES,
-  type RelayArgs,
-  relayArgs,
-  startNodeRelay,
-} from './node-relay.js';
+import { NODE_KEEPALIVE_MS } from './node-punch.js';
+import { RELAY_OPTION_SPECS, RELAY_USAGE_LINES, type RelayArgs, relayArgs } from './node-relay.js';
 import { checkPublishable, identityOption } from './publish-check.js';
 import { UsageError } from './usage-error.js';
 
@@ -221,9 +215,6 @@ export function untilSignal(): { stopped: Promise<string>; dispose: () => void }
   };
 }
 
-/** Longest wait for address discovery before starting the node without a public address. */
-const DISCOVER_WAIT_MS = 15_000;
-
 /** Most nodes of the cache asked to dial back when the named servers could not confirm. */
 const DISCOVERY_HELPERS_MAX = 4;
 
@@ -232,11 +223,9 @@ export async function runNodeCommand(args: string[]): Promise<number> {
   const a = parse(args);
   const signals = untilSignal();
   let transport: UdpTransport | undefined;
-  let address: NodeAddress | undefined;
+  let stack: NatStack | undefined;
   let peer: Peer | undefined;
   let dht: Dht | undefined;
-  let punch: NodePunch | undefined;
-  let relay: NodeRelay | undefined;
   try {
     transport = await openTransport(a);
     const out = new EventPrinter(a.json);
@@ -253,43 +242,31 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       }`,
     );
     if (a.dht) dht = await startNodeDht(a.dht, a.host, a.advertise, print);
-    address = await startNodeAddress(
+    stack = await startNatStack({
       transport,
-      a.discover ? [...a.bootstrap, ...a.stun] : [],
-      print,
-    );
-    const split = address.split;
-    punch = startNodePunch(split.pnrp, a.bootstrap, print, a.keepAliveMs);
-    const pnrpHalf = punch.split.rest;
-    const publicEndpoint = await address.firstOutcome(DISCOVER_WAIT_MS, signals.stopped);
-    if (publicEndpoint) split.pnrp.advertise([publicEndpoint]);
-    const own = transport.localEndpoints();
-    // Behind a NAT: the confirmed address is not ours, or discovery ran and confirmed none.
-    const natted = publicEndpoint
-      ? !own.some((o) => endpointsEqual(o, publicEndpoint))
-      : a.discover && address.running.node.candidate !== undefined;
-    punch.setBehindNat(natted);
-    if (a.discover) {
-      const advertised = split.pnrp.localEndpoints().map(formatEndpoint);
-      const loopbackOnly = !publicEndpoint && wildcard;
-      out.print(
-        'advertising',
-        { endpoints: advertised, discovered: publicEndpoint !== undefined },
-        `advertising ${advertised.join(', ')}${
-          loopbackOnly ? ' (loopback only: pass --advertise ADDR for other machines)' : ''
-        }`,
-      );
-    }
-    relay = await startNodeRelay({
-      half: pnrpHalf,
-      args: a.relay,
       port: transport.port,
       host: a.host,
-      publicEndpoint: publicEndpoint ?? split.pnrp.localEndpoints()[0],
-      unconfirmed: a.discover ? address.unconfirmedReason() : undefined,
+      servers: a.discover ? [...a.bootstrap, ...a.stun] : [],
       bootstrap: a.bootstrap,
+      relay: a.relay,
+      keepAliveMs: a.keepAliveMs,
       print,
+      stopped: signals.stopped,
+      onDiscovered: (publicEndpoint, advertising) => {
+        if (!a.discover) return;
+        const advertised = advertising.map(formatEndpoint);
+        const loopbackOnly = !publicEndpoint && wildcard;
+        out.print(
+          'advertising',
+          { endpoints: advertised, discovered: publicEndpoint !== undefined },
+          `advertising ${advertised.join(', ')}${
+            loopbackOnly ? ' (loopback only: pass --advertise ADDR for other machines)' : ''
+          }`,
+        );
+      },
     });
+    const { address, punch, relay, publicEndpoint } = stack;
+    const split = address.split;
     const nodeTransport = relay.transport;
     const names = new Map<string, { name: string; state: string }>();
     const started = await startPeer(a, nodeTransport, out, names, signals.stopped);
@@ -317,7 +294,7 @@ export async function runNodeCommand(args: string[]): Promise<number> {
         split.pnrp.advertise([endpoint]);
         names.clear();
         peer = await startPeer(a, nodeTransport, out, names, signals.stopped);
-        punch?.usePeer(peer);
+        punch.usePeer(peer);
       });
     });
     const signal = await signals.stopped;
@@ -328,19 +305,15 @@ export async function runNodeCommand(args: string[]): Promise<number> {
       `stopping on ${signal}: revoking ${names.size} registration(s)`,
     );
     await peer.close(); // the revokes leave the socket before it closes below
-    punch.stop();
-    address.stop();
     await dht?.close();
-    await relay.stop();
+    await stack.stop();
     out.print('stopped', {}, 'stopped');
     return 0;
   } finally {
     signals.dispose();
     if (peer && !peer.closed) await peer.close();
     if (dht && !dht.closed) await dht.close();
-    punch?.stop();
-    address?.stop();
-    await relay?.stop();
+    await stack?.stop();
     await transport?.close();
   }
 }

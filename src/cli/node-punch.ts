@@ -32,16 +32,18 @@ export interface NodePunch {
 
 /**
  * Splits `transport` and starts the punch node; `bootstrap` endpoints are the first keep-alive
- * peers (host names are skipped).
+ * peers (host names are skipped). With `autoPunch` it punches on its own toward endpoints the
+ * rest sends to without having heard from them (an Easy Connect accepter's resolve and handshake).
  */
 export function startNodePunch(
   transport: AdvertisingTransport,
   bootstrap: readonly (Endpoint | string)[],
   print: PrintEvent,
   keepAliveMs: number = NODE_KEEPALIVE_MS,
+  autoPunch = false,
 ): NodePunch {
   const split = splitPunchTransport(transport);
-  const handle = startPunch(split, { rng: systemRng(), keepAliveMs });
+  const handle = startPunch(split, { rng: systemRng(), keepAliveMs, autoPunch });
   handle.on((e) => {
     if (e.type === 'punched')
       print(

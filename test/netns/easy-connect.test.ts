@@ -7,6 +7,7 @@
  * confirmation, the accepter names the offerer's public endpoint and the offerer names the
  * accepter's NAT'd endpoint (the router's public address). A second offer is accepted from
  * `sym1`, behind the symmetric NAT, since the accepter only sends to the public offerer.
+ * Offerers behind NATs: test/netns/easy-connect-nat.test.ts.
  * Skipped, with the reason, when namespaces cannot be made. Real time: no duration is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,8 @@
  * prints its code, an accepter with the wrong password (exit 1, WRONG_PASSWORD, counted by the
  * offer) and one with the right password (exit 0; both print the other's endpoint and the same
  * confirmation; the offer exits 0). An offer allowing one attempt closes after one wrong password
- * (exit 1). Usage errors exit 2 before any socket is bound.
+ * (exit 1). Usage errors exit 2 before any socket is bound (--relay, offering a relay, is pnrp
+ * node's).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliProcess, pnrp, pnrpAsync, startPnrp } from './run-cli.js';
@@ -104,5 +105,8 @@ describe('pnrp easy-connect over loopback UDP', () => {
     expect(pnrp('easy-connect', 'accept', 'ABCD-EFGH-JKMN').code).toBe(2);
     expect(pnrp('easy-connect', 'share').code).toBe(2);
     expect(pnrp('easy-connect', 'offer', '--password', 'x', '--attempts', '0').code).toBe(2);
+    const relay = pnrp('easy-connect', 'offer', '--password', 'x', '--relay');
+    expect(relay.code).toBe(2);
+    expect(relay.stderr).toContain('pnrp node');
   });
 });
