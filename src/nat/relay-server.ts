@@ -148,6 +148,7 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
       sentBytes: 0,
       knocksSent: 0,
       peersProven: 0,
+      hairpinned: 0,
       dropped: zero<RelayDrop>([
         'unreserved-slot',
         'rate-limited',
@@ -300,10 +301,12 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
       else this.stats.refused['rate-limited']++;
       return;
     }
-    if (to.port <= PORT_RESERVED_MAX || this.slots.some((s) => isSlotOf(s, to))) {
+    if (to.port <= PORT_RESERVED_MAX) {
       this.stats.dropped['bad-peer']++;
       return;
     }
+    const hairpin = this.slots.find((s) => isSlotOf(s, to));
+    if (hairpin !== undefined) return this.hairpin(nowMs, r, hairpin, payload, n);
     if (!this.charge(nowMs, r, n)) return;
     this.stats.receivedBytes += n;
     const peer = this.peerOf(r, to);
@@ -314,6 +317,34 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
     if (peer.held) this.stats.dropped['held-replaced']++;
     peer.held = payload;
     this.knock(nowMs, r, peer);
+  }
+
+  /**
+   * A SEND to another slot of this relay: two relayed nodes of one relay talk through it without
+   * the datagram leaving it (a UDP loop through its own sockets would make each client an
+   * unproven peer of the other's slot, which it cannot KNOCK). Both clients proved their address
+   * when they reserved, so the payload goes as DATA, no larger than the SEND, naming the sender's
+   * slot as the peer; both reservations' budgets pay. A SEND to the sender's own slot or to a slot
+   * nobody holds is dropped.
+   */
+  private hairpin(nowMs: number, r: Reservation, slot: Endpoint, payload: Uint8Array, n: number) {
+    const other = this.bySlotPort.get(slot.port);
+    if (other === undefined || other === r) {
+      this.stats.dropped[other === r ? 'bad-peer' : 'unreserved-slot']++;
+      return;
+    }
+    if (!this.charge(nowMs, r, n) || !this.charge(nowMs, other, payload.length)) return;
+    this.stats.receivedBytes += n;
+    this.stats.hairpinned++;
+    this.toClient(other, r.slot, payload);
+  }
+
+  private toClient(r: Reservation, peer: Endpoint, payload: Uint8Array): void {
+    const data = encodeRelayMessage({ type: 'data', peer, payload });
+    this.stats.toClientDatagrams++;
+    this.stats.toClientBytes += payload.length;
+    this.stats.sentBytes += data.length;
+    this.queue.push({ type: 'transmit', to: r.client, payload: data });
   }
 
   private fromPeer(nowMs: number, slot: Endpoint, from: Endpoint, payload: Uint8Array): void {
@@ -346,11 +377,7 @@ export class RelayServer implements SansIoNode<RelayServerEvent> {
       p.credit = Math.min(RELAY_CREDIT_MAX, p.credit + payload.length);
       if (p.credit >= KNOCK_BYTES) this.knock(nowMs, r, p);
     }
-    const data = encodeRelayMessage({ type: 'data', peer: from, payload });
-    this.stats.toClientDatagrams++;
-    this.stats.toClientBytes += payload.length;
-    this.stats.sentBytes += data.length;
-    this.queue.push({ type: 'transmit', to: r.client, payload: data });
+    this.toClient(r, from, payload);
   }
 
   /** KNOCKs an unproven peer (rate-limited per peer): from the slot when it spoke to the slot. */

@@ -48,7 +48,7 @@ export type RelayDrop =
   | 'held-expired'
   /** A payload too long to wrap in DATA. */
   | 'too-long'
-  /** A SEND to a port <= 1024 or to one of the relay's own slots. */
+  /** A SEND to a port <= 1024 or to the sender's own slot. */
   | 'bad-peer';
 
 /** Counters of a `RelayServer`. */
@@ -73,6 +73,8 @@ export interface RelayServerStats extends RelayPeerStats {
   knocksSent: number;
   /** Peers proven by an OPEN echoing their KNOCK's nonce. */
   peersProven: number;
+  /** SENDs from one client to another client's slot, handed over inside the relay as DATA. */
+  hairpinned: number;
   dropped: Record<RelayDrop, number>;
   /** Relay datagrams that did not decode, or were not for the endpoint they reached. */
   ignored: number;

@@ -183,4 +183,23 @@ describe.skipIf(unavailable !== undefined)('easy-connect: the offerer behind a N
     },
     5 * WAIT_MS,
   );
+
+  it.each(tries)(
+    'sym1 accepts an offer of sym1: both relayed at pub, the relay hands datagrams between its slots (try %i)',
+    async () => {
+      const o = offer('sym1');
+      const offered = (await o.waitFor(isEvent('offer'), WAIT_MS)) as unknown as Offered;
+      expect(offered.relayedVia).toBe(at('pub'));
+      const right = await accept('sym1', offered.code, PASSWORD);
+      expect(right.code, right.text).toBe(0);
+      const accepted = right.json.find(isEvent('connected'))!;
+      const connected = await o.waitFor(isEvent('connected'), WAIT_MS);
+      expect(accepted.peer).toBe(offered.endpoints[0]);
+      expect(accepted.confirmation).toBe(connected.confirmation);
+      // The offer sees the accepter at the accepter's own relayed endpoint (another slot of pub).
+      expect(String(connected.peer)).toMatch(new RegExp(`^${topo!.addrs.pub}:\\d+$`));
+      expect(connected.peer).not.toBe(offered.endpoints[0]);
+    },
+    5 * WAIT_MS,
+  );
 });

@@ -7,7 +7,9 @@
  * processes, each try resolving anew: cone to symmetric (the CPA names the relayed endpoint, so
  * the datagrams cross the relay) and symmetric to cone (the pinger reserves a slot of its own,
  * the relay KNOCKs the cone node through the mapping it keeps with `pub`). Every try must get
- * every PONG back. PNRP_RELAY_TRIES sets the tries per direction (default 20).
+ * every PONG back; and symmetric to symmetric (both relayed at `pub`: the relay hands datagrams
+ * between its own slots over inside itself). PNRP_RELAY_TRIES sets the tries per direction
+ * (default 20; at most 5 symmetric to symmetric).
  * Skipped, with the reason, when namespaces cannot be made. Real time: no duration is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +135,20 @@ describe.skipIf(unavailable !== undefined)('relay: symmetric NAT to cone NAT and
       }
     },
     WAIT_MS + TRIES * 60_000,
+  );
+
+  const SYM_TRIES = Math.min(TRIES, 5);
+  it(
+    `symmetric to symmetric: ${SYM_TRIES} of ${SYM_TRIES} relayed pingers reach relayed sym1 (one relay, hairpinned inside it)`,
+    async () => {
+      const results = [];
+      for (let i = 0; i < SYM_TRIES; i++)
+        results.push(await ping('sym1', '0.sym1', '--stun', at('pub2')));
+      for (const r of results) {
+        expect(r).toMatchObject({ target: relayed, relayedVia: at('pub'), received: COUNT });
+        expect(r.relayed).not.toBe(relayed);
+      }
+    },
+    WAIT_MS + SYM_TRIES * 60_000,
   );
 });

@@ -309,3 +309,45 @@ describe('RelayServer', () => {
     );
   });
 });
+
+describe('RelayServer between two of its own clients', () => {
+  it('hands a SEND to another slot over inside the relay, both ways, no larger than the SEND', () => {
+    const r = relay();
+    const a = parseEndpoint('198.51.100.7:40000');
+    const b = parseEndpoint('198.51.100.8:40000');
+    expect(reserve(r, 0, a)).toMatchObject({ type: 'reserved', relayed: slot(3541) });
+    expect(reserve(r, 0, b)).toMatchObject({ type: 'reserved', relayed: slot(3542) });
+    // A large payload, as an INQUIRE's answer is: no KNOCK, no credit needed between clients.
+    const payload = new Uint8Array(1000).fill(5);
+    const send = encodeRelayMessage({ type: 'send', peer: slot(3542), payload });
+    const toB = feed(r, 1, a, send);
+    expect(toB.map((t) => t.to)).toEqual([b]);
+    expect(msg(toB[0]!)).toEqual({ type: 'data', peer: slot(3541), payload });
+    expect(toB[0]!.payload.length).toBeLessThanOrEqual(send.length);
+    const back = encodeRelayMessage({ type: 'send', peer: slot(3541), payload: Uint8Array.of(1) });
+    const toA = feed(r, 2, b, back);
+    expect(toA.map((t) => t.to)).toEqual([a]);
+    expect(msg(toA[0]!)).toEqual({ type: 'data', peer: slot(3542), payload: Uint8Array.of(1) });
+    expect(r.stats.hairpinned).toBe(2);
+    expect(r.stats.knocksSent).toBe(0);
+  });
+
+  it('drops a SEND to the sender own slot or to a slot nobody holds, and charges both budgets', () => {
+    const r = relay({ datagramsPerSecond: 1, burstDatagrams: 3 });
+    const a = parseEndpoint('198.51.100.7:40000');
+    reserve(r, 0, a);
+    const to = (port: number) =>
+      encodeRelayMessage({ type: 'send', peer: slot(port), payload: Uint8Array.of(1) });
+    expect(feed(r, 1, a, to(3541))).toEqual([]);
+    expect(r.stats.dropped['bad-peer']).toBe(1);
+    expect(feed(r, 1, a, to(3542))).toEqual([]);
+    expect(r.stats.dropped['unreserved-slot']).toBe(1);
+    const b = parseEndpoint('198.51.100.8:40000');
+    reserve(r, 1, b);
+    // b's budget (3 datagrams, its RESERVE refresh not counted) pays for what it receives too.
+    let delivered = 0;
+    for (let i = 0; i < 6; i++) delivered += feed(r, 1, a, to(3542)).length;
+    expect(delivered).toBeLessThan(6);
+    expect(r.stats.dropped['rate-limited']).toBeGreaterThan(0);
+  });
+});
