@@ -68,6 +68,7 @@ interface Credit {
    * our answers to it cost one SHA-256 per epoch instead of one or two each (issue 13).
    */
   epochA: number;
+  /** Kept as int32 (`| 0`) so V8 stores it unboxed, as a small integer; read back with `>>> 0`. */
   cookieA: number;
   epochB: number;
   cookieB: number;
@@ -246,13 +247,13 @@ export class AddressProofs {
   private cookieOf(epoch: number, ep: Endpoint, key: string): number {
     const c = this.credits.get(key);
     if (c === undefined) return this.cookieAt(epoch, ep);
-    if (c.epochA === epoch) return c.cookieA;
-    if (c.epochB === epoch) return c.cookieB;
+    if (c.epochA === epoch) return c.cookieA >>> 0;
+    if (c.epochB === epoch) return c.cookieB >>> 0;
     const cookie = this.cookieAt(epoch, ep);
     c.epochB = c.epochA;
     c.cookieB = c.cookieA;
     c.epochA = epoch;
-    c.cookieA = cookie;
+    c.cookieA = cookie | 0;
     return cookie;
   }
 
