@@ -14,12 +14,15 @@
  * - `SCALE_CHURN`: `1` also runs the churn scenario (20% fail, 10% leave, 10% join over 1,000
  *   resolves) on a fresh cloud of the same size.
  * - `SCALE_SEED`: @default 1
+ * - `SCALE_LOG`: seconds of wall time between plain progress lines on stderr (phase, nodes joined,
+ *   virtual time, datagrams, CPU, heap, RSS), for long runs whose stderr is not a terminal; they
+ *   observe only (the same events run). @default 0 (none)
  *
  * Run: `nice -n 10 npx tsx bench/scale.bench.ts` (or `npm run bench -- scale`).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DrtCloud } from '../src/sim/drt-cloud.js';
+import { type CloudProgress, DrtCloud } from '../src/sim/drt-cloud.js';
 import { printTable } from './table.js';
 
 setFlagsFromString('--expose-gc');
@@ -31,6 +34,7 @@ const resolves = Number(process.env.SCALE_RESOLVES ?? 1000);
 const backgroundS = Number(process.env.SCALE_BACKGROUND_S ?? 120);
 const churn = process.env.SCALE_CHURN === '1';
 const seed = Number(process.env.SCALE_SEED ?? 1);
+const logEveryS = Number(process.env.SCALE_LOG ?? 0);
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();
@@ -42,10 +46,29 @@ function sent(cloud: DrtCloud): number {
 }
 
 function newCloud(): DrtCloud {
-  return new DrtCloud({
+  const cloud: DrtCloud = new DrtCloud({
     seed,
     ...(growth === 'warm' ? {} : { growth }),
+    ...(logEveryS > 0 ? { progress: progressLog(() => cloud) } : {}),
   });
+  return cloud;
+}
+
+/** A progress callback printing a plain line at most every `SCALE_LOG` wall seconds. */
+function progressLog(cloudOf: () => DrtCloud): (p: CloudProgress) => void {
+  const cpu0 = cpuSeconds();
+  let lastMs = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - lastMs < logEveryS * 1000) return;
+    lastMs = now;
+    const m = process.memoryUsage();
+    console.error(
+      `progress: ${p.phase} joined ${p.joined} virtual ${(p.virtualMs / 1000).toFixed(0)} s, ` +
+        `${(sent(cloudOf()) / 1e6).toFixed(2)} M datagrams, CPU ${(cpuSeconds() - cpu0).toFixed(0)} s, ` +
+        `heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, RSS ${(m.rss / 2 ** 20).toFixed(0)} MB`,
+    );
+  };
 }
 
 function build(cloud: DrtCloud, n: number): void {

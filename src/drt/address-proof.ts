@@ -63,6 +63,15 @@ let cookieInput = new Uint8Array(54);
 interface Credit {
   bytes: number;
   expiresMs: number;
+  /**
+   * The source's cookies of the last two epochs asked for (epoch -1: none), so its requests and
+   * our answers to it cost one SHA-256 per epoch instead of one or two each (issue 13).
+   */
+  epochA: number;
+  /** Kept as int32 (`| 0`) so V8 stores it unboxed, as a small integer; read back with `>>> 0`. */
+  cookieA: number;
+  epochB: number;
+  cookieB: number;
 }
 
 /** The proven set, the unproven credits and the cookies of one node. */
@@ -96,7 +105,11 @@ export class AddressProofs {
 
   /** True while `ep` is proven. */
   isProven(nowMs: number, ep: Endpoint): boolean {
-    const key = endpointKey(ep);
+    return this.isProvenKey(nowMs, endpointKey(ep));
+  }
+
+  /** {@link isProven} by endpoint key (callers that need the key again compute it once). */
+  private isProvenKey(nowMs: number, key: string): boolean {
     const until = this.proven.get(key);
     if (until === undefined) return false;
     if (nowMs >= until) {
@@ -130,8 +143,8 @@ export class AddressProofs {
 
   /** Credits the bytes of a datagram from `from` (when unproven). */
   received(nowMs: number, from: Endpoint, bytes: number): void {
-    if (this.isProven(nowMs, from)) return;
     const key = endpointKey(from);
+    if (this.isProvenKey(nowMs, key)) return;
     const c = this.liveCredit(nowMs, key);
     if (c) {
       this.credits.delete(key); // re-insert: most recent last
@@ -145,7 +158,14 @@ export class AddressProofs {
       this.credits.delete(oldest);
       bump(this.boundHits, 'unproven-sources');
     }
-    this.credits.set(key, { bytes, expiresMs: nowMs + CREDIT_TTL_MS });
+    this.credits.set(key, {
+      bytes,
+      expiresMs: nowMs + CREDIT_TTL_MS,
+      epochA: -1,
+      cookieA: 0,
+      epochB: -1,
+      cookieB: 0,
+    });
   }
 
   /**
@@ -153,9 +173,13 @@ export class AddressProofs {
    * Returns true when it matched.
    */
   echoed(nowMs: number, from: Endpoint, messageId: number): boolean {
-    if (this.isProven(nowMs, from)) return false;
+    const key = endpointKey(from);
+    if (this.isProvenKey(nowMs, key)) return false;
     const epoch = Math.floor(nowMs / this.limits.cookieEpochMs);
-    if (messageId !== this.cookieAt(epoch, from) && messageId !== this.cookieAt(epoch - 1, from))
+    if (
+      messageId !== this.cookieOf(epoch, from, key) &&
+      messageId !== this.cookieOf(epoch - 1, from, key)
+    )
       return false;
     this.prove(nowMs, from);
     return true;
@@ -184,13 +208,14 @@ export class AddressProofs {
 
   /** The cookie to put in the message ID of an answer to `to`. */
   cookie(nowMs: number, to: Endpoint): number {
-    return this.cookieAt(Math.floor(nowMs / this.limits.cookieEpochMs), to);
+    return this.cookieOf(Math.floor(nowMs / this.limits.cookieEpochMs), to, endpointKey(to));
   }
 
   /** Bytes that may still go to `to`: Infinity when proven or never heard from. */
   credit(nowMs: number, to: Endpoint): number {
-    if (this.isProven(nowMs, to)) return Number.POSITIVE_INFINITY;
-    const c = this.liveCredit(nowMs, endpointKey(to));
+    const key = endpointKey(to);
+    if (this.isProvenKey(nowMs, key)) return Number.POSITIVE_INFINITY;
+    const c = this.liveCredit(nowMs, key);
     return c ? c.bytes : Number.POSITIVE_INFINITY;
   }
 
@@ -199,8 +224,10 @@ export class AddressProofs {
    * unproven endpoint cannot cover them. `initiated` sends (our own requests) are never refused.
    */
   charge(nowMs: number, to: Endpoint, bytes: number, initiated: boolean): boolean {
-    if (initiated || this.isProven(nowMs, to)) return true;
-    const c = this.liveCredit(nowMs, endpointKey(to));
+    if (initiated) return true;
+    const key = endpointKey(to);
+    if (this.isProvenKey(nowMs, key)) return true;
+    const c = this.liveCredit(nowMs, key);
     if (!c) return true;
     if (bytes > c.bytes) return false;
     c.bytes -= bytes;
@@ -214,6 +241,20 @@ export class AddressProofs {
       return undefined;
     }
     return c;
+  }
+
+  /** `cookieAt`, remembered in the source's credit record when it has one. */
+  private cookieOf(epoch: number, ep: Endpoint, key: string): number {
+    const c = this.credits.get(key);
+    if (c === undefined) return this.cookieAt(epoch, ep);
+    if (c.epochA === epoch) return c.cookieA >>> 0;
+    if (c.epochB === epoch) return c.cookieB >>> 0;
+    const cookie = this.cookieAt(epoch, ep);
+    c.epochB = c.epochA;
+    c.cookieB = c.cookieA;
+    c.epochA = epoch;
+    c.cookieA = cookie | 0;
+    return cookie;
   }
 
   private cookieAt(epoch: number, ep: Endpoint): number {

@@ -7,6 +7,7 @@
 import type { RouteCache } from '../cache/index.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import type { Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
 import type { AddressProofs } from './address-proof.js';
 import type { SigningBudget } from './budget.js';
@@ -26,6 +27,23 @@ export interface LocalRegistration {
   resolvable: boolean;
   /** True while a registration walk runs. */
   walking: boolean;
+}
+
+/** Up to this many local keys, {@link localOf} compares bytes instead of building hex. */
+const LOCALS_SCANNED_MAX = 8;
+
+/**
+ * The local registration of `id`, if this node publishes it: `locals.get(toHex(id))` without
+ * building a 64-character string per datagram for the one or few keys a node has (issue 13).
+ * @example if (localOf(core.locals, msg.validateId)) answerForOwnKey();
+ */
+export function localOf(
+  locals: ReadonlyMap<string, LocalRegistration>,
+  id: Key,
+): LocalRegistration | undefined {
+  if (locals.size > LOCALS_SCANNED_MAX) return locals.get(toHex(id));
+  for (const reg of locals.values()) if (equalBytes(reg.key, id)) return reg;
+  return undefined;
 }
 
 /**

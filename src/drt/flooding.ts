@@ -58,7 +58,7 @@ import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { AckMessage, FloodMessage, RouteEntry } from '../wire/types.js';
 import { WIRE_LIMITS } from '../wire/types.js';
-import type { AdmitOrigin, LocalRegistration, NodeCore } from './core.js';
+import { type AdmitOrigin, type LocalRegistration, localOf, type NodeCore } from './core.js';
 import type { RevokeSummary } from './security-provider.js';
 import { bump } from './stats.js';
 
@@ -115,7 +115,7 @@ export class Floods {
       !endpointsEqual(origin.from, endpointOf(entry)) &&
       !this.isLeafMember(localKey, origin.from)
     ) {
-      const own = core.locals.get(toHex(localKey));
+      const own = localOf(core.locals, localKey);
       if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true);
     }
   }
@@ -149,7 +149,7 @@ export class Floods {
         messageId: core.newMessageId(),
         version: core.version,
         ackedMessageId: msg.messageId,
-        notRegistered: !validateIsZero && !core.locals.has(toHex(msg.validateId)),
+        notRegistered: !validateIsZero && localOf(core.locals, msg.validateId) === undefined,
       });
     }
     if (msg.routeEntry && !core.isSelf(msg.routeEntry)) {
@@ -216,7 +216,7 @@ export class Floods {
   /** Why a revoke (peeked or verified) does not apply to what we hold; undefined if it does. */
   private revokeRefusal(revoke: RevokeSummary): string | undefined {
     const core = this.core;
-    if (core.locals.has(toHex(revoke.key))) return 'own-key';
+    if (localOf(core.locals, revoke.key) !== undefined) return 'own-key';
     const cached = core.cache.get(revoke.key);
     if (cached === undefined) return 'not-held';
     const credential = core.credentialOf(cached);

@@ -36,6 +36,7 @@ import {
   type EntryCredential,
   entryEndpoint,
   type LocalRegistration,
+  localOf,
   type NodeCore,
 } from './core.js';
 import type { DrtStatus, NodeEvent, SearchFailure } from './events.js';
@@ -249,7 +250,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   seedCache(nowMs: number, entries: Iterable<RouteEntry>): void {
     this.advance(nowMs);
     for (const entry of entries) {
-      if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) continue;
+      if (this.core.isSelf(entry) || localOf(this.locals, entry.id) !== undefined) continue;
       // Trusted for routing, but no evidence that anyone answers at these addresses: they are
       // proven (address-proof.ts) only once they answer us or echo a cookie.
       this.routeCache.add(entry);
@@ -672,7 +673,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
    * The same endpoint with other addresses replaces at once (the owner refreshed its entry).
    */
   private admit(entry: RouteEntry, origin: AdmitOrigin, proof?: ValidatedRecord<P>): void {
-    if (this.core.isSelf(entry) || this.locals.has(toHex(entry.id))) return;
+    if (this.core.isSelf(entry) || localOf(this.locals, entry.id) !== undefined) return;
     const cached = this.routeCache.get(entry.id);
     if (cached !== undefined && cached.addresses.length > 0 && !sameEndpoint(cached, entry)) {
       this.pendingAdds.contest(cached, entry, origin, proof);

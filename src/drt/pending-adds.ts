@@ -24,9 +24,9 @@
 
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { DEFAULT_RESOLUTION_LIMITS } from '../resolve/resolution.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { bytesKey, equalBytes } from '../util/bytes.js';
 import type { AuthorityMessage, RouteEntry } from '../wire/types.js';
-import { type AdmitOrigin, entryEndpoint, type NodeCore } from './core.js';
+import { type AdmitOrigin, entryEndpoint, localOf, type NodeCore } from './core.js';
 import { ECHOES_MAX } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import { bump } from './stats.js';
@@ -85,7 +85,7 @@ export class PendingAdds {
   offer(entry: RouteEntry, origin: AdmitOrigin): void {
     const core = this.core;
     if (entry.addresses.length === 0 || core.isSelf(entry)) return;
-    if (core.locals.has(toHex(entry.id))) return;
+    if (localOf(core.locals, entry.id) !== undefined) return;
     const slot = slotOf(entry);
     if (this.bySlot.has(slot)) return;
     const cached = core.cache.get(entry.id);
@@ -315,9 +315,9 @@ export class PendingAdds {
   }
 }
 
-/** The table key of a check: ID hex and the endpoint the INQUIRE goes to. */
+/** The table key of a check: the ID and the endpoint the INQUIRE goes to. */
 function slotOf(entry: RouteEntry): string {
-  return `${toHex(entry.id)}@${endpointKey(entryEndpoint(entry))}`;
+  return bytesKey(entry.id) + endpointKey(entryEndpoint(entry));
 }
 
 function sameAddresses(a: RouteEntry, b: RouteEntry): boolean {

@@ -9,9 +9,8 @@
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { addToKey, type Key } from '../keys/key256.js';
 import { normalizeSearch, type SearchSpec } from '../resolve/search-spec.js';
-import { toHex } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
-import type { LocalRegistration, NodeCore } from './core.js';
+import { type LocalRegistration, localOf, type NodeCore } from './core.js';
 import type { Floods } from './flooding.js';
 import type { Searches, SearchPurpose } from './searches.js';
 
@@ -53,8 +52,9 @@ export class Registrations {
 
   /** Notes an INQUIRE for `validateId` from `from` (see `inquiredBy`). */
   noteInquiry(from: Endpoint, validateId: Key): void {
-    const hex = toHex(validateId);
-    if (!this.core.locals.has(hex)) return;
+    const reg = localOf(this.core.locals, validateId);
+    if (reg === undefined) return;
+    const hex = reg.keyHex;
     let set = this.inquiredBy.get(hex);
     if (set === undefined) {
       set = new Set();

@@ -29,7 +29,6 @@
 import { compareKeyAt, ringDistanceInto } from '../cache/ring-bytes.js';
 import type { Endpoint } from '../keys/endpoint.js';
 import { endpointKey } from '../keys/endpoint.js';
-import { toHex } from '../util/bytes.js';
 import { encodeDatagrams } from '../wire/index.js';
 import type {
   AuthorityBuffer,
@@ -38,7 +37,7 @@ import type {
   LookupMessage,
   RouteEntry,
 } from '../wire/types.js';
-import type { NodeCore } from './core.js';
+import { localOf, type NodeCore } from './core.js';
 
 const ZERO_NONCE = new Uint8Array(16);
 
@@ -57,7 +56,7 @@ export function answerLookup(core: NodeCore, from: Endpoint, msg: LookupMessage)
   const target = msg.target;
   const d = DISTANCES;
   ringDistanceInto(msg.validateId, target, d, VALIDATE);
-  const validateLocal = core.locals.has(toHex(msg.validateId));
+  const validateLocal = localOf(core.locals, msg.validateId) !== undefined;
   const flagged = new Set(msg.flaggedPath.map(endpointKey));
   const selfFlagged = core.selfEndpoints.some((ep) => flagged.has(endpointKey(ep)));
 
@@ -133,7 +132,7 @@ const BUSY: AuthorityBuffer = { flags: { suspicious: false, busy: true, notRegis
 /** Answers an INQUIRE with an AUTHORITY carrying the requested proof. */
 export function answerInquire(core: NodeCore, from: Endpoint, msg: InquireMessage): void {
   core.stats.inquiresAnswered++;
-  const reg = core.locals.get(toHex(msg.validateId));
+  const reg = localOf(core.locals, msg.validateId);
   let buffer: AuthorityBuffer;
   let throttled = false;
   const now = core.nowMs();

@@ -54,6 +54,32 @@ const keyIntern = new Map<string, string>();
  */
 export function endpointKey(ep: Endpoint): string {
   const a = ep.address;
+  // The same endpoint object asked again (a datagram's source is looked up several times per
+  // datagram): its key without building and hashing a new string, once the bytes still match.
+  if (ep === lastEndpoint && a === lastAddress && ep.port === lastPort && sameBytes16(a, lastBytes))
+    return lastKey;
+  const key = internedKey(a, ep.port);
+  lastEndpoint = ep;
+  lastAddress = a;
+  lastPort = ep.port;
+  lastBytes.set(a.subarray(0, 16));
+  lastKey = key;
+  return key;
+}
+
+/** The one-entry memo of {@link endpointKey}. */
+let lastEndpoint: Endpoint | undefined;
+let lastAddress: Uint8Array | undefined;
+let lastPort = -1;
+const lastBytes = new Uint8Array(16);
+let lastKey = '';
+
+function sameBytes16(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function internedKey(a: Uint8Array, port: number): string {
   const s = String.fromCharCode(
     (a[0]! << 8) | a[1]!,
     (a[2]! << 8) | a[3]!,
@@ -63,7 +89,7 @@ export function endpointKey(ep: Endpoint): string {
     (a[10]! << 8) | a[11]!,
     (a[12]! << 8) | a[13]!,
     (a[14]! << 8) | a[15]!,
-    ep.port,
+    port,
   );
   const interned = keyIntern.get(s);
   if (interned !== undefined) return interned;

@@ -55,6 +55,14 @@ export function keyToHex(key: Key): string {
  */
 export function keyToBigInt(key: Key): bigint {
   let v = 0n;
+  if (key.length % 4 === 0) {
+    // Four bytes per BigInt step instead of one (issue 13: resolvers convert every candidate).
+    for (let i = 0; i < key.length; i += 4) {
+      const word = ((key[i]! << 24) | (key[i + 1]! << 16) | (key[i + 2]! << 8) | key[i + 3]!) >>> 0;
+      v = (v << 32n) | BigInt(word);
+    }
+    return v;
+  }
   for (let i = 0; i < key.length; i += 8) {
     let word = 0n;
     for (let j = i; j < i + 8; j++) word = (word << 8n) | BigInt(key[j]!);

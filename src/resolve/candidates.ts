@@ -8,7 +8,7 @@
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { type Key, keyToBigInt, ringDistanceBig } from '../keys/key256.js';
-import { toHex } from '../util/bytes.js';
+import { bytesKey } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
 import { matchesSearch, type SearchSpec } from './search-spec.js';
 import { entryEndpoint, entryKey } from './walk.js';
@@ -18,7 +18,8 @@ export type CandidateState = 'seen' | 'inquiring' | 'valid' | 'failed';
 /** A key inside the search range at one endpoint. */
 export interface Candidate {
   readonly entry: RouteEntry;
-  readonly idHex: string;
+  /** The ID's `bytesKey`. */
+  readonly idKey: string;
   readonly distance: bigint;
   /** The hop whose answer first named this (ID, endpoint); none for seeds. */
   readonly referrer: Endpoint | undefined;
@@ -56,21 +57,21 @@ export class Candidates {
    */
   see(entry: RouteEntry, referrer: Endpoint | undefined): boolean {
     if (entry.addresses.length === 0) return false;
-    const idHex = toHex(entry.id);
+    const idKey = bytesKey(entry.id);
     const at = endpointKey(entryEndpoint(entry));
-    const first = this.firstEndpointOf.get(idHex);
+    const first = this.firstEndpointOf.get(idKey);
     let contradicts = false;
-    if (first === undefined) this.firstEndpointOf.set(idHex, at);
+    if (first === undefined) this.firstEndpointOf.set(idKey, at);
     else if (first !== at) {
       contradicts = true;
       this.contradictions++;
     }
     if (!matchesSearch(this.spec, entry.id)) return contradicts;
-    const key = `${idHex}@${at}`;
+    const key = idKey + at;
     if (!this.byKey.has(key)) {
       this.byKey.set(key, {
         entry,
-        idHex,
+        idKey,
         distance: this.distance(entry.id),
         referrer,
         state: 'seen',
@@ -101,8 +102,11 @@ export class Candidates {
     const d = this.distance(entry.id);
     const closer = new Set<string>();
     for (const c of this.byKey.values()) {
-      if (c.state !== 'failed' && c.distance < d) closer.add(c.idHex);
+      if (c.state !== 'failed' && c.distance < d) {
+        closer.add(c.idKey);
+        if (closer.size >= spec.count) return false;
+      }
     }
-    return closer.size < spec.count;
+    return true;
   }
 }

@@ -11,7 +11,7 @@
  * one, so nothing that happens to it (use count, failure) touches the genuine owner.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
-import { toHex } from '../util/bytes.js';
+import { bytesKey } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
 
 /** The endpoint a resolver uses for a route entry: its first address. */
@@ -19,9 +19,9 @@ export function entryEndpoint(entry: RouteEntry): Endpoint {
   return { address: entry.addresses[0]!, port: entry.port };
 }
 
-/** `<id hex>@<endpoint>`: what the resolver keys a route entry by. */
+/** The ID's and the endpoint's keys (`bytesKey`, `endpointKey`): what the resolver keys a route entry by. */
 export function entryKey(entry: RouteEntry): string {
-  return `${toHex(entry.id)}@${endpointKey(entryEndpoint(entry))}`;
+  return bytesKey(entry.id) + endpointKey(entryEndpoint(entry));
 }
 
 /** The stop rules of one walk. */

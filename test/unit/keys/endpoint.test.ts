@@ -10,6 +10,19 @@ import {
 } from '../../../src/keys/index.js';
 
 describe('endpoints', () => {
+  it('endpointKey() of the same object follows its bytes and port (the one-entry memo)', () => {
+    const address = parseAddress('10.0.0.1');
+    const ep = { address, port: 3540 };
+    const first = endpointKey(ep);
+    expect(endpointKey(ep)).toBe(first);
+    expect(endpointKey({ address: address.slice(), port: 3540 })).toBe(first);
+    address[15] = 2; // mutated in place: a different endpoint now
+    const second = endpointKey(ep);
+    expect(second).not.toBe(first);
+    expect(second).toBe(endpointKey({ address: parseAddress('10.0.0.2'), port: 3540 }));
+    expect(endpointKey({ address, port: 3541 })).not.toBe(second);
+  });
+
   it('formats IPv6 in RFC 5952 form and IPv4-mapped as dotted quads', () => {
     expect(formatAddress(parseAddress('2001:db8:0:0:1:0:0:1'))).toBe('2001:db8::1:0:0:1');
     expect(formatAddress(parseAddress('::1'))).toBe('::1');

@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bytesKey,
   compareBytes,
   concatBytes,
   equalBytes,
@@ -17,6 +18,21 @@ import {
 } from '../../../src/util/bytes.js';
 
 describe('util/bytes', () => {
+  it('bytesKey() is equal exactly when the bytes are (any length, 32-byte IDs included)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
+        expect(bytesKey(a) === bytesKey(b)).toBe(equalBytes(a, b));
+        expect(bytesKey(a)).toBe(bytesKey(a.slice()));
+      }),
+    );
+    const id = new Uint8Array(32).fill(7);
+    const other = id.slice();
+    other[31] = 8;
+    expect(bytesKey(id)).not.toBe(bytesKey(other));
+    expect(bytesKey(new Uint8Array([0, 1]))).not.toBe(bytesKey(new Uint8Array([1])));
+    expect(bytesKey(new Uint8Array([0]))).not.toBe(bytesKey(new Uint8Array(0)));
+  });
+
   it('toHex() and fromHex() agree with node:buffer and round-trip', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
