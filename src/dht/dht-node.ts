@@ -387,6 +387,27 @@ export class DhtNode implements SansIoNode<DhtEvent> {
     return members;
   }
 
+  /**
+   * @internal Up to `count` nodes of the DRT cache closest to `key` (leaf set included), closest
+   * first, with an endpoint; never this node.
+   */
+  closestKnown(key: Key, count: number): { key: Key; endpoint: Endpoint }[] {
+    return this.drt.cache
+      .closest(key, count, (e) => e.addresses.length > 0)
+      .map((e) => ({ key: e.id, endpoint: entryEndpoint(e) }));
+  }
+
+  /**
+   * @internal Ring distance from a key within which its replica set is expected: about half a
+   * replica set of node spacings (from the DRT's cloud-size estimate); undefined without one.
+   */
+  replicaSpan(): bigint | undefined {
+    const size = this.drt.cache.estimateCloudSize();
+    if (size === undefined) return undefined;
+    const half = BigInt(Math.ceil(this.options.replicationFactor / 2));
+    return (RING_SIZE / BigInt(Math.max(1, Math.round(size)))) * half;
+  }
+
   /** @internal True when this node is among the `slack` + replication factor closest to `key`. */
   responsible(key: Key, slack: number): boolean {
     if (this.clientValue) return false;
@@ -412,11 +433,7 @@ export class DhtNode implements SansIoNode<DhtEvent> {
    * narrow range held nobody, or no estimate exists): the whole-ring nearest search.
    */
   searchOwner(key: Key, op: DhtOperation): void {
-    const size = op.wide ? undefined : this.drt.cache.estimateCloudSize();
-    op.wide = op.wide || size === undefined;
-    const half = BigInt(Math.ceil(this.options.replicationFactor / 2));
-    const span =
-      size === undefined ? 0n : (RING_SIZE / BigInt(Math.max(1, Math.round(size)))) * half;
+    const span = op.wide ? 0n : (this.replicaSpan() ?? 0n);
     const options: SearchOptions =
       span === 0n || span >= RING_SIZE / 4n
         ? { minKey: addToKey(key, 1), maxKey: key, maxEndpoints: 1 }
