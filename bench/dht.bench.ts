@@ -37,6 +37,10 @@ for (const [nodes, values] of runs) {
       if (phase === 'done') wallMs[p] = performance.now() - startedMs[p]!;
       console.log(`  ${nodes} nodes: ${p} ${phase} (${Math.round(performance.now() / 1000)} s)`);
     },
+    onStep: (p, step, steps) =>
+      console.log(
+        `  ${nodes} nodes: ${p} ${step ? `churn step ${step}/${steps}` : 'puts done'} (${Math.round(performance.now() / 1000)} s)`,
+      ),
   });
   const fmt = (v: number | undefined): string | number => (v === undefined ? '-' : v);
   const rows = dhtBaselineRows(c).map((r) => [

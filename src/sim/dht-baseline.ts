@@ -42,6 +42,8 @@ export interface DhtBaselineOptions {
   readonly protocols?: readonly ('pnrp' | 'kad')[];
   /** Called when a protocol's run starts and ends (progress, wall times). */
   readonly onPhase?: (protocol: 'pnrp' | 'kad', phase: 'build' | 'scenario' | 'done') => void;
+  /** Called after the puts (step 0) and after each churn step: progress of long runs. */
+  readonly onStep?: (protocol: 'pnrp' | 'kad', step: number, steps: number) => void;
 }
 
 /** One DHT's report and its run's trace hash. */
@@ -85,6 +87,9 @@ export function runDhtBaseline(o: DhtBaselineOptions): DhtBaselineComparison {
       gets: o.gets ?? o.values,
       durationMs,
       ...(o.steps !== undefined ? { steps: o.steps } : {}),
+      ...(o.onStep
+        ? { onStep: (step: number, steps: number) => o.onStep?.(protocol, step, steps) }
+        : {}),
     });
     o.onPhase?.(protocol, 'done');
     return { ...report, traceHash: cloud.sim.traceHash };

@@ -27,6 +27,8 @@ export interface DhtScenarioOptions {
   readonly joinFraction?: number;
   /** Value sizes are drawn in [16, this]. @default 256 */
   readonly valueBytesMax?: number;
+  /** Called after the puts (step 0) and after each churn step (1..steps): progress of long runs. */
+  readonly onStep?: (step: number, steps: number) => void;
 }
 
 /** What a DHT scenario measured. */
