@@ -7,8 +7,9 @@
  * DHT magic goes to the DHT, anything else to the DRT, whose outputs are drained into this
  * node's queue with `drainNode` (the `PnrpNode` pattern). The owner of a key is the node whose
  * DRT key is closest to it; it holds the record with the next `replicationFactor - 1` nodes of
- * its leaf set (dht/replica-set.ts). Puts and gets find the owner with a DRT nearest search
- * (dht/operations.ts). A node accepts a STORE only if it is in the key's replica set in its own
+ * its leaf set (dht/replica-set.ts). Puts find the owner with a DRT nearest search
+ * (dht/operations.ts); gets walk toward the key with FIND_VALUE itself, following the keyed hints
+ * of each NOT_FOUND, and search only when that walk fails (dht/get-walk.ts). A node accepts a STORE only if it is in the key's replica set in its own
  * view, and then pushes REPLICATEs to the rest of that set. Each held record remembers which
  * endpoints are known to hold it; after leaf-set changes (the DRT's `leafset-key-changed`
  * events, gathered for `reconcileDelayMs`) and every `reconcileIntervalMs`, the owner in this
