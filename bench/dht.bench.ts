@@ -37,6 +37,13 @@ for (const [nodes, values] of runs) {
       if (phase === 'done') wallMs[p] = performance.now() - startedMs[p]!;
       console.log(`  ${nodes} nodes: ${p} ${phase} (${Math.round(performance.now() / 1000)} s)`);
     },
+    onStep: (p, step, steps, gets) =>
+      console.log(
+        `  ${nodes} nodes: ${p} ${step ? `churn step ${step}/${steps}` : 'puts done'} (${Math.round(performance.now() / 1000)} s)` +
+          (gets.total
+            ? `; gets so far ${gets.ok}/${gets.total} ok, ${gets.staleReads} stale, ${(gets.messages / gets.total).toFixed(2)} messages per get`
+            : ''),
+      ),
   });
   const fmt = (v: number | undefined): string | number => (v === undefined ? '-' : v);
   const rows = dhtBaselineRows(c).map((r) => [

@@ -9,9 +9,9 @@
  * | ---- | ---------- | ------------------------------------------------------------------ |
  * | 1    | STORE      | flags (u8, bit 0: CAS), [expected seq (u64)], TTL s (u32), record  |
  * | 2    | STORE_ACK  | code (u8: 0 stored, 1 + refusal index), hint count (u8, 0..1), hint endpoint |
- * | 3    | FIND_VALUE | key (32), cookie (u32, 0: none), 20 zero bytes (room for 3 hints)  |
+ * | 3    | FIND_VALUE | key (32), cookie (u32, 0: none), zero padding: at least 20 bytes (room for 3 hints), up to a 1,232-byte datagram |
  * | 4    | VALUE      | TTL s (u32), record                                                |
- * | 5    | NOT_FOUND  | hint count (u8, 0..3), endpoints (16-byte address, u16 port)      |
+ * | 5    | NOT_FOUND  | hint count (u8: bits 0-6 count 0..3, bit 7 keyed), hints: [DRT key (32) when keyed], endpoint (16-byte address, u16 port) |
  * | 6    | COOKIE     | cookie (u32): repeat the FIND_VALUE with it (dht/cookies.ts)        |
  * | 7    | REPLICATE  | TTL s (u32), record (owner to replica; answered by STORE_ACK)       |
  * | 8    | FRAGMENT   | a slice of a larger message (dht/fragments.ts; not decoded here)     |
@@ -26,6 +26,8 @@ import { ByteReader, decodeWith, fail } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import type { Result } from '../util/result.js';
 import {
+  DHT_FIND_VALUE_BYTES_MAX,
+  DHT_FIND_VALUE_BYTES_MIN,
   DHT_HEADER_BYTES,
   DHT_HINTS_MAX,
   DHT_LARGE_VALUE_BYTES_MAX,
@@ -67,6 +69,11 @@ export type DhtMessage =
       readonly key: Uint8Array;
       /** The responder's cookie for this requester, 0 when it has none. */
       readonly cookie: number;
+      /**
+       * The datagram's size when padded above the 64-byte minimum (at most 1,232): a reader pads
+       * so that an unproven responder may answer with keyed hints or the value itself.
+       */
+      readonly padTo?: number;
     }
   | {
       readonly type: 'value';
@@ -74,7 +81,13 @@ export type DhtMessage =
       readonly ttlSeconds: number;
       readonly record: DhtRecord;
     }
-  | { readonly type: 'not-found'; readonly requestId: number; readonly hints: readonly Endpoint[] }
+  | {
+      readonly type: 'not-found';
+      readonly requestId: number;
+      readonly hints: readonly Endpoint[];
+      /** The DRT keys of `hints`, in the same order (keyed hints), when given. */
+      readonly hintKeys?: readonly Uint8Array[];
+    }
   | { readonly type: 'cookie'; readonly requestId: number; readonly cookie: number }
   | {
       readonly type: 'replicate';
@@ -84,10 +97,11 @@ export type DhtMessage =
     };
 
 /**
- * FIND_VALUE's zero padding: with it the request (64 bytes) is as large as a NOT_FOUND with
- * three hints (63), so an unproven asker still gets every hint (the amplification rule).
+ * FIND_VALUE's least zero padding: with it the request (64 bytes) is as large as a NOT_FOUND with
+ * three plain hints (63), so an unproven asker still gets every hint (the amplification rule).
  */
-const FIND_VALUE_PADDING = new Uint8Array(20);
+const FIND_VALUE_PADDING_MIN = DHT_FIND_VALUE_BYTES_MIN - DHT_HEADER_BYTES - 36;
+const HINTS_KEYED = 0x80;
 const FLAG_DELETED = 1;
 const FLAG_SIGNED = 2;
 const STORE_FLAG_CAS = 1;
@@ -124,7 +138,8 @@ export function encodeDhtMessage(message: DhtMessage): Uint8Array {
     }
     case 'find-value':
       if (message.key.length !== 32) throw new RangeError('key must be 32 bytes');
-      w.bytes(message.key).u32be(message.cookie).bytes(FIND_VALUE_PADDING);
+      w.bytes(message.key).u32be(message.cookie);
+      w.bytes(new Uint8Array(findValuePadding(message.padTo)));
       break;
     case 'value':
     case 'replicate':
@@ -133,8 +148,17 @@ export function encodeDhtMessage(message: DhtMessage): Uint8Array {
       break;
     case 'not-found':
       if (message.hints.length > DHT_HINTS_MAX) throw new RangeError('too many hints');
-      w.u8(message.hints.length);
-      for (const ep of message.hints) writeEndpoint(w, ep);
+      if (message.hintKeys !== undefined && message.hintKeys.length !== message.hints.length)
+        throw new RangeError('one key per hint');
+      w.u8(message.hints.length | (message.hintKeys ? HINTS_KEYED : 0));
+      message.hints.forEach((ep, i) => {
+        const key = message.hintKeys?.[i];
+        if (key !== undefined) {
+          if (key.length !== 32) throw new RangeError('hint key must be 32 bytes');
+          w.bytes(key);
+        }
+        writeEndpoint(w, ep);
+      });
       break;
     case 'cookie':
       w.u32be(message.cookie);
@@ -154,6 +178,17 @@ function typeName(m: DhtMessage): keyof typeof DHT_MESSAGE_TYPE {
     default:
       return m.type;
   }
+}
+
+/** Zero bytes after a FIND_VALUE's cookie so the datagram is `padTo` long (at least 20). */
+function findValuePadding(padTo: number | undefined): number {
+  if (padTo === undefined) return FIND_VALUE_PADDING_MIN;
+  if (!Number.isInteger(padTo) || padTo > DHT_FIND_VALUE_BYTES_MAX)
+    throw new RangeError(`FIND_VALUE padTo ${padTo} above ${DHT_FIND_VALUE_BYTES_MAX}`);
+  return Math.max(
+    FIND_VALUE_PADDING_MIN,
+    padTo - DHT_FIND_VALUE_BYTES_MIN + FIND_VALUE_PADDING_MIN,
+  );
 }
 
 function writeSeq(w: ByteWriter, seq: number): void {
@@ -259,9 +294,16 @@ function readBody(r: ByteReader, type: number, requestId: number, valueMax: numb
     case T.findValue: {
       const key = r.bytes(32);
       const cookie = r.u32be();
-      for (let i = 0; i < FIND_VALUE_PADDING.length; i++)
+      const padding = r.remaining;
+      if (padding < FIND_VALUE_PADDING_MIN) fail('truncated', 'FIND_VALUE padding too short');
+      if (DHT_FIND_VALUE_BYTES_MIN - FIND_VALUE_PADDING_MIN + padding > DHT_FIND_VALUE_BYTES_MAX)
+        fail('bad-padding', 'FIND_VALUE above 1,232 bytes');
+      for (let i = 0; i < padding; i++)
         if (r.u8() !== 0) fail('bad-padding', 'FIND_VALUE padding must be zero');
-      return { type: 'find-value', requestId, key, cookie };
+      const size = DHT_FIND_VALUE_BYTES_MIN - FIND_VALUE_PADDING_MIN + padding;
+      return size > DHT_FIND_VALUE_BYTES_MIN
+        ? { type: 'find-value', requestId, key, cookie, padTo: size }
+        : { type: 'find-value', requestId, key, cookie };
     }
     case T.value:
     case T.replicate: {
@@ -270,11 +312,19 @@ function readBody(r: ByteReader, type: number, requestId: number, valueMax: numb
       return { type: type === T.value ? 'value' : 'replicate', requestId, ttlSeconds, record };
     }
     case T.notFound: {
-      const count = r.u8();
+      const byte = r.u8();
+      const count = byte & ~HINTS_KEYED;
       if (count > DHT_HINTS_MAX) fail('too-many-hints', `${count} hints`);
+      const keyed = (byte & HINTS_KEYED) !== 0;
       const hints: Endpoint[] = [];
-      for (let i = 0; i < count; i++) hints.push(readEndpoint(r));
-      return { type: 'not-found', requestId, hints };
+      const hintKeys: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) {
+        if (keyed) hintKeys.push(r.bytes(32));
+        hints.push(readEndpoint(r));
+      }
+      return keyed
+        ? { type: 'not-found', requestId, hints, hintKeys }
+        : { type: 'not-found', requestId, hints };
     }
     case T.cookie:
       return { type: 'cookie', requestId, cookie: r.u32be() };

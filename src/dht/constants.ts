@@ -24,6 +24,22 @@ export const DHT_SEQ_MAX: number = Number.MAX_SAFE_INTEGER;
 export const DHT_HINTS_MAX = 3;
 /** Bytes of one endpoint on the wire: IPv6 address (16) and port (u16). */
 export const DHT_ENDPOINT_BYTES = 18;
+/** Bytes of one keyed hint of a NOT_FOUND: the node's DRT key (32) and its endpoint (18). */
+export const DHT_KEYED_HINT_BYTES = 50;
+/** Smallest FIND_VALUE: header, key, cookie and 20 zero bytes (a NOT_FOUND with 3 plain hints fits). */
+export const DHT_FIND_VALUE_BYTES_MIN = 64;
+/**
+ * Largest FIND_VALUE (padded with zero bytes): the 1,280-byte IPv6 minimum MTU less the IPv6 and
+ * UDP headers, so a padded request is never fragmented by IP.
+ */
+export const DHT_FIND_VALUE_BYTES_MAX = 1232;
+/**
+ * Largest VALUE in one datagram: header (8), TTL (4), a signed record of a 1,000-byte value with
+ * a 64-byte salt (1 + 1 + 32 + 8 + 2 + 1000 + 32 + 1 + 64 + 64).
+ */
+export const DHT_VALUE_DATAGRAM_BYTES_MAX = 1217;
+/** A FIND_VALUE padded to this size gets 3 keyed hints from an unproven responder (header, count, 3 hints). */
+export const DHT_FIND_VALUE_KEYED_BYTES: number = 8 + 1 + 3 * 50;
 /** Bytes of an Ed25519 signature and public key. */
 export const DHT_SIGNATURE_BYTES = 64;
 /** Bytes of an Ed25519 public key. */

@@ -35,7 +35,8 @@ export class DhtCookies {
   private readonly sha256: (data: Uint8Array) => Uint8Array;
   private readonly limits: CookieLimits;
   private readonly proven = new Map<string, number>();
-  private readonly theirs = new Map<string, number>();
+  /** The cookies other nodes gave us, with when each was given. */
+  private readonly theirs = new Map<string, { cookie: number; atMs: number }>();
 
   constructor(secret: Uint8Array, sha256: (d: Uint8Array) => Uint8Array, limits: CookieLimits) {
     this.secret = secret;
@@ -77,18 +78,27 @@ export class DhtCookies {
     return true;
   }
 
-  /** Remembers the cookie `ep` gave us. */
-  remember(ep: Endpoint, cookie: number): void {
+  /** Remembers the cookie `ep` gave us at `nowMs`. */
+  remember(nowMs: number, ep: Endpoint, cookie: number): void {
     const key = endpointKey(ep);
     this.theirs.delete(key);
     if (this.theirs.size >= this.limits.cookiesMax)
       this.theirs.delete(this.theirs.keys().next().value as string);
-    this.theirs.set(key, cookie);
+    this.theirs.set(key, { cookie, atMs: nowMs });
   }
 
-  /** The cookie `ep` gave us, or 0. */
-  theirCookie(ep: Endpoint): number {
-    return this.theirs.get(endpointKey(ep)) ?? 0;
+  /**
+   * The cookie `ep` gave us, or 0 when it gave none or gave it more than one epoch ago: a cookie
+   * is taken in its own epoch and the next, so one epoch after it was given it may be refused
+   * (nodes of one cloud share `cookieEpochMs`), and a reader had better pad its request instead.
+   */
+  theirCookie(nowMs: number, ep: Endpoint): number {
+    const key = endpointKey(ep);
+    const given = this.theirs.get(key);
+    if (given === undefined) return 0;
+    if (nowMs - given.atMs < this.limits.cookieEpochMs) return given.cookie;
+    this.theirs.delete(key);
+    return 0;
   }
 
   private cookieAt(epoch: number, ep: Endpoint): number {

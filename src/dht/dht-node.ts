@@ -7,8 +7,9 @@
  * DHT magic goes to the DHT, anything else to the DRT, whose outputs are drained into this
  * node's queue with `drainNode` (the `PnrpNode` pattern). The owner of a key is the node whose
  * DRT key is closest to it; it holds the record with the next `replicationFactor - 1` nodes of
- * its leaf set (dht/replica-set.ts). Puts and gets find the owner with a DRT nearest search
- * (dht/operations.ts). A node accepts a STORE only if it is in the key's replica set in its own
+ * its leaf set (dht/replica-set.ts). Puts find the owner with a DRT nearest search
+ * (dht/operations.ts); gets walk toward the key with FIND_VALUE itself, following the keyed hints
+ * of each NOT_FOUND, and search only when that walk fails (dht/get-walk.ts). A node accepts a STORE only if it is in the key's replica set in its own
  * view, and then pushes REPLICATEs to the rest of that set. Each held record remembers which
  * endpoints are known to hold it; after leaf-set changes (the DRT's `leafset-key-changed`
  * events, gathered for `reconcileDelayMs`) and every `reconcileIntervalMs`, the owner in this
@@ -387,6 +388,27 @@ export class DhtNode implements SansIoNode<DhtEvent> {
     return members;
   }
 
+  /**
+   * @internal Up to `count` nodes of the DRT cache closest to `key` (leaf set included), closest
+   * first, with an endpoint; never this node.
+   */
+  closestKnown(key: Key, count: number): { key: Key; endpoint: Endpoint }[] {
+    return this.drt.cache
+      .closest(key, count, (e) => e.addresses.length > 0)
+      .map((e) => ({ key: e.id, endpoint: entryEndpoint(e) }));
+  }
+
+  /**
+   * @internal Ring distance from a key within which its replica set is expected: about half a
+   * replica set of node spacings (from the DRT's cloud-size estimate); undefined without one.
+   */
+  replicaSpan(): bigint | undefined {
+    const size = this.drt.cache.estimateCloudSize();
+    if (size === undefined) return undefined;
+    const half = BigInt(Math.ceil(this.options.replicationFactor / 2));
+    return (RING_SIZE / BigInt(Math.max(1, Math.round(size)))) * half;
+  }
+
   /** @internal True when this node is among the `slack` + replication factor closest to `key`. */
   responsible(key: Key, slack: number): boolean {
     if (this.clientValue) return false;
@@ -412,11 +434,7 @@ export class DhtNode implements SansIoNode<DhtEvent> {
    * narrow range held nobody, or no estimate exists): the whole-ring nearest search.
    */
   searchOwner(key: Key, op: DhtOperation): void {
-    const size = op.wide ? undefined : this.drt.cache.estimateCloudSize();
-    op.wide = op.wide || size === undefined;
-    const half = BigInt(Math.ceil(this.options.replicationFactor / 2));
-    const span =
-      size === undefined ? 0n : (RING_SIZE / BigInt(Math.max(1, Math.round(size)))) * half;
+    const span = op.wide ? 0n : (this.replicaSpan() ?? 0n);
     const options: SearchOptions =
       span === 0n || span >= RING_SIZE / 4n
         ? { minKey: addToKey(key, 1), maxKey: key, maxEndpoints: 1 }

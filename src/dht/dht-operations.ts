@@ -9,7 +9,14 @@ import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js'
 import type { Key } from '../keys/key256.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import type { DhtMessage } from './codec.js';
+import {
+  DHT_FIND_VALUE_BYTES_MIN,
+  DHT_FIND_VALUE_KEYED_BYTES,
+  DHT_HINTS_MAX,
+  DHT_RECORD_TYPE,
+} from './constants.js';
 import type { DhtNode } from './dht-node.js';
+import { GetWalk } from './get-walk.js';
 import {
   COOKIE_ECHOES_MAX,
   type DhtOperation,
@@ -72,8 +79,32 @@ export class DhtOperations {
       return this.finish(op, 'busy');
     }
     this.live.set(op.id, op);
+    if (op.kind === 'get' && this.startWalk(op)) return op.id;
     this.node.searchOwner(op.key, op);
     return op.id;
+  }
+
+  /** Starts a get's walk from the nodes of this node's cache closest to the key; false if none. */
+  private startWalk(op: DhtOperation): boolean {
+    const node = this.node;
+    const walk = new GetWalk(op.key);
+    for (const own of node.options.localEndpoints) walk.exclude(own);
+    for (const m of node.closestKnown(op.key, DHT_HINTS_MAX)) walk.add(m.key, m.endpoint);
+    op.walk = walk;
+    op.span = node.replicaSpan();
+    return this.walkOn(op);
+  }
+
+  /** Asks the walk's next node; false (and the walk over) when it has none left. */
+  private walkOn(op: DhtOperation): boolean {
+    const next = op.walk?.next();
+    if (next === undefined) {
+      op.walk = undefined;
+      op.attempts = 0;
+      return false;
+    }
+    this.ask(op, next.endpoint, true, op.span === undefined || next.distance <= op.span);
+    return true;
   }
 
   /** Takes a DRT search event of one of our owner searches; false when it is someone else's. */
@@ -123,12 +154,10 @@ export class DhtOperations {
     // Alone (not joined yet, or cut off): nobody to ask.
     if (best === undefined)
       return void this.finish(op, node.view().length < 2 ? 'no-owner' : 'not-found');
-    if (op.tried.has(endpointKey(best.endpoint))) {
-      // The second search found a node already asked: ask the hints it gave, if any are left.
-      if (op.candidates.length > 0) return this.next(op, 'not-found');
-      return void this.finish(op, 'not-found');
-    }
-    this.ask(op, best.endpoint);
+    // The search found a node already asked: ask the hints it gave, if any are left, then search
+    // the whole ring once (next() ends the get when that was done).
+    if (op.tried.has(endpointKey(best.endpoint))) return this.next(op, 'not-found');
+    this.ask(op, best.endpoint, true, true);
   }
 
   private storeLocally(op: DhtOperation): void {
@@ -156,15 +185,30 @@ export class DhtOperations {
     op.messages++;
   }
 
-  private ask(op: DhtOperation, to: Endpoint, counted = true): void {
+  /**
+   * Sends FIND_VALUE to `to`. Without a fresh cookie of `to` the request is padded so that an
+   * unproven responder may still answer in full (never more bytes than it received): to the
+   * value's size toward a `likelyHolder` (no COOKIE round trip), to 3 keyed hints on a walk.
+   */
+  private ask(op: DhtOperation, to: Endpoint, counted = true, likelyHolder = false): void {
     const node = this.node;
     if (counted) op.attempts++;
     op.tried.add(endpointKey(to));
+    const cookie = node.cookies.theirCookie(node.nowMs, to);
+    const padTo =
+      cookie !== 0
+        ? undefined
+        : likelyHolder
+          ? node.options.findValuePadBytes
+          : op.walk !== undefined
+            ? DHT_FIND_VALUE_KEYED_BYTES
+            : undefined;
     const message: DhtMessage = {
       type: 'find-value',
       requestId: node.newRequestId(),
       key: op.key,
-      cookie: node.cookies.theirCookie(to),
+      cookie,
+      ...(padTo !== undefined && padTo > DHT_FIND_VALUE_BYTES_MIN ? { padTo } : {}),
     };
     if (!node.sendMessage(to, message, { kind: 'op', op })) return void this.finish(op, 'busy');
     op.messages++;
@@ -190,14 +234,26 @@ export class DhtOperations {
       case 'value': {
         const record = msg.record;
         const valid = equalBytes(record.key, op.key) && this.node.store.check(record) === undefined;
-        if (valid) return void this.finish(op, undefined, record);
-        return this.next(op, 'bad-signature');
+        if (!valid) return this.next(op, 'bad-signature');
+        const best = op.found === undefined || record.seq > op.found.seq ? record : op.found;
+        // A mutable value may be stale at one holder (it left the replica set before an update):
+        // a walking get reads a second holder and keeps the higher sequence number.
+        if (op.found === undefined && record.type !== DHT_RECORD_TYPE.immutable) {
+          op.found = best;
+          if (op.walk !== undefined && this.walkOn(op)) return;
+        }
+        return void this.finish(op, undefined, best);
       }
       case 'not-found':
-        for (const hint of msg.hints) this.addCandidate(op, hint);
+        msg.hints.forEach((hint, i) => {
+          const key = msg.hintKeys?.[i];
+          if (op.walk !== undefined && key !== undefined && !op.tried.has(endpointKey(hint)))
+            op.walk.add(key, hint);
+          else this.addCandidate(op, hint);
+        });
         return this.next(op, 'not-found');
       case 'cookie':
-        this.node.cookies.remember(from, msg.cookie);
+        this.node.cookies.remember(this.node.nowMs, from, msg.cookie);
         if (op.cookieEchoes++ < COOKIE_ECHOES_MAX) return this.ask(op, from, false);
         return this.next(op, 'timeout');
       default:
@@ -221,6 +277,9 @@ export class DhtOperations {
   /** Asks the next candidate (gets) or ends the operation with `failure`. */
   private next(op: DhtOperation, failure: DhtFailure): void {
     if (op.kind === 'get') {
+      if (op.walk !== undefined && this.walkOn(op)) return;
+      // A mutable value found once, and its second read came to nothing: the first stands.
+      if (op.found !== undefined) return void this.finish(op, undefined, op.found);
       while (op.candidates.length > 0 && op.attempts < GET_CANDIDATES_MAX) {
         const c = op.candidates.shift()!;
         if (!op.tried.has(endpointKey(c))) return this.ask(op, c);

@@ -1,8 +1,9 @@
 /**
  * @module dht/operations
- * Puts and gets as small state machines (issue 15 Build 1). Each operation first finds the key's
- * owner with a DRT nearest search (`maxEndpoints` 1 over the whole ring, so the result is the
- * live node whose key is closest to the value's key, proven by its INQUIRE answer), then:
+ * Puts and gets as small state machines (issue 15 Build 1). A get first walks toward the key with
+ * FIND_VALUE itself (dht/get-walk.ts: each NOT_FOUND names closer nodes, the holder answers with
+ * the value); when that walk ends without it, or for a put, the operation finds the key's owner
+ * with a DRT nearest search (a narrow range first, then the whole ring), then:
  * - a put sends STORE there; a `not-responsible` refusal may name a closer node (one redirect
  *   per attempt, at most `attemptsMax` STOREs); when this node is itself closer than anything
  *   found, it stores locally and replicates;
@@ -15,6 +16,7 @@
  */
 import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
+import type { GetWalk } from './get-walk.js';
 import type { DhtRecord } from './record.js';
 
 /** Nodes a get asks at most (the search's result and hints). */
@@ -46,6 +48,12 @@ export interface DhtOperation {
   attempts: number;
   cookieEchoes: number;
   messages: number;
+  /** A get's walk toward the key (dht/get-walk.ts), while it lasts. */
+  walk: GetWalk | undefined;
+  /** A get's first valid mutable record while it reads a second holder. */
+  found: DhtRecord | undefined;
+  /** Distance from the key within which a node is expected to hold it (DhtNode.replicaSpan). */
+  span: bigint | undefined;
 }
 
 /**
@@ -81,5 +89,8 @@ export function newOperation(
     attempts: 0,
     cookieEchoes: 0,
     messages: 0,
+    walk: undefined,
+    span: undefined,
+    found: undefined,
   };
 }

@@ -11,7 +11,12 @@ import type { Endpoint } from '../keys/endpoint.js';
 import type { Key } from '../keys/key256.js';
 import type { WallClock } from '../sans-io.js';
 import type { Rng } from '../util/rng.js';
-import { DHT_APP_TYPE_MIN, DHT_LARGE_VALUE_BYTES_MAX } from './constants.js';
+import {
+  DHT_APP_TYPE_MIN,
+  DHT_FIND_VALUE_BYTES_MAX,
+  DHT_LARGE_VALUE_BYTES_MAX,
+  DHT_VALUE_DATAGRAM_BYTES_MAX,
+} from './constants.js';
 import type { ValueValidator } from './record.js';
 import type { DhtStorage } from './storage.js';
 
@@ -79,6 +84,13 @@ export interface DhtNodeOptions {
   readonly cookiesMax?: number;
   /** @default 30000 */
   readonly cookieEpochMs?: number;
+  /**
+   * Size a get pads its FIND_VALUE to when it asks a node it expects to hold the value (one near
+   * the key) and has no cookie of: an unproven holder answers with the value when the answer is no
+   * larger, without a COOKIE round trip (dht/get-walk.ts). The default fits every one-datagram
+   * value; a larger value (fragments) still costs the round trip. @default 1217 (at most 1232)
+   */
+  readonly findValuePadBytes?: number;
   /** Mirrors the records held, to outlive the process (dht/storage.ts). @default none (memory only) */
   readonly storage?: DhtStorage;
 }
@@ -115,6 +127,7 @@ const COUNTS = {
   provenTtlMs: { fallback: 600_000, max: 86_400_000 },
   cookiesMax: { fallback: 1024, max: 1_000_000 },
   cookieEpochMs: { fallback: 30_000, max: 3_600_000 },
+  findValuePadBytes: { fallback: DHT_VALUE_DATAGRAM_BYTES_MAX, max: DHT_FIND_VALUE_BYTES_MAX },
 } as const;
 
 /**

@@ -9,12 +9,20 @@
  * the store's bounds before anything is kept; each refusal is answered with its reason and
  * counted. FIND_VALUE is answered with the record only by a node within two places of the
  * replica set (others name the set: they may hold an older version), and only toward a proven source or when the
- * answer is no larger than the request; otherwise with a COOKIE (dht/cookies.ts).
+ * answer is no larger than the request (a reader pads its FIND_VALUE to a likely holder for
+ * this); otherwise with a COOKIE (dht/cookies.ts). NOT_FOUND names the nodes of the responder's
+ * cache closest to the key, with their DRT keys, so a get walks toward the key hop by hop
+ * (dht/get-walk.ts).
  */
 import { type Endpoint, endpointKey, endpointsEqual } from '../keys/endpoint.js';
 import { toHex } from '../util/bytes.js';
 import { type DhtMessage, encodeDhtMessage } from './codec.js';
-import { DHT_ENDPOINT_BYTES, DHT_HEADER_BYTES, DHT_HINTS_MAX } from './constants.js';
+import {
+  DHT_ENDPOINT_BYTES,
+  DHT_HEADER_BYTES,
+  DHT_HINTS_MAX,
+  DHT_KEYED_HINT_BYTES,
+} from './constants.js';
 import type { DhtNode } from './dht-node.js';
 import { rankFor } from './replica-set.js';
 
@@ -123,13 +131,28 @@ export class DhtResponder {
         cookie: node.cookies.cookie(now, from),
       });
     }
-    const fit = proven
-      ? DHT_HINTS_MAX
-      : Math.floor((bytes - DHT_HEADER_BYTES - 1) / DHT_ENDPOINT_BYTES);
-    const hints = rankFor(node.view(), msg.key)
-      .filter((m) => !m.self && !endpointsEqual(m.endpoint, from))
-      .slice(0, Math.max(0, Math.min(DHT_HINTS_MAX, fit, node.options.replicationFactor)))
-      .map((m) => m.endpoint);
+    // Hints: the nodes of this node's cache closest to the key, with their keys so that a reader
+    // walking toward the key (dht/get-walk.ts) knows which to ask next; as many as fit in the
+    // request toward an unproven source (keyed when all fit, else plain endpoints).
+    const want = Math.min(DHT_HINTS_MAX, node.options.replicationFactor);
+    const closest = node
+      .closestKnown(msg.key, want + 1)
+      .filter((m) => !endpointsEqual(m.endpoint, from));
+    const room = bytes - DHT_HEADER_BYTES - 1;
+    const count = Math.min(want, closest.length);
+    const keyed = proven || Math.floor(room / DHT_KEYED_HINT_BYTES) >= count;
+    const fit = keyed ? count : Math.min(count, Math.floor(room / DHT_ENDPOINT_BYTES));
+    const chosen = closest.slice(0, Math.max(0, fit));
+    const hints = chosen.map((m) => m.endpoint);
+    if (keyed) {
+      const hintKeys = chosen.map((m) => m.key);
+      return void node.sendMessage(from, {
+        type: 'not-found',
+        requestId: msg.requestId,
+        hints,
+        hintKeys,
+      });
+    }
     node.sendMessage(from, { type: 'not-found', requestId: msg.requestId, hints });
   }
 }

@@ -17,7 +17,7 @@
  */
 import type { CryptoBackend } from '../keys/crypto-backend.js';
 import { DhtCloud } from './dht-cloud.js';
-import type { DhtReport } from './dht-report.js';
+import type { DhtReport, DhtStepProgress } from './dht-report.js';
 import type { BaselineRow } from './kad-baseline.js';
 import { KadDhtCloud } from './kad-dht-cloud.js';
 import type { NetworkOptions } from './network.js';
@@ -42,6 +42,13 @@ export interface DhtBaselineOptions {
   readonly protocols?: readonly ('pnrp' | 'kad')[];
   /** Called when a protocol's run starts and ends (progress, wall times). */
   readonly onPhase?: (protocol: 'pnrp' | 'kad', phase: 'build' | 'scenario' | 'done') => void;
+  /** Called after the puts (step 0) and after each churn step: progress of long runs. */
+  readonly onStep?: (
+    protocol: 'pnrp' | 'kad',
+    step: number,
+    steps: number,
+    gets: DhtStepProgress,
+  ) => void;
 }
 
 /** One DHT's report and its run's trace hash. */
@@ -85,6 +92,12 @@ export function runDhtBaseline(o: DhtBaselineOptions): DhtBaselineComparison {
       gets: o.gets ?? o.values,
       durationMs,
       ...(o.steps !== undefined ? { steps: o.steps } : {}),
+      ...(o.onStep
+        ? {
+            onStep: (step: number, steps: number, gets: DhtStepProgress) =>
+              o.onStep?.(protocol, step, steps, gets),
+          }
+        : {}),
     });
     o.onPhase?.(protocol, 'done');
     return { ...report, traceHash: cloud.sim.traceHash };

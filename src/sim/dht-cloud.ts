@@ -26,7 +26,7 @@ import type { NetworkOptions } from './network.js';
 import type { SimNodeHandle } from './node-table.js';
 import { Simulation } from './simulation.js';
 
-export type { DhtReport, DhtScenarioOptions } from './dht-report.js';
+export type { DhtReport, DhtScenarioOptions, DhtStepProgress } from './dht-report.js';
 
 /** Options of a simulated DHT cloud. */
 export interface DhtCloudOptions {

@@ -27,6 +27,17 @@ export interface DhtScenarioOptions {
   readonly joinFraction?: number;
   /** Value sizes are drawn in [16, this]. @default 256 */
   readonly valueBytesMax?: number;
+  /** Called after the puts (step 0) and after each churn step (1..steps): progress of long runs. */
+  readonly onStep?: (step: number, steps: number, gets: DhtStepProgress) => void;
+}
+
+/** The gets of a DHT scenario so far (what a run stopped early can still report). */
+export interface DhtStepProgress {
+  readonly total: number;
+  readonly ok: number;
+  readonly staleReads: number;
+  /** Requests + answers of those gets. */
+  readonly messages: number;
 }
 
 /** What a DHT scenario measured. */

@@ -185,6 +185,7 @@ export function runDhtScenarioOn<N extends DhtScenarioNode>(
   const phaseStartMs = cloud.sim.nowMs;
   const handoverBefore = cloud.sumStats((n) => n.stats.replicates.handover ?? 0);
   const steps = Math.max(1, o.steps ?? 30);
+  o.onStep?.(0, steps, { total: 0, ok: 0, staleReads: 0, messages: 0 });
   const population = cloud.live().length;
   const churn = { failed: 0, left: 0, joined: 0 };
   const quota = (fraction: number, done: number, i: number): number =>
@@ -237,6 +238,12 @@ export function runDhtScenarioOn<N extends DhtScenarioNode>(
       } else getsOk++;
     });
     if (cloud.sim.nowMs < stepEnd) cloud.sim.runFor(stepEnd - cloud.sim.nowMs);
+    o.onStep?.(i + 1, steps, {
+      total: getsTotal,
+      ok: getsOk,
+      staleReads,
+      messages: getMessages,
+    });
   }
   const phaseSeconds = (cloud.sim.nowMs - phaseStartMs) / 1000;
   const phaseSent = cloud.sim.stats.datagramsSent - sentBefore;

@@ -44,6 +44,7 @@ export {
   type DhtOpOutcome,
   type DhtReport,
   type DhtScenarioOptions,
+  type DhtStepProgress,
 } from './dht-cloud.js';
 export { runDhtScenario } from './dht-scenario.js';
 export { DrtCloud } from './drt-cloud.js';

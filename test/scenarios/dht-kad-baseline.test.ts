@@ -3,8 +3,9 @@
  * fifth of the values mutable, churn 20% vanish / 10% leave / 10% join while values are updated
  * and read) runs on PNRP-DHT (replication factor 5) and on the Kademlia DHT baseline (k = 20,
  * alpha = 3) over the same node set, values, churn and readers. Neither may lose a value or
- * serve a stale read, gets succeed >= 99.9%, and PNRP-DHT's messages per put are at most half of
- * Kademlia's. Counts are pinned for the seed: a change of either DHT's behaviour shows here.
+ * serve a stale read, gets succeed >= 99.9%, and PNRP-DHT's messages per put and per get are at
+ * most half of Kademlia's. Counts are pinned for the seed: a change of either DHT's behaviour
+ * shows here.
  */
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../src/adapters/node/node-crypto.js';
@@ -14,7 +15,7 @@ import { dhtBaselineRows, runDhtBaseline } from '../../src/sim/dht-baseline.js';
 const SEED = Number(process.env.PNRP_SEED ?? 15);
 
 describe(`dht: PNRP-DHT against the Kademlia DHT, 150 nodes, 600 values (seed ${SEED})`, () => {
-  it('both keep every value; PNRP-DHT puts cost at most half of Kademlia', () => {
+  it('both keep every value; PNRP-DHT puts and gets cost at most half of Kademlia', () => {
     const c = runDhtBaseline({
       nodes: 150,
       values: 600,
@@ -40,17 +41,17 @@ describe(`dht: PNRP-DHT against the Kademlia DHT, 150 nodes, 600 values (seed ${
     }
     expect(pnrp.replicationFactor).toBe(5);
     expect(kad.replicationFactor).toBe(20);
-    // The target: requests + answers per put at most half of Kademlia's.
+    // The target: requests + answers per put and per get at most half of Kademlia's (a get walks
+    // toward the key with FIND_VALUE itself and pads its request to a likely holder:
+    // dht/get-walk.ts; docs/design.md, DHT section).
     expect(pnrp.messagesPerPut).toBeLessThanOrEqual(kad.messagesPerPut / 2);
-    // Gets: cheaper than Kademlia's, but not half at this size (docs/design.md, DHT section:
-    // a COOKIE round trip on most first contacts and the owner search before every FIND_VALUE).
-    expect(pnrp.messagesPerGet).toBeLessThan(kad.messagesPerGet);
+    expect(pnrp.messagesPerGet).toBeLessThanOrEqual(kad.messagesPerGet / 2);
     // Pinned for the seed.
     expect(pnrp.gets).toEqual({ ok: 600, total: 600, failed: {} });
     expect(kad.gets).toEqual({ ok: 600, total: 600, failed: {} });
     expect(round(pnrp.messagesPerPut)).toBe(15.33);
     expect(round(kad.messagesPerPut)).toBe(91.77);
-    expect(round(pnrp.messagesPerGet)).toBe(10.18);
+    expect(round(pnrp.messagesPerGet)).toBe(3.88);
     expect(round(kad.messagesPerGet)).toBe(15.06);
     expect(kad.holdersAvg).toBeGreaterThan(pnrp.holdersAvg);
     expect(kad.backgroundPerNodePerSecond).toBeLessThan(pnrp.backgroundPerNodePerSecond);

@@ -35,6 +35,8 @@ const samples: DhtMessage[] = [
   { type: 'find-value', requestId: 5, key: imm.key, cookie: 0xdeadbeef },
   { type: 'value', requestId: 6, ttlSeconds: 1, record: mut },
   { type: 'not-found', requestId: 7, hints: [ep, ep] },
+  { type: 'find-value', requestId: 9, key: imm.key, cookie: 0, padTo: 1232 },
+  { type: 'not-found', requestId: 10, hints: [ep, ep], hintKeys: [imm.key, mut.key] },
   { type: 'cookie', requestId: 8, cookie: 1 },
   { type: 'replicate', requestId: 0xffffffff, ttlSeconds: 86_400, record: imm },
 ];
@@ -49,6 +51,41 @@ describe('DHT codec', () => {
       if (back.ok) expect(encodeDhtMessage(back.value)).toEqual(bytes);
       if (back.ok) expect(back.value).toEqual(m);
     }
+  });
+
+  it('pads FIND_VALUE with zero bytes to 64..1,232 bytes and refuses other padding', () => {
+    const find = (padTo?: number) =>
+      encodeDhtMessage({
+        type: 'find-value',
+        requestId: 1,
+        key: imm.key,
+        cookie: 0,
+        ...(padTo ? { padTo } : {}),
+      });
+    expect(find().length).toBe(64);
+    expect(find(10).length).toBe(64);
+    expect(find(159).length).toBe(159);
+    expect(() => find(1233)).toThrow(RangeError);
+    expect(decodeDhtMessage(find().subarray(0, 63))).toMatchObject({ ok: false });
+    const long = new Uint8Array(1233);
+    long.set(find());
+    expect(decodeDhtMessage(long)).toMatchObject({ ok: false, error: { code: 'bad-padding' } });
+    const dirty = find(300);
+    dirty[299] = 1;
+    expect(decodeDhtMessage(dirty)).toMatchObject({ ok: false, error: { code: 'bad-padding' } });
+    const keyed = encodeDhtMessage({
+      type: 'not-found',
+      requestId: 2,
+      hints: [ep],
+      hintKeys: [imm.key],
+    });
+    expect(keyed.length).toBe(8 + 1 + 50);
+    expect(() =>
+      encodeDhtMessage({ type: 'not-found', requestId: 2, hints: [ep], hintKeys: [] }),
+    ).toThrow(RangeError);
+    const many = keyed.slice();
+    many[8] = 0x84;
+    expect(decodeDhtMessage(many)).toMatchObject({ ok: false, error: { code: 'too-many-hints' } });
   });
 
   it('a DHT datagram is refused by the MS-PNRP decoder (demultiplexing by the first byte)', () => {
