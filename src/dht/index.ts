@@ -66,4 +66,4 @@ export {
   memoryDhtStorage,
   type StoredDhtRecord,
 } from './storage.js';
-export type { DhtEvent, DhtFailure, DhtStats } from './types.js';
+export type { DhtEvent, DhtFailure, DhtGetDone, DhtPutDone, DhtStats } from './types.js';

@@ -10,29 +10,40 @@ import type { DhtRecord } from './record.js';
 /** Why a put or get ended without success. */
 export type DhtFailure = DhtRefusal | 'not-found' | 'timeout' | 'no-owner' | 'busy' | 'closed';
 
+/**
+ * A put (put, putMutable, delete, or a republish when `republish`) ended: the same event from
+ * `DhtNode` and the Kademlia baseline's `KadDhtNode`, so the two are compared on one shape.
+ */
+export interface DhtPutDone {
+  readonly type: 'put-done';
+  readonly opId: number;
+  readonly key: Key;
+  /** Undefined on success (for `KadDhtNode`: at least one node stored the record). */
+  readonly failure: DhtFailure | undefined;
+  readonly republish: boolean;
+  /**
+   * Messages this put sent and received, resends included: the owner search, STOREs and their
+   * answers (`KadDhtNode`: the lookup's FIND_NODEs and answers, the STOREs and theirs).
+   */
+  readonly messages: number;
+}
+
+/** A get ended: the same event from `DhtNode` and `KadDhtNode`. */
+export interface DhtGetDone {
+  readonly type: 'get-done';
+  readonly opId: number;
+  readonly key: Key;
+  /** The record found (checked by its validator), or undefined. */
+  readonly record: DhtRecord | undefined;
+  readonly failure: DhtFailure | undefined;
+  /** Messages this get sent and received, resends included: walk or search, FIND_VALUEs, answers. */
+  readonly messages: number;
+}
+
 /** Every event of a DhtNode. */
 export type DhtEvent =
-  | {
-      /** A put (put, putMutable, delete, or a republish when `republish`) ended. */
-      readonly type: 'put-done';
-      readonly opId: number;
-      readonly key: Key;
-      /** Undefined on success. */
-      readonly failure: DhtFailure | undefined;
-      readonly republish: boolean;
-      /** Messages this put sent and received: the owner search, STOREs and their answers. */
-      readonly messages: number;
-    }
-  | {
-      readonly type: 'get-done';
-      readonly opId: number;
-      readonly key: Key;
-      /** The record found (checked by its validator), or undefined. */
-      readonly record: DhtRecord | undefined;
-      readonly failure: DhtFailure | undefined;
-      /** Messages this get sent and received: the owner search, FIND_VALUEs and answers. */
-      readonly messages: number;
-    }
+  | DhtPutDone
+  | DhtGetDone
   /** Any event of the inner DRT node not consumed by the DHT. */
   | { readonly type: 'drt'; readonly event: NodeEvent };
 

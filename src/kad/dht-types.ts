@@ -4,10 +4,8 @@
  * record lifetime default to `DhtNode`'s (dht/options.ts), so both DHTs store the same values
  * under the same limits; the routing options are `KadNode`'s.
  */
-import type { DhtRecord } from '../dht/record.js';
-import type { DhtFailure } from '../dht/types.js';
+import type { DhtGetDone, DhtPutDone } from '../dht/types.js';
 import { type CryptoBackend, nobleCrypto } from '../keys/crypto-backend.js';
-import type { Key } from '../keys/key256.js';
 import type { Rng } from '../util/rng.js';
 import {
   KAD_ALPHA_DEFAULT,
@@ -106,25 +104,8 @@ export function resolveKadDhtOptions(o: KadDhtNodeOptions): ResolvedKadDhtOption
 
 /** Events of a {@link KadDhtNode}: the same put/get ends as `DhtNode`'s, and the routing node's. */
 export type KadDhtEvent =
-  | {
-      readonly type: 'put-done';
-      readonly opId: number;
-      readonly key: Key;
-      /** Undefined when at least one node stored the record. */
-      readonly failure: DhtFailure | undefined;
-      readonly republish: boolean;
-      /** The lookup's FIND_NODEs and answers, the STOREs and their answers (resends included). */
-      readonly messages: number;
-    }
-  | {
-      readonly type: 'get-done';
-      readonly opId: number;
-      readonly key: Key;
-      readonly record: DhtRecord | undefined;
-      readonly failure: DhtFailure | undefined;
-      /** FIND_VALUEs sent (resends included) and answers received before the get ended. */
-      readonly messages: number;
-    }
+  | DhtPutDone
+  | DhtGetDone
   /** An event of the inner KadNode (joins, its own lookups). */
   | { readonly type: 'kad'; readonly event: KadEvent };
 
