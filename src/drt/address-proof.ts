@@ -64,8 +64,9 @@ interface Credit {
   bytes: number;
   expiresMs: number;
   /**
-   * The source's cookies of the last two epochs asked for (epoch -1: none), so its requests and
-   * our answers to it cost one SHA-256 per epoch instead of one or two each (issue 13).
+   * The source's cookies of the last two epochs asked for, so its requests and our answers to it
+   * cost one SHA-256 per epoch instead of one or two each (issue 13). NaN: none yet (not -1: that
+   * is the epoch before the first, checked in epoch 0, and an empty slot would match cookie 0).
    */
   epochA: number;
   /** Kept as int32 (`| 0`) so V8 stores it unboxed, as a small integer; read back with `>>> 0`. */
@@ -161,9 +162,9 @@ export class AddressProofs {
     this.credits.set(key, {
       bytes,
       expiresMs: nowMs + CREDIT_TTL_MS,
-      epochA: -1,
+      epochA: Number.NaN,
       cookieA: 0,
-      epochB: -1,
+      epochB: Number.NaN,
       cookieB: 0,
     });
   }

@@ -5,6 +5,7 @@
  * other through the extra round trip; a joiner echoes the SOLICIT challenge.
  */
 import { describe, expect, it } from 'vitest';
+import { AddressProofs } from '../../../src/drt/address-proof.js';
 import { staticBootstrap } from '../../../src/drt/bootstrap-provider.js';
 import type { NodeEvent } from '../../../src/drt/events.js';
 import { DrtNode } from '../../../src/drt/node.js';
@@ -298,5 +299,24 @@ describe('address proofs end to end', () => {
     // A second later the bucket holds one token again.
     const fourth = resolve(1_100);
     expect(fourth.some((e) => e.type === 'search-done' && e.results === 1)).toBe(true);
+  });
+});
+
+describe('AddressProofs cookies in the first epoch', () => {
+  it('a message ID of 0 from an unproven source proves nothing at time 0 (the empty cookie slot)', () => {
+    const limits = {
+      provenSourcesMax: 64,
+      provenTtlMs: 60_000,
+      unprovenSourcesMax: 64,
+      cookieEpochMs: 30_000,
+    };
+    const proofs = new AddressProofs(new Uint8Array(32).fill(3), nobleCrypto.sha256, limits, {});
+    const from = parseEndpoint('198.51.100.9:3540');
+    proofs.received(0, from, 100);
+    // Epoch 0 also accepts the previous epoch's cookie (-1): it must be computed, not a blank slot.
+    expect(proofs.echoed(0, from, 0)).toBe(false);
+    expect(proofs.isProven(0, from)).toBe(false);
+    expect(proofs.echoed(0, from, proofs.cookie(0, from))).toBe(true);
+    expect(proofs.isProven(0, from)).toBe(true);
   });
 });
