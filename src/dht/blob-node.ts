@@ -15,7 +15,8 @@
  * store, the writer sends PUT(manifest); the holder computes the key, reserves the size against
  * its bounds (per BLOB, per writer = the connecting address, per node) or answers REFUSE with
  * the reason (a connection over `transfersMax`, or over one address's `transfersPerSourceMax`,
- * is refused `busy` at once), then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
+ * is refused `busy` at once, and so is a PUT of a BLOB another connection is already
+ * delivering), then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
  * order, at most `windowChunks` unacknowledged; each is checked against its hash on arrival and
  * acknowledged, so a bad chunk ends the transfer (`bad-hash`) with nothing stored and the
  * reservation given back. After the last chunk the holder stores the BLOB and sends DONE. To
@@ -404,6 +405,11 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
     t.key = blobKeyOf(manifest, sha256);
     t.accepted = true;
     if (this.store.get(toHex(t.key)) !== undefined) return this.finishServe(t, 'done');
+    // The same BLOB already on its way here (several holders hand it over at once): one copy
+    // travels; the others hear `busy` and, retried, DONE.
+    for (const o of this.transfers.values())
+      if (o !== t && o.role === 'serve' && o.recv !== undefined && equalBytes(o.key, t.key))
+        return this.refuse(t, 'busy', true);
     const writer = `addr:${toHex(t.from!.address)}`;
     const refusal = this.store.reserve(writer, manifest.size);
     if (refusal !== undefined) return this.refuse(t, refusal, false);
