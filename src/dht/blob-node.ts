@@ -249,12 +249,6 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
     return opened;
   }
 
-  /** A handover push of `keyHex` to endpoint key `to` is in flight. */
-  private isHanding(keyHex: string, to: string): boolean {
-    for (const h of this.handing.values()) if (h.keyHex === keyHex && h.to === to) return true;
-    return false;
-  }
-
   /** Asks the node at `to` for the BLOB of `key`; ends with `blob-fetched`. */
   fetchBlob(nowMs: number, to: Endpoint, key: Uint8Array): number {
     this.advance(nowMs);
@@ -347,6 +341,12 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
   }
 
   // ---- private ----
+
+  /** A handover push of `keyHex` to endpoint key `to` is in flight. */
+  private isHanding(keyHex: string, to: string): boolean {
+    for (const h of this.handing.values()) if (h.keyHex === keyHex && h.to === to) return true;
+    return false;
+  }
 
   private open(role: Role, to: Endpoint, key: Uint8Array, send: Sending | undefined): number {
     const opId = this.nextOp++;
