@@ -110,4 +110,35 @@ describe(`DhtBlobNode.handover (seed ${SEED})`, () => {
     expect(perCall).toEqual([2, 2, 2, 0]);
     for (const key of keys) for (const i of [2, 3]) expect(blobNode(i).heldBlob(key)).toBeDefined();
   });
+
+  it('two holders handing over at once send one copy: the later PUT hears busy, then DONE', () => {
+    const { sim, stored, blobNode, handover } = setup(4);
+    const blob = blobOf(200_000, 3); // 4 chunks
+    let key = new Uint8Array(0);
+    for (const holder of [0, 1]) {
+      key = sim.command(2, (n, now) =>
+        (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob),
+      ).key;
+      sim.runFor(5_000);
+    }
+    stored.length = 0;
+    const replicas = () => [sim.endpoint(3)];
+    expect(handover(0, replicas)).toHaveLength(1);
+    expect(handover(1, replicas)).toHaveLength(1);
+    sim.runFor(5_000);
+    // One copy travelled. Under seed 7 the PUTs overlap and the later one hears busy (without the
+    // check both would send their 4 chunks); under a seed whose first copy lands before the
+    // second PUT arrives, the second hears DONE.
+    expect(blobNode(3).stats.chunksReceived).toBe(4);
+    const busy = stored.filter((s) => s.failure === 'busy').map((s) => s.index);
+    expect(stored.filter((s) => s.failure === undefined).length).toBe(2 - busy.length);
+    if (SEED === 7) expect(busy).toHaveLength(1);
+    expect(blobNode(3).stats.refused).toEqual(busy.length ? { busy: 1 } : {});
+    const retried = [0, 1].map((i) => handover(i, replicas).length);
+    expect(retried).toEqual([0, 1].map((i) => (busy.includes(i) ? 1 : 0)));
+    sim.runFor(5_000);
+    expect(stored.filter((s) => s.failure === undefined)).toHaveLength(2);
+    expect(blobNode(3).stats.chunksReceived).toBe(4);
+    expect(equalBytes(blobNode(3).heldBlob(key)!, blob)).toBe(true);
+  });
 });
