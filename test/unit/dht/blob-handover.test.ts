@@ -114,7 +114,7 @@ describe(`DhtBlobNode.handover (seed ${SEED})`, () => {
   it('two holders handing over at once send one copy: the later PUT hears busy, then DONE', () => {
     const { sim, stored, blobNode, handover } = setup(4);
     const blob = blobOf(200_000, 3); // 4 chunks
-    let key = new Uint8Array(0);
+    let key: Uint8Array = new Uint8Array(0);
     for (const holder of [0, 1]) {
       key = sim.command(2, (n, now) =>
         (n as DhtBlobNode).storeBlob(now, sim.endpoint(holder), blob),
