@@ -15,7 +15,8 @@
  * store, the writer sends PUT(manifest); the holder computes the key, reserves the size against
  * its bounds (per BLOB, per writer = the connecting address, per node) or answers REFUSE with
  * the reason (a connection over `transfersMax`, or over one address's `transfersPerSourceMax`,
- * is refused `busy` at once), then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
+ * is refused `busy` at once, and so is a PUT of a BLOB another connection is already
+ * delivering), then ACCEPT (or DONE at once when it holds that BLOB already). Chunks follow in
  * order, at most `windowChunks` unacknowledged; each is checked against its hash on arrival and
  * acknowledged, so a bad chunk ends the transfer (`bad-hash`) with nothing stored and the
  * reservation given back. After the last chunk the holder stores the BLOB and sends DONE. To
@@ -26,12 +27,25 @@
  * construction: a holder sends a BLOB only to the end of an established connection, and paces
  * it by that end's acknowledgements.
  *
- * Replication is pushed, not automatic: {@link DhtBlobNode.replicateBlob} sends a held BLOB to
- * the endpoints it is given (`blobReplicaEndpoints` reads them from a `DhtNode`'s leaf set); a
- * replica counts what it holds against the pushing holder's address, like any writer. Not here:
- * automatic handover on leaf-set changes, mutable (signed-manifest) BLOBs, and BLOB expiry.
+ * Replication is pushed: {@link DhtBlobNode.replicateBlob} sends a held BLOB to the endpoints
+ * it is given (`blobReplicaEndpoints` reads them from a `DhtNode`'s leaf set); a replica counts
+ * what it holds against the pushing holder's address, like any writer.
+ *
+ * Handover keeps the copies alive under churn: {@link DhtBlobNode.handover} is called by whoever
+ * drives the blob node beside a `DhtNode` (`blobHandover`, dht/blob-replicas.ts), on the DHT's
+ * leaf-set changes and periodically. For every held BLOB it asks the caller for the BLOB's
+ * replica endpoints and pushes it to those not yet known to hold it. Per BLOB the node remembers
+ * the endpoints that answered DONE (a holder that has the BLOB already answers DONE at once, so
+ * a push to it costs one round trip and no chunks), and forgets the ones that left the replica
+ * set, so that set never exceeds the replica count; a push that fails is retried at the next
+ * call. Bounded: at most `handoverTransfersMax` handover pushes in flight (within
+ * `transfersMax`), and the walk over held BLOBs resumes where the last call stopped, so that no
+ * BLOB waits behind others for ever. Every holder hands over, not only the owner: with one
+ * surviving copy the BLOB spreads back to its whole replica set. Not here: dropping copies that
+ * left the replica set (a holder keeps what it holds), mutable (signed-manifest) BLOBs, and BLOB
+ * expiry.
  */
-import type { Endpoint } from '../keys/endpoint.js';
+import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import type {
   ConnectionEnd,
   ConnectionId,
@@ -39,7 +53,7 @@ import type {
   ConnectionOutput,
   Output,
 } from '../sans-io.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { equalBytes, fromHex, toHex } from '../util/bytes.js';
 import {
   type BlobFrame,
   BlobFrameReader,
@@ -110,6 +124,12 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
   private nextConn = 1;
   private nextOp = 1;
   private nowMsValue = Number.NEGATIVE_INFINITY;
+  /** Per held BLOB (hex key): endpoint keys that answered DONE, all in its replica set. */
+  private readonly confirmed = new Map<string, Set<string>>();
+  /** Handover pushes in flight, by operation ID. */
+  private readonly handing = new Map<number, { keyHex: string; to: string }>();
+  /** Where the next handover walk over held BLOBs starts. */
+  private handoverCursor = 0;
 
   constructor(options: DhtBlobNodeOptions = {}) {
     this.options = resolveBlobOptions(options);
@@ -178,6 +198,55 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
         acked: 0,
       }),
     );
+  }
+
+  /**
+   * Hands held BLOBs over to their replica sets: for each held BLOB, pushes it to the endpoints
+   * of `replicasOf(key)` (which should leave out this node) that have not yet confirmed it with
+   * DONE, at most `handoverTransfersMax` pushes in flight and never beyond `transfersMax`. Call
+   * it on the DHT's leaf-set changes and periodically (see `blobHandover`); a failed push is
+   * retried at the next call. Every push ends with `blob-stored`. Returns their operation IDs.
+   * @example node.handover(now, (key) => blobReplicaEndpoints(dht, key));
+   */
+  handover(nowMs: number, replicasOf: (key: Uint8Array) => readonly Endpoint[]): number[] {
+    this.advance(nowMs);
+    const keys = [...this.store.keys()];
+    for (const keyHex of this.confirmed.keys())
+      if (this.store.get(keyHex) === undefined) this.confirmed.delete(keyHex);
+    const opened: number[] = [];
+    const budget = () =>
+      Math.min(
+        this.options.handoverTransfersMax - this.handing.size,
+        this.options.transfersMax - this.transfers.size,
+      );
+    const start = keys.length === 0 ? 0 : this.handoverCursor % keys.length;
+    let walked = 0;
+    while (walked < keys.length && budget() > 0) {
+      const keyHex = keys[(start + walked) % keys.length]!;
+      const held = this.store.get(keyHex)!;
+      const key = fromHex(keyHex);
+      const wanted = new Map(replicasOf(key).map((ep) => [endpointKey(ep), ep] as const));
+      const done = this.confirmed.get(keyHex) ?? new Set<string>();
+      for (const k of done) if (!wanted.has(k)) done.delete(k);
+      this.confirmed.set(keyHex, done);
+      let finished = true;
+      for (const [k, ep] of wanted) {
+        if (done.has(k) || this.isHanding(keyHex, k)) continue;
+        if (budget() <= 0) {
+          finished = false; // resume with this BLOB next time
+          break;
+        }
+        const send = { data: held.data, manifest: held.manifest, next: 0, acked: 0 };
+        const opId = this.open('store', ep, key.slice(), send);
+        this.handing.set(opId, { keyHex, to: k });
+        this.stats.handoverPushes++;
+        opened.push(opId);
+      }
+      if (!finished) break;
+      walked++;
+    }
+    this.handoverCursor = keys.length === 0 ? 0 : (start + walked) % keys.length;
+    return opened;
   }
 
   /** Asks the node at `to` for the BLOB of `key`; ends with `blob-fetched`. */
@@ -273,6 +342,12 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
 
   // ---- private ----
 
+  /** A handover push of `keyHex` to endpoint key `to` is in flight. */
+  private isHanding(keyHex: string, to: string): boolean {
+    for (const h of this.handing.values()) if (h.keyHex === keyHex && h.to === to) return true;
+    return false;
+  }
+
   private open(role: Role, to: Endpoint, key: Uint8Array, send: Sending | undefined): number {
     const opId = this.nextOp++;
     if (this.transfers.size >= this.options.transfersMax) {
@@ -330,6 +405,11 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
     t.key = blobKeyOf(manifest, sha256);
     t.accepted = true;
     if (this.store.get(toHex(t.key)) !== undefined) return this.finishServe(t, 'done');
+    // The same BLOB already on its way here (several holders hand it over at once): one copy
+    // travels; the others hear `busy` and, retried, DONE.
+    for (const o of this.transfers.values())
+      if (o !== t && o.role === 'serve' && o.recv !== undefined && equalBytes(o.key, t.key))
+        return this.refuse(t, 'busy', true);
     const writer = `addr:${toHex(t.from!.address)}`;
     const refusal = this.store.reserve(writer, manifest.size);
     if (refusal !== undefined) return this.refuse(t, refusal, false);
@@ -453,6 +533,11 @@ export class DhtBlobNode implements ConnectionNode<BlobEvent> {
   ): void {
     const s = this.stats;
     if (role === 'store') {
+      const h = this.handing.get(opId);
+      if (h !== undefined) {
+        this.handing.delete(opId);
+        if (failure === undefined) this.confirmed.get(h.keyHex)?.add(h.to);
+      }
       if (failure === undefined) s.storesSucceeded++;
       else s.storesFailed++;
       this.push({ type: 'event', event: { type: 'blob-stored', opId, key, failure } });

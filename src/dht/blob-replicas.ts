@@ -6,6 +6,7 @@
  * held BLOB to the endpoints this returns; their connection endpoints are their DHT endpoints.
  */
 import type { Endpoint } from '../keys/endpoint.js';
+import type { DhtBlobNode } from './blob-node.js';
 import type { DhtNode } from './dht-node.js';
 import { rankFor } from './replica-set.js';
 
@@ -18,4 +19,17 @@ export function blobReplicaEndpoints(dht: DhtNode, key: Uint8Array): Endpoint[] 
     .slice(0, dht.options.replicationFactor)
     .filter((m) => !m.self)
     .map((m) => m.endpoint);
+}
+
+/**
+ * Hands `blob`'s held BLOBs over to their replica sets in `dht`'s view
+ * ({@link DhtBlobNode.handover} with {@link blobReplicaEndpoints}); `dht` and `blob` run on the
+ * same endpoint. Call it when `dht` reports a leaf-set change (a `drt` event of type
+ * `leafset-key-changed`) and periodically, e.g. every `reconcileIntervalMs`. Returns the
+ * operation IDs of the pushes opened.
+ * @example
+ * if (event.type === 'drt' && event.event.type === 'leafset-key-changed') blobHandover(blob, dht, now);
+ */
+export function blobHandover(blob: DhtBlobNode, dht: DhtNode, nowMs: number): number[] {
+  return blob.handover(nowMs, (key) => blobReplicaEndpoints(dht, key));
 }

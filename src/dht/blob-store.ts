@@ -51,6 +51,11 @@ export class BlobStore {
     return this.bytes;
   }
 
+  /** The hex keys of the BLOBs held, in the order they were stored. */
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
+
   /** The BLOB of `keyHex`, if held. */
   get(keyHex: string): StoredBlob | undefined {
     return this.byKey.get(keyHex);

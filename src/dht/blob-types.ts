@@ -28,6 +28,11 @@ export interface DhtBlobNodeOptions {
   readonly windowChunks?: number;
   /** A transfer that receives nothing for this long is aborted (`timeout`). @default 30000 */
   readonly idleTimeoutMs?: number;
+  /**
+   * Handover pushes (`DhtBlobNode.handover`) in progress at once, within `transfersMax`, so
+   * that handover never takes every transfer from stores and fetches. @default 4
+   */
+  readonly handoverTransfersMax?: number;
 }
 
 /** Options with defaults filled in. */
@@ -76,6 +81,8 @@ export interface BlobStats {
   storesFailed: number;
   fetchesSucceeded: number;
   fetchesFailed: number;
+  /** Stores opened by `DhtBlobNode.handover` (each also counted in `storesSucceeded`/`storesFailed`). */
+  handoverPushes: number;
 }
 
 /**
@@ -94,6 +101,7 @@ export function createBlobStats(): BlobStats {
     storesFailed: 0,
     fetchesSucceeded: 0,
     fetchesFailed: 0,
+    handoverPushes: 0,
   };
 }
 
@@ -105,6 +113,7 @@ const COUNTS = {
   transfersPerSourceMax: { fallback: 4, max: 4096 },
   windowChunks: { fallback: 8, max: 256 },
   idleTimeoutMs: { fallback: 30_000, max: 3_600_000 },
+  handoverTransfersMax: { fallback: 4, max: 4096 },
 } as const;
 
 /**

@@ -29,7 +29,7 @@ export {
   blobManifestOf,
 } from './blob-codec.js';
 export { DhtBlobNode } from './blob-node.js';
-export { blobReplicaEndpoints } from './blob-replicas.js';
+export { blobHandover, blobReplicaEndpoints } from './blob-replicas.js';
 export type { BlobEvent, BlobFailure, BlobStats, DhtBlobNodeOptions } from './blob-types.js';
 export {
   DHT_DECODE_ERROR_CODES,
