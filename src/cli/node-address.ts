@@ -108,7 +108,8 @@ export async function startNodeAddress(
   };
 }
 
-async function resolveServers(servers: readonly (Endpoint | string)[]): Promise<Endpoint[]> {
+/** `HOST:PORT` strings resolved (first address each; unresolvable ones left out), endpoints as given. */
+export async function resolveServers(servers: readonly (Endpoint | string)[]): Promise<Endpoint[]> {
   const out: Endpoint[] = [];
   for (const s of servers) {
     if (typeof s !== 'string') {

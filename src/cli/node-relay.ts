@@ -11,9 +11,8 @@
  *   transport over the relay (`relayedTransport`), advertising the relayed endpoint in its CPAs;
  * - else a `RelayResponderNode` (answers PING and KNOCK, as every node does).
  */
-import { dnsResolver } from '../adapters/node/dns-resolver.js';
 import { createUdpTransport, type UdpTransport } from '../adapters/node/udp-transport.js';
-import { type Endpoint, formatEndpoint, splitHostPort } from '../keys/endpoint.js';
+import { type Endpoint, formatEndpoint } from '../keys/endpoint.js';
 import type { UnconfirmedReason } from '../nat/address-types.js';
 import { RelayClient } from '../nat/relay-client.js';
 import { type RelayPong, RelayResponderNode } from '../nat/relay-peer.js';
@@ -25,7 +24,7 @@ import { systemRng } from '../runtime.js';
 import { type DatagramTransport, type RunningNode, runNode } from '../transport-adapter.js';
 import type { OptionValues } from './args.js';
 import { bootstrapEndpoints, listOption, stringOption } from './args.js';
-import type { PrintEvent } from './node-address.js';
+import { type PrintEvent, resolveServers } from './node-address.js';
 import { UsageError } from './usage-error.js';
 
 /** Option specs `pnrp node` and `pnrp ping` add for relaying. */
@@ -127,7 +126,7 @@ export async function startNodeRelay(o: NodeRelayOptions): Promise<NodeRelay> {
     (o.args.use === 'auto' &&
       (o.unconfirmed === 'endpoint-dependent-mapping' || o.unconfirmed === 'no-probe'));
   if (wanted) {
-    const candidates = await resolveAll([...o.args.via, ...o.bootstrap]);
+    const candidates = await resolveServers([...o.args.via, ...o.bootstrap]);
     for (const relay of candidates.slice(0, RELAYS_TRIED_MAX)) {
       const got = await tryRelay(o, split.pnrp, split.relay, relay, onPong);
       if (got) return got;
@@ -301,19 +300,4 @@ function printClientEvent(print: PrintEvent, relay: Endpoint, e: RelayClientEven
     );
   else if (e.type === 'no-answer')
     print('relay', { state: 'no-answer', relay: r }, `relay ${r} did not answer`);
-}
-
-async function resolveAll(list: readonly (Endpoint | string)[]): Promise<Endpoint[]> {
-  const out: Endpoint[] = [];
-  for (const s of list) {
-    if (typeof s !== 'string') {
-      out.push(s);
-      continue;
-    }
-    const hp = splitHostPort(s);
-    if (!hp) continue;
-    const found = await dnsResolver(hp.host).catch(() => [] as Uint8Array[]);
-    if (found[0]) out.push({ address: found[0], port: hp.port });
-  }
-  return out;
 }
