@@ -13,6 +13,7 @@
  * never changes what a node does: equal content, and a node compares entries by identity only
  * among its own cache's entries (distinct IDs), which it admits through here.
  */
+import { codeUnitString } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
 
 const table = new Map<string, WeakRef<RouteEntry>>();
@@ -24,12 +25,13 @@ const registry = new FinalizationRegistry<string>((key) => {
 /** The content of an entry as a string: 16 chars of ID, the port, 8 chars per address. */
 function contentKey(entry: RouteEntry): string {
   const id = entry.id;
-  let s = '';
-  for (let i = 0; i < 32; i += 2) s += String.fromCharCode((id[i]! << 8) | id[i + 1]!);
-  s += String.fromCharCode(entry.port);
+  const units = new Uint16Array(17 + 8 * entry.addresses.length);
+  let u = 0;
+  for (let i = 0; i < 32; i += 2) units[u++] = (id[i]! << 8) | id[i + 1]!;
+  units[u++] = entry.port;
   for (const a of entry.addresses)
-    for (let i = 0; i < 16; i += 2) s += String.fromCharCode((a[i]! << 8) | a[i + 1]!);
-  return s;
+    for (let i = 0; i < 16; i += 2) units[u++] = (a[i]! << 8) | a[i + 1]!;
+  return codeUnitString(units, u);
 }
 
 /** A copy of `entry` with ID and addresses views into one buffer. */

@@ -30,6 +30,7 @@
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
 import { ByteWriter } from '../util/byte-writer.js';
+import { toHex } from '../util/bytes.js';
 import { encodeMessage } from '../wire/index.js';
 import type { InquireMessage, LookupMessage, Message, RequestMessage } from '../wire/types.js';
 import type { MembershipSecurity } from './security-provider.js';
@@ -220,8 +221,7 @@ export function membershipRefusal(
   };
   if (!context.local.has(endpointKey(receiver))) return 'wrong-receiver';
   const signature = element.subarray(PREFIX_BYTES);
-  let id = '';
-  for (let i = 0; i < signature.length; i++) id += String.fromCharCode(signature[i]!);
+  const id = toHex(signature);
   const stale = context.guard.refusal(id, signedAtMs, context.nowWallMs);
   if (stale !== undefined) return stale;
   let data: Uint8Array;

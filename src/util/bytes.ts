@@ -13,13 +13,53 @@ import {
   utf8ToBytes,
 } from '@noble/hashes/utils.js';
 
+/** ASCII codes of the hex digits. */
+const HEX_DIGITS = new Uint8Array([
+  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102,
+]);
+/** Reused output of {@link toHex} for inputs up to 64 bytes. */
+const hexScratch = new Uint8Array(128);
+const ascii = new TextDecoder('latin1');
+
 /**
- * Lowercase hex of some bytes (@noble/hashes' `bytesToHex`). Throws `TypeError` for a value that
- * is not a Uint8Array.
+ * Lowercase hex of some bytes, the same string as @noble/hashes' `bytesToHex`. Throws `TypeError`
+ * for a value that is not a Uint8Array.
+ *
+ * Built by decoding ASCII digits, so the result is one flat string. `bytesToHex` appends two
+ * characters at a time, which leaves a chain of 31 rope nodes behind a 64-character hex; kept
+ * as a Map key (as caches and pending tables do) that chain cost about 1 KB per key, a quarter
+ * of a simulated node's heap (issue 13, Build 3).
  * @example toHex(new Uint8Array([1, 255])) // '01ff'
  */
 export function toHex(bytes: Uint8Array): string {
-  return bytesToHex(bytes);
+  if (!(bytes instanceof Uint8Array)) return bytesToHex(bytes);
+  const n = bytes.length;
+  const out = n <= 64 ? hexScratch : new Uint8Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const v = bytes[i]!;
+    out[2 * i] = HEX_DIGITS[v >> 4]!;
+    out[2 * i + 1] = HEX_DIGITS[v & 15]!;
+  }
+  return ascii.decode(out.subarray(0, 2 * n));
+}
+
+/** Reused UTF-16 code units of {@link codeUnitString}. */
+const unitScratch = new Uint16Array(1024);
+
+/**
+ * One flat string of these UTF-16 code units (`String.fromCharCode` over them). Appending
+ * characters one at a time leaves a rope node per append behind the string; a string kept as a
+ * Map key should be flat.
+ * @example codeUnitString(new Uint16Array([72, 105]), 2) // 'Hi'
+ */
+export function codeUnitString(units: Uint16Array, length: number): string {
+  let s = '';
+  for (let at = 0; at < length; at += 4096)
+    s += String.fromCharCode.apply(
+      null,
+      units.subarray(at, Math.min(length, at + 4096)) as unknown as number[],
+    );
+  return s;
 }
 
 /**
@@ -53,10 +93,14 @@ export function bytesKey(bytes: Uint8Array): string {
       (b[30]! << 8) | b[31]!,
     );
   }
-  let s = String.fromCharCode(n & 0xffff, n >>> 16);
-  for (let i = 0; i + 1 < n; i += 2) s += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
-  if (n % 2 === 1) s += String.fromCharCode(b[n - 1]!);
-  return s;
+  const length = 2 + ((n + 1) >> 1);
+  const units = length <= unitScratch.length ? unitScratch : new Uint16Array(length);
+  units[0] = n & 0xffff;
+  units[1] = n >>> 16;
+  let u = 2;
+  for (let i = 0; i + 1 < n; i += 2) units[u++] = (b[i]! << 8) | b[i + 1]!;
+  if (n % 2 === 1) units[u++] = b[n - 1]!;
+  return codeUnitString(units, u);
 }
 
 /**

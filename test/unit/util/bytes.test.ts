@@ -35,13 +35,23 @@ describe('util/bytes', () => {
 
   it('toHex() and fromHex() agree with node:buffer and round-trip', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         const hex = toHex(bytes);
         expect(hex).toBe(Buffer.from(bytes).toString('hex'));
         expect(fromHex(hex)).toEqual(bytes);
         expect(fromHex(hex.toUpperCase())).toEqual(bytes);
       }),
     );
+  });
+
+  it('toHex() and bytesKey() are right past their reused scratch buffers (64 KB inputs)', () => {
+    const big = new Uint8Array(70_000).map((_, i) => (i * 31) & 0xff);
+    expect(toHex(big)).toBe(Buffer.from(big).toString('hex'));
+    const other = big.slice();
+    other[69_999] = (other[69_999]! + 1) & 0xff;
+    expect(bytesKey(big)).toBe(bytesKey(big.slice()));
+    expect(bytesKey(big)).not.toBe(bytesKey(other));
+    expect(bytesKey(big).length).toBe(2 + 35_000);
   });
 
   it('fromHex() throws TypeError for a non-string and RangeError for odd lengths and bad digits', () => {
