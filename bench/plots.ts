@@ -2,9 +2,10 @@
  * The figures of issue 13 (Build 5), drawn from our own runs into bench/results/*.svg: the ones
  * the Windows 7 DRT team published for their simulations (docs/design.md §7), success and hops over
  * time under churn and the hop histogram, plus hops against N beside the idealized log10(N)
- * model, and messages per lookup (PNRP; Kademlia bars appear once the baseline's rows are
- * passed to `messagesVsKadSpec`). Real joins at modest sizes, seed 1: the same run draws the
- * same SVG. The numbers behind the figures go to bench/results/figures.json.
+ * model, and messages per lookup of PNRP beside the Kademlia baseline (`runBaseline` with the
+ * same seed: the same node set, network, bootstrap seeds and search pairs). Real joins at modest
+ * sizes, seed 1: the same run draws the same SVG. The numbers behind the figures go to
+ * bench/results/figures.json.
  *
  * Run: `npm run plots` (= `nice -n 10 tsx bench/plots.ts`); sizes with
  * BENCH_PLOTS_SIZES=250,500,1000,2000 (the churn run uses the largest), searches per size with
@@ -21,6 +22,7 @@ import {
   seriesSpec,
 } from '../src/cli/plot-specs.js';
 import { DrtCloud } from '../src/sim/drt-cloud.js';
+import { runBaseline } from '../src/sim/kad-baseline.js';
 import {
   type HopBin,
   hopHistogram,
@@ -54,6 +56,11 @@ interface RunRecord {
   readonly p95Hops: number;
   readonly maxHops: number;
   readonly messagesPerResolve: number;
+  /** The Kademlia baseline's requests + answers per lookup, same seed and size (stable runs). */
+  readonly kadMessagesPerLookup?: number;
+  /** The Kademlia baseline's success rate and trace hash (stable runs). */
+  readonly kadSuccessRate?: number;
+  readonly kadTraceHash?: string;
   readonly hopHistogram: readonly HopBin[];
   readonly churn?: unknown;
   readonly series?: { readonly intervalSeconds: number; readonly points: readonly IntervalPoint[] };
@@ -79,6 +86,9 @@ function measure(): Figures {
     cloud.build(n);
     const report = cloud.runSearches(searches);
     progress.end();
+    const kadProgress = benchProgress(`plots: Kademlia ${n}`, n, searches);
+    const kad = runBaseline({ nodes: n, seed: SEED, searches, protocols: ['kad'], idleMs: 0 }).kad!;
+    kadProgress.end();
     runs.push({
       scenario: 'stable',
       nodes: n,
@@ -88,11 +98,14 @@ function measure(): Figures {
       p95Hops: report.p95Hops,
       maxHops: report.maxHops,
       messagesPerResolve: report.messagesPerResolve,
+      kadMessagesPerLookup: kad.messagesPerLookup,
+      kadSuccessRate: kad.successRate,
+      kadTraceHash: kad.traceHash,
       hopHistogram: hopHistogram(report.hopSamples),
       traceHash: cloud.sim.traceHash,
     });
     console.log(
-      `stable ${n}: ${(report.successRate * 100).toFixed(2)}% in ${report.avgHops.toFixed(2)} hops, ${report.messagesPerResolve.toFixed(2)} messages/resolve (${Math.round((performance.now() - started) / 1000)} s)`,
+      `stable ${n}: ${(report.successRate * 100).toFixed(2)}% in ${report.avgHops.toFixed(2)} hops, ${report.messagesPerResolve.toFixed(2)} messages/resolve; Kademlia ${(kad.successRate * 100).toFixed(2)}%, ${kad.messagesPerLookup.toFixed(2)} messages/lookup (${Math.round((performance.now() - started) / 1000)} s)`,
     );
     largest = cloud;
   }
@@ -148,8 +161,12 @@ async function draw(data: Figures): Promise<void> {
     [
       'messages-per-lookup',
       messagesVsKadSpec(
-        stable.map((r) => ({ n: r.nodes, pnrp: r.messagesPerResolve })),
-        'Messages (requests + answers) per lookup: PNRP (Kademlia baseline not measured yet)',
+        stable.map((r) => ({
+          n: r.nodes,
+          pnrp: r.messagesPerResolve,
+          ...(r.kadMessagesPerLookup === undefined ? {} : { kad: r.kadMessagesPerLookup }),
+        })),
+        `Messages (requests + answers) per lookup, real joins, ${data.searches} lookups per size: PNRP and Kademlia (k = 20, alpha = 3)`,
       ),
     ],
   ];
