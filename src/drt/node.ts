@@ -56,6 +56,7 @@ import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import { Searches } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
+import type { SendCause } from './send-cause.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
@@ -599,8 +600,12 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return this.options.rng.nextU32();
     }
 
-    send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean {
-      return this.node.send(to, message, options?.charged);
+    send(
+      to: Endpoint,
+      message: Message,
+      options?: { readonly charged?: boolean; readonly cause?: SendCause },
+    ): boolean {
+      return this.node.send(to, message, options?.charged, options?.cause);
     }
 
     currentSource(): Endpoint | undefined {
@@ -639,7 +644,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     }
   };
 
-  private send(to: Endpoint, message: Message, charged?: boolean): boolean {
+  private send(to: Endpoint, message: Message, charged?: boolean, cause?: SendCause): boolean {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
@@ -659,6 +664,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
+    this.options.sendObserver?.(to, message, cause ?? 'answer', payloads.length);
     if (this.outstanding.sent(this.nowMsValue, to, message))
       bump(this.stats.boundHits, 'outstanding');
     return true;
