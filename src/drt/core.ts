@@ -134,6 +134,12 @@ export interface NodeCore<P = unknown> {
   evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void;
   /** What the proof that admitted the cached entry `entry` said about its owner, if any. */
   credentialOf(entry: RouteEntry): EntryCredential | undefined;
+  /**
+   * The proof that admitted the entry cached with `entry`'s ID at `entry`'s endpoint, if that
+   * happened since this node started joining and its first registration walk has not ended (the
+   * walk then need not INQUIRE it again: issue 13, node.ts `joinProofs`).
+   */
+  joinProof(entry: RouteEntry): ValidatedRecord<P> | undefined;
   /** Offers an entry learned from the network to the return-routability check. */
   offer(entry: RouteEntry, origin: AdmitOrigin): void;
   /** True when any address of `entry` is one of ours. */

@@ -363,6 +363,15 @@ export class Searches<P = unknown> {
     >,
   ): void {
     const core = this.core;
+    if (action.type === 'inquire' && !action.retransmit && search.purpose.kind === 'registration') {
+      // Issue 13: a joiner's walk takes the proof that admitted the candidate moments ago.
+      const proof = core.joinProof(action.candidate);
+      if (proof !== undefined) {
+        core.stats.joinProofsReused++;
+        search.resolution.onInquireReply(core.nowMs(), { ok: true, proof });
+        return;
+      }
+    }
     if (action.retransmit) core.stats.retransmits++;
     else {
       this.byMessage.delete(search.messageId);
