@@ -9,8 +9,11 @@ import type { SendCause, SendObserver } from '../src/drt/send-cause.js';
 import type { Endpoint } from '../src/keys/endpoint.js';
 import type { Message } from '../src/wire/types.js';
 
-/** Columns of the table: the request types, then the answer types. */
-const REQUEST_TYPES = ['lookup', 'inquire', 'flood', 'solicit', 'request'] as const;
+/**
+ * Columns of the table: the request types (an INQUIRE asking for the proof, A flag, apart), then
+ * the answer types.
+ */
+const REQUEST_TYPES = ['lookup', 'inquire', 'inquire (A)', 'flood', 'solicit', 'request'] as const;
 const ANSWER_TYPES = ['authority', 'ack', 'advertise'] as const;
 
 /** The group each cause is reported under (the lead's purposes). */
@@ -39,6 +42,9 @@ export class SendTally {
   private readonly causes = new Map<number, SendCause>();
   private counts = new Map<string, Map<string, number>>();
   private retransmits = new Map<string, number>();
+  /** Message IDs of B-flag AUTHORITYs (cookie challenges), to spot the requests echoing them. */
+  private readonly cookies = new Set<number>();
+  private challenges = new Map<string, number>();
   private total = 0;
 
   /** The observer to hand every node (`DrtNodeOptions.sendObserver`). */
@@ -50,20 +56,29 @@ export class SendTally {
   ) => {
     let attributed: string = cause;
     let column: string = message.type;
-    if (cause === 'answer' && 'ackedMessageId' in message)
+    let challenge = false;
+    if (cause === 'answer' && 'ackedMessageId' in message) {
       attributed = this.causes.get(message.ackedMessageId) ?? 'unmatched answer';
-    else if (cause !== 'answer') {
+      if (message.type === 'authority' && message.buffer.flags.busy) {
+        this.cookies.add(message.messageId);
+        challenge = true;
+      }
+    } else if (cause !== 'answer') {
+      challenge = this.cookies.has(message.messageId);
       if (this.causes.has(message.messageId))
         this.retransmits.set(cause, (this.retransmits.get(cause) ?? 0) + datagrams);
       this.causes.set(message.messageId, cause);
     }
     if (message.type === 'flood' && message.dontAck) column = 'flood (D)';
+    if (message.type === 'inquire' && message.flags.wantCpa) column = 'inquire (A)';
     let row = this.counts.get(attributed);
     if (row === undefined) {
       row = new Map();
       this.counts.set(attributed, row);
     }
     row.set(column, (row.get(column) ?? 0) + datagrams);
+    if (challenge)
+      this.challenges.set(attributed, (this.challenges.get(attributed) ?? 0) + datagrams);
     this.total += datagrams;
   };
 
@@ -76,13 +91,15 @@ export class SendTally {
   reset(): void {
     this.counts = new Map();
     this.retransmits = new Map();
+    this.challenges = new Map();
     this.total = 0;
   }
 
   /**
    * Table rows: group, cause, datagrams per `per` (a join, or a node-second) for each request
-   * and answer type, the row's total per `per` and share, and its retransmits per `per`;
-   * `digits` after the decimal point.
+   * and answer type, the row's total per `per` and share, its retransmits per `per`, and its
+   * cookie challenges per `per` (B-flag AUTHORITYs and the requests repeated with their cookie,
+   * address-proof.ts); `digits` after the decimal point.
    */
   rows(per: number, digits = 1): { header: string[]; rows: (string | number)[][] } {
     const columns = [...REQUEST_TYPES, 'flood (D)', ...ANSWER_TYPES];
@@ -100,6 +117,7 @@ export class SendTally {
       fmt(sum),
       `${((100 * sum) / Math.max(1, this.total)).toFixed(1)}%`,
       fmt(this.retransmits.get(cause) ?? 0),
+      fmt(this.challenges.get(cause) ?? 0),
     ]);
     const totals = columns.map((c) => {
       let v = 0;
@@ -108,7 +126,9 @@ export class SendTally {
     });
     let retransmitted = 0;
     for (const v of this.retransmits.values()) retransmitted += v;
-    rows.push(['all', '', ...totals, fmt(this.total), '100%', fmt(retransmitted)]);
+    let challenged = 0;
+    for (const v of this.challenges.values()) challenged += v;
+    rows.push(['all', '', ...totals, fmt(this.total), '100%', fmt(retransmitted), fmt(challenged)]);
     // Subtotals by group.
     const groups = new Map<string, number>();
     for (const { cause, sum } of entries)
@@ -121,9 +141,10 @@ export class SendTally {
         fmt(sum),
         `${((100 * sum) / Math.max(1, this.total)).toFixed(1)}%`,
         '',
+        '',
       ]);
     return {
-      header: ['group', 'cause', ...columns, 'all', 'share', 'retransmits'],
+      header: ['group', 'cause', ...columns, 'all', 'share', 'retransmits', 'cookie challenges'],
       rows,
     };
   }
