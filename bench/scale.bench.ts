@@ -14,6 +14,10 @@
  * - `SCALE_CHURN`: `1` also runs the churn scenario (20% fail, 10% leave, 10% join over 1,000
  *   resolves) on a fresh cloud of the same size.
  * - `SCALE_SEED`: @default 1
+ * - `SCALE_BREAKDOWN`: `1` also prints where the datagrams of the build (per join) and of the
+ *   background period (per node per second) went: every datagram attributed to its cause (join
+ *   walk, admission check, maintenance, gap fill, flood, join sync) and message type, answers to
+ *   the request they answer (bench/send-breakdown.ts). The live heap then includes the tally.
  * - `SCALE_LOG`: seconds of wall time between plain progress lines on stderr (phase, nodes joined,
  *   virtual time, datagrams, CPU, heap, RSS), for long runs whose stderr is not a terminal; they
  *   observe only (the same events run). @default 0 (none)
@@ -23,6 +27,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type CloudProgress, DrtCloud } from '../src/sim/drt-cloud.js';
+import { SendTally } from './send-breakdown.js';
 import { printTable } from './table.js';
 
 setFlagsFromString('--expose-gc');
@@ -35,6 +40,7 @@ const backgroundS = Number(process.env.SCALE_BACKGROUND_S ?? 120);
 const churn = process.env.SCALE_CHURN === '1';
 const seed = Number(process.env.SCALE_SEED ?? 1);
 const logEveryS = Number(process.env.SCALE_LOG ?? 0);
+const breakdown = process.env.SCALE_BREAKDOWN === '1';
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();
@@ -45,9 +51,10 @@ function sent(cloud: DrtCloud): number {
   return cloud.sim.stats.datagramsSent;
 }
 
-function newCloud(): DrtCloud {
+function newCloud(tally?: SendTally): DrtCloud {
   const cloud: DrtCloud = new DrtCloud({
     seed,
+    ...(tally ? { node: { sendObserver: tally.observe } } : {}),
     ...(growth === 'warm' ? {} : { growth }),
     ...(logEveryS > 0 ? { progress: progressLog(() => cloud) } : {}),
   });
@@ -100,7 +107,8 @@ const label = growth === 'warm' ? 'warm start (no joins)' : `real joins (${growt
 for (const n of sizes) {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const cloud = newCloud();
+  const tally = breakdown ? new SendTally() : undefined;
+  const cloud = newCloud(tally);
   const cpu0 = cpuSeconds();
   build(cloud, n);
   const buildCpu = cpuSeconds() - cpu0;
@@ -108,9 +116,24 @@ for (const n of sizes) {
   const buildMix = byType(cloud);
   gc();
   const heapPerNode = (process.memoryUsage().heapUsed - heapBefore) / n;
+  if (tally) {
+    const t = tally.rows(n);
+    printTable(`scale: datagrams per join by cause, ${n} nodes, seed ${seed}`, t.header, t.rows);
+    console.log(`attributed ${tally.datagrams} of ${buildDatagrams} build datagrams`);
+    tally.reset();
+  }
   const bg0 = sent(cloud);
   cloud.sim.runFor(backgroundS * 1000);
   const background = (sent(cloud) - bg0) / cloud.live().length / backgroundS;
+  if (tally) {
+    const t = tally.rows(cloud.live().length * backgroundS, 4);
+    printTable(
+      `scale: background datagrams per node per second by cause, ${n} nodes, seed ${seed}`,
+      t.header,
+      t.rows,
+    );
+    console.log(`attributed ${tally.datagrams} of ${sent(cloud) - bg0} background datagrams`);
+  }
   const cpu1 = cpuSeconds();
   const d0 = sent(cloud);
   const report = cloud.runSearches(resolves);

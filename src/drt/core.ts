@@ -14,6 +14,7 @@ import type { SigningBudget } from './budget.js';
 import type { NodeEvent } from './events.js';
 import type { ResolvedDrtOptions } from './options.js';
 import type { ValidatedRecord } from './security-provider.js';
+import type { SendCause } from './send-cause.js';
 import type { DrtStats } from './stats.js';
 
 /** A key this node publishes. */
@@ -107,9 +108,14 @@ export interface NodeCore<P = unknown> {
    * Encodes (fragmenting AUTHORITY as needed) and queues the datagrams. Answers (AUTHORITY,
    * ADVERTISE, ACK, FLOOD with D) and sends marked `charged` pay from the anti-amplification
    * credit of an unproven destination; one the credit cannot cover is not sent (counted in
-   * `boundHits.amplification`, false returned). Our own requests are never charged.
+   * `boundHits.amplification`, false returned). Our own requests are never charged. `cause` is
+   * only told to `options.sendObserver` (default: `answer`).
    */
-  send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean;
+  send(
+    to: Endpoint,
+    message: Message,
+    options?: { readonly charged?: boolean; readonly cause?: SendCause },
+  ): boolean;
   /** Source of the datagram being handled, or undefined in a timer or command. */
   currentSource(): Endpoint | undefined;
   emit(event: NodeEvent<P>): void;
@@ -128,6 +134,12 @@ export interface NodeCore<P = unknown> {
   evict(id: Key, reason: 'stale' | 'revoked' | 'denied', endpoint?: Endpoint): void;
   /** What the proof that admitted the cached entry `entry` said about its owner, if any. */
   credentialOf(entry: RouteEntry): EntryCredential | undefined;
+  /**
+   * The proof that admitted the entry cached with `entry`'s ID at `entry`'s endpoint, if that
+   * happened since this node started joining and its first registration walk has not ended (the
+   * walk then need not INQUIRE it again: issue 13, node.ts `joinProofs`).
+   */
+  joinProof(entry: RouteEntry): ValidatedRecord<P> | undefined;
   /** Offers an entry learned from the network to the return-routability check. */
   offer(entry: RouteEntry, origin: AdmitOrigin): void;
   /** True when any address of `entry` is one of ours. */

@@ -60,12 +60,15 @@ import type { AckMessage, FloodMessage, RouteEntry } from '../wire/types.js';
 import { WIRE_LIMITS } from '../wire/types.js';
 import { type AdmitOrigin, type LocalRegistration, localOf, type NodeCore } from './core.js';
 import type { RevokeSummary } from './security-provider.js';
+import type { SendCause } from './send-cause.js';
 import { bump } from './stats.js';
 
 interface PendingFlood {
   readonly message: FloodMessage;
   readonly to: Endpoint;
   readonly targetId: Key;
+  /** Told to the send observer with the retransmit too (send-cause.ts). */
+  readonly cause: SendCause;
   readonly firstSentMs: number;
   retransmitted: boolean;
 }
@@ -107,7 +110,8 @@ export class Floods {
       ...core.cache.nearestBelow(entry.id, 1, accept),
     ];
     const list = [...incoming, ...targets.map(endpointOf)].slice(-WIRE_LIMITS.alreadyFloodedMax);
-    for (const target of targets) this.send(target, { routeEntry: entry }, list, false);
+    const cause: SendCause = `flood-${origin.via}`;
+    for (const target of targets) this.send(target, { routeEntry: entry }, list, false, cause);
     // Our own entry back to a third-party flooder, unless it is one of our leaf-set neighbours
     // already (issue 13: it learned us when it became one; the spec sends it regardless).
     if (
@@ -116,7 +120,7 @@ export class Floods {
       !this.isLeafMember(localKey, origin.from)
     ) {
       const own = localOf(core.locals, localKey);
-      if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true);
+      if (own) this.sendTo(origin.from, ZERO_ID, { routeEntry: own.entry }, [], true, 'flood-back');
     }
   }
 
@@ -209,7 +213,7 @@ export class Floods {
           : core.cache.nearestBelow(localKey, 1, accept)[0];
       if (!next) continue;
       const list = [...alreadyFlooded, endpointOf(next)].slice(-WIRE_LIMITS.alreadyFloodedMax);
-      this.send(next, { revokeCpa: bytes }, list, false);
+      this.send(next, { revokeCpa: bytes }, list, false, 'revoke');
     }
   }
 
@@ -261,7 +265,7 @@ export class Floods {
     const { below, above } = this.core.cache.leafSet(reg.key);
     for (const n of [...below, ...above]) {
       if (skip?.has(endpointKey(endpointOf(n)))) continue;
-      this.send(n, { routeEntry: reg.entry }, [], false);
+      this.send(n, { routeEntry: reg.entry }, [], false, 'announce');
     }
   }
 
@@ -282,13 +286,13 @@ export class Floods {
     const lower = below[0];
     const upper = above[0];
     for (const n of [lower, upper])
-      if (n) this.send(n, { revokeCpa: revoke }, [endpointOf(n)], false);
+      if (n) this.send(n, { revokeCpa: revoke }, [endpointOf(n)], false, 'revoke');
     const farLower = below[below.length - 1];
     const farUpper = above[above.length - 1];
     if (upper && farLower && farLower !== lower)
-      this.send(farLower, { routeEntry: upper }, [], false);
+      this.send(farLower, { routeEntry: upper }, [], false, 'heal');
     if (lower && farUpper && farUpper !== upper)
-      this.send(farUpper, { routeEntry: lower }, [], false);
+      this.send(farUpper, { routeEntry: lower }, [], false, 'heal');
   }
 
   private send(
@@ -296,8 +300,9 @@ export class Floods {
     content: { routeEntry?: RouteEntry; revokeCpa?: Uint8Array },
     alreadyFlooded: readonly Endpoint[],
     dontAck: boolean,
+    cause: SendCause,
   ): void {
-    this.sendTo(endpointOf(target), target.id, content, alreadyFlooded, dontAck);
+    this.sendTo(endpointOf(target), target.id, content, alreadyFlooded, dontAck, cause);
   }
 
   private sendTo(
@@ -306,6 +311,7 @@ export class Floods {
     content: { routeEntry?: RouteEntry; revokeCpa?: Uint8Array },
     alreadyFlooded: readonly Endpoint[],
     dontAck: boolean,
+    cause: SendCause,
   ): void {
     const core = this.core;
     if (!dontAck && this.pending.size >= core.options.floodsInFlightMax) {
@@ -323,12 +329,13 @@ export class Floods {
       alreadyFlooded,
     };
     core.stats.floodsSent++;
-    core.send(to, message);
+    core.send(to, message, { cause });
     if (!dontAck) {
       this.pending.set(message.messageId, {
         message,
         to,
         targetId: validateId,
+        cause,
         firstSentMs: core.nowMs(),
         retransmitted: false,
       });
@@ -359,7 +366,7 @@ export class Floods {
       } else if (!flood.retransmitted && nowMs >= flood.firstSentMs + RETRANSMIT_MS) {
         flood.retransmitted = true;
         this.core.stats.retransmits++;
-        this.core.send(flood.to, flood.message);
+        this.core.send(flood.to, flood.message, { cause: flood.cause });
       }
     }
   }

@@ -56,6 +56,7 @@ import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
 import { Searches } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
+import type { SendCause } from './send-cause.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
 import { Sync } from './sync.js';
 
@@ -122,6 +123,16 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
    * that leaves the cache takes its credential with it: bounded by the cache.
    */
   private readonly credentials = new WeakMap<RouteEntry, EntryCredential>();
+  /**
+   * Issue 13: the proofs that admitted cached entries while joining, until the first registration
+   * walk ends (then dropped: no memory in a joined node). The walk INQUIREs its nearest results
+   * for their proofs, and a joiner proved most of them moments before (the sync FLOODs of its
+   * bootstrap nodes carry its neighbourhood, each admitted only with a proof), so the walk takes
+   * the proof it holds for an entry cached at the same endpoint instead of asking again.
+   * Keyed by the cached RouteEntry object: an entry that left the cache (revoked, dead) or was
+   * replaced is INQUIREd as before.
+   */
+  private joinProofs: WeakMap<RouteEntry, ValidatedRecord<P>> | undefined;
   private nowMsValue = Number.NEGATIVE_INFINITY;
   private maintenanceAtMs = Number.POSITIVE_INFINITY;
   /** The adaptive maintenance period (maintenance.ts). */
@@ -161,9 +172,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     this.probeGate = new ProbeGate(o, this.proofs, this.stats);
     this.signing = new SigningBudget(o, this.stats.boundHits);
     this.core = this.makeCore();
-    this.searches = new Searches(this.core, (purpose, results) =>
-      this.registrations.onWalkDone(purpose, results),
-    );
+    this.searches = new Searches(this.core, (purpose, results) => {
+      if (purpose.kind === 'registration') this.joinProofs = undefined;
+      this.registrations.onWalkDone(purpose, results);
+    });
     this.pendingAdds = new PendingAdds(this.core);
     this.floods = new Floods(this.core);
     this.registrations = new Registrations(
@@ -205,6 +217,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   /** Joins the cloud: solicits the bootstrap provider's endpoints. */
   start(nowMs: number): void {
     this.advance(nowMs);
+    if (this.routeCache.size === 0) this.joinProofs = new WeakMap();
     this.rejoin(true);
   }
 
@@ -599,8 +612,12 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return this.options.rng.nextU32();
     }
 
-    send(to: Endpoint, message: Message, options?: { readonly charged?: boolean }): boolean {
-      return this.node.send(to, message, options?.charged);
+    send(
+      to: Endpoint,
+      message: Message,
+      options?: { readonly charged?: boolean; readonly cause?: SendCause },
+    ): boolean {
+      return this.node.send(to, message, options?.charged, options?.cause);
     }
 
     currentSource(): Endpoint | undefined {
@@ -623,6 +640,14 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return this.node.credentials.get(entry);
     }
 
+    joinProof(entry: RouteEntry): ValidatedRecord<P> | undefined {
+      const proofs = this.node.joinProofs;
+      if (proofs === undefined || entry.addresses.length === 0) return undefined;
+      const cached = this.cache.get(entry.id);
+      if (cached === undefined || !sameEndpoint(cached, entry)) return undefined;
+      return proofs.get(cached);
+    }
+
     offer(entry: RouteEntry, origin: AdmitOrigin): void {
       this.node.pendingAdds.offer(entry, origin);
     }
@@ -639,7 +664,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     }
   };
 
-  private send(to: Endpoint, message: Message, charged?: boolean): boolean {
+  private send(to: Endpoint, message: Message, charged?: boolean, cause?: SendCause): boolean {
     const membership = this.options.security.membership;
     const secured =
       membership !== undefined && isSecuredType(message)
@@ -659,6 +684,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
+    this.options.sendObserver?.(to, message, cause ?? 'answer', payloads.length);
     if (this.outstanding.sent(this.nowMsValue, to, message))
       bump(this.stats.boundHits, 'outstanding');
     return true;
@@ -690,6 +716,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     if (credential !== undefined) this.credentials.set(entry, credential);
     // A shared copy may carry this node's credential from an earlier stay in the cache.
     else this.credentials.delete(entry);
+    if (this.joinProofs !== undefined) {
+      if (proof !== undefined) this.joinProofs.set(entry, proof);
+      else this.joinProofs.delete(entry);
+    }
     this.options.trace?.(
       `admit ${toHex(entry.id).slice(0, 8)} added=${result.added} evicted=${result.evicted.map((e) => toHex(e.id).slice(0, 8)).join(',')}`,
     );

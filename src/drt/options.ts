@@ -13,6 +13,7 @@ import type { Rng } from '../util/rng.js';
 import type { ProtocolVersion } from '../wire/types.js';
 import { type BootstrapProvider, staticBootstrap } from './bootstrap-provider.js';
 import { nullSecurityProvider, type SecurityProvider } from './security-provider.js';
+import type { SendObserver } from './send-cause.js';
 
 /** Options of a DrtNode; `P` is the evidence type of its security provider. */
 export interface DrtNodeOptions<P = unknown> {
@@ -109,6 +110,12 @@ export interface DrtNodeOptions<P = unknown> {
   readonly trace?: (line: string) => void;
   /** Structured log (dropped datagrams with their reason, join attempts). @default none */
   readonly logger?: Logger | undefined;
+  /**
+   * Told of every message sent, with its cause (send-cause.ts): instruments attributing a cloud's
+   * traffic (`SCALE_BREAKDOWN=1 bench/scale.bench.ts`). Must not throw. Never affects behaviour.
+   * @default none
+   */
+  readonly sendObserver?: SendObserver | undefined;
 }
 
 /**
@@ -116,12 +123,13 @@ export interface DrtNodeOptions<P = unknown> {
  * whose records carry `undefined` evidence.
  */
 export type ResolvedDrtOptions<P = unknown> = Required<
-  Omit<DrtNodeOptions<P>, 'trace' | 'resolution' | 'security' | 'logger'>
+  Omit<DrtNodeOptions<P>, 'trace' | 'resolution' | 'security' | 'logger' | 'sendObserver'>
 > & {
   readonly security: SecurityProvider<P | undefined>;
   readonly resolution: Partial<ResolutionLimits>;
   readonly trace: ((line: string) => void) | undefined;
   readonly logger: Logger | undefined;
+  readonly sendObserver: SendObserver | undefined;
 };
 
 /** 2026-01-01T00:00:00Z: the default frozen wall clock, so an unconfigured node is deterministic. */
@@ -217,5 +225,6 @@ export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDr
     resolution: o.resolution ?? {},
     trace: o.trace,
     logger: o.logger,
+    sendObserver: o.sendObserver,
   };
 }

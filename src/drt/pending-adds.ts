@@ -182,7 +182,10 @@ export class PendingAdds {
         validateId: check.entry.id,
         ...(check.nonce ? { nonce: check.nonce } : {}),
       },
-      { charged: check.charged },
+      {
+        charged: check.charged,
+        cause: check.purpose === 'probe' ? 'probe' : `admit-${check.origin.via}`,
+      },
     );
     if (!sent) check.sendRefused = true;
   }

@@ -21,6 +21,7 @@ import type {
 import { entryEndpoint, type NodeCore } from './core.js';
 import type { SearchFailure } from './events.js';
 import type { ValidatedRecord } from './security-provider.js';
+import type { SendCause } from './send-cause.js';
 import { bump } from './stats.js';
 
 /** Why a search runs: it decides what is reported and to whom. */
@@ -227,7 +228,7 @@ export class Searches<P = unknown> {
         : core.newMessageId();
     this.byMessage.set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
-    core.send(search.expectFrom, search.lastRequest);
+    core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
     search.echoRetryAtMs = now + ECHO_RETRY_MS;
     return true;
   }
@@ -268,7 +269,7 @@ export class Searches<P = unknown> {
         search.echoRetryAtMs = Number.POSITIVE_INFINITY;
         if (search.expectFrom && search.lastRequest) {
           this.core.stats.retransmits++;
-          this.core.send(search.expectFrom, search.lastRequest);
+          this.core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
         }
       }
       if (nowMs >= search.waitUntilMs) this.pump(search);
@@ -362,6 +363,15 @@ export class Searches<P = unknown> {
     >,
   ): void {
     const core = this.core;
+    if (action.type === 'inquire' && !action.retransmit && search.purpose.kind === 'registration') {
+      // Issue 13: a joiner's walk takes the proof that admitted the candidate moments ago.
+      const proof = core.joinProof(action.candidate);
+      if (proof !== undefined) {
+        core.stats.joinProofsReused++;
+        search.resolution.onInquireReply(core.nowMs(), { ok: true, proof });
+        return;
+      }
+    }
     if (action.retransmit) core.stats.retransmits++;
     else {
       this.byMessage.delete(search.messageId);
@@ -409,7 +419,7 @@ export class Searches<P = unknown> {
 
   private sendRequest(search: Search<P>, to: Endpoint, message: Message): void {
     search.lastRequest = message;
-    this.core.send(to, message);
+    this.core.send(to, message, causeOf(search.purpose));
   }
 
   private controlsFor(search: Search<P>): {
@@ -459,6 +469,18 @@ export class Searches<P = unknown> {
     }
     this.onDone(search.purpose, action.results);
   }
+}
+
+/** The send options naming each purpose's cause (send-cause.ts), shared. */
+const CAUSES: Readonly<Record<SearchPurpose['kind'], { readonly cause: SendCause }>> = {
+  app: { cause: 'app-search' },
+  registration: { cause: 'walk' },
+  'split-detection': { cause: 'split-detection' },
+  fill: { cause: 'gap-fill' },
+};
+
+function causeOf(purpose: SearchPurpose): { readonly cause: SendCause } {
+  return CAUSES[purpose.kind];
 }
 
 /** True when the cache holds `id` and its entry is reached at `endpoint` (its first address). */

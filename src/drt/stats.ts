@@ -31,6 +31,8 @@ export interface DrtStats {
   floodsSent: number;
   floodsReceived: number;
   revokesReceived: number;
+  /** Walk INQUIREs not sent: the joiner held the candidate's proof from its admission (node.ts). */
+  joinProofsReused: number;
   /** Sources that proved their address by echoing our cookie (address-proof.ts). */
   addressesProven: number;
   /** Small answers (B-flag AUTHORITY, SOLICIT ACK) sent to unproven sources instead of the full one. */
@@ -64,6 +66,7 @@ export function createDrtStats(): DrtStats {
     floodsSent: 0,
     floodsReceived: 0,
     revokesReceived: 0,
+    joinProofsReused: 0,
     addressesProven: 0,
     addressChallenges: 0,
     boundHits: {},

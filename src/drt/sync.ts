@@ -54,6 +54,8 @@ export interface JoinAttempt {
   readonly answered: Endpoint[];
   readonly endsMs: number;
 }
+/** Send options of the joiner's SOLICIT and REQUEST and the FLOODs answering it (send-cause.ts). */
+const JOIN = { cause: 'join' } as const;
 /** IDs remembered as REQUESTed (a bound; past it, IDs may be REQUESTed twice). */
 const REQUESTED_MAX = 256;
 
@@ -143,13 +145,17 @@ export class Sync {
   private sendSolicit(s: Solicitation): void {
     const core = this.core;
     const own = core.locals.values().next().value;
-    core.send(s.to, {
-      type: 'solicit',
-      messageId: s.messageId,
-      version: core.version,
-      ...(own ? { routeEntry: own.entry } : {}),
-      hashedNonce: s.hashedNonce,
-    });
+    core.send(
+      s.to,
+      {
+        type: 'solicit',
+        messageId: s.messageId,
+        version: core.version,
+        ...(own ? { routeEntry: own.entry } : {}),
+        hashedNonce: s.hashedNonce,
+      },
+      JOIN,
+    );
   }
 
   /**
@@ -244,13 +250,17 @@ export class Sync {
       if (this.requested.size >= REQUESTED_MAX) break;
       this.requested.set(toHex(id), now);
     }
-    core.send(from, {
-      type: 'request',
-      messageId: msg.messageId, // echoes the publisher's cookie
-      version: core.version,
-      nonce: s.nonce,
-      ids: wanted,
-    });
+    core.send(
+      from,
+      {
+        type: 'request',
+        messageId: msg.messageId, // echoes the publisher's cookie
+        version: core.version,
+        nonce: s.nonce,
+        ids: wanted,
+      },
+      JOIN,
+    );
   }
 
   /** Publisher side: checks the nonce, ACKs, and floods each requested entry (D set). */
@@ -278,15 +288,19 @@ export class Sync {
       const entry = conv.advertised.find((e) => equalBytes(e.id, id));
       if (!entry) continue;
       core.stats.floodsSent++;
-      core.send(from, {
-        type: 'flood',
-        messageId: core.newMessageId(),
-        version: core.version,
-        dontAck: true,
-        validateId: new Uint8Array(32),
-        routeEntry: entry,
-        alreadyFlooded: [],
-      });
+      core.send(
+        from,
+        {
+          type: 'flood',
+          messageId: core.newMessageId(),
+          version: core.version,
+          dontAck: true,
+          validateId: new Uint8Array(32),
+          routeEntry: entry,
+          alreadyFlooded: [],
+        },
+        JOIN,
+      );
     }
   }
 
