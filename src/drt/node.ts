@@ -633,9 +633,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
 
     isSelf(entry: RouteEntry): boolean {
       const keys = this.selfEndpointKeys;
-      return entry.addresses.some((address) =>
-        keys.has(endpointKey({ address, port: entry.port })),
-      );
+      const port = entry.port;
+      for (const address of entry.addresses)
+        if (keys.has(endpointKey({ address, port }))) return true;
+      return false;
     }
   };
 
