@@ -3,7 +3,6 @@
  * A growable writer with big- and little-endian integers and 4-byte alignment, used by the wire
  * codec and the CPA encoder. Values out of range are programmer errors and throw `RangeError`.
  */
-import { ChunkPool } from './byte-chunks.js';
 
 /**
  * Appends bytes and integers; `finish()` returns exactly the written bytes.
@@ -124,19 +123,32 @@ export class ByteWriter {
    * @example const payload = w.finishShared();
    */
   finishShared(): Uint8Array {
-    return OUTGOING.copy(this.buf, this.length);
+    return copyToChunk(this.buf, this.length);
   }
 }
 
-/** The pool of {@link ByteWriter.finishShared}: datagrams on their way out, dropped once sent. */
-const OUTGOING = new ChunkPool(64 * 1024, 4096);
+/** Size of the chunks {@link copyToChunk} hands out views of. */
+const CHUNK_BYTES = 64 * 1024;
+let chunk = new ArrayBuffer(CHUNK_BYTES);
+let chunkUsed = 0;
 
 /**
- * A copy of `bytes[0..length)` as a view into a shared 64 KB chunk (see {@link ChunkPool}).
+ * A copy of `bytes[0..length)` in a view into a shared 64 KB chunk, 8-byte aligned; a new chunk is
+ * started when this one is full (copies over 4 KB get their own buffer). The view's `.buffer` is
+ * the whole chunk, so use `byteOffset`/`byteLength` (as `subarray` views need anyway), and do not
+ * keep such copies for long: one kept view keeps its chunk alive.
  * @example const copy = copyToChunk(scratch, n);
  */
 export function copyToChunk(bytes: Uint8Array, length: number): Uint8Array {
-  return OUTGOING.copy(bytes, length);
+  if (length > 4096) return bytes.slice(0, length);
+  if (chunkUsed + length > CHUNK_BYTES) {
+    chunk = new ArrayBuffer(CHUNK_BYTES);
+    chunkUsed = 0;
+  }
+  const out = new Uint8Array(chunk, chunkUsed, length);
+  out.set(length === bytes.length ? bytes : bytes.subarray(0, length));
+  chunkUsed += (length + 7) & ~7;
+  return out;
 }
 
 function checkInt(v: number, max: number): void {

@@ -6,8 +6,6 @@
  * Encoders validate local input and throw `TypeError`/`RangeError`; the decoder refuses remote
  * bytes with a stable code from `WIRE_ERROR`.
  */
-
-import { ChunkPool } from '../util/byte-chunks.js';
 import { decodeWith } from '../util/byte-reader.js';
 import { ByteWriter } from '../util/byte-writer.js';
 import type { Result } from '../util/result.js';
@@ -29,9 +27,6 @@ import { type Datagram, MESSAGE_TYPE_CODES, type Message, WIRE_LIMITS } from './
  * copies, so the datagram handed on is its own: a transport or the simulator may queue it.
  */
 const MESSAGE_WRITER = new ByteWriter(1536);
-
-/** The decoder's copies (see decodeMessage): chunks of 8 KB, datagrams up to 2 KB. */
-const DECODED = new ChunkPool(8192, 2048);
 
 /**
  * Encodes a message as one datagram. An AUTHORITY whose buffer is over 1,188 bytes needs several
@@ -129,13 +124,8 @@ export function decodeMessage(bytes: Uint8Array): Result<Datagram> {
   }
   // One copy of the datagram, and every decoded ID, address and opaque field a view into it
   // (issue 13 Build 3: a copy and an ArrayBuffer per field was most of the garbage per datagram).
-  // The copy keeps decoded values from aliasing a buffer the transport reuses. It is a view into
-  // a shared 8 KB chunk (util/byte-chunks), not an off-heap buffer of its own: a decoded value
-  // kept long keeps at most 8 KB alive, and the build of a 1,000-node cloud ends with 0.1 MB more
-  // array buffers than with a buffer per datagram.
-  return decodeWith(() =>
-    readDatagram(new ElementReader(DECODED.copy(bytes, bytes.length), 0, bytes.length, true)),
-  );
+  // The copy keeps decoded values from aliasing a buffer the transport reuses.
+  return decodeWith(() => readDatagram(new ElementReader(bytes.slice(), 0, bytes.length, true)));
 }
 
 function readDatagram(r: ElementReader): Datagram {
