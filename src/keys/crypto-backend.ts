@@ -8,7 +8,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { SHA256_SHORT_MAX, sha256Short } from './sha256-short.js';
 
 /** Hashes and signatures the core needs, all synchronous. */
 export interface CryptoBackend {
@@ -33,9 +32,7 @@ export interface CryptoBackend {
 export const nobleCrypto: CryptoBackend = {
   name: 'noble',
   sha1: (data) => sha1(data),
-  // Short inputs (address-proof cookies, one per unproven datagram) without noble's per-call
-  // hasher objects: see keys/sha256-short.
-  sha256: (data) => (data.length <= SHA256_SHORT_MAX ? sha256Short(data) : sha256(data)),
+  sha256: (data) => sha256(data),
   ed25519PublicKey: (secretKey) => ed25519.getPublicKey(secretKey),
   ed25519Sign: (message, secretKey) => ed25519.sign(message, secretKey),
   ed25519Verify: (signature, message, publicKey) => {
