@@ -27,7 +27,7 @@ import { normalizeSearch, type SearchOptions, type SearchSpec } from '../resolve
 import { type Output, OutputQueue, type SansIoNode } from '../sans-io.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { readable } from '../util/readable.js';
-import { AuthorityReassembler, decodeMessage, encodeDatagrams } from '../wire/index.js';
+import { AuthorityReassembler, decodeMessage, encodeDatagramsShared } from '../wire/index.js';
 import type { AuthorityMessage, Message, ProtocolVersion, RouteEntry } from '../wire/types.js';
 import { AddressProofs } from './address-proof.js';
 import { SigningBudget } from './budget.js';
@@ -658,9 +658,10 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
 
     isSelf(entry: RouteEntry): boolean {
       const keys = this.selfEndpointKeys;
-      return entry.addresses.some((address) =>
-        keys.has(endpointKey({ address, port: entry.port })),
-      );
+      const port = entry.port;
+      for (const address of entry.addresses)
+        if (keys.has(endpointKey({ address, port }))) return true;
+      return false;
     }
   };
 
@@ -670,7 +671,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       membership !== undefined && isSecuredType(message)
         ? withMembership(message, membership, to, this.options.wallClock.nowMs())
         : message;
-    const payloads = encodeDatagrams(secured);
+    // Views into a shared chunk: the payloads only travel to the transport (wire/codec).
+    const payloads = encodeDatagramsShared(secured);
     let bytes = 0;
     for (const payload of payloads) bytes += payload.length;
     const answer = charged || isAnswer(message);

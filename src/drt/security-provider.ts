@@ -203,10 +203,12 @@ export type MembershipVerdict =
     };
 
 const NULL_MAGIC = 0x44525430; // "DRT0"
+const NULL_RECORD_WRITER = new ByteWriter(512);
 
 /** Encodes a {@link KeyRecord} in the null provider's plain layout. */
 function encodeNullRecord(record: KeyRecord): Uint8Array {
-  const w = new ByteWriter(64 + record.appData.length);
+  // One reused writer (`finish` copies): a new one per INQUIRE answer grew past 64 bytes each time.
+  const w = NULL_RECORD_WRITER.reset();
   writeKeyRecord(w, NULL_MAGIC, record);
   return w.finish();
 }

@@ -54,30 +54,38 @@ const keyIntern = new Map<string, string>();
  */
 export function endpointKey(ep: Endpoint): string {
   const a = ep.address;
-  // The same endpoint object asked again (a datagram's source is looked up several times per
-  // datagram): its key without building and hashing a new string, once the bytes still match.
-  if (ep === lastEndpoint && a === lastAddress && ep.port === lastPort && sameBytes16(a, lastBytes))
-    return lastKey;
-  const key = internedKey(a, ep.port);
-  lastEndpoint = ep;
-  lastAddress = a;
-  lastPort = ep.port;
-  lastBytes.set(a.subarray(0, 16));
-  lastKey = key;
+  const port = ep.port;
+  // A direct-mapped cache of recent keys in front of the intern table: a hit compares 16 bytes and
+  // the port instead of building a 9-char string and hashing it in a Map (issue 13 Build 3: a
+  // datagram's endpoints are keyed several times on its way through a node).
+  const w2 = ((a[8]! << 24) | (a[9]! << 16) | (a[10]! << 8) | a[11]!) >>> 0;
+  const w3 = ((a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!) >>> 0;
+  const slot = Math.imul(w3 ^ Math.imul(w2, 0x9e3779b1) ^ port, 0x85ebca6b) >>> KEY_CACHE_SHIFT;
+  const o = slot * 16;
+  if (cachePorts[slot] === port) {
+    let same = true;
+    for (let i = 0; i < 16; i++) {
+      if (cacheBytes[o + i] !== a[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cacheKeys[slot]!;
+  }
+  const key = internedKey(a, port);
+  for (let i = 0; i < 16; i++) cacheBytes[o + i] = a[i]!;
+  cachePorts[slot] = port;
+  cacheKeys[slot] = key;
   return key;
 }
 
-/** The one-entry memo of {@link endpointKey}. */
-let lastEndpoint: Endpoint | undefined;
-let lastAddress: Uint8Array | undefined;
-let lastPort = -1;
-const lastBytes = new Uint8Array(16);
-let lastKey = '';
-
-function sameBytes16(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Slots of the key cache: 2^(32 - shift). */
+const KEY_CACHE_SHIFT = 20;
+const KEY_CACHE_SLOTS = 1 << (32 - KEY_CACHE_SHIFT);
+const cacheBytes = new Uint8Array(KEY_CACHE_SLOTS * 16);
+/** -1: empty slot (no port is negative). */
+const cachePorts = new Int32Array(KEY_CACHE_SLOTS).fill(-1);
+const cacheKeys: string[] = new Array<string>(KEY_CACHE_SLOTS).fill('');
 
 function internedKey(a: Uint8Array, port: number): string {
   const s = String.fromCharCode(

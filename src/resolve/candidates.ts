@@ -6,12 +6,17 @@
  * notices contradicting referrals: one ID named at two different endpoints. Bounded by what the
  * walks saw: at most one entry per answered LOOKUP plus the seeds.
  */
+
+import { compareKeyAt, compareKeyBytes, ringDistanceInto } from '../cache/ring-bytes.js';
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
-import { type Key, keyToBigInt, ringDistanceBig } from '../keys/key256.js';
+import type { Key } from '../keys/key256.js';
 import { bytesKey } from '../util/bytes.js';
 import type { RouteEntry } from '../wire/types.js';
 import { matchesSearch, type SearchSpec } from './search-spec.js';
 import { entryEndpoint, entryKey } from './walk.js';
+
+/** Scratch for {@link Candidates.closer} and `amongNearest` (neither runs inside the other). */
+const SCRATCH = new Uint8Array(96);
 
 export type CandidateState = 'seen' | 'inquiring' | 'valid' | 'failed';
 
@@ -20,7 +25,8 @@ export interface Candidate {
   readonly entry: RouteEntry;
   /** The ID's `bytesKey`. */
   readonly idKey: string;
-  readonly distance: bigint;
+  /** Ring distance to the target, 32 bytes big-endian (compared with `compareKeyBytes`). */
+  readonly distance: Uint8Array;
   /** The hop whose answer first named this (ID, endpoint); none for seeds. */
   readonly referrer: Endpoint | undefined;
   state: CandidateState;
@@ -46,9 +52,21 @@ export class Candidates {
     return this.byKey.get(entryKey(entry));
   }
 
-  /** Ring distance from `key` to the target. */
-  distance(key: Key): bigint {
-    return ringDistanceBig(keyToBigInt(key), this.spec.targetBig);
+  /**
+   * Ring distance from `key` to the target as 32 bytes: byte arithmetic instead of bigints, which
+   * allocated several per referral (issue 13 Build 3 "byte-wise distance comparisons").
+   */
+  distance(key: Key): Uint8Array {
+    const out = new Uint8Array(32);
+    ringDistanceInto(key, this.spec.target, out, 0);
+    return out;
+  }
+
+  /** True when `a` is strictly closer to the target than `b`. */
+  closer(a: Key, b: Key): boolean {
+    ringDistanceInto(a, this.spec.target, SCRATCH, 0);
+    ringDistanceInto(b, this.spec.target, SCRATCH, 32);
+    return compareKeyAt(SCRATCH, 0, SCRATCH, 32) < 0;
   }
 
   /**
@@ -86,7 +104,7 @@ export class Candidates {
     let best: Candidate | undefined;
     for (const c of this.byKey.values()) {
       if (c.state !== 'seen') continue;
-      if (!best || c.distance < best.distance) best = c;
+      if (!best || compareKeyBytes(c.distance, best.distance) < 0) best = c;
     }
     return best;
   }
@@ -99,10 +117,10 @@ export class Candidates {
   amongNearest(entry: RouteEntry): boolean {
     const spec = this.spec;
     if (spec.firstMatch || spec.count === 1 || !matchesSearch(spec, entry.id)) return false;
-    const d = this.distance(entry.id);
+    ringDistanceInto(entry.id, spec.target, SCRATCH, 64);
     const closer = new Set<string>();
     for (const c of this.byKey.values()) {
-      if (c.state !== 'failed' && c.distance < d) {
+      if (c.state !== 'failed' && compareKeyAt(c.distance, 0, SCRATCH, 64) < 0) {
         closer.add(c.idKey);
         if (closer.size >= spec.count) return false;
       }

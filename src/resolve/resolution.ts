@@ -188,7 +188,7 @@ export class Resolution<P = unknown> {
         flags |= ADDRESS_FLAGS.loop;
       } else {
         if (this.candidates.see(next, out.endpoint)) this.stats.contradictions++;
-        const closer = this.candidates.distance(next.id) < this.candidates.distance(hop.id);
+        const closer = this.candidates.closer(next.id, hop.id);
         const askedBy = this.asked.get(endpointKey(entryEndpoint(next)));
         if (askedBy !== undefined && askedBy !== walk.index) {
           // Walks stay disjoint: a referral into another walk counts as a loop. It joins this

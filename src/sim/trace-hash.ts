@@ -69,9 +69,14 @@ export class TraceHash {
    * @example h.bytes(payload)
    */
   bytes(data: Uint8Array): void {
+    this.range(data, 0, data.length);
+  }
+
+  /** Folds in `data[start..end)` in order: `bytes` of a subarray without allocating the view. */
+  private range(data: Uint8Array, start: number, end: number): void {
     let hi = this.hi;
     let lo = this.lo;
-    for (let i = 0; i < data.length; i++) {
+    for (let i = start; i < end; i++) {
       lo = (lo ^ data[i]!) >>> 0;
       const product = lo * 0x1b3;
       const newLo = product >>> 0;
@@ -94,13 +99,13 @@ export class TraceHash {
   sample(data: Uint8Array): void {
     const n = data.length;
     if (n <= TRACE_SAMPLE_BYTES) {
-      this.bytes(data);
+      this.range(data, 0, n);
       return;
     }
     const mid = (n >>> 1) - 4;
-    this.bytes(data.subarray(0, 16));
-    this.bytes(data.subarray(mid, mid + 8));
-    this.bytes(data.subarray(n - 16));
+    this.range(data, 0, 16);
+    this.range(data, mid, mid + 8);
+    this.range(data, n - 16, n);
   }
 
   /**

@@ -43,10 +43,11 @@ const AUTHORITY_WRITER = new ByteWriter(1536);
 /**
  * Encodes an AUTHORITY as its datagrams. The buffer is written straight after the 28-byte prefix,
  * so the usual single-datagram reply costs one writer; larger buffers are then cut into fragments.
- * Throws `RangeError` over 37,348 bytes, and for invalid content.
+ * Throws `RangeError` over 37,348 bytes, and for invalid content. `shared`: a single datagram is a
+ * view into a shared chunk (`ByteWriter.finishShared`), as `encodeDatagramsShared` hands on.
  * @example const datagrams = encodeAuthority(message);
  */
-export function encodeAuthority(m: AuthorityMessage): Uint8Array[] {
+export function encodeAuthority(m: AuthorityMessage, shared = false): Uint8Array[] {
   const w = AUTHORITY_WRITER.reset();
   writeHeader(w, 'authority', m.version, m.messageId);
   writeAcked(w, m.ackedMessageId);
@@ -55,7 +56,7 @@ export function encodeAuthority(m: AuthorityMessage): Uint8Array[] {
   const size = w.length - AUTHORITY_PREFIX_BYTES;
   if (size <= FRAGMENT) {
     w.patchU16be(AUTHORITY_PREFIX_BYTES - 4, size);
-    return [w.finish()];
+    return [shared ? w.finishShared() : w.finish()];
   }
   return authorityDatagrams(m, w.finish().subarray(AUTHORITY_PREFIX_BYTES));
 }

@@ -35,9 +35,13 @@ const MESSAGE_WRITER = new ByteWriter(1536);
  * @example const bytes = encodeMessage({ type: 'ack', messageId: 1, version: PNRP_VERSION, ackedMessageId: 7, notRegistered: false });
  */
 export function encodeMessage(message: Message): Uint8Array {
+  return encodeOne(message, false);
+}
+
+function encodeOne(message: Message, shared: boolean): Uint8Array {
   checkMessage(message);
   if (message.type === 'authority') {
-    const datagrams = encodeAuthority(message);
+    const datagrams = encodeAuthority(message, shared);
     if (datagrams.length !== 1) {
       throw new RangeError(
         `AUTHORITY buffer is over ${WIRE_LIMITS.authorityFragmentBytes} bytes and needs ${datagrams.length} datagrams: use encodeDatagrams()`,
@@ -70,7 +74,7 @@ export function encodeMessage(message: Message): Uint8Array {
       writeLookup(w, message);
       break;
   }
-  return w.finish();
+  return shared ? w.finishShared() : w.finish();
 }
 
 /**
@@ -83,7 +87,20 @@ export function encodeMessage(message: Message): Uint8Array {
 export function encodeDatagrams(message: Message): Uint8Array[] {
   checkMessage(message);
   if (message.type === 'authority') return encodeAuthority(message);
-  return [encodeMessage(message)];
+  return [encodeOne(message, false)];
+}
+
+/**
+ * {@link encodeDatagrams} for a node's own sends: the same bytes, each datagram a view into a
+ * shared 64 KB chunk (`copyToChunk` of util/byte-writer) instead of its own `ArrayBuffer`, which
+ * costs an off-heap allocation per datagram (issue 13 Build 3). For datagrams handed to a
+ * transport or the simulator and then dropped; `.buffer` is the chunk, so use the view's offset.
+ * @example for (const d of encodeDatagramsShared(message)) outputs.push({ type: 'transmit', to, payload: d });
+ */
+export function encodeDatagramsShared(message: Message): Uint8Array[] {
+  checkMessage(message);
+  if (message.type === 'authority') return encodeAuthority(message, true);
+  return [encodeOne(message, true)];
 }
 
 function checkMessage(message: Message): void {

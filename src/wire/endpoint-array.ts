@@ -43,8 +43,11 @@ export function writeEndpointArray(
   }
   for (let i = 0; i < n; i++) {
     const ep = endpoints[i]!;
-    assertEndpoint(ep, `${what}[${i}]`);
-    assertPort(ep.port, `${what}[${i}].port`);
+    // The element name is only built for the error (a string per endpoint per encode was garbage).
+    if (!isWireEndpoint(ep)) {
+      assertEndpoint(ep, `${what}[${i}]`);
+      assertPort(ep.port, `${what}[${i}].port`);
+    }
   }
   writeArrayHeader(w, FIELD_IDS.ipv6EndpointArray, FIELD_IDS.ipv6Endpoint, ENDPOINT_BYTES, n);
   for (const ep of endpoints) w.u16be(ep.port).bytes(ep.address);
@@ -57,6 +60,19 @@ export function writeEndpointArray(
  * Addresses are views into one copy of the array.
  * @example const path = readEndpointArray(r, 1, 22);
  */
+/** True for a 16-byte address and a port in 1025..65535: what `assertEndpoint` and `assertPort` pass. */
+function isWireEndpoint(ep: Endpoint): boolean {
+  if (typeof ep !== 'object' || ep === null) return false;
+  const port = ep.port;
+  return (
+    ep.address instanceof Uint8Array &&
+    ep.address.length === 16 &&
+    Number.isInteger(port) &&
+    port > WIRE_LIMITS.portReservedMax &&
+    port <= 0xffff
+  );
+}
+
 export function readEndpointArray(r: ElementReader, min: number, max: number): Endpoint[] {
   const end = r.open(FIELD_IDS.ipv6EndpointArray);
   const n = readArrayHeader(r, end, FIELD_IDS.ipv6Endpoint, ENDPOINT_BYTES, min, max);

@@ -30,7 +30,10 @@ export function writeIdArray(w: ByteWriter, ids: readonly Key[], what: string): 
       `${what} has ${ids.length} IDs; one PNRP_ID_ARRAY holds at most ${ID_ARRAY_ENTRIES_ENCODABLE_MAX}`,
     );
   }
-  for (let i = 0; i < ids.length; i++) assertKey(ids[i], `${what}[${i}]`);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!(id instanceof Uint8Array) || id.length !== ID_BYTES) assertKey(id, `${what}[${i}]`);
+  }
   writeArrayHeader(w, FIELD_IDS.pnrpIdArray, FIELD_IDS.pnrpId, ID_BYTES, ids.length);
   for (const id of ids) w.bytes(id);
 }

@@ -3,7 +3,12 @@
  * reassembly. Re-exports only.
  * @module wire
  */
-export { decodeMessage, encodeDatagrams, encodeMessage } from './codec.js';
+export {
+  decodeMessage,
+  encodeDatagrams,
+  encodeDatagramsShared,
+  encodeMessage,
+} from './codec.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './errors.js';
 export {
   AuthorityReassembler,

@@ -6,7 +6,7 @@
  * are always written as 4.0 and, like the reserved Flags, ignored on receipt (a DRT instance may
  * carry its own version there; the model has no field for it).
  */
-import { assertKey } from '../keys/key256.js';
+import { assertKey, KEY_BYTES } from '../keys/key256.js';
 import { fail } from '../util/byte-reader.js';
 import type { ByteWriter } from '../util/byte-writer.js';
 import {
@@ -44,8 +44,12 @@ export function routingEntryElementSize(addressCount: number): number {
  */
 export function assertRouteEntry(entry: RouteEntry, what = 'routeEntry'): void {
   if (typeof entry !== 'object' || entry === null) throw new TypeError(`${what} must be an object`);
-  assertKey(entry.id, `${what}.id`);
-  assertPort(entry.port, `${what}.port`);
+  const id = entry.id;
+  if (!(id instanceof Uint8Array) || id.length !== KEY_BYTES) assertKey(id, `${what}.id`);
+  const port = entry.port;
+  if (!Number.isInteger(port) || port <= WIRE_LIMITS.portReservedMax || port > 0xffff) {
+    assertPort(port, `${what}.port`);
+  }
   const addresses = entry.addresses;
   if (!Array.isArray(addresses)) throw new TypeError(`${what}.addresses must be an array`);
   if (addresses.length < 1 || addresses.length > WIRE_LIMITS.routeEntryAddressesMax) {
