@@ -31,6 +31,11 @@ export class SigningBudget {
   private readonly limits: SigningLimits;
   private readonly boundHits: Record<string, number>;
   private node: TokenBucket | undefined;
+  /**
+   * Per-source buckets, least recently used first. A bucket that has refilled to its burst is in
+   * the state of a new one, so `prune` drops it (issue 13: otherwise every source ever served
+   * kept a bucket, ~3.7 KB per simulated node). `signingSourcesMax` still bounds the table.
+   */
   private readonly sources = new Map<string, TokenBucket>();
 
   constructor(limits: SigningLimits, boundHits: Record<string, number>) {
@@ -45,6 +50,7 @@ export class SigningBudget {
       ratePerSecond: l.signaturesPerSecond,
       burst: l.signatureBurst,
     });
+    this.prune(nowMs);
     const key = endpointKey(from);
     let source = this.sources.get(key);
     if (source) {
@@ -70,5 +76,22 @@ export class SigningBudget {
       return false;
     }
     return true;
+  }
+
+  /** Sources whose buckets are held (for tests and stats). */
+  get sourceCount(): number {
+    return this.sources.size;
+  }
+
+  /**
+   * Drops the full buckets at the head of the table (the least recently used), up to the first
+   * that is not full. A dropped source starts again from a full bucket: the same answers. The
+   * one difference: `boundHits['signing-sources']` no longer counts evicting a full bucket.
+   */
+  prune(nowMs: number): void {
+    for (const [key, bucket] of this.sources) {
+      if (!bucket.fullAt(nowMs)) return;
+      this.sources.delete(key);
+    }
   }
 }
