@@ -44,6 +44,7 @@
  * 3x. Binding answers to a per-exchange secret would need a field MS-PNRP does not have.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { ExpiryLru } from './expiry-lru.js';
 import { bump } from './stats.js';
 
 /** How long an unproven endpoint's credit lives after its last datagram (covers the 2 s timers). */
@@ -81,11 +82,19 @@ export class AddressProofs {
   private readonly sha256: (data: Uint8Array) => Uint8Array;
   private readonly limits: AddressProofLimits;
   private readonly boundHits: Record<string, number>;
-  /** endpointKey -> expiry, in LRU order (oldest first). */
-  private readonly proven = new Map<string, number>();
+  /** endpointKey -> expiry, in LRU order (oldest first); packed, see expiry-lru.ts. */
+  private readonly proven = new ExpiryLru();
   private readonly credits = new Map<string, Credit>();
   /** Cookies we echo as message IDs, until when: one request per cookie, so answers match. */
   private readonly echoes = new Map<number, number>();
+  /**
+   * When the head of `credits` / `echoes` (the first to expire) runs out: `prune` drops expired
+   * records once a datagram arrives after that, so a quiet node does not keep the dead records
+   * of its last exchanges (issue 13: ~2.5 KB per simulated node). A dropped record read the same
+   * as an absent one everywhere; only the cookie cache in a credit goes, and is rebuilt.
+   */
+  private creditsPruneAtMs = Number.POSITIVE_INFINITY;
+  private echoesPruneAtMs = Number.POSITIVE_INFINITY;
 
   constructor(
     secret: Uint8Array,
@@ -104,6 +113,16 @@ export class AddressProofs {
     return this.proven.size;
   }
 
+  /** Unproven endpoints with a credit record, expired ones not yet dropped included (tests). */
+  get creditCount(): number {
+    return this.credits.size;
+  }
+
+  /** Echo reservations held, expired ones not yet dropped included (tests). */
+  get echoCount(): number {
+    return this.echoes.size;
+  }
+
   /** True while `ep` is proven. */
   isProven(nowMs: number, ep: Endpoint): boolean {
     return this.isProvenKey(nowMs, endpointKey(ep));
@@ -111,7 +130,7 @@ export class AddressProofs {
 
   /** {@link isProven} by endpoint key (callers that need the key again compute it once). */
   private isProvenKey(nowMs: number, key: string): boolean {
-    const until = this.proven.get(key);
+    const until = this.proven.expiry(key);
     if (until === undefined) return false;
     if (nowMs >= until) {
       this.proven.delete(key);
@@ -125,25 +144,26 @@ export class AddressProofs {
    * proven set: evidence that it was alive then (maintenance skips probing it, maintenance.ts).
    */
   lastProvenMs(ep: Endpoint): number | undefined {
-    const until = this.proven.get(endpointKey(ep));
+    const until = this.proven.expiry(endpointKey(ep));
     return until === undefined ? undefined : until - this.limits.provenTtlMs;
   }
 
   /** Records that `ep` proved its address (return routability or an echoed cookie). */
   prove(nowMs: number, ep: Endpoint): void {
     const key = endpointKey(ep);
-    this.proven.delete(key);
     this.credits.delete(key);
-    if (this.proven.size >= this.limits.provenSourcesMax) {
-      const oldest = this.proven.keys().next().value as string;
-      this.proven.delete(oldest);
+    // A proven key is refreshed in place (same as delete + set: it was not counted against the
+    // bound); a new one may first evict the least recently proven.
+    if (!this.proven.has(key) && this.proven.size >= this.limits.provenSourcesMax) {
+      this.proven.delete(this.proven.oldest() as string);
       bump(this.boundHits, 'proven-sources');
     }
-    this.proven.set(key, nowMs + this.limits.provenTtlMs);
+    this.proven.touch(key, nowMs + this.limits.provenTtlMs);
   }
 
   /** Credits the bytes of a datagram from `from` (when unproven). */
   received(nowMs: number, from: Endpoint, bytes: number): void {
+    this.prune(nowMs);
     const key = endpointKey(from);
     if (this.isProvenKey(nowMs, key)) return;
     const c = this.liveCredit(nowMs, key);
@@ -159,6 +179,7 @@ export class AddressProofs {
       this.credits.delete(oldest);
       bump(this.boundHits, 'unproven-sources');
     }
+    if (this.credits.size === 0) this.creditsPruneAtMs = nowMs + CREDIT_TTL_MS;
     this.credits.set(key, {
       bytes,
       expiresMs: nowMs + CREDIT_TTL_MS,
@@ -204,7 +225,38 @@ export class AddressProofs {
       }
     }
     this.echoes.set(cookie, untilMs);
+    if (untilMs < this.echoesPruneAtMs) this.echoesPruneAtMs = untilMs;
     return true;
+  }
+
+  /**
+   * Drops expired credits and echo reservations from the head of their tables (both are kept in
+   * expiry order: every (re)insert is now + a fixed time). Expired records count as absent
+   * everywhere (`liveCredit`, `claimEcho`), so this changes no answer. Bounds: a full `credits`
+   * evicts its head, which is expired whenever any record is, so the live records are the same
+   * either way; only `boundHits['unproven-sources']` no longer counts evicting a dead record.
+   */
+  private prune(nowMs: number): void {
+    if (nowMs >= this.creditsPruneAtMs) {
+      this.creditsPruneAtMs = Number.POSITIVE_INFINITY;
+      for (const [key, c] of this.credits) {
+        if (nowMs < c.expiresMs) {
+          this.creditsPruneAtMs = c.expiresMs;
+          break;
+        }
+        this.credits.delete(key);
+      }
+    }
+    if (nowMs >= this.echoesPruneAtMs) {
+      this.echoesPruneAtMs = Number.POSITIVE_INFINITY;
+      for (const [cookie, until] of this.echoes) {
+        if (nowMs < until) {
+          this.echoesPruneAtMs = until;
+          break;
+        }
+        this.echoes.delete(cookie);
+      }
+    }
   }
 
   /** The cookie to put in the message ID of an answer to `to`. */
