@@ -10,10 +10,11 @@
  * Layout: a **log** of (key, expiry) records in touch order, two plain arrays (keys; expiries as
  * unboxed doubles), and an open-addressing **index** from key to log position (an array of small
  * integers, linear probing, FNV-1a over the key's UTF-16 code units). A touch appends a record and
- * blanks the key's previous one; the head of the log is the least recently touched key. When
- * blanks outnumber the live records the log is compacted in place, keeping order, and the index
- * is rebuilt (amortized O(1) per touch). About 40 bytes per entry against the Map's 90, with
- * the same answers as a Map refreshed by delete + set.
+ * blanks the key's previous one; the head of the log is the least recently touched key. The log
+ * arrays are sized by hand (JavaScript's own growth overshoots and never shrinks): when the log
+ * is full it is compacted, keeping order, into about 1.5x the live records, and the index is
+ * rebuilt (amortized O(1) per touch: a third of the log is blank by then). About 37 bytes per
+ * entry against the Map's 90, with the same answers as a Map refreshed by delete + set.
  */
 
 /** Index slot holding no record. */
@@ -28,6 +29,11 @@ function hashOf(key: string): number {
   return h >>> 0;
 }
 
+/** Log capacity for `records` live records: room for half as many touches again. */
+function logCapacityFor(records: number): number {
+  return records + (records >> 1) + 4;
+}
+
 /** String keys with an expiry each, in least-recently-touched order. */
 export class ExpiryLru {
   /** Per log record: its key, or undefined once the key was touched again or deleted. */
@@ -36,6 +42,8 @@ export class ExpiryLru {
   private logExpiries: number[] = [];
   /** Log position of the oldest record that may still be live. */
   private head = 0;
+  /** Records written (the log arrays' length is their capacity). */
+  private tail = 0;
   /** Open-addressing index: log position of each live key, EMPTY elsewhere. */
   private index: number[] = new Array<number>(INDEX_MIN).fill(EMPTY);
   private live = 0;
@@ -70,24 +78,26 @@ export class ExpiryLru {
     let slot = this.find(key);
     if (slot !== EMPTY) {
       const at = this.index[slot]!;
-      if (at === this.logKeys.length - 1) {
+      if (at === this.tail - 1) {
         this.logExpiries[at] = expiry; // already the newest record
         return;
       }
       this.logKeys[at] = undefined;
     } else {
-      if ((this.live + 1) * 5 > this.index.length * 4) this.reindex(this.index.length * 2);
-      slot = this.freeSlotFor(key);
       this.live++;
     }
-    if (this.logKeys.length >= 2 * this.live + 8) {
-      this.compact();
-      slot = this.find(key);
-      if (slot === EMPTY) slot = this.freeSlotFor(key);
+    if (this.tail === this.logKeys.length) {
+      // Rebuilds the index from the live records, which no longer include `key`'s.
+      this.makeRoom();
+      slot = EMPTY;
+    } else if (slot === EMPTY && this.live * 5 > this.index.length * 4) {
+      this.reindex(this.index.length * 2);
     }
-    this.index[slot] = this.logKeys.length;
-    this.logKeys.push(key);
-    this.logExpiries.push(expiry);
+    if (slot === EMPTY) slot = this.freeSlotFor(key);
+    const at = this.tail++;
+    this.index[slot] = at;
+    this.logKeys[at] = key;
+    this.logExpiries[at] = expiry;
   }
 
   /**
@@ -115,7 +125,9 @@ export class ExpiryLru {
       this.logKeys = [];
       this.logExpiries = [];
       this.head = 0;
-    } else if (this.index.length > INDEX_MIN && this.live * 8 < this.index.length) {
+      this.tail = 0;
+    }
+    if (this.index.length > INDEX_MIN && this.live * 8 < this.index.length) {
       this.reindex(this.index.length / 2);
     }
     return true;
@@ -161,27 +173,40 @@ export class ExpiryLru {
   private reindex(size: number): void {
     this.index = new Array<number>(Math.max(INDEX_MIN, size)).fill(EMPTY);
     const keys = this.logKeys;
-    for (let at = this.head; at < keys.length; at++) {
+    for (let at = this.head; at < this.tail; at++) {
       const key = keys[at];
       if (key !== undefined) this.index[this.freeSlotFor(key)] = at;
     }
   }
 
-  /** Drops blank records, keeping order, and rebuilds the index. */
-  private compact(): void {
+  /**
+   * The log is full: drops its blank records, keeping order, into arrays of `logCapacityFor` the
+   * live ones (a new pair when that differs much from the present size), then rebuilds the index.
+   */
+  private makeRoom(): void {
     const keys = this.logKeys;
     const expiries = this.logExpiries;
+    let records = 0;
+    for (let at = this.head; at < this.tail; at++) if (keys[at] !== undefined) records++;
+    const capacity = logCapacityFor(records);
+    const reuse = keys.length >= capacity && keys.length <= 2 * capacity;
+    const toKeys = reuse ? keys : new Array<string | undefined>(capacity).fill(undefined);
+    const toExpiries = reuse ? expiries : new Array<number>(capacity).fill(0);
     let to = 0;
-    for (let at = this.head; at < keys.length; at++) {
+    for (let at = this.head; at < this.tail; at++) {
       const key = keys[at];
       if (key === undefined) continue;
-      keys[to] = key;
-      expiries[to] = expiries[at]!;
+      toKeys[to] = key;
+      toExpiries[to] = expiries[at]!;
       to++;
     }
-    keys.length = to;
-    expiries.length = to;
+    toKeys.fill(undefined, to);
+    this.logKeys = toKeys;
+    this.logExpiries = toExpiries;
     this.head = 0;
-    this.reindex(this.index.length);
+    this.tail = to;
+    let size = this.index.length;
+    while (this.live * 5 > size * 4) size *= 2;
+    this.reindex(size);
   }
 }
