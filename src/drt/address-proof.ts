@@ -84,9 +84,13 @@ export class AddressProofs {
   private readonly boundHits: Record<string, number>;
   /** endpointKey -> expiry, in LRU order (oldest first); packed, see expiry-lru.ts. */
   private readonly proven = new ExpiryLru();
-  private readonly credits = new Map<string, Credit>();
+  /**
+   * Credits of unproven sources, in expiry order. This map and `echoes` exist only while they
+   * hold something (issue 13: most of the time they are empty, and an emptied Map keeps a table).
+   */
+  private credits: Map<string, Credit> | undefined;
   /** Cookies we echo as message IDs, until when: one request per cookie, so answers match. */
-  private readonly echoes = new Map<number, number>();
+  private echoes: Map<number, number> | undefined;
   /**
    * When the head of `credits` / `echoes` (the first to expire) runs out: `prune` drops expired
    * records once a datagram arrives after that, so a quiet node does not keep the dead records
@@ -115,12 +119,12 @@ export class AddressProofs {
 
   /** Unproven endpoints with a credit record, expired ones not yet dropped included (tests). */
   get creditCount(): number {
-    return this.credits.size;
+    return this.credits?.size ?? 0;
   }
 
   /** Echo reservations held, expired ones not yet dropped included (tests). */
   get echoCount(): number {
-    return this.echoes.size;
+    return this.echoes?.size ?? 0;
   }
 
   /** True while `ep` is proven. */
@@ -151,7 +155,7 @@ export class AddressProofs {
   /** Records that `ep` proved its address (return routability or an echoed cookie). */
   prove(nowMs: number, ep: Endpoint): void {
     const key = endpointKey(ep);
-    this.credits.delete(key);
+    this.credits?.delete(key);
     // A proven key is refreshed in place (same as delete + set: it was not counted against the
     // bound); a new one may first evict the least recently proven.
     if (!this.proven.has(key) && this.proven.size >= this.limits.provenSourcesMax) {
@@ -167,20 +171,22 @@ export class AddressProofs {
     const key = endpointKey(from);
     if (this.isProvenKey(nowMs, key)) return;
     const c = this.liveCredit(nowMs, key);
+    this.credits ??= new Map();
+    const credits = this.credits;
     if (c) {
-      this.credits.delete(key); // re-insert: most recent last
+      credits.delete(key); // re-insert: most recent last
       c.bytes += bytes;
       c.expiresMs = nowMs + CREDIT_TTL_MS;
-      this.credits.set(key, c);
+      credits.set(key, c);
       return;
     }
-    if (this.credits.size >= this.limits.unprovenSourcesMax) {
-      const oldest = this.credits.keys().next().value as string;
-      this.credits.delete(oldest);
+    if (credits.size >= this.limits.unprovenSourcesMax) {
+      const oldest = credits.keys().next().value as string;
+      credits.delete(oldest);
       bump(this.boundHits, 'unproven-sources');
     }
-    if (this.credits.size === 0) this.creditsPruneAtMs = nowMs + CREDIT_TTL_MS;
-    this.credits.set(key, {
+    if (credits.size === 0) this.creditsPruneAtMs = nowMs + CREDIT_TTL_MS;
+    credits.set(key, {
       bytes,
       expiresMs: nowMs + CREDIT_TTL_MS,
       epochA: Number.NaN,
@@ -214,17 +220,19 @@ export class AddressProofs {
    * repeats with a fresh ID instead, and is answered in full once the first echo proved us.
    */
   claimEcho(nowMs: number, cookie: number, untilMs: number): boolean {
-    const until = this.echoes.get(cookie);
+    this.echoes ??= new Map();
+    const echoes = this.echoes;
+    const until = echoes.get(cookie);
     if (until !== undefined && nowMs < until) return false;
-    this.echoes.delete(cookie);
-    if (this.echoes.size >= this.limits.unprovenSourcesMax) {
-      for (const [c, t] of this.echoes) if (nowMs >= t) this.echoes.delete(c);
-      if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+    echoes.delete(cookie);
+    if (echoes.size >= this.limits.unprovenSourcesMax) {
+      for (const [c, t] of echoes) if (nowMs >= t) echoes.delete(c);
+      if (echoes.size >= this.limits.unprovenSourcesMax) {
         bump(this.boundHits, 'echoes');
         return false;
       }
     }
-    this.echoes.set(cookie, untilMs);
+    echoes.set(cookie, untilMs);
     if (untilMs < this.echoesPruneAtMs) this.echoesPruneAtMs = untilMs;
     return true;
   }
@@ -237,25 +245,29 @@ export class AddressProofs {
    * either way; only `boundHits['unproven-sources']` no longer counts evicting a dead record.
    */
   private prune(nowMs: number): void {
-    if (nowMs >= this.creditsPruneAtMs) {
+    const credits = this.credits;
+    if (credits !== undefined && nowMs >= this.creditsPruneAtMs) {
       this.creditsPruneAtMs = Number.POSITIVE_INFINITY;
-      for (const [key, c] of this.credits) {
+      for (const [key, c] of credits) {
         if (nowMs < c.expiresMs) {
           this.creditsPruneAtMs = c.expiresMs;
           break;
         }
-        this.credits.delete(key);
+        credits.delete(key);
       }
+      if (credits.size === 0) this.credits = undefined;
     }
-    if (nowMs >= this.echoesPruneAtMs) {
+    const echoes = this.echoes;
+    if (echoes !== undefined && nowMs >= this.echoesPruneAtMs) {
       this.echoesPruneAtMs = Number.POSITIVE_INFINITY;
-      for (const [cookie, until] of this.echoes) {
+      for (const [cookie, until] of echoes) {
         if (nowMs < until) {
           this.echoesPruneAtMs = until;
           break;
         }
-        this.echoes.delete(cookie);
+        echoes.delete(cookie);
       }
+      if (echoes.size === 0) this.echoes = undefined;
     }
   }
 
@@ -288,9 +300,9 @@ export class AddressProofs {
   }
 
   private liveCredit(nowMs: number, key: string): Credit | undefined {
-    const c = this.credits.get(key);
+    const c = this.credits?.get(key);
     if (c && nowMs >= c.expiresMs) {
-      this.credits.delete(key);
+      this.credits!.delete(key);
       return undefined;
     }
     return c;
@@ -298,7 +310,7 @@ export class AddressProofs {
 
   /** `cookieAt`, remembered in the source's credit record when it has one. */
   private cookieOf(epoch: number, ep: Endpoint, key: string): number {
-    const c = this.credits.get(key);
+    const c = this.credits?.get(key);
     if (c === undefined) return this.cookieAt(epoch, ep);
     if (c.epochA === epoch) return c.cookieA >>> 0;
     if (c.epochB === epoch) return c.cookieB >>> 0;

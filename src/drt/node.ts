@@ -325,6 +325,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     if (from.port <= 1024) return 'reserved-port';
     this.proofs.received(nowMs, from, payload.length);
     this.outstanding.expire(nowMs);
+    this.signing.prune(nowMs);
     const decoded = decodeMessage(payload);
     if (!decoded.ok) return decoded.error.code;
     let msg = decoded.value;

@@ -68,6 +68,15 @@ export class TokenBucket {
     return Math.min(this.burst, refilled) >= this.burst;
   }
 
+  /**
+   * About when the bucket will be full again, for scheduling a `fullAt` check (rounding may put
+   * it a little early or late; `fullAt` is the exact test).
+   */
+  fullAtMs(): number {
+    if (this.lastMs === undefined) return Number.NEGATIVE_INFINITY;
+    return this.lastMs + ((this.burst - this.tokens) * 1000) / this.ratePerSecond;
+  }
+
   /** Gives back `n` tokens taken in vain (capped at the burst). */
   refund(n = 1): void {
     this.tokens = Math.min(this.burst, this.tokens + n);
