@@ -44,6 +44,7 @@
  * 3x. Binding answers to a per-exchange secret would need a field MS-PNRP does not have.
  */
 import { type Endpoint, endpointKey } from '../keys/endpoint.js';
+import { ExpiryLru } from './expiry-lru.js';
 import { bump } from './stats.js';
 
 /** How long an unproven endpoint's credit lives after its last datagram (covers the 2 s timers). */
@@ -81,11 +82,23 @@ export class AddressProofs {
   private readonly sha256: (data: Uint8Array) => Uint8Array;
   private readonly limits: AddressProofLimits;
   private readonly boundHits: Record<string, number>;
-  /** endpointKey -> expiry, in LRU order (oldest first). */
-  private readonly proven = new Map<string, number>();
-  private readonly credits = new Map<string, Credit>();
+  /** endpointKey -> expiry, in LRU order (oldest first); packed, see expiry-lru.ts. */
+  private readonly proven = new ExpiryLru();
+  /**
+   * Credits of unproven sources, in expiry order. This map and `echoes` exist only while they
+   * hold something (issue 13: most of the time they are empty, and an emptied Map keeps a table).
+   */
+  private credits: Map<string, Credit> | undefined;
   /** Cookies we echo as message IDs, until when: one request per cookie, so answers match. */
-  private readonly echoes = new Map<number, number>();
+  private echoes: Map<number, number> | undefined;
+  /**
+   * When the head of `credits` / `echoes` (the first to expire) runs out: `prune` drops expired
+   * records once a datagram arrives after that, so a quiet node does not keep the dead records
+   * of its last exchanges (issue 13: ~2.5 KB per simulated node). A dropped record read the same
+   * as an absent one everywhere; only the cookie cache in a credit goes, and is rebuilt.
+   */
+  private creditsPruneAtMs = Number.POSITIVE_INFINITY;
+  private echoesPruneAtMs = Number.POSITIVE_INFINITY;
 
   constructor(
     secret: Uint8Array,
@@ -104,6 +117,16 @@ export class AddressProofs {
     return this.proven.size;
   }
 
+  /** Unproven endpoints with a credit record, expired ones not yet dropped included (tests). */
+  get creditCount(): number {
+    return this.credits?.size ?? 0;
+  }
+
+  /** Echo reservations held, expired ones not yet dropped included (tests). */
+  get echoCount(): number {
+    return this.echoes?.size ?? 0;
+  }
+
   /** True while `ep` is proven. */
   isProven(nowMs: number, ep: Endpoint): boolean {
     return this.isProvenKey(nowMs, endpointKey(ep));
@@ -111,7 +134,7 @@ export class AddressProofs {
 
   /** {@link isProven} by endpoint key (callers that need the key again compute it once). */
   private isProvenKey(nowMs: number, key: string): boolean {
-    const until = this.proven.get(key);
+    const until = this.proven.expiry(key);
     if (until === undefined) return false;
     if (nowMs >= until) {
       this.proven.delete(key);
@@ -125,41 +148,45 @@ export class AddressProofs {
    * proven set: evidence that it was alive then (maintenance skips probing it, maintenance.ts).
    */
   lastProvenMs(ep: Endpoint): number | undefined {
-    const until = this.proven.get(endpointKey(ep));
+    const until = this.proven.expiry(endpointKey(ep));
     return until === undefined ? undefined : until - this.limits.provenTtlMs;
   }
 
   /** Records that `ep` proved its address (return routability or an echoed cookie). */
   prove(nowMs: number, ep: Endpoint): void {
     const key = endpointKey(ep);
-    this.proven.delete(key);
-    this.credits.delete(key);
-    if (this.proven.size >= this.limits.provenSourcesMax) {
-      const oldest = this.proven.keys().next().value as string;
-      this.proven.delete(oldest);
+    this.credits?.delete(key);
+    // A proven key is refreshed in place (same as delete + set: it was not counted against the
+    // bound); a new one may first evict the least recently proven.
+    if (!this.proven.has(key) && this.proven.size >= this.limits.provenSourcesMax) {
+      this.proven.delete(this.proven.oldest() as string);
       bump(this.boundHits, 'proven-sources');
     }
-    this.proven.set(key, nowMs + this.limits.provenTtlMs);
+    this.proven.touch(key, nowMs + this.limits.provenTtlMs);
   }
 
   /** Credits the bytes of a datagram from `from` (when unproven). */
   received(nowMs: number, from: Endpoint, bytes: number): void {
+    this.prune(nowMs);
     const key = endpointKey(from);
     if (this.isProvenKey(nowMs, key)) return;
     const c = this.liveCredit(nowMs, key);
+    this.credits ??= new Map();
+    const credits = this.credits;
     if (c) {
-      this.credits.delete(key); // re-insert: most recent last
+      credits.delete(key); // re-insert: most recent last
       c.bytes += bytes;
       c.expiresMs = nowMs + CREDIT_TTL_MS;
-      this.credits.set(key, c);
+      credits.set(key, c);
       return;
     }
-    if (this.credits.size >= this.limits.unprovenSourcesMax) {
-      const oldest = this.credits.keys().next().value as string;
-      this.credits.delete(oldest);
+    if (credits.size >= this.limits.unprovenSourcesMax) {
+      const oldest = credits.keys().next().value as string;
+      credits.delete(oldest);
       bump(this.boundHits, 'unproven-sources');
     }
-    this.credits.set(key, {
+    if (credits.size === 0) this.creditsPruneAtMs = nowMs + CREDIT_TTL_MS;
+    credits.set(key, {
       bytes,
       expiresMs: nowMs + CREDIT_TTL_MS,
       epochA: Number.NaN,
@@ -193,18 +220,55 @@ export class AddressProofs {
    * repeats with a fresh ID instead, and is answered in full once the first echo proved us.
    */
   claimEcho(nowMs: number, cookie: number, untilMs: number): boolean {
-    const until = this.echoes.get(cookie);
+    this.echoes ??= new Map();
+    const echoes = this.echoes;
+    const until = echoes.get(cookie);
     if (until !== undefined && nowMs < until) return false;
-    this.echoes.delete(cookie);
-    if (this.echoes.size >= this.limits.unprovenSourcesMax) {
-      for (const [c, t] of this.echoes) if (nowMs >= t) this.echoes.delete(c);
-      if (this.echoes.size >= this.limits.unprovenSourcesMax) {
+    echoes.delete(cookie);
+    if (echoes.size >= this.limits.unprovenSourcesMax) {
+      for (const [c, t] of echoes) if (nowMs >= t) echoes.delete(c);
+      if (echoes.size >= this.limits.unprovenSourcesMax) {
         bump(this.boundHits, 'echoes');
         return false;
       }
     }
-    this.echoes.set(cookie, untilMs);
+    echoes.set(cookie, untilMs);
+    if (untilMs < this.echoesPruneAtMs) this.echoesPruneAtMs = untilMs;
     return true;
+  }
+
+  /**
+   * Drops expired credits and echo reservations from the head of their tables (both are kept in
+   * expiry order: every (re)insert is now + a fixed time). Expired records count as absent
+   * everywhere (`liveCredit`, `claimEcho`), so this changes no answer. Bounds: a full `credits`
+   * evicts its head, which is expired whenever any record is, so the live records are the same
+   * either way; only `boundHits['unproven-sources']` no longer counts evicting a dead record.
+   */
+  private prune(nowMs: number): void {
+    const credits = this.credits;
+    if (credits !== undefined && nowMs >= this.creditsPruneAtMs) {
+      this.creditsPruneAtMs = Number.POSITIVE_INFINITY;
+      for (const [key, c] of credits) {
+        if (nowMs < c.expiresMs) {
+          this.creditsPruneAtMs = c.expiresMs;
+          break;
+        }
+        credits.delete(key);
+      }
+      if (credits.size === 0) this.credits = undefined;
+    }
+    const echoes = this.echoes;
+    if (echoes !== undefined && nowMs >= this.echoesPruneAtMs) {
+      this.echoesPruneAtMs = Number.POSITIVE_INFINITY;
+      for (const [cookie, until] of echoes) {
+        if (nowMs < until) {
+          this.echoesPruneAtMs = until;
+          break;
+        }
+        echoes.delete(cookie);
+      }
+      if (echoes.size === 0) this.echoes = undefined;
+    }
   }
 
   /** The cookie to put in the message ID of an answer to `to`. */
@@ -236,9 +300,9 @@ export class AddressProofs {
   }
 
   private liveCredit(nowMs: number, key: string): Credit | undefined {
-    const c = this.credits.get(key);
+    const c = this.credits?.get(key);
     if (c && nowMs >= c.expiresMs) {
-      this.credits.delete(key);
+      this.credits!.delete(key);
       return undefined;
     }
     return c;
@@ -246,7 +310,7 @@ export class AddressProofs {
 
   /** `cookieAt`, remembered in the source's credit record when it has one. */
   private cookieOf(epoch: number, ep: Endpoint, key: string): number {
-    const c = this.credits.get(key);
+    const c = this.credits?.get(key);
     if (c === undefined) return this.cookieAt(epoch, ep);
     if (c.epochA === epoch) return c.cookieA >>> 0;
     if (c.epochB === epoch) return c.cookieB >>> 0;

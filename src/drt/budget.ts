@@ -31,7 +31,14 @@ export class SigningBudget {
   private readonly limits: SigningLimits;
   private readonly boundHits: Record<string, number>;
   private node: TokenBucket | undefined;
-  private readonly sources = new Map<string, TokenBucket>();
+  /**
+   * Per-source buckets, least recently used first. A bucket that has refilled to its burst is in
+   * the state of a new one, so `prune` drops it (issue 13: otherwise every source ever served
+   * kept a bucket, ~3.7 KB per simulated node). `signingSourcesMax` still bounds the table.
+   */
+  private sources: Map<string, TokenBucket> | undefined;
+  /** No head bucket can be full before this (a hint for `prune`, which checks exactly). */
+  private pruneAtMs = Number.POSITIVE_INFINITY;
 
   constructor(limits: SigningLimits, boundHits: Record<string, number>) {
     this.limits = limits;
@@ -45,13 +52,17 @@ export class SigningBudget {
       ratePerSecond: l.signaturesPerSecond,
       burst: l.signatureBurst,
     });
+    this.pruneAtMs = Math.min(this.pruneAtMs, nowMs);
+    this.prune(nowMs);
     const key = endpointKey(from);
-    let source = this.sources.get(key);
+    this.sources ??= new Map();
+    const sources = this.sources;
+    let source = sources.get(key);
     if (source) {
-      this.sources.delete(key); // LRU: most recent last
+      sources.delete(key); // LRU: most recent last
     } else {
-      if (this.sources.size >= l.signingSourcesMax) {
-        this.sources.delete(this.sources.keys().next().value as string);
+      if (sources.size >= l.signingSourcesMax) {
+        sources.delete(sources.keys().next().value as string);
         bump(this.boundHits, 'signing-sources');
       }
       source = new TokenBucket({
@@ -59,7 +70,8 @@ export class SigningBudget {
         burst: l.sourceSignatureBurst,
       });
     }
-    this.sources.set(key, source);
+    sources.set(key, source);
+    this.pruneAtMs = nowMs; // the head may have changed: look again on the next call
     if (!source.take(nowMs)) {
       bump(this.boundHits, 'signing-source');
       return false;
@@ -70,5 +82,31 @@ export class SigningBudget {
       return false;
     }
     return true;
+  }
+
+  /** Sources whose buckets are held (for tests and stats). */
+  get sourceCount(): number {
+    return this.sources?.size ?? 0;
+  }
+
+  /**
+   * Drops the full buckets at the head of the table (the least recently used), up to the first
+   * that is not full. A dropped source starts again from a full bucket: the same answers. The
+   * one difference: `boundHits['signing-sources']` no longer counts evicting a full bucket.
+   * Cheap until the head bucket may be full, so the node calls it on every datagram.
+   */
+  prune(nowMs: number): void {
+    if (nowMs < this.pruneAtMs) return;
+    this.pruneAtMs = Number.POSITIVE_INFINITY;
+    const sources = this.sources;
+    if (sources === undefined) return;
+    for (const [key, bucket] of sources) {
+      if (!bucket.fullAt(nowMs)) {
+        this.pruneAtMs = Math.max(nowMs, bucket.fullAtMs());
+        return;
+      }
+      sources.delete(key);
+    }
+    this.sources = undefined;
   }
 }

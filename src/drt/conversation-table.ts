@@ -39,9 +39,13 @@ interface Row<C> {
 /** Conversations keyed by endpoint, with per-prefix max-min eviction when full. */
 export class ConversationTable<C extends { readonly expiresMs: number }> {
   private readonly max: number;
-  private readonly rows = new Map<string, Row<C>>();
+  /**
+   * Conversations by endpoint key. This map and `prefixes` exist only while a conversation is
+   * open (issue 13: most nodes publish rarely, and two empty Maps cost ~370 bytes per node).
+   */
+  private rows: Map<string, Row<C>> | undefined;
   /** prefix -> endpoint keys of its conversations, oldest first. */
-  private readonly prefixes = new Map<string, Map<string, number>>();
+  private prefixes: Map<string, Map<string, number>> | undefined;
   private seq = 0;
 
   constructor(max: number) {
@@ -49,25 +53,31 @@ export class ConversationTable<C extends { readonly expiresMs: number }> {
   }
 
   get size(): number {
-    return this.rows.size;
+    return this.rows?.size ?? 0;
   }
 
   /** Open conversations of one prefix (for tests and stats). */
   heldBy(address: Uint8Array): number {
-    return this.prefixes.get(sourcePrefix(address))?.size ?? 0;
+    return this.prefixes?.get(sourcePrefix(address))?.size ?? 0;
   }
 
   get(key: string): C | undefined {
-    return this.rows.get(key)?.value;
+    return this.rows?.get(key)?.value;
   }
 
   delete(key: string): void {
-    const row = this.rows.get(key);
-    if (row === undefined) return;
-    this.rows.delete(key);
-    const group = this.prefixes.get(row.prefix)!;
+    const rows = this.rows;
+    const row = rows?.get(key);
+    if (rows === undefined || row === undefined) return;
+    rows.delete(key);
+    const prefixes = this.prefixes!;
+    const group = prefixes.get(row.prefix)!;
     group.delete(key);
-    if (group.size === 0) this.prefixes.delete(row.prefix);
+    if (group.size === 0) prefixes.delete(row.prefix);
+    if (rows.size === 0) {
+      this.rows = undefined;
+      this.prefixes = undefined;
+    }
   }
 
   /**
@@ -77,17 +87,20 @@ export class ConversationTable<C extends { readonly expiresMs: number }> {
   set(key: string, from: Endpoint, value: C): boolean {
     this.delete(key);
     let evicted = false;
-    if (this.rows.size >= this.max) {
+    if (this.size >= this.max) {
       this.evictOne();
       evicted = true;
     }
     const prefix = sourcePrefix(from.address);
     const seq = this.seq++;
+    this.rows ??= new Map();
     this.rows.set(key, { value, prefix, seq });
-    let group = this.prefixes.get(prefix);
+    this.prefixes ??= new Map();
+    const prefixes = this.prefixes;
+    let group = prefixes.get(prefix);
     if (group === undefined) {
       group = new Map();
-      this.prefixes.set(prefix, group);
+      prefixes.set(prefix, group);
     }
     group.set(key, seq);
     return evicted;
@@ -95,6 +108,7 @@ export class ConversationTable<C extends { readonly expiresMs: number }> {
 
   /** Drops every conversation whose time is up at `nowMs`. */
   expire(nowMs: number): void {
+    if (this.rows === undefined) return;
     for (const [key, row] of this.rows) {
       if (row.value.expiresMs > nowMs) break;
       this.delete(key);
@@ -106,6 +120,7 @@ export class ConversationTable<C extends { readonly expiresMs: number }> {
     let victim: string | undefined;
     let victimSize = 0;
     let victimSeq = Number.POSITIVE_INFINITY;
+    if (this.prefixes === undefined) return;
     for (const group of this.prefixes.values()) {
       const [key, seq] = group.entries().next().value as [string, number];
       if (group.size > victimSize || (group.size === victimSize && seq < victimSeq)) {

@@ -337,6 +337,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     if (this.closed || this.statusValue === 'faulted') return 'closed';
     if (from.port <= 1024) return 'reserved-port';
     this.proofs.received(nowMs, from, payload.length);
+    this.outstanding.expire(nowMs);
+    this.signing.prune(nowMs);
     const decoded = decodeMessage(payload);
     if (!decoded.ok) return decoded.error.code;
     let msg = decoded.value;

@@ -181,6 +181,28 @@ function resolveCounts(o: DrtNodeOptions): Record<CountOption, number> {
 }
 
 /**
+ * Resolved count sets, shared by the nodes that resolve to the same counts: a node's resolved
+ * options inherit their ~25 whole-number options from one of these instead of holding a copy
+ * (issue 13 Build 3: ~250 bytes per simulated node). Frozen; at most SHARED_COUNTS_MAX are kept.
+ */
+const sharedCounts = new Map<string, Readonly<Record<CountOption, number>>>();
+const SHARED_COUNTS_MAX = 64;
+
+/** {@link resolveCounts}, as a shared frozen object when one with the same values exists. */
+function sharedCountsOf(o: DrtNodeOptions): Readonly<Record<CountOption, number>> {
+  const counts = resolveCounts(o);
+  const key = Object.values(counts).join(',');
+  const shared = sharedCounts.get(key);
+  if (shared !== undefined) return shared;
+  Object.freeze(counts);
+  if (sharedCounts.size < SHARED_COUNTS_MAX) sharedCounts.set(key, counts);
+  return counts;
+}
+
+/** The resolution limits of a node that sets none (shared: nothing writes them). */
+const NO_RESOLUTION: Partial<ResolutionLimits> = Object.freeze({});
+
+/**
  * Defaults shared by every node (issue 13 Build 3: one copy, not one per node). The null provider
  * and the fixed wall clock hold no state.
  */
@@ -213,7 +235,8 @@ export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDr
   if (![version.major, version.minor].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
     throw new RangeError('version major and minor must be bytes');
   }
-  return {
+  // The counts come from a shared prototype (see sharedCounts); the rest is the node's own.
+  return Object.assign(Object.create(sharedCountsOf(o)), {
     rng: o.rng,
     localEndpoints: [...o.localEndpoints],
     wallClock: o.wallClock ?? DEFAULT_WALL_CLOCK,
@@ -221,10 +244,9 @@ export function resolveDrtOptions<P = unknown>(o: DrtNodeOptions<P>): ResolvedDr
     security: o.security ?? NULL_SECURITY,
     bootstrap: o.bootstrap ?? staticBootstrap([]),
     version,
-    ...resolveCounts(o),
-    resolution: o.resolution ?? {},
+    resolution: o.resolution ?? NO_RESOLUTION,
     trace: o.trace,
     logger: o.logger,
     sendObserver: o.sendObserver,
-  };
+  }) as ResolvedDrtOptions<P>;
 }

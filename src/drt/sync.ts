@@ -79,13 +79,17 @@ interface Conversation {
 /** Both sides of the SOLICIT / ADVERTISE / REQUEST / FLOOD conversation. */
 export class Sync {
   private readonly core: NodeCore;
-  private readonly solicitations = new Map<string, Solicitation>();
+  /**
+   * Our SOLICITs waiting for an ADVERTISE, by hashed nonce (hex). This map and `requested` exist
+   * only while they hold something (issue 13: a joined node kept two empty Maps, ~370 bytes).
+   */
+  private solicitations: Map<string, Solicitation> | undefined;
   /**
    * IDs (hex) REQUESTed from some publisher, and when: a joiner soliciting several bootstrap
    * nodes at once does not REQUEST the same ID from each of them (issue 13; their FLOODs would
    * carry the same entry). Forgotten after SOLICIT_TIMEOUT_MS; at most REQUESTED_MAX.
    */
-  private readonly requested = new Map<string, number>();
+  private requested: Map<string, number> | undefined;
   private readonly conversations: ConversationTable<Conversation>;
   private readonly onAttemptEnd: (attempt: JoinAttempt) => void;
   private attempt: JoinAttempt | undefined;
@@ -113,7 +117,7 @@ export class Sync {
 
   /** Open solicitations (joiner side). */
   get soliciting(): number {
-    return this.solicitations.size;
+    return this.solicitations?.size ?? 0;
   }
 
   /** Solicits up to five endpoints; returns the endpoints tried. */
@@ -133,6 +137,7 @@ export class Sync {
         messageId: core.newMessageId(),
         echoed: false,
       };
+      this.solicitations ??= new Map();
       this.solicitations.set(toHex(hashedNonce), s);
       this.sendSolicit(s);
       tried.push(to);
@@ -164,6 +169,7 @@ export class Sync {
    */
   onAck(from: Endpoint, msg: AckMessage): boolean {
     const core = this.core;
+    if (this.solicitations === undefined) return false;
     for (const s of this.solicitations.values()) {
       if (s.messageId !== msg.ackedMessageId || !endpointsEqual(s.to, from)) continue;
       core.proofs.prove(core.nowMs(), from); // it answered what we sent to that endpoint
@@ -230,25 +236,27 @@ export class Sync {
   /** Joiner side: REQUESTs the advertised IDs we do not hold. */
   onAdvertise(from: Endpoint, msg: AdvertiseMessage): void {
     const core = this.core;
-    const s = this.solicitations.get(toHex(msg.hashedNonce));
+    const s = this.solicitations?.get(toHex(msg.hashedNonce));
     if (!s || !endpointsEqual(s.to, from)) {
       bump(core.stats.dropped, 'unsolicited-advertise');
       return;
     }
-    this.solicitations.delete(toHex(msg.hashedNonce));
+    this.solicitations!.delete(toHex(msg.hashedNonce));
     core.proofs.prove(core.nowMs(), from);
     this.noteAnswer(from);
     const now = core.nowMs();
     const wanted = msg.ids.filter((id) => {
       const hex = toHex(id);
       if (core.cache.has(id) || core.locals.has(hex)) return false;
-      const at = this.requested.get(hex);
+      const at = this.requested?.get(hex);
       return at === undefined || now >= at + SOLICIT_TIMEOUT_MS;
     });
     if (wanted.length === 0) return;
+    this.requested ??= new Map();
+    const requested = this.requested;
     for (const id of wanted) {
-      if (this.requested.size >= REQUESTED_MAX) break;
-      this.requested.set(toHex(id), now);
+      if (requested.size >= REQUESTED_MAX) break;
+      requested.set(toHex(id), now);
     }
     core.send(
       from,
@@ -311,23 +319,30 @@ export class Sync {
 
   /** Forgets solicitations and conversations past their time; ends a join attempt that is over. */
   expire(nowMs: number): void {
-    for (const [k, s] of this.solicitations)
-      if (nowMs >= s.sentMs + SOLICIT_TIMEOUT_MS) this.solicitations.delete(k);
+    const solicitations = this.solicitations;
+    if (solicitations !== undefined) {
+      for (const [k, s] of solicitations)
+        if (nowMs >= s.sentMs + SOLICIT_TIMEOUT_MS) solicitations.delete(k);
+      if (solicitations.size === 0) this.solicitations = undefined;
+    }
     this.conversations.expire(nowMs);
     const a = this.attempt;
-    if (!a) return;
-    const unanswered = a.answered.length === 0 && this.solicitations.size === 0;
-    if (unanswered || nowMs >= a.endsMs) {
+    if (a && ((a.answered.length === 0 && this.soliciting === 0) || nowMs >= a.endsMs)) {
       this.attempt = undefined;
       this.onAttemptEnd(a);
     }
-    for (const [hex, at] of this.requested)
-      if (nowMs >= at + SOLICIT_TIMEOUT_MS) this.requested.delete(hex);
+    // Also outside a join attempt: an expired ID reads as absent either way, and a joined node
+    // otherwise kept its last join's IDs (64-char hex keys, ~1.7 KB per node) for good.
+    const requested = this.requested;
+    if (requested === undefined) return;
+    for (const [hex, at] of requested) if (nowMs >= at + SOLICIT_TIMEOUT_MS) requested.delete(hex);
+    if (requested.size === 0) this.requested = undefined;
   }
 
   /** Earliest time `expire` has work. */
   nextDeadline(): number {
     let at = this.attempt?.endsMs ?? Number.POSITIVE_INFINITY;
+    if (this.solicitations === undefined) return at;
     for (const s of this.solicitations.values()) at = Math.min(at, s.sentMs + SOLICIT_TIMEOUT_MS);
     return at;
   }

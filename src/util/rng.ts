@@ -60,35 +60,46 @@ export abstract class RngBase implements Rng {
 }
 
 /**
- * Deterministic xoshiro128** seeded from 16 bytes of key material. State and key live in one
- * Uint32Array so a simulation can hold a stream per node for a few dozen bytes each.
+ * Deterministic xoshiro128** seeded from 16 bytes of key material. State and key are eight int32
+ * fields (small integers, stored unboxed in the object): a Uint32Array of eight cost a typed
+ * array, an ArrayBuffer and its backing store, ~280 bytes per stream against ~90 here (issue 13;
+ * a simulated node holds two streams). Same bits, same streams.
  */
 class SeededRng extends RngBase {
-  /** s0..s3 (generator state), then k0..k3 (the seed key, for fork). */
-  private readonly words: Uint32Array;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The seed key, for fork. */
+  private readonly k0: number;
+  private readonly k1: number;
+  private readonly k2: number;
+  private readonly k3: number;
 
   constructor(key: Uint8Array) {
     super();
     const v = new DataView(key.buffer, key.byteOffset, 16);
-    const w = new Uint32Array(8);
-    for (let i = 0; i < 4; i++) {
-      w[i] = v.getUint32(4 * i, true);
-      w[4 + i] = w[i]!;
-    }
-    if ((w[0]! | w[1]! | w[2]! | w[3]!) === 0) w[0] = 1;
-    this.words = w;
+    this.k0 = v.getInt32(0, true);
+    this.k1 = v.getInt32(4, true);
+    this.k2 = v.getInt32(8, true);
+    this.k3 = v.getInt32(12, true);
+    this.s0 = (this.k0 | this.k1 | this.k2 | this.k3) === 0 ? 1 : this.k0;
+    this.s1 = this.k1;
+    this.s2 = this.k2;
+    this.s3 = this.k3;
   }
 
   nextU32(): number {
-    const w = this.words;
-    const result = Math.imul(rotl(Math.imul(w[1]!, 5), 7), 9) >>> 0;
-    const t = w[1]! << 9;
-    w[2]! ^= w[0]!;
-    w[3]! ^= w[1]!;
-    w[1]! ^= w[2]!;
-    w[0]! ^= w[3]!;
-    w[2]! ^= t;
-    w[3] = rotl(w[3]!, 11);
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
+    this.s1 = s1 ^ s2;
+    this.s0 = s0 ^ s3;
+    this.s2 = s2 ^ t;
+    this.s3 = rotl(s3, 11);
     return result;
   }
 
@@ -96,7 +107,10 @@ class SeededRng extends RngBase {
     const labelBytes = utf8Encode(label);
     const input = new Uint8Array(17 + labelBytes.length);
     const v = new DataView(input.buffer);
-    for (let i = 0; i < 4; i++) v.setUint32(4 * i, this.words[4 + i]!, true);
+    v.setInt32(0, this.k0, true);
+    v.setInt32(4, this.k1, true);
+    v.setInt32(8, this.k2, true);
+    v.setInt32(12, this.k3, true);
     input[16] = 0x2f; // '/': separates parent key from label
     input.set(labelBytes, 17);
     return new SeededRng(sha256(input));

@@ -54,6 +54,29 @@ export class TokenBucket {
     return this.tokens;
   }
 
+  /**
+   * True when the bucket would be full at `nowMs`, i.e. in the same state as a new one: a table
+   * of buckets may then drop it and make a new one later without changing any answer. Reads
+   * without refilling (a refill at an extra time would round differently later).
+   */
+  fullAt(nowMs: number): boolean {
+    const last = this.lastMs;
+    if (last === undefined || nowMs === last) return this.tokens >= this.burst;
+    // Time going backwards refills nothing and keeps `lastMs`: not the state of a new bucket.
+    if (!(nowMs > last)) return false;
+    const refilled = this.tokens + ((nowMs - last) * this.ratePerSecond) / 1000;
+    return Math.min(this.burst, refilled) >= this.burst;
+  }
+
+  /**
+   * About when the bucket will be full again, for scheduling a `fullAt` check (rounding may put
+   * it a little early or late; `fullAt` is the exact test).
+   */
+  fullAtMs(): number {
+    if (this.lastMs === undefined) return Number.NEGATIVE_INFINITY;
+    return this.lastMs + ((this.burst - this.tokens) * 1000) / this.ratePerSecond;
+  }
+
   /** Gives back `n` tokens taken in vain (capped at the burst). */
   refund(n = 1): void {
     this.tokens = Math.min(this.burst, this.tokens + n);

@@ -320,3 +320,46 @@ describe('AddressProofs cookies in the first epoch', () => {
     expect(proofs.isProven(0, from)).toBe(true);
   });
 });
+
+describe('AddressProofs drops dead records', () => {
+  const limits = {
+    provenSourcesMax: 2,
+    provenTtlMs: 60_000,
+    unprovenSourcesMax: 64,
+    cookieEpochMs: 30_000,
+  };
+  const sources = [1, 2, 3].map((i) => parseEndpoint(`198.51.100.${i}:3540`));
+
+  it('forgets expired credits and echo reservations when a later datagram arrives', () => {
+    const proofs = new AddressProofs(new Uint8Array(32).fill(3), nobleCrypto.sha256, limits, {});
+    proofs.received(0, sources[0]!, 100);
+    proofs.received(5_000, sources[1]!, 100);
+    expect(proofs.claimEcho(5_000, 77, 7_000)).toBe(true);
+    expect([proofs.creditCount, proofs.echoCount]).toEqual([2, 1]);
+    // Credits live 10 s after their last datagram; the reservation until 7 s.
+    proofs.received(9_999, sources[2]!, 100);
+    expect([proofs.creditCount, proofs.echoCount]).toEqual([3, 0]);
+    proofs.received(10_000, sources[2]!, 100);
+    expect(proofs.creditCount).toBe(2);
+    expect(proofs.credit(10_000, sources[0]!)).toBe(Number.POSITIVE_INFINITY);
+    expect(proofs.credit(10_000, sources[1]!)).toBe(100);
+    proofs.received(20_000, sources[2]!, 1);
+    expect(proofs.creditCount).toBe(1);
+    expect(proofs.credit(20_000, sources[2]!)).toBe(1);
+  });
+
+  it('refreshes a proven endpoint in place and evicts the least recently proven', () => {
+    const hits: Record<string, number> = {};
+    const proofs = new AddressProofs(new Uint8Array(32).fill(3), nobleCrypto.sha256, limits, hits);
+    proofs.prove(0, sources[0]!);
+    proofs.prove(1, sources[1]!);
+    proofs.prove(2, sources[0]!);
+    expect([proofs.provenCount, hits['proven-sources']]).toEqual([2, undefined]);
+    proofs.prove(3, sources[2]!);
+    expect(hits['proven-sources']).toBe(1);
+    expect(proofs.isProven(3, sources[1]!)).toBe(false);
+    expect(proofs.lastProvenMs(sources[0]!)).toBe(2);
+    expect(proofs.isProven(60_002, sources[0]!)).toBe(false);
+    expect(proofs.provenCount).toBe(1);
+  });
+});

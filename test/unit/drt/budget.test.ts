@@ -45,6 +45,23 @@ describe('SigningBudget', () => {
     expect(budget.take(1_000, sources[3]!)).toBe(true);
     expect(budget.take(1_000, sources[3]!)).toBe(false);
   });
+
+  it('forgets a source once its bucket has refilled, which changes no answer', () => {
+    const hits: Record<string, number> = {};
+    const budget = new SigningBudget({ ...limits, signingSourcesMax: 4 }, hits);
+    expect(budget.take(0, sources[0]!)).toBe(true);
+    expect(budget.take(0, sources[0]!)).toBe(true);
+    expect(budget.take(0, sources[1]!)).toBe(true);
+    expect(budget.sourceCount).toBe(2);
+    // Source 0 holds 1.99 tokens at 1,990 ms: kept, and throttled after one more.
+    budget.prune(1_990);
+    expect(budget.sourceCount).toBe(2);
+    // At 2,000 ms source 0 is full again: dropped; source 1 (full since 1,000 ms) follows.
+    budget.prune(2_000);
+    expect(budget.sourceCount).toBe(0);
+    expect([0, 0, 0].map(() => budget.take(2_000, sources[0]!))).toEqual([true, true, false]);
+    expect(hits['signing-sources']).toBeUndefined();
+  });
 });
 
 describe('the signing budget in DrtNode', () => {

@@ -12,6 +12,16 @@ describe('seededRng()', () => {
     expect([c.nextU32(), c.nextU32(), c.nextU32()]).not.toEqual(sa);
   });
 
+  it('keeps its streams: known values (pinned when the state moved from a Uint32Array to fields)', () => {
+    const a = seededRng(1);
+    expect([a.nextU32(), a.nextU32(), a.nextU32(), a.nextU32()]).toEqual([
+      4040165495, 2530229155, 1654486336, 782173951,
+    ]);
+    expect(seededRng(1).fork('node-3').nextU32()).toBe(1176096170);
+    expect(seededRng(1).fork('node-3').fork('y').nextU32()).toBe(1476039969);
+    expect(seededRng('x').nextU32()).toBe(2622829686);
+  });
+
   it('fork(label) depends only on the seed and the label, not on draws so far', () => {
     const a = seededRng('s');
     const b = seededRng('s');
