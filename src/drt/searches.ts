@@ -68,8 +68,9 @@ export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
 export class Searches<P = unknown> {
   private readonly core: NodeCore<P>;
   private readonly onDone: SearchDoneHook;
-  private readonly byId = new Map<number, Search<P>>();
-  private readonly byMessage = new Map<number, Search<P>>();
+  /** Searches by ID and by the message ID awaiting an answer; Maps only while non-empty. */
+  private byId: Map<number, Search<P>> | undefined;
+  private byMessage: Map<number, Search<P>> | undefined;
   private nextId = 1;
 
   constructor(core: NodeCore<P>, onDone: SearchDoneHook) {
@@ -79,12 +80,12 @@ export class Searches<P = unknown> {
 
   /** Searches in flight. */
   get size(): number {
-    return this.byId.size;
+    return this.byId?.size ?? 0;
   }
 
   /** True when no more searches may start. */
   get full(): boolean {
-    return this.byId.size >= this.core.options.searchesMax;
+    return this.size >= this.core.options.searchesMax;
   }
 
   /** Allocates a search ID without starting anything (for searches that end at once). */
@@ -135,7 +136,7 @@ export class Searches<P = unknown> {
       echoes: 0,
       echoRetryAtMs: Number.POSITIVE_INFINITY,
     };
-    this.byId.set(search.id, search);
+    (this.byId ??= new Map()).set(search.id, search);
     core.stats.searchesStarted++;
     this.pump(search);
     return search.id;
@@ -143,7 +144,7 @@ export class Searches<P = unknown> {
 
   /** Iterative searches: go on to the next hop. */
   continue(id: number): boolean {
-    const search = this.byId.get(id);
+    const search = this.byId?.get(id);
     if (!search) return false;
     search.resolution.continue();
     this.pump(search);
@@ -152,7 +153,7 @@ export class Searches<P = unknown> {
 
   /** Cancels a search; it ends with a `search-done` whose failure is `cancelled`. */
   cancel(id: number): boolean {
-    const search = this.byId.get(id);
+    const search = this.byId?.get(id);
     if (!search) return false;
     search.resolution.cancel();
     this.pump(search);
@@ -161,7 +162,7 @@ export class Searches<P = unknown> {
 
   /** Handles an AUTHORITY answering one of our LOOKUPs or INQUIREs; false if not ours. */
   onAuthority(from: Endpoint, msg: AuthorityMessage): boolean {
-    const search = this.byMessage.get(msg.ackedMessageId);
+    const search = this.byMessage?.get(msg.ackedMessageId);
     if (!search) return false;
     const core = this.core;
     if (!search.expectFrom || !endpointsEqual(from, search.expectFrom)) {
@@ -176,7 +177,7 @@ export class Searches<P = unknown> {
       this.echo(search, msg.messageId)
     )
       return true;
-    this.byMessage.delete(search.messageId);
+    this.unmapMessage(search.messageId);
     search.expectFrom = undefined;
     search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     const awaiting = search.resolution.awaiting;
@@ -221,12 +222,12 @@ export class Searches<P = unknown> {
     const core = this.core;
     const now = core.nowMs();
     search.echoes++;
-    this.byMessage.delete(search.messageId);
+    this.unmapMessage(search.messageId);
     search.messageId =
-      !this.byMessage.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
+      !this.byMessage?.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
         ? cookie
         : core.newMessageId();
-    this.byMessage.set(search.messageId, search);
+    (this.byMessage ??= new Map()).set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
     core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
     search.echoRetryAtMs = now + ECHO_RETRY_MS;
@@ -263,6 +264,7 @@ export class Searches<P = unknown> {
 
   /** Retransmits, times out and resumes searches whose wait ended. */
   onTimer(nowMs: number): void {
+    if (!this.byId) return;
     for (const search of [...this.byId.values()]) {
       if (nowMs >= search.echoRetryAtMs) {
         // The echo or its answer was lost: repeat it now rather than at the hop's own retransmit.
@@ -279,6 +281,7 @@ export class Searches<P = unknown> {
   /** Earliest time `onTimer` has work. */
   nextDeadline(): number {
     let at = Number.POSITIVE_INFINITY;
+    if (!this.byId) return at;
     for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs, s.echoRetryAtMs);
     return at;
   }
@@ -374,12 +377,12 @@ export class Searches<P = unknown> {
     }
     if (action.retransmit) core.stats.retransmits++;
     else {
-      this.byMessage.delete(search.messageId);
+      this.unmapMessage(search.messageId);
       search.messageId = core.newMessageId();
       search.echoes = 0;
       search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     }
-    this.byMessage.set(search.messageId, search);
+    (this.byMessage ??= new Map()).set(search.messageId, search);
     search.expectFrom = action.endpoint;
     const header = { messageId: search.messageId, version: core.version };
     if (action.type === 'inquire') {
@@ -417,6 +420,14 @@ export class Searches<P = unknown> {
     });
   }
 
+  /** Forgets a message ID's search, dropping the Map once empty (an emptied Map keeps a table). */
+  private unmapMessage(messageId: number): void {
+    const map = this.byMessage;
+    if (!map) return;
+    map.delete(messageId);
+    if (map.size === 0) this.byMessage = undefined;
+  }
+
   private sendRequest(search: Search<P>, to: Endpoint, message: Message): void {
     search.lastRequest = message;
     this.core.send(to, message, causeOf(search.purpose));
@@ -452,8 +463,9 @@ export class Searches<P = unknown> {
     core.options.trace?.(
       `search ${search.purpose.kind} ${toHex(search.resolution.spec.target).slice(0, 8)} done results=${action.results} failure=${action.failure} path=${search.resolution.path.map((h) => `${toHex(h.key).slice(0, 8)}/${h.flags.toString(16)}${h.deadEnd ? 'D' : ''}`).join(' ')}`,
     );
-    this.byId.delete(search.id);
-    this.byMessage.delete(search.messageId);
+    this.byId?.delete(search.id);
+    if (this.byId?.size === 0) this.byId = undefined;
+    this.unmapMessage(search.messageId);
     const failure: SearchFailure | undefined = action.failure;
     if (failure === undefined) core.stats.searchesSucceeded++;
     else core.stats.searchesFailed++;
