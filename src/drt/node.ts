@@ -35,6 +35,7 @@ import {
   type AdmitOrigin,
   type EntryCredential,
   entryEndpoint,
+  type KeySet,
   type LocalRegistration,
   localOf,
   type NodeCore,
@@ -88,6 +89,24 @@ const JOIN_SETTLE_MS = 2000;
 /** Requests remembered for matching their answers (oldest forgotten first, counted). */
 const OUTSTANDING_MAX = 4096;
 
+/** The app data of a key registered without any (zero-length, so nothing can change it). */
+const NO_APP_DATA = new Uint8Array(0);
+
+/** A set of one key: a node nearly always has one local endpoint, and a Set costs ~150 bytes. */
+class OneKey implements KeySet {
+  private readonly key: string;
+  constructor(key: string) {
+    this.key = key;
+  }
+  has(key: string): boolean {
+    return key === this.key;
+  }
+}
+
+function keySetOf(keys: readonly string[]): KeySet {
+  return keys.length === 1 ? new OneKey(keys[0]!) : new Set(keys);
+}
+
 /**
  * A DRT node. See the module header. `P` is the evidence type of its security provider, which
  * its search results carry as `proof` (inferred from `options.security`).
@@ -101,7 +120,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   private readonly options: ResolvedDrtOptions<P>;
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
-  private readonly selfEndpointKeys: Set<string>;
+  private readonly selfEndpointKeys: KeySet;
   /** Membership mode: accepted signatures, refused if seen again (drt/membership.ts). */
   private membershipGuard: MembershipReplayGuard | undefined;
   private readonly outputs = new OutputQueue<NodeEvent<P>>();
@@ -156,7 +175,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       entriesPerLevel: o.entriesPerLevel,
       entriesMax: o.cacheEntriesMax,
     });
-    this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
+    this.selfEndpointKeys = keySetOf(o.localEndpoints.map(endpointKey));
     const hopTimeoutMs = o.resolution.hopTimeoutMs ?? DEFAULT_RESOLUTION_LIMITS.hopTimeoutMs;
     this.outstanding = new OutstandingRequests({
       requestsMax: OUTSTANDING_MAX,
@@ -235,15 +254,18 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     const refusal = this.options.security.checkRegistration(key, appData);
     if (refusal !== undefined)
       throw new RangeError(`the security provider refused the key: ${refusal}`);
-    const entry: RouteEntry = {
+    // The shared packed copy (cache/entry-intern): the other nodes' caches hold the same entry,
+    // so the node's own ID costs no 32-byte array of its own (~230 heap bytes). Never modified.
+    const entry: RouteEntry = internEntry({
       id: key.slice(),
       port: this.options.localEndpoints[0]!.port,
       addresses: this.options.localEndpoints.map((ep) => ep.address),
-    };
+    });
     const reg: LocalRegistration = {
       key: entry.id,
       keyHex,
-      appData: appData.slice(),
+      // Shared when empty (nearly always): an empty array of its own still costs ~150 heap bytes.
+      appData: appData.length === 0 ? NO_APP_DATA : appData.slice(),
       entry,
       resolvable: false,
       walking: false,
@@ -583,7 +605,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     readonly stats: DrtStats;
     readonly locals: ReadonlyMap<string, LocalRegistration>;
     readonly selfEndpoints: readonly Endpoint[];
-    readonly selfEndpointKeys: ReadonlySet<string>;
+    readonly selfEndpointKeys: KeySet;
     readonly version: ProtocolVersion;
     readonly proofs: AddressProofs;
     readonly signing: SigningBudget;
