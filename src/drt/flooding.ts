@@ -339,7 +339,8 @@ export class Floods {
     core.stats.floodsSent++;
     core.send(to, message, { cause });
     if (!dontAck) {
-      (this.pending ??= new Map()).set(message.messageId, {
+      this.pending ??= new Map();
+      this.pending.set(message.messageId, {
         message,
         to,
         targetId: validateId,

@@ -55,11 +55,11 @@ import { PendingAdds } from './pending-adds.js';
 import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
-import { Searches } from './searches.js';
+import { Searches, type SearchPurpose } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import type { SendCause } from './send-cause.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
-import { Sync } from './sync.js';
+import { type JoinAttempt, Sync } from './sync.js';
 
 /** Requests whose message ID may echo our cookie (address-proof.ts). */
 const ECHO_TYPES: ReadonlySet<string> = new Set([
@@ -190,23 +190,15 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     );
     this.probeGate = new ProbeGate(o, this.proofs, this.stats);
     this.signing = new SigningBudget(o, this.stats.boundHits);
-    this.core = this.makeCore();
-    this.searches = new Searches(this.core, (purpose, results) => {
-      if (purpose.kind === 'registration') this.joinProofs = undefined;
-      this.registrations.onWalkDone(purpose, results);
-    });
-    this.pendingAdds = new PendingAdds(this.core);
-    this.floods = new Floods(this.core);
-    this.registrations = new Registrations(
-      this.core,
-      this.searches,
-      this.floods,
-      () => this.statusValue === 'active',
-    );
-    this.sync = new Sync(this.core, (attempt) => {
-      if (this.routeCache.size > 0) return;
-      this.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
-    });
+    // The core also carries the parts' callbacks (searchDone, joined, attemptEnded) as methods,
+    // instead of three closures per node.
+    const core = new DrtNode.Core<P>(this);
+    this.core = core;
+    this.searches = new Searches(core, core);
+    this.pendingAdds = new PendingAdds(core);
+    this.floods = new Floods(core);
+    this.registrations = new Registrations(core, this.searches, this.floods, core);
+    this.sync = new Sync(core, core);
     this.maintenance = new MaintenanceSchedule(o.maintenanceIntervalMs, o.maintenanceIntervalMaxMs);
   }
 
@@ -590,10 +582,6 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     return searchId;
   }
 
-  private makeCore(): NodeCore<P> {
-    return new DrtNode.Core<P>(this);
-  }
-
   /**
    * The {@link NodeCore} the parts of a node share: one object whose methods sit on a prototype,
    * instead of a literal of 16 closures per node (issue 13 Build 3, per-node memory). Declared
@@ -626,6 +614,24 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
 
     nowMs(): number {
       return this.node.nowMsValue;
+    }
+
+    /** A search ended (Searches' listener). */
+    searchDone(purpose: SearchPurpose, results: number): void {
+      const node = this.node;
+      if (purpose.kind === 'registration') node.joinProofs = undefined;
+      node.registrations.onWalkDone(purpose, results);
+    }
+
+    /** True once the node is active (Registrations' gate). */
+    joined(): boolean {
+      return this.node.statusValue === 'active';
+    }
+
+    /** A join attempt ended (Sync's listener): without a cache entry, it failed. */
+    attemptEnded(attempt: JoinAttempt): void {
+      if (this.node.routeCache.size > 0) return;
+      this.node.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
     }
 
     wallNowMs(): number {

@@ -22,7 +22,8 @@ export class Registrations {
   private readonly core: NodeCore;
   private readonly searches: Searches;
   private readonly floods: Floods;
-  private readonly joined: () => boolean;
+  /** Whether the node has joined (asked as a method of one per-node object, not a closure). */
+  private readonly gate: { joined(): boolean };
   /**
    * Per local key (hex), endpoints that INQUIREd it since its last announce: they hold our entry
    * or are checking it, so the announce skips them (issue 13). At most INQUIRED_MAX per key, kept
@@ -31,16 +32,16 @@ export class Registrations {
    */
   private readonly inquiredBy = new Map<string, string[]>();
 
-  constructor(core: NodeCore, searches: Searches, floods: Floods, joined: () => boolean) {
+  constructor(core: NodeCore, searches: Searches, floods: Floods, gate: { joined(): boolean }) {
     this.core = core;
     this.searches = searches;
     this.floods = floods;
-    this.joined = joined;
+    this.gate = gate;
   }
 
   /** Starts the registration walk of `reg`, unless the node has not joined or one runs. */
   start(reg: LocalRegistration): void {
-    if (this.core.cache.size === 0 || !this.joined() || reg.walking) return;
+    if (this.core.cache.size === 0 || !this.gate.joined() || reg.walking) return;
     // Set before starting: a walk that ends at once clears it again from onWalkDone.
     reg.walking = true;
     const id = this.searches.start(

@@ -61,21 +61,23 @@ export const ECHOES_MAX = 2;
 /** An echo unanswered this long is sent once more (the hop's own retransmit comes at 1 s). */
 const ECHO_RETRY_MS = 400;
 
-/** Called when a search ends (registration walks use it). */
-export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
+/** Told when a search ends, as a method: one object per node rather than a closure. */
+export interface SearchDoneListener {
+  searchDone(purpose: SearchPurpose, results: number): void;
+}
 
 /** All resolutions in flight; `P` is the security provider's evidence type. */
 export class Searches<P = unknown> {
   private readonly core: NodeCore<P>;
-  private readonly onDone: SearchDoneHook;
+  private readonly listener: SearchDoneListener;
   /** Searches by ID and by the message ID awaiting an answer; Maps only while non-empty. */
   private byId: Map<number, Search<P>> | undefined;
   private byMessage: Map<number, Search<P>> | undefined;
   private nextId = 1;
 
-  constructor(core: NodeCore<P>, onDone: SearchDoneHook) {
+  constructor(core: NodeCore<P>, listener: SearchDoneListener) {
     this.core = core;
-    this.onDone = onDone;
+    this.listener = listener;
   }
 
   /** Searches in flight. */
@@ -136,7 +138,8 @@ export class Searches<P = unknown> {
       echoes: 0,
       echoRetryAtMs: Number.POSITIVE_INFINITY,
     };
-    (this.byId ??= new Map()).set(search.id, search);
+    this.byId ??= new Map();
+    this.byId.set(search.id, search);
     core.stats.searchesStarted++;
     this.pump(search);
     return search.id;
@@ -227,7 +230,8 @@ export class Searches<P = unknown> {
       !this.byMessage?.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
         ? cookie
         : core.newMessageId();
-    (this.byMessage ??= new Map()).set(search.messageId, search);
+    this.byMessage ??= new Map();
+    this.byMessage.set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
     core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
     search.echoRetryAtMs = now + ECHO_RETRY_MS;
@@ -382,7 +386,8 @@ export class Searches<P = unknown> {
       search.echoes = 0;
       search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     }
-    (this.byMessage ??= new Map()).set(search.messageId, search);
+    this.byMessage ??= new Map();
+    this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
     const header = { messageId: search.messageId, version: core.version };
     if (action.type === 'inquire') {
@@ -479,7 +484,7 @@ export class Searches<P = unknown> {
         stats: search.resolution.stats,
       });
     }
-    this.onDone(search.purpose, action.results);
+    this.listener.searchDone(search.purpose, action.results);
   }
 }
 
