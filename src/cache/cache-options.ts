@@ -127,16 +127,37 @@ export function resolveCacheOptions(options: RouteCacheOptions): ResolvedCacheOp
   );
   const localKeysMax = integerIn(options.localKeysMax, 'localKeysMax', d.localKeysMax, 1, 4096);
   if (options.homeKey !== undefined) assertKey(options.homeKey, 'RouteCache: homeKey');
-  return {
-    rng,
-    leafSetSide,
-    entriesPerLevel,
-    levelsMax,
-    entriesMax,
-    localKeysMax,
-    homeKey: options.homeKey,
-  };
+  let shared = lastSizes;
+  if (
+    shared === undefined ||
+    shared.leafSetSide !== leafSetSide ||
+    shared.entriesPerLevel !== entriesPerLevel ||
+    shared.levelsMax !== levelsMax ||
+    shared.entriesMax !== entriesMax ||
+    shared.localKeysMax !== localKeysMax
+  ) {
+    shared = Object.freeze({ leafSetSide, entriesPerLevel, levelsMax, entriesMax, localKeysMax });
+    lastSizes = shared;
+  }
+  const resolved = Object.create(shared) as { rng: Rng; homeKey: Key | undefined };
+  resolved.rng = rng;
+  resolved.homeKey = options.homeKey;
+  return resolved as ResolvedCacheOptions;
 }
+
+/**
+ * The sizes of the last options resolved, shared as the prototype of every resolved options
+ * object with the same sizes (issue 13 Build 3: a cache per simulated node each held its own
+ * copy, ~110 bytes). One slot, so bounded; a cloud's nodes nearly always share their sizes.
+ */
+let lastSizes:
+  | Readonly<
+      Pick<
+        ResolvedCacheOptions,
+        'leafSetSide' | 'entriesPerLevel' | 'levelsMax' | 'entriesMax' | 'localKeysMax'
+      >
+    >
+  | undefined;
 
 /** A leaf-set membership change: DRT_EVENT_LEAFSET_KEY_CHANGED ([MC-DRT]; drt.h). */
 export interface LeafSetChange {

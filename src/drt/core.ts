@@ -92,7 +92,7 @@ export interface NodeCore<P = unknown> {
   readonly locals: ReadonlyMap<string, LocalRegistration>;
   readonly selfEndpoints: readonly Endpoint[];
   /** endpointKey() of each own endpoint. */
-  readonly selfEndpointKeys: ReadonlySet<string>;
+  readonly selfEndpointKeys: KeySet;
   readonly version: ProtocolVersion;
   /** Current virtual time of the call being handled. */
   nowMs(): number;
@@ -150,4 +150,9 @@ export interface NodeCore<P = unknown> {
    * source key to tag the check with, undefined outside datagram handling, false when refused.
    */
   admitCheck(held: (sourceKey: string) => number): string | undefined | false;
+}
+
+/** Membership test over endpoint keys (a `Set`, or a cheaper one-key form). */
+export interface KeySet {
+  has(key: string): boolean;
 }

@@ -85,10 +85,18 @@ function endpointOf(entry: RouteEntry): Endpoint {
 /** FLOODs in flight and the rules that start them. */
 export class Floods {
   private readonly core: NodeCore;
-  private readonly pending = new Map<number, PendingFlood>();
+  /** FLOODs awaiting an ACK, by message ID; a Map only while non-empty (an emptied Map keeps a table). */
+  private pending: Map<number, PendingFlood> | undefined;
 
   constructor(core: NodeCore) {
     this.core = core;
+  }
+
+  private forget(messageId: number): void {
+    const map = this.pending;
+    if (!map) return;
+    map.delete(messageId);
+    if (map.size === 0) this.pending = undefined;
   }
 
   /** Floods an entry that just joined the leaf set of `localKey`. */
@@ -314,7 +322,7 @@ export class Floods {
     cause: SendCause,
   ): void {
     const core = this.core;
-    if (!dontAck && this.pending.size >= core.options.floodsInFlightMax) {
+    if (!dontAck && (this.pending?.size ?? 0) >= core.options.floodsInFlightMax) {
       bump(core.stats.boundHits, 'floods');
       return;
     }
@@ -331,6 +339,7 @@ export class Floods {
     core.stats.floodsSent++;
     core.send(to, message, { cause });
     if (!dontAck) {
+      this.pending ??= new Map();
       this.pending.set(message.messageId, {
         message,
         to,
@@ -344,13 +353,13 @@ export class Floods {
 
   /** Handles an ACK of one of our FLOODs; false if it is not ours. */
   onAck(from: Endpoint, msg: AckMessage): boolean {
-    const flood = this.pending.get(msg.ackedMessageId);
+    const flood = this.pending?.get(msg.ackedMessageId);
     if (!flood) return false;
     if (!endpointsEqual(from, flood.to)) {
       bump(this.core.stats.dropped, 'unexpected-source');
       return true;
     }
-    this.pending.delete(msg.ackedMessageId);
+    this.forget(msg.ackedMessageId);
     this.core.proofs.prove(this.core.nowMs(), from); // return routability (address-proof.ts)
     if (msg.notRegistered && this.core.cache.has(flood.targetId))
       this.core.evict(flood.targetId, 'denied', flood.to);
@@ -359,9 +368,10 @@ export class Floods {
 
   /** Retransmits unacknowledged FLOODs and evicts targets that never answer. */
   onTimer(nowMs: number): void {
+    if (!this.pending) return;
     for (const [id, flood] of [...this.pending]) {
       if (nowMs >= flood.firstSentMs + TIMEOUT_MS) {
-        this.pending.delete(id);
+        this.forget(id);
         if (this.core.cache.has(flood.targetId)) this.core.evict(flood.targetId, 'stale', flood.to);
       } else if (!flood.retransmitted && nowMs >= flood.firstSentMs + RETRANSMIT_MS) {
         flood.retransmitted = true;
@@ -374,6 +384,7 @@ export class Floods {
   /** Earliest time `onTimer` has work. */
   nextDeadline(): number {
     let at = Number.POSITIVE_INFINITY;
+    if (!this.pending) return at;
     for (const f of this.pending.values()) {
       at = Math.min(at, f.firstSentMs + (f.retransmitted ? TIMEOUT_MS : RETRANSMIT_MS));
     }

@@ -191,7 +191,7 @@ export interface MembershipContext {
   /** Endpoint key of the datagram's source. */
   readonly source: string;
   /** Endpoint keys of this node's local endpoints. */
-  readonly local: ReadonlySet<string>;
+  readonly local: { has(key: string): boolean };
   readonly guard: MembershipReplayGuard;
 }
 

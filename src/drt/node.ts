@@ -35,6 +35,7 @@ import {
   type AdmitOrigin,
   type EntryCredential,
   entryEndpoint,
+  type KeySet,
   type LocalRegistration,
   localOf,
   type NodeCore,
@@ -54,11 +55,11 @@ import { PendingAdds } from './pending-adds.js';
 import { ProbeGate } from './probe-gate.js';
 import { Registrations } from './registrations.js';
 import { answerInquire, answerLookup } from './responder.js';
-import { Searches } from './searches.js';
+import { Searches, type SearchPurpose } from './searches.js';
 import type { ValidatedRecord } from './security-provider.js';
 import type { SendCause } from './send-cause.js';
 import { bump, createDrtStats, type DrtStats } from './stats.js';
-import { Sync } from './sync.js';
+import { type JoinAttempt, Sync } from './sync.js';
 
 /** Requests whose message ID may echo our cookie (address-proof.ts). */
 const ECHO_TYPES: ReadonlySet<string> = new Set([
@@ -88,6 +89,24 @@ const JOIN_SETTLE_MS = 2000;
 /** Requests remembered for matching their answers (oldest forgotten first, counted). */
 const OUTSTANDING_MAX = 4096;
 
+/** The app data of a key registered without any (zero-length, so nothing can change it). */
+const NO_APP_DATA = new Uint8Array(0);
+
+/** A set of one key: a node nearly always has one local endpoint, and a Set costs ~150 bytes. */
+class OneKey implements KeySet {
+  private readonly key: string;
+  constructor(key: string) {
+    this.key = key;
+  }
+  has(key: string): boolean {
+    return key === this.key;
+  }
+}
+
+function keySetOf(keys: readonly string[]): KeySet {
+  return keys.length === 1 ? new OneKey(keys[0]!) : new Set(keys);
+}
+
 /**
  * A DRT node. See the module header. `P` is the evidence type of its security provider, which
  * its search results carry as `proof` (inferred from `options.security`).
@@ -101,7 +120,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   private readonly options: ResolvedDrtOptions<P>;
   private readonly routeCache: RouteCache;
   private readonly locals = new Map<string, LocalRegistration>();
-  private readonly selfEndpointKeys: Set<string>;
+  private readonly selfEndpointKeys: KeySet;
   /** Membership mode: accepted signatures, refused if seen again (drt/membership.ts). */
   private membershipGuard: MembershipReplayGuard | undefined;
   private readonly outputs = new OutputQueue<NodeEvent<P>>();
@@ -156,7 +175,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       entriesPerLevel: o.entriesPerLevel,
       entriesMax: o.cacheEntriesMax,
     });
-    this.selfEndpointKeys = new Set(o.localEndpoints.map(endpointKey));
+    this.selfEndpointKeys = keySetOf(o.localEndpoints.map(endpointKey));
     const hopTimeoutMs = o.resolution.hopTimeoutMs ?? DEFAULT_RESOLUTION_LIMITS.hopTimeoutMs;
     this.outstanding = new OutstandingRequests({
       requestsMax: OUTSTANDING_MAX,
@@ -171,23 +190,15 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     );
     this.probeGate = new ProbeGate(o, this.proofs, this.stats);
     this.signing = new SigningBudget(o, this.stats.boundHits);
-    this.core = this.makeCore();
-    this.searches = new Searches(this.core, (purpose, results) => {
-      if (purpose.kind === 'registration') this.joinProofs = undefined;
-      this.registrations.onWalkDone(purpose, results);
-    });
-    this.pendingAdds = new PendingAdds(this.core);
-    this.floods = new Floods(this.core);
-    this.registrations = new Registrations(
-      this.core,
-      this.searches,
-      this.floods,
-      () => this.statusValue === 'active',
-    );
-    this.sync = new Sync(this.core, (attempt) => {
-      if (this.routeCache.size > 0) return;
-      this.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
-    });
+    // The core also carries the parts' callbacks (searchDone, joined, attemptEnded) as methods,
+    // instead of three closures per node.
+    const core = new DrtNode.Core<P>(this);
+    this.core = core;
+    this.searches = new Searches(core, core);
+    this.pendingAdds = new PendingAdds(core);
+    this.floods = new Floods(core);
+    this.registrations = new Registrations(core, this.searches, this.floods, core);
+    this.sync = new Sync(core, core);
     this.maintenance = new MaintenanceSchedule(o.maintenanceIntervalMs, o.maintenanceIntervalMaxMs);
   }
 
@@ -235,15 +246,18 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     const refusal = this.options.security.checkRegistration(key, appData);
     if (refusal !== undefined)
       throw new RangeError(`the security provider refused the key: ${refusal}`);
-    const entry: RouteEntry = {
+    // The shared packed copy (cache/entry-intern): the other nodes' caches hold the same entry,
+    // so the node's own ID costs no 32-byte array of its own (~230 heap bytes). Never modified.
+    const entry: RouteEntry = internEntry({
       id: key.slice(),
       port: this.options.localEndpoints[0]!.port,
       addresses: this.options.localEndpoints.map((ep) => ep.address),
-    };
+    });
     const reg: LocalRegistration = {
       key: entry.id,
       keyHex,
-      appData: appData.slice(),
+      // Shared when empty (nearly always): an empty array of its own still costs ~150 heap bytes.
+      appData: appData.length === 0 ? NO_APP_DATA : appData.slice(),
       entry,
       resolvable: false,
       walking: false,
@@ -568,10 +582,6 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     return searchId;
   }
 
-  private makeCore(): NodeCore<P> {
-    return new DrtNode.Core<P>(this);
-  }
-
   /**
    * The {@link NodeCore} the parts of a node share: one object whose methods sit on a prototype,
    * instead of a literal of 16 closures per node (issue 13 Build 3, per-node memory). Declared
@@ -583,7 +593,7 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     readonly stats: DrtStats;
     readonly locals: ReadonlyMap<string, LocalRegistration>;
     readonly selfEndpoints: readonly Endpoint[];
-    readonly selfEndpointKeys: ReadonlySet<string>;
+    readonly selfEndpointKeys: KeySet;
     readonly version: ProtocolVersion;
     readonly proofs: AddressProofs;
     readonly signing: SigningBudget;
@@ -604,6 +614,24 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
 
     nowMs(): number {
       return this.node.nowMsValue;
+    }
+
+    /** A search ended (Searches' listener). */
+    searchDone(purpose: SearchPurpose, results: number): void {
+      const node = this.node;
+      if (purpose.kind === 'registration') node.joinProofs = undefined;
+      node.registrations.onWalkDone(purpose, results);
+    }
+
+    /** True once the node is active (Registrations' gate). */
+    joined(): boolean {
+      return this.node.statusValue === 'active';
+    }
+
+    /** A join attempt ended (Sync's listener): without a cache entry, it failed. */
+    attemptEnded(attempt: JoinAttempt): void {
+      if (this.node.routeCache.size > 0) return;
+      this.node.emit({ type: 'join-failed', tried: attempt.tried, answered: attempt.answered });
     }
 
     wallNowMs(): number {

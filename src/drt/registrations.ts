@@ -22,25 +22,30 @@ export class Registrations {
   private readonly core: NodeCore;
   private readonly searches: Searches;
   private readonly floods: Floods;
-  private readonly joined: () => boolean;
+  /** Whether the node has joined (asked as a method of one per-node object, not a closure). */
+  private readonly gate: { joined(): boolean };
   /**
-   * Per local key (hex), endpoints that INQUIREd it since its last announce: they hold our entry
-   * or are checking it, so the announce skips them (issue 13). At most INQUIRED_MAX per key, kept
+   * Per local key (hex; the first in these two fields, others in `inquiredMore`), endpoints that
+   * INQUIREd it since its last announce: they hold our entry or are checking it, so the announce
+   * skips them (issue 13). At most INQUIRED_MAX per key, kept
    * as a plain array of the (interned) endpoint keys, in first-INQUIRE order: a Set per key cost
    * ~0.7 KB per simulated node in hash table, and the announce needs a lookup set only once.
    */
-  private readonly inquiredBy = new Map<string, string[]>();
+  private inquiredHex: string | undefined;
+  private inquiredList: string[] | undefined;
+  /** Lists of further keys: a node nearly always has one local key, and a Map costs ~150 bytes. */
+  private inquiredMore: Map<string, string[]> | undefined;
 
-  constructor(core: NodeCore, searches: Searches, floods: Floods, joined: () => boolean) {
+  constructor(core: NodeCore, searches: Searches, floods: Floods, gate: { joined(): boolean }) {
     this.core = core;
     this.searches = searches;
     this.floods = floods;
-    this.joined = joined;
+    this.gate = gate;
   }
 
   /** Starts the registration walk of `reg`, unless the node has not joined or one runs. */
   start(reg: LocalRegistration): void {
-    if (this.core.cache.size === 0 || !this.joined() || reg.walking) return;
+    if (this.core.cache.size === 0 || !this.gate.joined() || reg.walking) return;
     // Set before starting: a walk that ends at once clears it again from onWalkDone.
     reg.walking = true;
     const id = this.searches.start(
@@ -52,15 +57,21 @@ export class Registrations {
     if (id === undefined) reg.walking = false;
   }
 
-  /** Notes an INQUIRE for `validateId` from `from` (see `inquiredBy`). */
+  /** Notes an INQUIRE for `validateId` from `from` (see `inquiredHex`). */
   noteInquiry(from: Endpoint, validateId: Key): void {
     const reg = localOf(this.core.locals, validateId);
     if (reg === undefined) return;
     const hex = reg.keyHex;
-    let list = this.inquiredBy.get(hex);
+    let list = this.inquiredOf(hex);
     if (list === undefined) {
       list = [];
-      this.inquiredBy.set(hex, list);
+      if (this.inquiredHex === undefined) {
+        this.inquiredHex = hex;
+        this.inquiredList = list;
+      } else {
+        this.inquiredMore ??= new Map();
+        this.inquiredMore.set(hex, list);
+      }
     }
     if (list.length >= INQUIRED_MAX) return;
     const key = endpointKey(from);
@@ -107,8 +118,8 @@ export class Registrations {
     const reg = this.core.locals.get(purpose.keyHex);
     if (!reg) return;
     if (results > 0) {
-      const inquired = this.inquiredBy.get(reg.keyHex);
-      this.inquiredBy.delete(reg.keyHex);
+      const inquired = this.inquiredOf(reg.keyHex);
+      this.forgetInquired(reg.keyHex);
       this.floods.announce(reg, inquired && new Set(inquired));
     }
     if (purpose.kind === 'split-detection') return;
@@ -121,6 +132,20 @@ export class Registrations {
         key: reg.key,
         state: resolvable ? 'resolvable' : 'unresolvable',
       });
+    }
+  }
+
+  /** The endpoints that INQUIREd local key `hex` since its last announce (see `inquiredHex`). */
+  private inquiredOf(hex: string): string[] | undefined {
+    return hex === this.inquiredHex ? this.inquiredList : this.inquiredMore?.get(hex);
+  }
+
+  private forgetInquired(hex: string): void {
+    if (hex === this.inquiredHex) {
+      this.inquiredHex = undefined;
+      this.inquiredList = undefined;
+    } else if (this.inquiredMore?.delete(hex) && this.inquiredMore.size === 0) {
+      this.inquiredMore = undefined;
     }
   }
 

@@ -61,30 +61,33 @@ export const ECHOES_MAX = 2;
 /** An echo unanswered this long is sent once more (the hop's own retransmit comes at 1 s). */
 const ECHO_RETRY_MS = 400;
 
-/** Called when a search ends (registration walks use it). */
-export type SearchDoneHook = (purpose: SearchPurpose, results: number) => void;
+/** Told when a search ends, as a method: one object per node rather than a closure. */
+export interface SearchDoneListener {
+  searchDone(purpose: SearchPurpose, results: number): void;
+}
 
 /** All resolutions in flight; `P` is the security provider's evidence type. */
 export class Searches<P = unknown> {
   private readonly core: NodeCore<P>;
-  private readonly onDone: SearchDoneHook;
-  private readonly byId = new Map<number, Search<P>>();
-  private readonly byMessage = new Map<number, Search<P>>();
+  private readonly listener: SearchDoneListener;
+  /** Searches by ID and by the message ID awaiting an answer; Maps only while non-empty. */
+  private byId: Map<number, Search<P>> | undefined;
+  private byMessage: Map<number, Search<P>> | undefined;
   private nextId = 1;
 
-  constructor(core: NodeCore<P>, onDone: SearchDoneHook) {
+  constructor(core: NodeCore<P>, listener: SearchDoneListener) {
     this.core = core;
-    this.onDone = onDone;
+    this.listener = listener;
   }
 
   /** Searches in flight. */
   get size(): number {
-    return this.byId.size;
+    return this.byId?.size ?? 0;
   }
 
   /** True when no more searches may start. */
   get full(): boolean {
-    return this.byId.size >= this.core.options.searchesMax;
+    return this.size >= this.core.options.searchesMax;
   }
 
   /** Allocates a search ID without starting anything (for searches that end at once). */
@@ -135,6 +138,7 @@ export class Searches<P = unknown> {
       echoes: 0,
       echoRetryAtMs: Number.POSITIVE_INFINITY,
     };
+    this.byId ??= new Map();
     this.byId.set(search.id, search);
     core.stats.searchesStarted++;
     this.pump(search);
@@ -143,7 +147,7 @@ export class Searches<P = unknown> {
 
   /** Iterative searches: go on to the next hop. */
   continue(id: number): boolean {
-    const search = this.byId.get(id);
+    const search = this.byId?.get(id);
     if (!search) return false;
     search.resolution.continue();
     this.pump(search);
@@ -152,7 +156,7 @@ export class Searches<P = unknown> {
 
   /** Cancels a search; it ends with a `search-done` whose failure is `cancelled`. */
   cancel(id: number): boolean {
-    const search = this.byId.get(id);
+    const search = this.byId?.get(id);
     if (!search) return false;
     search.resolution.cancel();
     this.pump(search);
@@ -161,7 +165,7 @@ export class Searches<P = unknown> {
 
   /** Handles an AUTHORITY answering one of our LOOKUPs or INQUIREs; false if not ours. */
   onAuthority(from: Endpoint, msg: AuthorityMessage): boolean {
-    const search = this.byMessage.get(msg.ackedMessageId);
+    const search = this.byMessage?.get(msg.ackedMessageId);
     if (!search) return false;
     const core = this.core;
     if (!search.expectFrom || !endpointsEqual(from, search.expectFrom)) {
@@ -176,7 +180,7 @@ export class Searches<P = unknown> {
       this.echo(search, msg.messageId)
     )
       return true;
-    this.byMessage.delete(search.messageId);
+    this.unmapMessage(search.messageId);
     search.expectFrom = undefined;
     search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     const awaiting = search.resolution.awaiting;
@@ -221,11 +225,12 @@ export class Searches<P = unknown> {
     const core = this.core;
     const now = core.nowMs();
     search.echoes++;
-    this.byMessage.delete(search.messageId);
+    this.unmapMessage(search.messageId);
     search.messageId =
-      !this.byMessage.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
+      !this.byMessage?.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
         ? cookie
         : core.newMessageId();
+    this.byMessage ??= new Map();
     this.byMessage.set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
     core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
@@ -263,6 +268,7 @@ export class Searches<P = unknown> {
 
   /** Retransmits, times out and resumes searches whose wait ended. */
   onTimer(nowMs: number): void {
+    if (!this.byId) return;
     for (const search of [...this.byId.values()]) {
       if (nowMs >= search.echoRetryAtMs) {
         // The echo or its answer was lost: repeat it now rather than at the hop's own retransmit.
@@ -279,6 +285,7 @@ export class Searches<P = unknown> {
   /** Earliest time `onTimer` has work. */
   nextDeadline(): number {
     let at = Number.POSITIVE_INFINITY;
+    if (!this.byId) return at;
     for (const s of this.byId.values()) at = Math.min(at, s.waitUntilMs, s.echoRetryAtMs);
     return at;
   }
@@ -374,11 +381,12 @@ export class Searches<P = unknown> {
     }
     if (action.retransmit) core.stats.retransmits++;
     else {
-      this.byMessage.delete(search.messageId);
+      this.unmapMessage(search.messageId);
       search.messageId = core.newMessageId();
       search.echoes = 0;
       search.echoRetryAtMs = Number.POSITIVE_INFINITY;
     }
+    this.byMessage ??= new Map();
     this.byMessage.set(search.messageId, search);
     search.expectFrom = action.endpoint;
     const header = { messageId: search.messageId, version: core.version };
@@ -417,6 +425,14 @@ export class Searches<P = unknown> {
     });
   }
 
+  /** Forgets a message ID's search, dropping the Map once empty (an emptied Map keeps a table). */
+  private unmapMessage(messageId: number): void {
+    const map = this.byMessage;
+    if (!map) return;
+    map.delete(messageId);
+    if (map.size === 0) this.byMessage = undefined;
+  }
+
   private sendRequest(search: Search<P>, to: Endpoint, message: Message): void {
     search.lastRequest = message;
     this.core.send(to, message, causeOf(search.purpose));
@@ -452,8 +468,9 @@ export class Searches<P = unknown> {
     core.options.trace?.(
       `search ${search.purpose.kind} ${toHex(search.resolution.spec.target).slice(0, 8)} done results=${action.results} failure=${action.failure} path=${search.resolution.path.map((h) => `${toHex(h.key).slice(0, 8)}/${h.flags.toString(16)}${h.deadEnd ? 'D' : ''}`).join(' ')}`,
     );
-    this.byId.delete(search.id);
-    this.byMessage.delete(search.messageId);
+    this.byId?.delete(search.id);
+    if (this.byId?.size === 0) this.byId = undefined;
+    this.unmapMessage(search.messageId);
     const failure: SearchFailure | undefined = action.failure;
     if (failure === undefined) core.stats.searchesSucceeded++;
     else core.stats.searchesFailed++;
@@ -467,7 +484,7 @@ export class Searches<P = unknown> {
         stats: search.resolution.stats,
       });
     }
-    this.onDone(search.purpose, action.results);
+    this.listener.searchDone(search.purpose, action.results);
   }
 }
 

@@ -91,13 +91,14 @@ export class Sync {
    */
   private requested: Map<string, number> | undefined;
   private readonly conversations: ConversationTable<Conversation>;
-  private readonly onAttemptEnd: (attempt: JoinAttempt) => void;
+  /** Told when a join attempt ends (a method of one per-node object, not a closure). */
+  private readonly listener: { attemptEnded(attempt: JoinAttempt): void } | undefined;
   private attempt: JoinAttempt | undefined;
 
-  constructor(core: NodeCore, onAttemptEnd: (attempt: JoinAttempt) => void = () => {}) {
+  constructor(core: NodeCore, listener?: { attemptEnded(attempt: JoinAttempt): void }) {
     this.core = core;
     this.conversations = new ConversationTable(core.options.conversationsMax);
-    this.onAttemptEnd = onAttemptEnd;
+    this.listener = listener;
   }
 
   /** True while a join attempt is under way (SOLICITs out, or their answers being checked). */
@@ -329,7 +330,7 @@ export class Sync {
     const a = this.attempt;
     if (a && ((a.answered.length === 0 && this.soliciting === 0) || nowMs >= a.endsMs)) {
       this.attempt = undefined;
-      this.onAttemptEnd(a);
+      this.listener?.attemptEnded(a);
     }
     // Also outside a join attempt: an expired ID reads as absent either way, and a joined node
     // otherwise kept its last join's IDs (64-char hex keys, ~1.7 KB per node) for good.

@@ -57,6 +57,9 @@ interface PendingSearch {
   done?: { failure: string | undefined; path: readonly PathHop[]; stats: ResolutionStats };
 }
 
+/** Member keys per slab (`DrtCloud.newKey`). */
+const KEY_SLAB_KEYS = 1024;
+
 /**
  * A simulated cloud of DrtNodes.
  * @example
@@ -69,6 +72,8 @@ export class DrtCloud {
   readonly members: CloudMember[] = [];
   private readonly options: DrtCloudOptions;
   private readonly keyRng: Rng;
+  private keySlab = new Uint8Array(0);
+  private keySlabUsed = KEY_SLAB_KEYS;
   private readonly pickRng: Rng;
   private readonly pending = new Map<string, PendingSearch>();
   private readonly liveSet: LiveMembers<CloudMember>;
@@ -113,7 +118,7 @@ export class DrtCloud {
       seeds.push(all[this.pickRng.nextInt(pool)]!.handle.endpoint);
     }
     const memberIndex = this.members.length;
-    const key = this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+    const key = this.options.keyOf?.(memberIndex) ?? this.newKey();
     const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
     const handle = this.sim.addNode((ctx) => {
       const options: Partial<DrtNodeOptions> = {
@@ -267,10 +272,24 @@ export class DrtCloud {
     });
   }
 
+  /**
+   * The next random member key (the same `keyRng` draws as before), kept as a view into a shared
+   * 32 KB slab: a 32-byte Uint8Array of its own costs ~230 heap bytes per member, a view ~100.
+   */
+  private newKey(): Key {
+    if (this.keySlabUsed === KEY_SLAB_KEYS) {
+      this.keySlab = new Uint8Array(32 * KEY_SLAB_KEYS);
+      this.keySlabUsed = 0;
+    }
+    const key = this.keySlab.subarray(32 * this.keySlabUsed, 32 * ++this.keySlabUsed);
+    key.set(this.keyRng.bytes(32));
+    return key;
+  }
+
   private addWarm(key?: Key): CloudMember {
     this.warm = true;
     const memberIndex = this.members.length;
-    const k = key ?? this.options.keyOf?.(memberIndex) ?? this.keyRng.bytes(32);
+    const k = key ?? this.options.keyOf?.(memberIndex) ?? this.newKey();
     const adversary = this.options.adversaryOf?.(memberIndex) ?? false;
     const handle = this.sim.addNode((ctx) => {
       const options = this.nodeOptionsFor(ctx.index);
