@@ -114,6 +114,8 @@ export interface DrtNodeOptions<P = unknown> {
    * Told of every message sent, with its cause (send-cause.ts): instruments attributing a cloud's
    * traffic (`SCALE_BREAKDOWN=1 bench/scale.bench.ts`). Must not throw. Never affects behaviour.
    * @default none
+   * @internal An instrument of this repository's benchmarks; its message shapes are the wire
+   * codec's, which the package does not export.
    */
   readonly sendObserver?: SendObserver | undefined;
 }
