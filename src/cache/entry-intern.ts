@@ -22,10 +22,14 @@ const registry = new FinalizationRegistry<string>((key) => {
   if (ref !== undefined && ref.deref() === undefined) table.delete(key);
 });
 
+/** Reused code units of {@link contentKey} (ID, port and up to 8 addresses). */
+const keyUnits = new Uint16Array(17 + 8 * 8);
+
 /** The content of an entry as a string: 16 chars of ID, the port, 8 chars per address. */
 function contentKey(entry: RouteEntry): string {
   const id = entry.id;
-  const units = new Uint16Array(17 + 8 * entry.addresses.length);
+  const length = 17 + 8 * entry.addresses.length;
+  const units = length <= keyUnits.length ? keyUnits : new Uint16Array(length);
   let u = 0;
   for (let i = 0; i < 32; i += 2) units[u++] = (id[i]! << 8) | id[i + 1]!;
   units[u++] = entry.port;
