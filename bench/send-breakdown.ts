@@ -6,7 +6,7 @@
  */
 
 import type { SendCause, SendObserver } from '../src/drt/send-cause.js';
-import type { Endpoint } from '../src/keys/endpoint.js';
+import { type Endpoint, endpointKey } from '../src/keys/endpoint.js';
 import type { Message } from '../src/wire/types.js';
 
 /**
@@ -36,38 +36,45 @@ function groupOf(cause: string): string {
   return GROUPS[cause] ?? 'other';
 }
 
+/** A request's key: its sender's endpoint and its message ID (the answer goes back there). */
+function requestKey(sender: Endpoint | undefined, messageId: number): string {
+  return sender === undefined ? `?#${messageId}` : `${endpointKey(sender)}#${messageId}`;
+}
+
 /** Datagrams by cause and message type, and how many were retransmits. */
 export class SendTally {
-  /** Request message ID -> its cause (IDs are random 32-bit: collisions are negligible here). */
-  private readonly causes = new Map<number, SendCause>();
+  /** (Sender, request message ID) -> its cause. */
+  private readonly causes = new Map<string, SendCause>();
   private counts = new Map<string, Map<string, number>>();
   private retransmits = new Map<string, number>();
-  /** Message IDs of B-flag AUTHORITYs (cookie challenges), to spot the requests echoing them. */
-  private readonly cookies = new Set<number>();
+  /** (Receiver, message ID) of B-flag AUTHORITYs (cookie challenges): the requests echoing them. */
+  private readonly cookies = new Set<string>();
   private challenges = new Map<string, number>();
   private total = 0;
 
   /** The observer to hand every node (`DrtNodeOptions.sendObserver`). */
   readonly observe: SendObserver = (
-    _to: Endpoint,
+    to: Endpoint,
     message: Message,
     cause: SendCause,
     datagrams: number,
+    from: Endpoint | undefined,
   ) => {
     let attributed: string = cause;
     let column: string = message.type;
     let challenge = false;
     if (cause === 'answer' && 'ackedMessageId' in message) {
-      attributed = this.causes.get(message.ackedMessageId) ?? 'unmatched answer';
+      attributed = this.causes.get(requestKey(to, message.ackedMessageId)) ?? 'unmatched answer';
       if (message.type === 'authority' && message.buffer.flags.busy) {
-        this.cookies.add(message.messageId);
+        this.cookies.add(requestKey(to, message.messageId));
         challenge = true;
       }
     } else if (cause !== 'answer') {
-      challenge = this.cookies.has(message.messageId);
-      if (this.causes.has(message.messageId))
+      const key = requestKey(from, message.messageId);
+      challenge = this.cookies.has(key);
+      if (this.causes.has(key))
         this.retransmits.set(cause, (this.retransmits.get(cause) ?? 0) + datagrams);
-      this.causes.set(message.messageId, cause);
+      this.causes.set(key, cause);
     }
     if (message.type === 'flood' && message.dontAck) column = 'flood (D)';
     if (message.type === 'inquire' && message.flags.wantCpa) column = 'inquire (A)';

@@ -716,7 +716,13 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       this.outputs.push({ type: 'transmit', to, payload });
     }
     bump(this.stats.sent, message.type);
-    this.options.sendObserver?.(to, message, cause ?? 'answer', payloads.length);
+    this.options.sendObserver?.(
+      to,
+      message,
+      cause ?? 'answer',
+      payloads.length,
+      this.options.localEndpoints[0],
+    );
     if (this.outstanding.sent(this.nowMsValue, to, message))
       bump(this.stats.boundHits, 'outstanding');
     return true;

@@ -42,12 +42,15 @@ export type SendCause =
   | 'answer';
 
 /**
- * Told of every message a node sends (retransmits included), with its cause and the number of
- * datagrams it took (an AUTHORITY may be fragmented). Observability only: must not throw.
+ * Told of every message a node sends (retransmits included), with its cause, the number of
+ * datagrams it took (an AUTHORITY may be fragmented) and the sending node's first endpoint (a
+ * message ID names a request only together with its sender: a cookie may be the ID of requests
+ * of two nodes). Observability only: must not throw.
  */
 export type SendObserver = (
   to: Endpoint,
   message: Message,
   cause: SendCause,
   datagrams: number,
+  from: Endpoint | undefined,
 ) => void;
