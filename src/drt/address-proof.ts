@@ -35,6 +35,14 @@
  *   A LOOKUP answer whose route entry would not fit drops addresses after the first until it
  *   does. AUTHORITY answers to unproven sources and every ADVERTISE carry the cookie as message
  *   ID, and the joiner's REQUEST echoes the ADVERTISE's.
+ * - Cookies travel ahead of the need (issue 13: a challenge costs two datagrams, about 45 per
+ *   join): a LOOKUP or acknowledged FLOOD to an unproven endpoint carries our cookie for it as
+ *   message ID (`NodeCore.requestId`), and a check started while handling a datagram, of an entry
+ *   at that datagram's source, echoes the datagram's message ID (pending-adds.ts), so the check
+ *   of a walker's best match or of a flooder's own entry proves the checker at once. A search's
+ *   next request to the endpoint that just answered it echoes that answer's ID, and a referral
+ *   the search asks next is checked after that answer (searches.ts `deferred`). Echoing an ID
+ *   that was no cookie costs nothing: the receiver finds no match and answers as before.
  *
  * Limits: under more than `unprovenSourcesMax` spoofed sources at once, the oldest credit record
  * is forgotten, and a retransmitted check toward that source then goes out uncharged (at most two

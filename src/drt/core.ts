@@ -100,6 +100,17 @@ export interface NodeCore<P = unknown> {
   wallNowMs(): number;
   /** A fresh random message ID. */
   newMessageId(): number;
+  /**
+   * The message ID of a new LOOKUP or acknowledged FLOOD to `to`: our cookie for `to` while `to`
+   * is unproven and no request of ours in its answer window uses it, else a fresh random one. The
+   * check `to` makes of the entry we offered it (our best match, the flooded entry) echoes it,
+   * which proves its address to us at once instead of costing a challenge round trip
+   * (address-proof.ts). Only for requests whose late answer, matched to a later request with the
+   * same ID, would be harmless (a referral, an ACK); INQUIREs keep random IDs.
+   */
+  requestId(to: Endpoint): number;
+  /** Message ID of the datagram being handled (with {@link currentSource}). */
+  currentMessageId(): number | undefined;
   /** Proven endpoints, unproven credits and cookies (address-proof.ts). */
   readonly proofs: AddressProofs;
   /** Token buckets for fresh signed proofs (budget.ts). */
@@ -140,8 +151,13 @@ export interface NodeCore<P = unknown> {
    * walk then need not INQUIRE it again: issue 13, node.ts `joinProofs`).
    */
   joinProof(entry: RouteEntry): ValidatedRecord<P> | undefined;
-  /** Offers an entry learned from the network to the return-routability check. */
-  offer(entry: RouteEntry, origin: AdmitOrigin): void;
+  /**
+   * Offers an entry learned from the network to the return-routability check. `cookie`: the
+   * message ID of an answer the entry's endpoint just sent us, which is its cookie for our address
+   * if it holds us unproven (address-proof.ts); the check's INQUIRE then echoes it and is answered
+   * in full at once instead of being challenged.
+   */
+  offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void;
   /** True when any address of `entry` is one of ours. */
   isSelf(entry: RouteEntry): boolean;
   /**

@@ -328,7 +328,8 @@ export class Floods {
     }
     const message: FloodMessage = {
       type: 'flood',
-      messageId: core.newMessageId(),
+      // Acknowledged: our cookie, which the receiver's check of the flooded entry may echo.
+      messageId: dontAck ? core.newMessageId() : core.requestId(to),
       version: core.version,
       dontAck,
       validateId,

@@ -18,10 +18,17 @@
  * traffic already showed it alive. Set `maintenanceIntervalMaxMs` to `maintenanceIntervalMs` for
  * the spec's fixed period. A longer period also sends fewer probes (10 x sqrt(15 s / period): 4
  * at 120 s), so a stable cloud costs about a tenth of the spec's upkeep.
+ *
+ * Design decision (issue 15): the tick's probes go to leaf-set members not heard from within the
+ * period first, longest silent first, and only the rest of the budget to random entries (the spec
+ * picks at random only). Replica sets and searches ending near our keys rest on the leaf set: a
+ * crashed neighbour left to random picks stayed in every neighbour's leaf set through a 30 s churn
+ * round, and a DHT replica set missed its live member meanwhile.
  */
 import { addToKey } from '../keys/key256.js';
 import { normalizeSearch } from '../resolve/search-spec.js';
 import { entryEndpoint } from '../resolve/walk.js';
+import type { RouteEntry } from '../wire/types.js';
 import type { NodeCore } from './core.js';
 import type { PendingAdds } from './pending-adds.js';
 import type { Searches } from './searches.js';
@@ -109,9 +116,28 @@ export function runMaintenance(parts: MaintenanceParts): void {
     core.options.maintenanceInquiries *
       Math.sqrt(core.options.maintenanceIntervalMs / Math.max(1, parts.periodMs)),
   );
-  for (const entry of core.cache.randomEntries(
-    Math.min(probes, core.options.maintenanceInquiries),
-  )) {
+  let budget = Math.min(probes, core.options.maintenanceInquiries);
+  // Leaf-set members first, those not heard from in the longest time (never proven first): a
+  // dead neighbour distorts every replica set and search ending near our keys (issue 15: a
+  // crashed replica-set member stayed in its neighbours' leaf sets through several ticks of
+  // random picks). The rest of the budget goes to random entries, as the spec does.
+  const stale: { entry: RouteEntry; provenMs: number }[] = [];
+  for (const reg of core.locals.values()) {
+    const { below, above } = core.cache.leafSet(reg.key);
+    for (const side of [below, above])
+      for (const entry of side) {
+        if (entry.addresses.length === 0) continue;
+        const proven = core.proofs.lastProvenMs(entryEndpoint(entry));
+        if (proven !== undefined && proven >= alive) continue;
+        stale.push({ entry, provenMs: proven ?? Number.NEGATIVE_INFINITY });
+      }
+  }
+  stale.sort((a, b) => a.provenMs - b.provenMs);
+  for (const { entry } of stale) {
+    if (budget <= 0) break;
+    if (pendingAdds.probe(entry) !== undefined) budget--;
+  }
+  for (const entry of core.cache.randomEntries(budget)) {
     if (entry.addresses.length === 0) continue;
     const proven = core.proofs.lastProvenMs(entryEndpoint(entry));
     if (proven !== undefined && proven >= alive) continue; // traffic showed it alive

@@ -165,6 +165,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
   private closed = false;
   /** Source of the datagram being dispatched (pending-add checks toward it pay from its credit). */
   private source: Endpoint | undefined;
+  /** Message ID of that datagram (a check toward its source echoes it: core.ts `requestId`). */
+  private sourceMessageId: number | undefined;
 
   constructor(options: DrtNodeOptions<P>) {
     this.options = resolveDrtOptions(options);
@@ -391,12 +393,14 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
     if (ECHO_TYPES.has(msg.type) && this.proofs.echoed(nowMs, from, msg.messageId))
       this.stats.addressesProven++;
     this.source = from;
+    this.sourceMessageId = msg.messageId;
     try {
       this.dispatch(from, msg);
     } catch (e) {
       this.fault(e);
     } finally {
       this.source = undefined;
+      this.sourceMessageId = undefined;
     }
     return undefined;
   }
@@ -642,6 +646,18 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return this.options.rng.nextU32();
     }
 
+    requestId(to: Endpoint): number {
+      const node = this.node;
+      const now = node.nowMsValue;
+      if (this.proofs.isProven(now, to)) return this.newMessageId();
+      const cookie = this.proofs.cookie(now, to);
+      return node.outstanding.inFlight(now, cookie) ? this.newMessageId() : cookie;
+    }
+
+    currentMessageId(): number | undefined {
+      return this.node.sourceMessageId;
+    }
+
     send(
       to: Endpoint,
       message: Message,
@@ -678,8 +694,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return proofs.get(cached);
     }
 
-    offer(entry: RouteEntry, origin: AdmitOrigin): void {
-      this.node.pendingAdds.offer(entry, origin);
+    offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void {
+      this.node.pendingAdds.offer(entry, origin, cookie);
     }
 
     admitCheck(held: (sourceKey: string) => number): string | undefined | false {

@@ -106,6 +106,12 @@ export class OutstandingRequests {
     );
   }
 
+  /** True when a request of ours with message ID `id` is still in its answer window. */
+  inFlight(nowMs: number, id: number): boolean {
+    const r = this.requests?.get(id);
+    return r !== undefined && r.expiresMs > nowMs;
+  }
+
   /**
    * Forgets requests past their answer window. Cheap until the head expires, so the node calls
    * it on every datagram as well: expired requests match no answer anyway, and a node that

@@ -85,8 +85,11 @@ export class PendingAdds {
     return this.byMessage?.size ?? 0;
   }
 
-  /** Starts the return-routability check of an entry learned from the network. */
-  offer(entry: RouteEntry, origin: AdmitOrigin): void {
+  /**
+   * Starts the return-routability check of an entry learned from the network; `cookie` is the
+   * message ID of an answer its endpoint just sent us (core.ts `offer`).
+   */
+  offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void {
     const core = this.core;
     if (entry.addresses.length === 0 || core.isSelf(entry)) return;
     if (localOf(core.locals, entry.id) !== undefined) return;
@@ -94,7 +97,7 @@ export class PendingAdds {
     if (this.bySlot?.has(slot)) return;
     const cached = core.cache.get(entry.id);
     if (cached && sameAddresses(cached, entry)) return;
-    this.start(entry, slot, origin, 'admit');
+    this.start(entry, slot, origin, 'admit', cookie);
   }
 
   /** Probes a cached entry at its own endpoint; no answer (or a denial) evicts it. */
@@ -134,6 +137,7 @@ export class PendingAdds {
     slot: string,
     origin: AdmitOrigin,
     purpose: Check['purpose'],
+    cookie?: number,
   ): Check | undefined {
     const core = this.core;
     if (this.size >= core.options.pendingAddsMax) {
@@ -146,6 +150,7 @@ export class PendingAdds {
     const needProof = purpose === 'admit' && core.cache.wouldBeInLeafSet(entry.id);
     const to: Endpoint = { address: entry.addresses[0]!, port: entry.port };
     const source = core.currentSource();
+    const charged = source !== undefined && endpointsEqual(source, to);
     const check: Check = {
       entry,
       slot,
@@ -153,13 +158,19 @@ export class PendingAdds {
       purpose,
       nonce: needProof ? core.options.rng.bytes(16) : undefined,
       to,
-      messageId: core.newMessageId(),
+      // Toward the source of the datagram being handled, echo its message ID: its cookie for our
+      // address when it holds us unproven (core.ts `requestId`), so a check asking for a proof is
+      // answered at once.
+      messageId:
+        cookie !== undefined || charged
+          ? this.echoOrNewId(cookie ?? core.currentMessageId())
+          : core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
       sourceKey,
       successor: undefined,
       echoes: 0,
-      charged: source !== undefined && endpointsEqual(source, to),
+      charged,
       sendRefused: false,
     };
     this.byMessage ??= new Map();
@@ -168,6 +179,20 @@ export class PendingAdds {
     this.bySlot.set(slot, check);
     this.transmit(check);
     return check;
+  }
+
+  /**
+   * `cookie` as the message ID of a request we are about to send, unless another request of ours
+   * already uses it (then, or without a cookie, a fresh one).
+   */
+  private echoOrNewId(cookie: number | undefined): number {
+    const core = this.core;
+    const now = core.nowMs();
+    return cookie !== undefined &&
+      !this.byMessage?.has(cookie) &&
+      core.proofs.claimEcho(now, cookie, now + TIMEOUT_MS)
+      ? cookie
+      : core.newMessageId();
   }
 
   private heldBy(sourceKey: string): number {
@@ -213,13 +238,9 @@ export class PendingAdds {
     if (buffer.flags.busy && msg.messageId !== check.messageId && check.echoes < ECHOES_MAX) {
       // Prove our address: the same INQUIRE again with the answerer's cookie as message ID (a
       // fresh one if another request of ours already echoes that cookie).
-      const now = core.nowMs();
-      const free =
-        !byMessage.has(msg.messageId) &&
-        core.proofs.claimEcho(now, msg.messageId, now + TIMEOUT_MS);
       check.echoes++;
       byMessage.delete(check.messageId);
-      check.messageId = free ? msg.messageId : core.newMessageId();
+      check.messageId = this.echoOrNewId(msg.messageId);
       byMessage.set(check.messageId, check);
       this.transmit(check);
       return true;

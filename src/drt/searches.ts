@@ -49,6 +49,22 @@ interface Search<P> {
   echoes: number;
   /** When to send the echo once more if its answer has not come (it costs a round trip). */
   echoRetryAtMs: number;
+  /**
+   * The endpoint of the last answer this search got and that answer's message ID: the cookie of
+   * that endpoint for our address when it holds us unproven (address-proof.ts). A next request
+   * of this search to the same endpoint echoes it, so an INQUIRE asking for a proof is answered
+   * at once instead of challenged (issue 13: a challenge costs two datagrams).
+   */
+  answeredFrom: Endpoint | undefined;
+  answerId: number;
+  /**
+   * A referral this search asks next (its LOOKUP is in flight) whose admission check waits for
+   * that answer, to echo its cookie: the check's INQUIRE would otherwise go out beside the LOOKUP
+   * and be challenged. Offered when that LOOKUP is answered; dropped when it goes unanswered (the
+   * check would have failed too) or the search moves on. When the search INQUIREs the referral
+   * next, that INQUIRE is the check: a valid proof admits the entry as a search result.
+   */
+  deferred: RouteEntry | undefined;
 }
 
 /** How long a repeated request holds the cookie it echoes (the MS-PNRP hop timeout). */
@@ -137,6 +153,9 @@ export class Searches<P = unknown> {
       lastRequest: undefined,
       echoes: 0,
       echoRetryAtMs: Number.POSITIVE_INFINITY,
+      answeredFrom: undefined,
+      answerId: 0,
+      deferred: undefined,
     };
     this.byId ??= new Map();
     this.byId.set(search.id, search);
@@ -183,30 +202,48 @@ export class Searches<P = unknown> {
     this.unmapMessage(search.messageId);
     search.expectFrom = undefined;
     search.echoRetryAtMs = Number.POSITIVE_INFINITY;
+    search.answeredFrom = from;
+    search.answerId = msg.messageId;
+    const deferred = search.deferred;
+    search.deferred = undefined;
     const awaiting = search.resolution.awaiting;
     const now = core.nowMs();
     if (awaiting?.kind === 'lookup') {
       const { flags, routeEntry } = msg.buffer;
       search.resolution.onLookupReply(now, { flags, routeEntry });
-      if (
-        !flags.notRegistered &&
-        !core.cache.wouldBeInLeafSet(awaiting.entry.id) &&
-        !cachedElsewhere(core, awaiting.entry.id, from)
-      ) {
-        // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
-        // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
-        // under someone else's ID would otherwise replace the genuine entry.
-        core.admit(awaiting.entry, { via: 'referral' });
+      if (!flags.notRegistered && !cachedElsewhere(core, awaiting.entry.id, from)) {
+        if (!core.cache.wouldBeInLeafSet(awaiting.entry.id)) {
+          // The hop just confirmed it publishes its key at this address (no N flag). A LOOKUP
+          // answer is no proof, so it never moves a cached ID to another endpoint: a forger asked
+          // under someone else's ID would otherwise replace the genuine entry.
+          core.admit(awaiting.entry, { via: 'referral' });
+        } else if (deferred !== undefined && sameSlot(deferred, awaiting.entry)) {
+          // A leaf-set candidate needs its proof: its check echoes the cookie just received.
+          core.offer(deferred, { via: 'referral' }, msg.messageId);
+        }
       }
       // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
-      if (
+      const referral =
         routeEntry &&
         routeEntry.addresses.length > 0 &&
         !core.isSelf(routeEntry) &&
         !cachedElsewhere(core, routeEntry.id, entryEndpoint(routeEntry))
-      ) {
-        core.offer(routeEntry, { via: 'referral' });
-      }
+          ? routeEntry
+          : undefined;
+      this.pump(search);
+      if (referral === undefined) return true;
+      // The search asks the referral next: its check waits for that answer (see `deferred`). An
+      // INQUIRE of the search is that check already: a valid proof admits the entry as a result.
+      const next = search.resolution.awaiting;
+      if (
+        next !== undefined &&
+        search.expectFrom !== undefined &&
+        sameSlot(next.entry, referral) &&
+        endpointsEqual(search.expectFrom, entryEndpoint(referral))
+      )
+        search.deferred = referral;
+      else core.offer(referral, { via: 'referral' });
+      return true;
     } else if (awaiting?.kind === 'inquire') {
       search.resolution.onInquireReply(now, this.judge(search, awaiting.entry, msg));
     }
@@ -226,16 +263,25 @@ export class Searches<P = unknown> {
     const now = core.nowMs();
     search.echoes++;
     this.unmapMessage(search.messageId);
-    search.messageId =
-      !this.byMessage?.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
-        ? cookie
-        : core.newMessageId();
+    search.messageId = this.echoOrNewId(cookie);
     this.byMessage ??= new Map();
     this.byMessage.set(search.messageId, search);
     search.lastRequest = { ...last, messageId: search.messageId } as Message;
     core.send(search.expectFrom, search.lastRequest, causeOf(search.purpose));
     search.echoRetryAtMs = now + ECHO_RETRY_MS;
     return true;
+  }
+
+  /**
+   * `cookie` as the message ID of a request about to go, unless another request of ours already
+   * uses it (then a fresh one).
+   */
+  private echoOrNewId(cookie: number): number {
+    const core = this.core;
+    const now = core.nowMs();
+    return !this.byMessage?.has(cookie) && core.proofs.claimEcho(now, cookie, now + ECHO_HOLD_MS)
+      ? cookie
+      : core.newMessageId();
   }
 
   private judge(search: Search<P>, entry: RouteEntry, msg: AuthorityMessage) {
@@ -382,9 +428,17 @@ export class Searches<P = unknown> {
     if (action.retransmit) core.stats.retransmits++;
     else {
       this.unmapMessage(search.messageId);
-      search.messageId = core.newMessageId();
+      // Asking the endpoint that just answered: echo its cookie (see `answeredFrom`). A LOOKUP
+      // elsewhere carries our cookie, which the hop's check of our best match echoes.
+      search.messageId =
+        search.answeredFrom !== undefined && endpointsEqual(search.answeredFrom, action.endpoint)
+          ? this.echoOrNewId(search.answerId)
+          : action.type === 'lookup'
+            ? core.requestId(action.endpoint)
+            : core.newMessageId();
       search.echoes = 0;
       search.echoRetryAtMs = Number.POSITIVE_INFINITY;
+      search.deferred = undefined;
     }
     this.byMessage ??= new Map();
     this.byMessage.set(search.messageId, search);
@@ -508,6 +562,17 @@ function cachedAt(core: NodeCore, id: Key, endpoint: Endpoint): boolean {
     cached.port === endpoint.port &&
     cached.addresses.length > 0 &&
     equalBytes(cached.addresses[0]!, endpoint.address)
+  );
+}
+
+/** True when two route entries have the same ID and first endpoint. */
+function sameSlot(a: RouteEntry, b: RouteEntry): boolean {
+  return (
+    equalBytes(a.id, b.id) &&
+    a.port === b.port &&
+    a.addresses.length > 0 &&
+    b.addresses.length > 0 &&
+    equalBytes(a.addresses[0]!, b.addresses[0]!)
   );
 }
 

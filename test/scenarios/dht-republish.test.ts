@@ -22,6 +22,9 @@ describe('dht: republish reaches the replicas', () => {
     expect(cloud.awaitAll([token])[0]).toMatchObject({ failure: undefined });
     const holders = (): number =>
       cloud.live().filter((m) => m.node.held(key!) !== undefined).length;
+    // The put ends when the owner took the STORE; its REPLICATEs to the rest of the replica set
+    // follow (one may first meet a cookie challenge): give them a hop timeout to land.
+    cloud.sim.runFor(2_000);
     expect(holders()).toBe(5);
     for (let lifetime = 1; lifetime <= 3; lifetime++) {
       cloud.sim.runFor(ttlMs);

@@ -284,11 +284,11 @@ describe(`DKSP membership cloud (seed ${SEED}, ${MEMBERS} members + ${INTRUDERS.
       });
       expect(outcome).toEqual({
         'no-credential': shutOut(3, { unauthenticated: 59 }),
-        'garbage-credential': shutOut(3, { 'bad-credential': 62 }),
+        'garbage-credential': shutOut(3, { 'bad-credential': 73 }),
         'foreign-root': shutOut(3, { 'bad-credential': 59 }),
         'stolen-credential': shutOut(3, { 'bad-signature': 59 }),
-        'replayed-signature': shutOut(3, { 'bad-signature': 70 }),
-        'tampered-signature': shutOut(4, { 'bad-signature': 62 }),
+        'replayed-signature': shutOut(3, { 'bad-signature': 62 }),
+        'tampered-signature': shutOut(3, { 'bad-signature': 59 }),
       });
     }
 

@@ -58,6 +58,7 @@ function fixture() {
     version: { major: 4, minor: 0 },
     nowMs: () => 0,
     newMessageId: () => nextId++,
+    requestId: () => nextId++,
     isSelf: (e: RouteEntry) =>
       e.addresses.some((a) => endpointsEqual(SELF, { address: a, port: e.port })),
     send: (to: Endpoint, message: Message) => {
