@@ -6,47 +6,13 @@
  * maintenance probes go to silent leaf-set members before random entries.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeEvent } from '../../../src/drt/events.js';
 import { DrtNode } from '../../../src/drt/node.js';
 import { type Endpoint, endpointsEqual, parseEndpoint } from '../../../src/keys/endpoint.js';
 import { keyFromBigInt } from '../../../src/keys/key256.js';
-import type { Output } from '../../../src/sans-io.js';
 import { seededRng } from '../../../src/util/rng.js';
-import { decodeMessage, encodeMessage } from '../../../src/wire/index.js';
+import { encodeMessage } from '../../../src/wire/index.js';
 import type { InquireMessage, Message, RouteEntry } from '../../../src/wire/types.js';
-
-const A = parseEndpoint('[2001:db8::a]:3540');
-const B = parseEndpoint('[2001:db8::b]:3540');
-const C = parseEndpoint('[2001:db8::c]:3540');
-const VERSION = { major: 6, minor: 101 };
-const KEY = keyFromBigInt(1000n);
-const APP_DATA = new Uint8Array(4000).fill(7);
-
-interface Sent {
-  to: Endpoint;
-  bytes: number;
-  message: Message | undefined;
-}
-
-function drain(n: DrtNode): Sent[] {
-  const out: Sent[] = [];
-  for (let o: Output<NodeEvent> = n.poll(); o.type !== 'timeout'; o = n.poll()) {
-    if (o.type !== 'transmit') continue;
-    const d = decodeMessage(o.payload);
-    const message = d.ok && d.value.type !== 'authority-fragment' ? d.value : undefined;
-    out.push({ to: o.to, bytes: o.payload.length, message });
-  }
-  return out;
-}
-
-/** A node at A publishing KEY (4 KB of app data: a full answer takes four fragments). */
-function owner(): DrtNode {
-  const n = new DrtNode({ rng: seededRng(5), localEndpoints: [A] });
-  n.registerKey(0, KEY, APP_DATA);
-  n.seedCache(0, [{ id: keyFromBigInt(5000n), port: C.port, addresses: [C.address] }]);
-  drain(n);
-  return n;
-}
+import { A, B, C, drain, KEY, owner, type Sent, VERSION } from './proof-fixtures.js';
 
 function inquireFor(messageId: number): InquireMessage {
   return {
