@@ -152,12 +152,11 @@ export interface NodeCore<P = unknown> {
    */
   joinProof(entry: RouteEntry): ValidatedRecord<P> | undefined;
   /**
-   * Offers an entry learned from the network to the return-routability check. `cookie`: the
-   * message ID of an answer the entry's endpoint just sent us, which is its cookie for our address
-   * if it holds us unproven (address-proof.ts); the check's INQUIRE then echoes it and is answered
-   * in full at once instead of being challenged.
+   * Offers an entry learned from the network to the return-routability check. Offered while
+   * handling a datagram from the entry's own endpoint, the check echoes that datagram's message ID
+   * (pending-adds.ts), which is that endpoint's cookie for us when it holds us unproven.
    */
-  offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void;
+  offer(entry: RouteEntry, origin: AdmitOrigin): void;
   /** True when any address of `entry` is one of ours. */
   isSelf(entry: RouteEntry): boolean;
   /**

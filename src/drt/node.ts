@@ -694,8 +694,8 @@ export class DrtNode<P = unknown> implements SansIoNode<NodeEvent<P>> {
       return proofs.get(cached);
     }
 
-    offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void {
-      this.node.pendingAdds.offer(entry, origin, cookie);
+    offer(entry: RouteEntry, origin: AdmitOrigin): void {
+      this.node.pendingAdds.offer(entry, origin);
     }
 
     admitCheck(held: (sourceKey: string) => number): string | undefined | false {

@@ -85,11 +85,8 @@ export class PendingAdds {
     return this.byMessage?.size ?? 0;
   }
 
-  /**
-   * Starts the return-routability check of an entry learned from the network; `cookie` is the
-   * message ID of an answer its endpoint just sent us (core.ts `offer`).
-   */
-  offer(entry: RouteEntry, origin: AdmitOrigin, cookie?: number): void {
+  /** Starts the return-routability check of an entry learned from the network. */
+  offer(entry: RouteEntry, origin: AdmitOrigin): void {
     const core = this.core;
     if (entry.addresses.length === 0 || core.isSelf(entry)) return;
     if (localOf(core.locals, entry.id) !== undefined) return;
@@ -97,7 +94,7 @@ export class PendingAdds {
     if (this.bySlot?.has(slot)) return;
     const cached = core.cache.get(entry.id);
     if (cached && sameAddresses(cached, entry)) return;
-    this.start(entry, slot, origin, 'admit', cookie);
+    this.start(entry, slot, origin, 'admit');
   }
 
   /** Probes a cached entry at its own endpoint; no answer (or a denial) evicts it. */
@@ -137,7 +134,6 @@ export class PendingAdds {
     slot: string,
     origin: AdmitOrigin,
     purpose: Check['purpose'],
-    cookie?: number,
   ): Check | undefined {
     const core = this.core;
     if (this.size >= core.options.pendingAddsMax) {
@@ -161,10 +157,7 @@ export class PendingAdds {
       // Toward the source of the datagram being handled, echo its message ID: its cookie for our
       // address when it holds us unproven (core.ts `requestId`), so a check asking for a proof is
       // answered at once.
-      messageId:
-        cookie !== undefined || charged
-          ? this.echoOrNewId(cookie ?? core.currentMessageId())
-          : core.newMessageId(),
+      messageId: charged ? this.echoOrNewId(core.currentMessageId()) : core.newMessageId(),
       firstSentMs: core.nowMs(),
       retransmitted: false,
       sourceKey,

@@ -218,8 +218,9 @@ export class Searches<P = unknown> {
           // under someone else's ID would otherwise replace the genuine entry.
           core.admit(awaiting.entry, { via: 'referral' });
         } else if (deferred !== undefined && sameSlot(deferred, awaiting.entry)) {
-          // A leaf-set candidate needs its proof: its check echoes the cookie just received.
-          core.offer(deferred, { via: 'referral' }, msg.messageId);
+          // A leaf-set candidate needs its proof: offered while handling its own answer, its check
+          // echoes the cookie just received (pending-adds.ts).
+          core.offer(deferred, { via: 'referral' });
         }
       }
       // Nor does a referral: an entry naming a cached ID at another endpoint is not offered.
